@@ -1,0 +1,19 @@
+// swc strips types only (fast); `npm run typecheck` is the type gate.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts', '**/*.test.tsx'],
+  transform: {
+    '^.+\\.(t|j)sx?$': ['@swc/jest', {
+      jsc: {
+        parser: { syntax: 'typescript', tsx: true },
+        transform: { react: { runtime: 'automatic', importSource: 'preact' } },
+        target: 'es2022',
+      },
+      module: { type: 'commonjs' },
+    }],
+  },
+  testTimeout: 30000,
+  maxWorkers: '100%',
+};

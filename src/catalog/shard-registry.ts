@@ -1,0 +1,80 @@
+import type { Client, Row } from '@libsql/client';
+import { nowIso } from './catalog-db';
+
+export type ShardProvider = 'local' | 'static' | 'bunny' | 'turso';
+export type ShardStatus = 'active' | 'migration_failed' | 'retired';
+
+export interface ShardRecord {
+  name: string;
+  provider: ShardProvider;
+  url: string;
+  sealedToken: string | null;
+  dedicated: boolean;
+  status: ShardStatus;
+  schemaVersion: number;
+  lastError: string | null;
+}
+
+const toShard = (r: Row): ShardRecord => ({
+  name: String(r.name),
+  provider: String(r.provider) as ShardProvider,
+  url: String(r.url),
+  sealedToken: r.sealed_token === null ? null : String(r.sealed_token),
+  dedicated: Number(r.dedicated) === 1,
+  status: String(r.status) as ShardStatus,
+  schemaVersion: Number(r.schema_version),
+  lastError: r.last_error === null ? null : String(r.last_error),
+});
+
+/** The catalog's list of shards. Writes are rare (provisioning, migrations), so no cache. */
+export class ShardRegistry {
+  constructor(private readonly db: Client) {}
+
+  async list(): Promise<ShardRecord[]> {
+    const rs = await this.db.execute('SELECT * FROM shards ORDER BY created_at, name');
+    return rs.rows.map(toShard);
+  }
+
+  async get(name: string): Promise<ShardRecord | undefined> {
+    const rs = await this.db.execute({ sql: 'SELECT * FROM shards WHERE name = ?', args: [name] });
+    return rs.rows[0] ? toShard(rs.rows[0]) : undefined;
+  }
+
+  async insert(s: { name: string; provider: ShardProvider; url: string; sealedToken: string | null; dedicated: boolean }) {
+    await this.db.execute({
+      sql: `INSERT INTO shards (name, provider, url, sealed_token, dedicated, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+      args: [s.name, s.provider, s.url, s.sealedToken, s.dedicated ? 1 : 0, nowIso()],
+    });
+  }
+
+  async recordMigration(name: string, outcome: { ok: true; version: number } | { ok: false; error: string }) {
+    if (outcome.ok) {
+      await this.db.execute({
+        sql: `UPDATE shards SET status = 'active', schema_version = ?, last_error = NULL WHERE name = ?`,
+        args: [outcome.version, name],
+      });
+    } else {
+      await this.db.execute({
+        sql: `UPDATE shards SET status = 'migration_failed', last_error = ? WHERE name = ?`,
+        args: [outcome.error.slice(0, 500), name],
+      });
+    }
+  }
+
+  /** Number of live events per shard, for placement and `shard:list`. */
+  async eventCounts(): Promise<Map<string, number>> {
+    const rs = await this.db.execute(
+      `SELECT shard, COUNT(*) AS n FROM event_directory WHERE status != 'deleted' GROUP BY shard`,
+    );
+    return new Map(rs.rows.map((r) => [String(r.shard), Number(r.n)]));
+  }
+
+  /** New events go to the healthy shared shard holding the fewest events. */
+  async leastLoadedShared(): Promise<ShardRecord | undefined> {
+    const rs = await this.db.execute(
+      `SELECT s.*, (SELECT COUNT(*) FROM event_directory d WHERE d.shard = s.name AND d.status != 'deleted') AS n
+         FROM shards s WHERE s.dedicated = 0 AND s.status = 'active' ORDER BY n, s.created_at LIMIT 1`,
+    );
+    return rs.rows[0] ? toShard(rs.rows[0]) : undefined;
+  }
+}

@@ -1,0 +1,99 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { envSchema, type WriteMode } from './schema';
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  readonly catalogUrl: string;
+  readonly catalogAuthToken: string | undefined;
+  readonly rootKey: Buffer;
+  readonly stripeApiBase: string | undefined;
+  readonly writeMode: WriteMode;
+  readonly simRttMs: number;
+  readonly simCommitMs: number;
+  readonly logLevel: string;
+  readonly coalesceMaxBatch: number;
+  readonly queueTargetWaitMs: number;
+  readonly holdTtlMs: number;
+}
+
+/** A configuration problem: the message is one line naming the variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function decodeRootKey(value: string): Buffer {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) throw new ConfigError('ROOT_KEY', 'must be base64 of 32 random bytes');
+  const key = Buffer.from(value, 'base64');
+  if (key.length !== 32) throw new ConfigError('ROOT_KEY', `must be base64 of 32 bytes (got ${key.length} bytes)`);
+  return key;
+}
+
+/** Outside production a missing ROOT_KEY is generated once into DATA_DIR/root.key. */
+function loadOrCreateRootKey(dataDir: string, warn: (msg: string) => void): Buffer {
+  const file = path.join(dataDir, 'root.key');
+  if (existsSync(file)) return decodeRootKey(readFileSync(file, 'utf8').trim());
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  warn(`ROOT_KEY not set: generated one into ${file}; back it up, secrets at rest are sealed with it`);
+  return key;
+}
+
+/**
+ * Parses the environment once and freezes the result. Throws ConfigError for the first
+ * problem found, so start-up can print exactly one line that names the variable.
+ */
+export function loadConfig(
+  source: NodeJS.ProcessEnv = process.env,
+  warn: (msg: string) => void = (m) => process.stderr.write(`warning: ${m}\n`),
+): Config {
+  // Empty strings count as unset, as shells and .env files produce them.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    const got = cleaned[variable];
+    const shown = variable === 'ROOT_KEY' || variable.endsWith('TOKEN') || got === undefined ? '' : ` (got "${got}")`;
+    throw new ConfigError(variable, `${issue.message}${shown}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  let rootKey: Buffer;
+  if (e.ROOT_KEY) rootKey = decodeRootKey(e.ROOT_KEY);
+  else if (e.NODE_ENV === 'production') throw new ConfigError('ROOT_KEY', 'is required when NODE_ENV=production');
+  else rootKey = loadOrCreateRootKey(dataDir, warn);
+
+  const config: Config = {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    dataDir,
+    catalogUrl: e.CATALOG_URL ?? `file:${path.join(dataDir, 'catalog.db')}`,
+    catalogAuthToken: e.CATALOG_AUTH_TOKEN,
+    rootKey,
+    stripeApiBase: e.STRIPE_API_BASE,
+    writeMode: e.SHARD_WRITE_MODE,
+    simRttMs: e.SHARD_SIM_RTT_MS,
+    simCommitMs: e.SHARD_SIM_COMMIT_MS,
+    logLevel: e.LOG_LEVEL,
+    coalesceMaxBatch: e.COALESCE_MAX_BATCH,
+    queueTargetWaitMs: e.QUEUE_TARGET_WAIT_MS,
+    holdTtlMs: e.HOLD_TTL_MINUTES * 60_000,
+  };
+  return Object.freeze(config);
+}

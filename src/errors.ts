@@ -1,0 +1,42 @@
+/** The closed set of error codes the API speaks (CONTRACT.md). Statuses live in http/error-handler. */
+export type ErrorCode =
+  | 'invalid_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'sold_out'
+  | 'registration_closed'
+  | 'too_many_attempts'
+  | 'busy'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'gone'
+  | 'internal';
+
+export interface IssueDetail {
+  path: string;
+  message: string;
+}
+
+/** The one error type of Boxoffice. Messages are shown to users: say what to do next, never PII. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly issues: IssueDetail[] | undefined;
+  /** Seconds after which a retry may succeed (busy). */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { issues?: IssueDetail[]; retryAfterSeconds?: number; cause?: unknown } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.issues = opts.issues;
+    this.retryAfterSeconds = opts.retryAfterSeconds;
+  }
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

@@ -1,0 +1,25 @@
+import express, { type Express } from 'express';
+import type { AppServices } from '../runtime/services';
+import { errorHandler, notFound } from './middleware/error-handler';
+import { requestContext } from './middleware/request-context';
+import { securityHeaders } from './middleware/security-headers';
+import { mountRoutes } from './routes';
+
+/** Builds the express app (no listen), so tests can drive it with supertest on a real port. */
+export function createApp(services: AppServices): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('query parser', 'simple');
+  app.use(requestContext(services.platform.logger));
+  app.use(securityHeaders);
+  app.use((_req, res, next) => {
+    // Pages carry personal data and per-user forms: never cache unless a route says so.
+    res.setHeader('Cache-Control', 'private, no-store');
+    next();
+  });
+  mountRoutes(app, services);
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,38 @@
+import type { Response } from 'express';
+import helmet from 'helmet';
+
+/**
+ * helmet with a real CSP: only our own scripts, styles and images (QR codes are inline SVG),
+ * forms may post to us and to Stripe Checkout, and no page may be framed unless it opts in.
+ */
+export const securityHeaders = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      'default-src': ["'self'"],
+      'script-src': ["'self'"],
+      'style-src': ["'self'"],
+      'img-src': ["'self'", 'data:'],
+      'connect-src': ["'self'"],
+      'font-src': ["'self'"],
+      'object-src': ["'none'"],
+      'base-uri': ["'none'"],
+      'form-action': ["'self'", 'https://checkout.stripe.com'],
+      'frame-ancestors': ["'none'"],
+    },
+  },
+  xFrameOptions: { action: 'deny' },
+  referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+  crossOriginEmbedderPolicy: false,
+});
+
+/**
+ * Booking pages may be embedded by the organiser's own sites: replace frame-ancestors with
+ * their embed hosts (or any site when none are configured, as the seed does) and drop XFO.
+ */
+export function allowFraming(res: Response, embedHosts: string[]): void {
+  const ancestors = embedHosts.length > 0 ? `'self' ${embedHosts.map((h) => `https://${h}`).join(' ')}` : '*';
+  const csp = String(res.getHeader('Content-Security-Policy') ?? '');
+  res.setHeader('Content-Security-Policy', csp.replace(/frame-ancestors [^;]*/, `frame-ancestors ${ancestors}`));
+  res.removeHeader('X-Frame-Options');
+}

@@ -1,0 +1,27 @@
+import { Router } from 'express';
+import { APP_CSS } from '../views/styles';
+import type { Platform } from '../../runtime/platform';
+import { checkHealth } from '../../runtime/health';
+
+/** /healthz, /metrics and static assets: no auth, no session. */
+export function serviceRoutes(platform: Platform): Router {
+  const router = Router();
+
+  router.get('/healthz', async (_req, res) => {
+    const health = await checkHealth(platform);
+    // Degraded (a shard down) still serves other events, so only a dead catalog is a 503.
+    res.status(health.catalog.ok ? 200 : 503).json(health);
+  });
+
+  router.get('/metrics', async (_req, res) => {
+    const { registry } = platform.metrics;
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+
+  router.get('/assets/app.css', (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    res.type('text/css').send(APP_CSS);
+  });
+
+  return router;
+}

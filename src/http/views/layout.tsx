@@ -1,0 +1,40 @@
+import type { ComponentChildren } from 'preact';
+
+export interface LayoutProps {
+  title: string;
+  children: ComponentChildren;
+  /** Embedded in an organiser's site: no header, resizer script. */
+  embed?: boolean;
+  /** Meta refresh, e.g. the waiting page that retries by itself. */
+  refreshSeconds?: number;
+  nav?: ComponentChildren;
+  scripts?: string[];
+}
+
+export function Layout({ title, children, embed, refreshSeconds, nav, scripts }: LayoutProps) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {refreshSeconds !== undefined && <meta http-equiv="refresh" content={String(refreshSeconds)} />}
+        <title>{`${title} · Boxoffice`}</title>
+        <link rel="stylesheet" href="/assets/app.css" />
+      </head>
+      <body class={embed ? 'embed' : undefined}>
+        {!embed && (
+          <header class="topbar">
+            <a class="brand" href="/">
+              Boxoffice
+            </a>
+            {nav}
+          </header>
+        )}
+        <main class="page">{children}</main>
+        {scripts?.map((src) => (
+          <script src={src} defer />
+        ))}
+      </body>
+    </html>
+  );
+}

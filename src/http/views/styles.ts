@@ -1,0 +1,33 @@
+/** The one stylesheet, served from /assets/app.css (CSP allows only same-origin styles). */
+export const APP_CSS = `
+:root{--ink:#1d2330;--muted:#5d6678;--line:#dde2ea;--bg:#f5f7fb;--card:#fff;--brand:#3b4cca;--brand-ink:#fff;--ok:#16794c;--bad:#b42318;--warn:#9a6700;--radius:12px;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:var(--bg)}
+*{box-sizing:border-box}body{margin:0;line-height:1.5}a{color:var(--brand)}
+.topbar{display:flex;gap:1rem;align-items:center;justify-content:space-between;padding:.75rem 1.25rem;background:var(--card);border-bottom:1px solid var(--line)}
+.brand{font-weight:700;text-decoration:none;color:var(--ink);letter-spacing:.02em}
+.topbar nav{display:flex;gap:.9rem;flex-wrap:wrap}.topbar nav a{text-decoration:none;color:var(--muted)}.topbar nav a:hover{color:var(--ink)}
+.page{max-width:960px;margin:0 auto;padding:1.25rem}
+body.embed .page{padding:.5rem}
+.card{background:var(--card);border:1px solid var(--line);border-radius:var(--radius);padding:1.25rem 1.5rem;margin:0 0 1rem;box-shadow:0 1px 2px rgba(16,24,40,.04)}
+.narrow{max-width:560px;margin-left:auto;margin-right:auto}
+h1{font-size:1.6rem;margin:.2rem 0 .6rem}h2{font-size:1.2rem;margin:.2rem 0 .6rem}
+.muted{color:var(--muted)}.small{font-size:.875rem}
+form .field{display:flex;flex-direction:column;gap:.3rem;margin:0 0 .9rem}
+label{font-weight:600;font-size:.95rem}
+input,select,textarea{font:inherit;padding:.6rem .7rem;border:1px solid var(--line);border-radius:8px;background:#fff;width:100%}
+input:focus,select:focus,textarea:focus{outline:2px solid var(--brand);outline-offset:1px}
+input[type=checkbox]{width:auto}.check{display:flex;gap:.5rem;align-items:flex-start;font-weight:400}
+button,.button{display:inline-block;font:inherit;font-weight:600;padding:.65rem 1.1rem;border-radius:8px;border:1px solid var(--brand);background:var(--brand);color:var(--brand-ink);cursor:pointer;text-decoration:none}
+button.secondary,.button.secondary{background:#fff;color:var(--brand)}button.danger{background:var(--bad);border-color:var(--bad)}
+.errors{color:var(--bad);padding-left:1.2rem}.error{color:var(--bad)}.notice{padding:.7rem 1rem;border-radius:8px;background:#eef4ff;border:1px solid #c7d7fe}
+.notice.ok{background:#ecfdf3;border-color:#abefc6}.notice.bad{background:#fef3f2;border-color:#fecdca}
+.badge{display:inline-block;padding:.1rem .5rem;border-radius:999px;font-size:.8rem;background:#eef2f6;color:var(--muted)}
+.badge.ok{background:#ecfdf3;color:var(--ok)}.badge.bad{background:#fef3f2;color:var(--bad)}
+table{width:100%;border-collapse:collapse;font-size:.95rem}th,td{text-align:left;padding:.5rem .4rem;border-bottom:1px solid var(--line);vertical-align:top}
+th{color:var(--muted);font-weight:600;font-size:.85rem;text-transform:uppercase;letter-spacing:.03em}
+.grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(240px,1fr))}
+.event-row{display:flex;justify-content:space-between;gap:1rem;align-items:center;padding:.7rem 0;border-bottom:1px solid var(--line)}
+.ticket{display:flex;gap:1.25rem;align-items:center;flex-wrap:wrap}.ticket .qr svg{width:180px;height:180px}
+.actions{display:flex;gap:.6rem;flex-wrap:wrap;align-items:center}
+.meter{height:8px;background:#eef2f6;border-radius:99px;overflow:hidden}.meter>span{display:block;height:100%;background:var(--brand)}
+@media (max-width:600px){.page{padding:.75rem}.card{padding:1rem}h1{font-size:1.35rem}.topbar{flex-wrap:wrap}}
+`;

@@ -1,0 +1,59 @@
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig } from './config/load-config';
+import { createApp } from './http/app';
+import { createLogger } from './lib/logger';
+import { openPlatform } from './runtime/platform';
+import { createServices } from './runtime/services';
+import { startWorkers } from './runtime/workers';
+
+/** How long in-flight requests get to finish after SIGTERM. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Composition root: config → platform (catalog, shards) → services → HTTP + workers. */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`boxoffice: configuration error: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createLogger(config.logLevel);
+  const platform = await openPlatform(config, logger);
+  const services = createServices(platform);
+  const workers = startWorkers(services);
+  const app = createApp(services);
+  const server: Server = app.listen(config.port, config.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    logger.info({ port, host: config.host, writeMode: config.writeMode }, 'boxoffice.listening');
+  });
+  server.keepAliveTimeout = 65_000;
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'boxoffice.stopping');
+    // Stop accepting, let in-flight requests finish (their writes are queued), then close clients.
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      setTimeout(resolve, SHUTDOWN_GRACE_MS).unref();
+    });
+    await workers.stop();
+    await platform.close();
+    logger.info('boxoffice.stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`boxoffice: failed to start: ${(e as Error).message}\n`);
+  process.exit(1);
+});

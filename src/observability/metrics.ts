@@ -1,0 +1,49 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { WriterMetrics } from '../shards/write-coalescer';
+
+/** All Prometheus series of one process; one registry per app so tests don't share state. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const queueDepth = new Gauge({ name: 'boxoffice_shard_queue_depth', help: 'Jobs waiting for the shard writer', labelNames: ['shard'], registers: [registry] });
+  const batchSize = new Histogram({
+    name: 'boxoffice_shard_batch_jobs',
+    help: 'Jobs carried by one write batch',
+    labelNames: ['shard'],
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+    registers: [registry],
+  });
+  const batchSeconds = new Histogram({
+    name: 'boxoffice_shard_batch_seconds',
+    help: 'Time to commit one write batch',
+    labelNames: ['shard'],
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const commits = new Counter({ name: 'boxoffice_shard_commits_total', help: 'Write transactions committed', labelNames: ['shard'], registers: [registry] });
+  const busy = new Counter({ name: 'boxoffice_busy_total', help: 'Requests refused with 503 busy', labelNames: ['shard'], registers: [registry] });
+  const ticketsSold = new Counter({ name: 'boxoffice_tickets_sold_total', help: 'Tickets sold', labelNames: ['event'], registers: [registry] });
+  const soldOut = new Counter({ name: 'boxoffice_sold_out_total', help: 'Bookings refused as sold out', labelNames: ['event'], registers: [registry] });
+  const shardUp = new Gauge({ name: 'boxoffice_shard_up', help: '1 when the shard answered its last health check', labelNames: ['shard'], registers: [registry] });
+  const shardSchema = new Gauge({ name: 'boxoffice_shard_schema_version', help: 'Applied migrations per shard', labelNames: ['shard'], registers: [registry] });
+  const outboxBacklog = new Gauge({ name: 'boxoffice_outbox_backlog', help: 'Undelivered outbox rows', labelNames: ['shard', 'outbox'], registers: [registry] });
+  const outboxFailures = new Counter({ name: 'boxoffice_outbox_failures_total', help: 'Failed outbox deliveries', labelNames: ['outbox'], registers: [registry] });
+
+  const writer: WriterMetrics = {
+    onBatch(shard, jobs, seconds) {
+      batchSize.observe({ shard }, jobs);
+      batchSeconds.observe({ shard }, seconds);
+      commits.inc({ shard });
+    },
+    onQueueDepth(shard, depth) {
+      queueDepth.set({ shard }, depth);
+    },
+    onRejected(shard) {
+      busy.inc({ shard });
+    },
+  };
+
+  return { registry, writer, ticketsSold, soldOut, shardUp, shardSchema, outboxBacklog, outboxFailures };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,88 @@
+import type { Client } from '@libsql/client';
+import { openCatalog } from '../catalog/catalog-db';
+import { EventDirectory } from '../catalog/event-directory';
+import { OrganiserStore } from '../catalog/organiser-store';
+import { ShardRegistry } from '../catalog/shard-registry';
+import type { Config } from '../config/load-config';
+import { createRootKeyring, type RootKeyring } from '../crypto';
+import type { Logger } from '../lib/logger';
+import { createMetrics, type Metrics } from '../observability/metrics';
+import { migrateFleet, type ShardMigrationResult } from '../shards/fleet-migrator';
+import { ShardPool } from '../shards/shard-pool';
+import { ShardRouter } from '../shards/shard-router';
+import { provisionShard } from '../shards/provision-shard';
+
+/** Everything the app tier and the ops CLI share: catalog, shards, keys, metrics. */
+export interface Platform {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly catalog: Client;
+  readonly keyring: RootKeyring;
+  readonly registry: ShardRegistry;
+  readonly directory: EventDirectory;
+  readonly organisers: OrganiserStore;
+  readonly pool: ShardPool;
+  readonly router: ShardRouter;
+  readonly metrics: Metrics;
+  readonly migrations: ShardMigrationResult[];
+  close(): Promise<void>;
+}
+
+export const DEFAULT_SHARED_SHARD = 'shared-1';
+
+/**
+ * Opens the catalog (migrating it), creates `shared-1` on a blank install, migrates every
+ * shard (a failing shard is marked and reported, the others carry on) and wires the router.
+ */
+export async function openPlatform(config: Config, logger: Logger, opts: { migrationConcurrency?: number } = {}): Promise<Platform> {
+  const { db: catalog } = await openCatalog(config.catalogUrl, config.catalogAuthToken);
+  const keyring = createRootKeyring(config.rootKey);
+  const registry = new ShardRegistry(catalog);
+  const directory = new EventDirectory(catalog);
+  const organisers = new OrganiserStore(catalog);
+  const metrics = createMetrics();
+  const pool = new ShardPool({
+    openToken: (sealed, name) => keyring.openSecret(sealed, `shard-token:${name}`),
+    simRttMs: config.simRttMs,
+    simCommitMs: config.simCommitMs,
+  });
+  const router = new ShardRouter({
+    registry,
+    pool,
+    mode: config.writeMode,
+    maxBatch: config.coalesceMaxBatch,
+    targetWaitMs: config.queueTargetWaitMs,
+    metrics: metrics.writer,
+  });
+
+  if ((await registry.list()).length === 0) {
+    await provisionShard({ registry, pool, keyring, config }, { name: DEFAULT_SHARED_SHARD, provider: 'local', dedicated: false });
+  }
+  const migrations = await migrateFleet(registry, pool, { concurrency: opts.migrationConcurrency ?? 4 });
+  for (const m of migrations) {
+    if (m.ok) metrics.shardSchema.set({ shard: m.name }, m.version);
+    else logger.error({ shard: m.name, err: m.error }, 'shard.migration.failed');
+  }
+  await router.refresh();
+
+  return {
+    config,
+    logger,
+    catalog,
+    keyring,
+    registry,
+    directory,
+    organisers,
+    pool,
+    router,
+    metrics,
+    migrations,
+    async close() {
+      await router.drain();
+      directory.close();
+      organisers.close();
+      pool.closeAll();
+      catalog.close();
+    },
+  };
+}

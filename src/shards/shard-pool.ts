@@ -1,0 +1,52 @@
+import type { Client } from '@libsql/client';
+import { openDatabase } from '../db/libsql-client';
+import { type Db, withSimulatedRemote } from '../db/simulated-remote';
+import type { ShardRecord } from '../catalog/shard-registry';
+
+export interface ShardPoolOptions {
+  openToken: (sealed: string, shardName: string) => string;
+  simRttMs: number;
+  simCommitMs: number;
+}
+
+/**
+ * One libSQL client per shard, opened once and reused for the life of the process
+ * (clients hold connections and prepared state; opening per request would waste both).
+ */
+export class ShardPool {
+  private readonly raw = new Map<string, Client>();
+  private readonly clients = new Map<string, Promise<Db>>();
+
+  constructor(private readonly opts: ShardPoolOptions) {}
+
+  /** The client for a shard, wrapped in the remote-latency model when the benchmark asks for it. */
+  get(shard: ShardRecord): Promise<Db> {
+    let client = this.clients.get(shard.name);
+    if (!client) {
+      client = this.open(shard);
+      this.clients.set(shard.name, client);
+      client.catch(() => this.clients.delete(shard.name));
+    }
+    return client;
+  }
+
+  /** The unwrapped client, for migrations and admin work that must not pay modelled latency. */
+  async unwrapped(shard: ShardRecord): Promise<Client> {
+    await this.get(shard);
+    return this.raw.get(shard.name)!;
+  }
+
+  private async open(shard: ShardRecord): Promise<Db> {
+    const token = shard.sealedToken ? this.opts.openToken(shard.sealedToken, shard.name) : undefined;
+    const client = await openDatabase(shard.url, token);
+    this.raw.set(shard.name, client);
+    const { simRttMs, simCommitMs } = this.opts;
+    return simRttMs > 0 || simCommitMs > 0 ? withSimulatedRemote(client, { rttMs: simRttMs, commitMs: simCommitMs }) : client;
+  }
+
+  closeAll(): void {
+    for (const client of this.raw.values()) client.close();
+    this.raw.clear();
+    this.clients.clear();
+  }
+}

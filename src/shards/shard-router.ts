@@ -1,0 +1,75 @@
+import type { Db } from '../db/simulated-remote';
+import { AppError } from '../errors';
+import type { ShardRecord, ShardRegistry } from '../catalog/shard-registry';
+import type { WriteMode } from '../config/schema';
+import type { ShardPool } from './shard-pool';
+import { DirectWriter, type ShardWriter, WriteCoalescer, type WriterMetrics } from './write-coalescer';
+
+export interface ShardRouterOptions {
+  registry: ShardRegistry;
+  pool: ShardPool;
+  mode: WriteMode;
+  maxBatch: number;
+  targetWaitMs: number;
+  metrics?: WriterMetrics;
+}
+
+/**
+ * Shard name → its client and its single writer. Shard records are cached in memory (they
+ * change only on provisioning and migration); a shard that failed its migration is refused
+ * writes until fixed, as ARCHITECTURE.md requires.
+ */
+export class ShardRouter {
+  private records = new Map<string, ShardRecord>();
+  private readonly writers = new Map<string, ShardWriter>();
+
+  constructor(private readonly opts: ShardRouterOptions) {}
+
+  async refresh(): Promise<ShardRecord[]> {
+    const list = await this.opts.registry.list();
+    this.records = new Map(list.map((s) => [s.name, s]));
+    return list;
+  }
+
+  async record(name: string): Promise<ShardRecord> {
+    let shard = this.records.get(name);
+    if (!shard) {
+      await this.refresh();
+      shard = this.records.get(name);
+    }
+    if (!shard) throw new AppError('internal', `shard ${name} is not registered`);
+    return shard;
+  }
+
+  async db(name: string): Promise<Db> {
+    return this.opts.pool.get(await this.record(name));
+  }
+
+  async writer(name: string): Promise<ShardWriter> {
+    const existing = this.writers.get(name);
+    if (existing) return existing;
+    const shard = await this.record(name);
+    if (shard.status !== 'active') {
+      throw new AppError('busy', 'This event is briefly unavailable for maintenance. Please try again shortly.', { retryAfterSeconds: 30 });
+    }
+    const db = await this.opts.pool.get(shard);
+    const again = this.writers.get(name);
+    if (again) return again;
+    const { mode, maxBatch, targetWaitMs, metrics } = this.opts;
+    const writer: ShardWriter =
+      mode === 'direct'
+        ? new DirectWriter({ shard: name, db, ...(metrics ? { metrics } : {}) })
+        : new WriteCoalescer({ shard: name, db, maxBatch, targetWaitMs, ...(metrics ? { metrics } : {}) });
+    this.writers.set(name, writer);
+    return writer;
+  }
+
+  /** Waits until every queued write has committed (graceful shutdown). */
+  async drain(): Promise<void> {
+    await Promise.all([...this.writers.values()].map((w) => w.drain()));
+  }
+
+  depths(): Array<{ shard: string; depth: number }> {
+    return [...this.writers.entries()].map(([shard, w]) => ({ shard, depth: w.depth }));
+  }
+}
