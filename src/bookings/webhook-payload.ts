@@ -1,0 +1,39 @@
+import type { AttendeeInput } from '../domain/bookings/booking-input';
+import type { EventRecord } from '../domain/events/event';
+
+export interface BookedTicket {
+  event: EventRecord;
+  quantity: number;
+  date: string | null;
+  token: string;
+}
+
+/**
+ * The seed's `registration.completed` payload, kept key for key so existing receivers keep
+ * working; `booking_id` is added so receivers can drop duplicate deliveries.
+ */
+export function registrationPayload(bookingId: string, attendee: AttendeeInput, tickets: BookedTicket[], publicUrl: string, currency: string) {
+  const priced = tickets.some((t) => t.event.price > 0);
+  return {
+    event_type: 'registration.completed',
+    booking_id: bookingId,
+    name: attendee.name,
+    email: attendee.email ?? '',
+    phone: attendee.phone ?? '',
+    address: attendee.address ?? '',
+    special_instructions: attendee.specialInstructions ?? '',
+    price_paid: priced ? 0 : null,
+    currency,
+    payment_id: null,
+    ticket_url: `${publicUrl}/t/${tickets.map((t) => t.token).join('+')}`,
+    tickets: tickets.map((t) => ({
+      event_name: t.event.name,
+      event_slug: t.event.slug,
+      unit_price: t.event.price,
+      quantity: t.quantity,
+      date: t.date,
+    })),
+    timestamp: new Date().toISOString(),
+    business_email: '',
+  };
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { CONTACT_FIELDS } from './event';
+
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** Webhooks must be https; plain http only to this machine (development and tests). */
+export const webhookUrlSchema = z
+  .url({ message: 'must be a URL' })
+  .refine((u) => {
+    const url = new URL(u);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
+  }, 'must be an https URL');
+
+const thankYouUrl = z
+  .string()
+  .trim()
+  .refine((u) => (u.startsWith('/') && !u.startsWith('//')) || /^https:\/\/[^\s]+$/.test(u), 'must be an https URL or a path starting with /');
+
+const instant = z.iso.datetime({ offset: true, message: 'must be an ISO date-time such as 2026-12-01T19:30:00Z' }).transform((v) => new Date(v).toISOString());
+
+/** Everything an organiser may set on an event; shared by create (full) and patch (partial). */
+export const eventFieldsSchema = z.object({
+  slug: z.string().trim().min(2, 'slug must be at least 2 characters').max(64, 'slug must be at most 64 characters').regex(SLUG, 'slug may hold lowercase letters, digits and single dashes'),
+  name: z.string().trim().min(1, 'name is required').max(200, 'name must be at most 200 characters'),
+  capacity: z.number().int('capacity must be a whole number').min(1, 'capacity must be at least 1').max(10_000_000, 'capacity must be at most 10,000,000'),
+  type: z.enum(['standard', 'daily']),
+  price: z.number().int('price is in minor units (pence, cents): a whole number').min(0, 'price cannot be negative').max(100_000_000, 'price is too large'),
+  maxPerPurchase: z.number().int().min(1, 'maxPerPurchase must be at least 1').max(1000, 'maxPerPurchase must be at most 1000'),
+  fields: z.array(z.enum(CONTACT_FIELDS)).max(4).refine((f) => new Set(f).size === f.length, 'fields must not repeat'),
+  description: z.string().trim().max(2000, 'description must be at most 2000 characters'),
+  date: instant.nullable(),
+  location: z.string().trim().max(200, 'location must be at most 200 characters'),
+  opensAt: instant.nullable(),
+  closesAt: instant.nullable(),
+  webhookUrl: webhookUrlSchema.nullable(),
+  thankYouUrl: thankYouUrl.nullable(),
+  active: z.boolean(),
+  group: z.string().regex(SLUG, 'group must be a group slug').nullable(),
+  bookableDays: z.array(z.number().int().min(0).max(6)).min(1, 'at least one bookable weekday').max(7),
+  minDaysBefore: z.number().int().min(0).max(730),
+  maxDaysAfter: z.number().int().min(0).max(730),
+});
+
+/** POST /api/v1/admin/events. `shard` places the event on a named shard (e.g. a dedicated one). */
+export const createEventSchema = eventFieldsSchema
+  .partial()
+  .required({ slug: true, name: true, capacity: true })
+  .extend({ shard: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'shard must be a shard name').optional() })
+  .strict();
+
+/** PATCH /api/v1/admin/events/:slug: any subset of the fields. */
+export const patchEventSchema = eventFieldsSchema.partial().strict();
+
+export type CreateEventInput = z.infer<typeof createEventSchema>;
+export type PatchEventInput = z.infer<typeof patchEventSchema>;

@@ -1,0 +1,173 @@
+import type { DirectoryEntry } from '../catalog/event-directory';
+import type { GroupStore } from '../catalog/group-store';
+import type { EventRecord, EventSettings } from '../domain/events/event';
+import type { CreateEventInput, PatchEventInput } from '../domain/events/event-input';
+import { AppError } from '../errors';
+import type { Platform } from '../runtime/platform';
+import { EventStore } from '../storage/event-store';
+import type { EventSnapshots } from './event-snapshots';
+import type { AvailabilityCache } from '../bookings/availability-cache';
+
+const messages = {
+  notFound: 'No event with that slug exists for your organisation.',
+  slugTaken: (slug: string) => `The slug "${slug}" is already used by another event or group; choose another.`,
+  noShard: 'No shared shard is available for new events. Provision one with `npm run ops -- shard:provision`.',
+  unknownShard: (name: string) => `There is no active shard named ${name}.`,
+  unknownGroup: (slug: string) => `There is no group "${slug}" in your organisation.`,
+  capacityBelowSold: 'Capacity cannot go below the tickets already sold or held.',
+  window: 'closesAt must be later than opensAt.',
+};
+
+const DEFAULTS: Omit<EventSettings, 'slug' | 'name' | 'capacity'> = {
+  type: 'standard',
+  price: 0,
+  maxPerPurchase: 1,
+  fields: ['email'],
+  description: '',
+  date: null,
+  location: '',
+  opensAt: null,
+  closesAt: null,
+  webhookUrl: null,
+  thankYouUrl: null,
+  active: true,
+  groupId: null,
+  bookableDays: [0, 1, 2, 3, 4, 5, 6],
+  minDaysBefore: 1,
+  maxDaysAfter: 90,
+};
+
+export interface EventServiceDeps {
+  platform: Platform;
+  snapshots: EventSnapshots;
+  groups: GroupStore;
+  availability: AvailabilityCache;
+}
+
+/** Organisers' event management. Every method is scoped by the caller's organiser id. */
+export class EventService {
+  constructor(private readonly deps: EventServiceDeps) {}
+
+  /** The organiser's event by slug; another organiser's event is "not found", never "forbidden". */
+  async entryFor(organiserId: number, slug: string): Promise<DirectoryEntry> {
+    const entry = await this.deps.platform.directory.resolve(slug);
+    if (!entry || entry.organiserId !== organiserId) throw new AppError('not_found', messages.notFound);
+    return entry;
+  }
+
+  async get(organiserId: number, slug: string): Promise<{ entry: DirectoryEntry; event: EventRecord }> {
+    const entry = await this.entryFor(organiserId, slug);
+    const event = await this.deps.snapshots.fresh(entry);
+    if (!event) throw new AppError('not_found', messages.notFound);
+    return { entry, event };
+  }
+
+  async list(organiserId: number): Promise<EventRecord[]> {
+    const entries = await this.deps.platform.directory.listForOrganiser(organiserId);
+    const byShard = new Map<string, number[]>();
+    for (const e of entries) byShard.set(e.shard, [...(byShard.get(e.shard) ?? []), e.id]);
+    const lists = await Promise.all(
+      [...byShard].map(async ([shard, ids]) => new EventStore(await this.deps.platform.router.db(shard)).byIds(ids)),
+    );
+    return lists.flat().sort((a, b) => a.id - b.id);
+  }
+
+  async create(organiserId: number, input: CreateEventInput): Promise<EventRecord> {
+    const { platform } = this.deps;
+    const organiser = await platform.organisers.get(organiserId);
+    if (!organiser) throw new AppError('not_found', 'organiser not found');
+    const { shard: shardName, group, ...fields } = input;
+    const settings: EventSettings = {
+      ...DEFAULTS,
+      ...stripUndefined(fields),
+      slug: fields.slug,
+      name: fields.name,
+      capacity: fields.capacity,
+      groupId: await this.groupId(organiserId, group),
+    };
+    checkWindow(settings);
+    const shard = shardName ? await platform.registry.get(shardName) : await platform.registry.leastLoadedShared();
+    if (!shard || shard.status !== 'active') throw new AppError(shardName ? 'invalid_request' : 'busy', shardName ? messages.unknownShard(shardName) : messages.noShard);
+
+    const entry = await platform.directory.register(settings.slug, organiserId, shard.name);
+    if (!entry) throw new AppError('conflict', messages.slugTaken(settings.slug));
+    const now = new Date().toISOString();
+    try {
+      const store = new EventStore(await platform.router.db(shard.name));
+      const writer = await platform.router.writer(shard.name);
+      await writer.submit({
+        steps: [[store.insertStatement(entry.id, organiserId, organiser.currency, settings, now), logStatement(entry.id, now, 'created', `Event created: ${settings.name}`)]],
+      });
+    } catch (e) {
+      // The shard write failed: give the slug back rather than leave a directory entry with no event.
+      await platform.directory.markDeleted(entry.id, entry.slug);
+      throw e;
+    }
+    return (await this.get(organiserId, settings.slug)).event;
+  }
+
+  async update(organiserId: number, slug: string, patch: PatchEventInput): Promise<EventRecord> {
+    const { platform } = this.deps;
+    const { entry, event } = await this.get(organiserId, slug);
+    const { group, ...fields } = patch;
+    const settings: EventSettings = {
+      ...settingsOf(event),
+      ...(stripUndefined(fields) as Partial<EventSettings>),
+      groupId: group === undefined ? event.groupId : await this.groupId(organiserId, group),
+    };
+    checkWindow(settings);
+    if (settings.slug !== entry.slug && !(await platform.directory.rename(entry.id, entry.slug, settings.slug))) {
+      throw new AppError('conflict', messages.slugTaken(settings.slug));
+    }
+    const now = new Date().toISOString();
+    const store = new EventStore(await platform.router.db(entry.shard));
+    const writer = await platform.router.writer(entry.shard);
+    const results = await writer.submit({
+      steps: [[store.updateStatement(entry.id, settings, now), logStatement(entry.id, now, 'updated', 'Event settings updated', true)]],
+    });
+    if (results[0]?.rows.length !== 1) {
+      if (settings.slug !== entry.slug) await platform.directory.rename(entry.id, settings.slug, entry.slug);
+      throw new AppError('conflict', messages.capacityBelowSold);
+    }
+    this.deps.snapshots.invalidate(entry.id);
+    this.deps.availability.released(entry.id);
+    return (await this.get(organiserId, settings.slug)).event;
+  }
+
+  async remove(organiserId: number, slug: string): Promise<void> {
+    const { platform } = this.deps;
+    const entry = await this.entryFor(organiserId, slug);
+    const store = new EventStore(await platform.router.db(entry.shard));
+    const writer = await platform.router.writer(entry.shard);
+    await writer.submit({ steps: [[...store.deleteStatements(entry.id), logStatement(null, new Date().toISOString(), 'deleted', `Event ${slug} deleted`)]] });
+    await platform.directory.markDeleted(entry.id, entry.slug);
+    this.deps.snapshots.invalidate(entry.id);
+  }
+
+  private async groupId(organiserId: number, slug: string | null | undefined): Promise<number | null> {
+    if (!slug) return null;
+    const group = await this.deps.groups.bySlug(slug);
+    if (!group || group.organiserId !== organiserId) throw new AppError('invalid_request', messages.unknownGroup(slug));
+    return group.id;
+  }
+}
+
+function checkWindow(s: EventSettings) {
+  if (s.opensAt && s.closesAt && s.closesAt <= s.opensAt) throw new AppError('invalid_request', messages.window, { issues: [{ path: 'closesAt', message: messages.window }] });
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function settingsOf(e: EventRecord): EventSettings {
+  const { id: _i, organiserId: _o, sold: _s, held: _h, currency: _c, state: _st, createdAt: _ca, updatedAt: _u, ...settings } = e;
+  return settings;
+}
+
+function logStatement(eventId: number | null, now: string, kind: string, message: string, onlyIfChanged = false) {
+  return {
+    sql: `INSERT INTO activity_log (event_id, created_at, kind, message) SELECT ?, ?, ?, ?${onlyIfChanged ? ' WHERE changes() = 1' : ''}`,
+    args: [eventId, now, kind, message],
+  };
+}

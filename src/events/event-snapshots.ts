@@ -1,0 +1,57 @@
+import NodeCache from 'node-cache';
+import type { DirectoryEntry } from '../catalog/event-directory';
+import type { EventRecord } from '../domain/events/event';
+import type { ShardRouter } from '../shards/shard-router';
+import { EventStore } from '../storage/event-store';
+
+/** Event settings change rarely; counters are never read from here for capacity decisions. */
+const SNAPSHOT_TTL_SECONDS = 2;
+
+/**
+ * A short-lived per-process copy of each event row, so a burst of buyers costs one shard
+ * read per event every couple of seconds instead of one per request. Capacity is never
+ * decided from it: only the conditional update in the write transaction decides.
+ */
+export class EventSnapshots {
+  private readonly cache = new NodeCache({ stdTTL: SNAPSHOT_TTL_SECONDS, useClones: false });
+  private readonly inflight = new Map<string, Promise<EventRecord | undefined>>();
+
+  constructor(private readonly router: ShardRouter) {}
+
+  private key(entry: DirectoryEntry) {
+    return `${entry.id}@${entry.generation}`;
+  }
+
+  async get(entry: DirectoryEntry): Promise<EventRecord | undefined> {
+    const k = this.key(entry);
+    const hit = this.cache.get<EventRecord>(k);
+    if (hit) return hit;
+    let pending = this.inflight.get(k);
+    if (!pending) {
+      pending = this.load(entry).finally(() => this.inflight.delete(k));
+      this.inflight.set(k, pending);
+    }
+    return pending;
+  }
+
+  /** Always reads the shard (admin pages show live counters). */
+  async fresh(entry: DirectoryEntry): Promise<EventRecord | undefined> {
+    this.invalidate(entry.id);
+    return this.get(entry);
+  }
+
+  private async load(entry: DirectoryEntry): Promise<EventRecord | undefined> {
+    const store = new EventStore(await this.router.db(entry.shard));
+    const event = await store.byId(entry.id);
+    if (event) this.cache.set(this.key(entry), event);
+    return event;
+  }
+
+  invalidate(eventId: number): void {
+    for (const k of this.cache.keys()) if (k.startsWith(`${eventId}@`)) this.cache.del(k);
+  }
+
+  close(): void {
+    this.cache.close();
+  }
+}

@@ -1,0 +1,65 @@
+import type { HolidayStore } from '../catalog/holiday-store';
+import type { Organiser } from '../catalog/organiser-store';
+import { bookableDates } from '../domain/events/daily-dates';
+import { type EventRecord, remaining } from '../domain/events/event';
+import { registrationWindow } from '../domain/events/registration-window';
+import type { ShardRouter } from '../shards/shard-router';
+import { EventStore } from '../storage/event-store';
+
+export type PublicStatus = 'open' | 'sold_out' | 'closed' | 'not_yet_open';
+
+/** What buyers (and the public API) may know about an event. */
+export interface PublicEvent {
+  slug: string;
+  name: string;
+  type: EventRecord['type'];
+  capacity: number;
+  available: number;
+  price: { amount: number; currency: string } | null;
+  maxPerPurchase: number;
+  fields: EventRecord['fields'];
+  description: string;
+  date: string | null;
+  location: string;
+  opensAt?: string;
+  closesAt?: string;
+  status: PublicStatus;
+  /** Daily events: each bookable date with its places left (capacity applies per date). */
+  dates?: Array<{ date: string; available: number }>;
+}
+
+/** Builds the public view of an event; daily events read their per-date counters in one query. */
+export async function publicEventView(
+  event: EventRecord,
+  organiser: Organiser,
+  deps: { router: ShardRouter; holidays: HolidayStore; shard: string },
+  now = new Date(),
+): Promise<PublicEvent> {
+  let available = remaining(event);
+  let dates: PublicEvent['dates'];
+  if (event.type === 'daily') {
+    const list = bookableDates(event, await deps.holidays.list(organiser.id), organiser.timezone, now);
+    const taken = await new EventStore(await deps.router.db(deps.shard)).dateCounters(event.id, list);
+    dates = list.map((date) => ({ date, available: Math.max(0, event.capacity - (taken.get(date) ?? 0)) }));
+    available = dates.reduce((max, d) => Math.max(max, d.available), 0);
+  }
+  const window = registrationWindow(event, now);
+  const status: PublicStatus = window !== 'open' ? window : available <= 0 ? 'sold_out' : 'open';
+  return {
+    slug: event.slug,
+    name: event.name,
+    type: event.type,
+    capacity: event.capacity,
+    available,
+    price: event.price > 0 ? { amount: event.price, currency: organiser.currency } : null,
+    maxPerPurchase: event.maxPerPurchase,
+    fields: event.fields,
+    description: event.description,
+    date: event.date,
+    location: event.location,
+    ...(event.opensAt ? { opensAt: event.opensAt } : {}),
+    ...(event.closesAt ? { closesAt: event.closesAt } : {}),
+    status,
+    ...(dates ? { dates } : {}),
+  };
+}

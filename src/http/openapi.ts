@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { multiBookingSchema, singleBookingSchema } from '../domain/bookings/booking-input';
+import { createEventSchema, patchEventSchema } from '../domain/events/event-input';
+
+const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+
+const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string', enum: ['invalid_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'sold_out', 'registration_closed', 'busy', 'payload_too_large', 'unsupported_media_type'] },
+        message: { type: 'string' },
+        issues: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+      },
+    },
+  },
+};
+
+const bookingResponse = {
+  type: 'object',
+  properties: {
+    booking: {
+      type: 'object',
+      properties: {
+        id: { type: 'string' },
+        tickets: {
+          type: 'array',
+          items: { type: 'object', properties: { token: { type: 'string' }, url: { type: 'string' }, event: { type: 'string' }, quantity: { type: 'integer' }, date: { type: ['string', 'null'] } } },
+        },
+      },
+    },
+  },
+};
+
+const errors = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [String(c), { description: 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]));
+
+const body = (ref: string) => ({ required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
+const slugParam = { name: 'slug', in: 'path', required: true, schema: { type: 'string' } };
+const bearer = [{ bearer: [] }];
+
+/** OpenAPI 3.1 of the JSON API; request bodies come straight from the zod schemas the routes use. */
+export function buildOpenApiDocument(publicUrl: string) {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Boxoffice API', version: '1.0.0', description: 'Ticket reservations. Errors are {"error":{"code","message","issues"?}}.' },
+    servers: [{ url: publicUrl }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        Error: errorSchema,
+        SingleBooking: json(singleBookingSchema),
+        MultiBooking: json(multiBookingSchema),
+        CreateEvent: json(createEventSchema),
+        PatchEvent: json(patchEventSchema),
+        BookingResponse: bookingResponse,
+      },
+    },
+    paths: {
+      '/api/v1/events': { get: { summary: 'Active public events', responses: { '200': { description: '{"events":[…]}' } } } },
+      '/api/v1/events/{slug}': { get: { summary: 'One event', parameters: [slugParam], responses: { '200': { description: '{"event":{…}}' }, ...errors(404) } } },
+      '/api/v1/events/{slug}/bookings': {
+        post: {
+          summary: 'Book a free event (send Idempotency-Key to make retries safe)',
+          parameters: [slugParam],
+          requestBody: body('SingleBooking'),
+          responses: { '201': { description: 'booked', content: { 'application/json': { schema: { $ref: '#/components/schemas/BookingResponse' } } } }, ...errors(400, 404, 409, 415, 503) },
+        },
+      },
+      '/api/v1/bookings': {
+        post: {
+          summary: 'Book several events at once, all or nothing',
+          requestBody: body('MultiBooking'),
+          responses: { '201': { description: 'booked', content: { 'application/json': { schema: { $ref: '#/components/schemas/BookingResponse' } } } }, ...errors(400, 404, 409, 415, 503) },
+        },
+      },
+      '/api/v1/admin/events': {
+        get: { summary: "The caller's events", security: bearer, responses: { '200': { description: '{"events":[…]}' }, ...errors(401, 403) } },
+        post: { summary: 'Create an event', security: bearer, requestBody: body('CreateEvent'), responses: { '201': { description: '{"event":{…}}' }, ...errors(400, 401, 403, 409) } },
+      },
+      '/api/v1/admin/events/{slug}': {
+        get: { summary: 'One event', security: bearer, parameters: [slugParam], responses: { '200': { description: '{"event":{…}}' }, ...errors(401, 404) } },
+        patch: { summary: 'Change an event', security: bearer, parameters: [slugParam], requestBody: body('PatchEvent'), responses: { '200': { description: '{"event":{…}}' }, ...errors(400, 401, 404, 409) } },
+        delete: { summary: 'Delete an event and its attendees', security: bearer, parameters: [slugParam], responses: { '204': { description: 'deleted' }, ...errors(401, 404) } },
+      },
+      '/api/v1/admin/events/{slug}/attendees': {
+        get: { summary: 'Attendees, decrypted with the caller’s key', security: bearer, parameters: [slugParam], responses: { '200': { description: '{"attendees":[…]}' }, ...errors(401, 403, 404) } },
+      },
+      '/api/v1/admin/events/{slug}/attendees.csv': {
+        get: { summary: 'Attendees as CSV', security: bearer, parameters: [slugParam], responses: { '200': { description: 'text/csv' }, ...errors(401, 403, 404) } },
+      },
+      '/api/v1/admin/tickets/{token}/check-in': {
+        post: { summary: 'Check a ticket in', security: bearer, parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: '{"status","quantity"}' }, ...errors(401, 404) } },
+      },
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { type RequestHandler, Router } from 'express';
+import { multiBookingSchema, singleBookingSchema } from '../../domain/bookings/booking-input';
+import { AppError } from '../../errors';
+import type { AppServices } from '../../runtime/services';
+import { bookingIdFor } from '../idempotency';
+import { param } from '../params';
+import { parseJson, requireContentType } from '../middleware/body-parsing';
+import { buildOpenApiDocument } from '../openapi';
+
+/** The public API is meant for other sites' front ends: any origin may call it. */
+const openCors: RequestHandler = (req, res, next) => {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Idempotency-Key');
+  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+  res.setHeader('Access-Control-Expose-Headers', 'Retry-After, X-Request-Id');
+  if (req.method === 'OPTIONS') {
+    res.status(204).end();
+    return;
+  }
+  next();
+};
+
+export function publicApiRoutes(services: AppServices): Router {
+  const router = Router();
+  const { bookings, publicEvents } = services.bookings;
+  let openApi: object | undefined;
+
+  router.use('/api/v1', openCors);
+  router.get('/api/v1/openapi.json', (_req, res) => {
+    openApi ??= buildOpenApiDocument(services.platform.config.publicUrl);
+    res.json(openApi);
+  });
+
+  router.get('/api/v1/events', async (req, res) => {
+    const organiserSlug = typeof req.query.organiser === 'string' ? req.query.organiser : undefined;
+    const organiser = organiserSlug ? await services.platform.organisers.getBySlug(organiserSlug) : undefined;
+    if (organiserSlug && !organiser) throw new AppError('not_found', 'No organiser with that slug.');
+    const list = await publicEvents.list(organiser?.id);
+    res.json({ events: list.map((b) => b.view) });
+  });
+
+  router.get('/api/v1/events/:slug', async (req, res) => {
+    const bundle = await publicEvents.get(req.params.slug);
+    if (!bundle) throw new AppError('not_found', 'There is no event at this address, or it is no longer taking bookings.');
+    res.json({ event: bundle.view });
+  });
+
+  router.post('/api/v1/events/:slug/bookings', requireContentType('json'), parseJson, async (req, res) => {
+    const input = singleBookingSchema.parse(req.body ?? {});
+    const slug = param(req, 'slug');
+    const result = await bookings.bookOne(slug, input, bookingIdFor(req, { slug, ...input }));
+    res.status(201).json({ booking: { id: result.id, tickets: result.tickets } });
+  });
+
+  router.post('/api/v1/bookings', requireContentType('json'), parseJson, async (req, res) => {
+    const input = multiBookingSchema.parse(req.body ?? {});
+    const result = await bookings.bookMany(input, bookingIdFor(req, input));
+    res.status(201).json({ booking: { id: result.id, tickets: result.tickets } });
+  });
+
+  return router;
+}

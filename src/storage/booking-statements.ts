@@ -1,0 +1,159 @@
+import type { InStatement, ResultSet } from '@libsql/client';
+import type { EventType } from '../domain/events/event';
+import type { WriteJob } from '../shards/write-job';
+
+/** What one booking writes for one event; every value is computed before the write. */
+export interface BookingWrite {
+  eventId: number;
+  eventType: EventType;
+  bookingId: string;
+  quantity: number;
+  date: string | null;
+  pii: string;
+  emailIndex: string | null;
+  tokenIndex: string;
+  sealedToken: string;
+  pricePaid: number;
+  logMessage: string;
+  /** A webhook-outbox row, written in the same transaction (absent when no URL is configured). */
+  outbox: { url: string; payload: string } | null;
+  nowIso: string;
+  nowMs: number;
+}
+
+export type BookingOutcome =
+  | { kind: 'booked'; attendeeId: number }
+  | { kind: 'already_booked'; attendeeId: number; sealedToken: string }
+  | { kind: 'refused'; reason: 'sold_out' | 'closed' | 'inactive' | 'moved' | 'frozen' | 'missing' };
+
+export interface BookingJob {
+  job: WriteJob;
+  /** Reads the job's results (direct mode may have run fewer statements). */
+  outcome(results: ResultSet[]): BookingOutcome;
+  /** Places still free after this write (per date for daily events), for the sold-out cache. */
+  remaining(results: ResultSet[]): number | null;
+}
+
+const NOT_ALREADY_BOOKED = 'NOT EXISTS (SELECT 1 FROM attendees WHERE booking_id = ? AND event_id = ?)';
+const OPEN_AND_LIVE = `state = 'live' AND active = 1 AND (opens_at IS NULL OR opens_at <= ?) AND (closes_at IS NULL OR closes_at > ?)`;
+
+/**
+ * The statements of one booking. Capacity is decided by the conditional counter update
+ * (sold + held + qty <= capacity) inside the write transaction; each later statement runs
+ * only if the one before changed a row (`changes() = 1`), so a refused booking writes
+ * nothing. A repeated booking id books nothing twice (idempotent saga steps).
+ *
+ * `chained` is false in direct mode, where the log write is its own round trip and JS
+ * decides whether to send it.
+ */
+export function buildBookingJob(w: BookingWrite, chained: boolean): BookingJob {
+  const counter: InStatement[] =
+    w.eventType === 'daily'
+      ? [
+          { sql: 'INSERT INTO event_dates (event_id, date) VALUES (?, ?) ON CONFLICT DO NOTHING', args: [w.eventId, w.date] },
+          {
+            sql: `UPDATE event_dates SET sold = sold + ?
+                   WHERE event_id = ? AND date = ? AND ${NOT_ALREADY_BOOKED}
+                     AND sold + held + ? <= (SELECT capacity FROM events WHERE id = ? AND ${OPEN_AND_LIVE})`,
+            args: [w.quantity, w.eventId, w.date, w.bookingId, w.eventId, w.quantity, w.eventId, w.nowIso, w.nowIso],
+          },
+          { sql: 'UPDATE events SET sold = sold + ? WHERE id = ? AND changes() = 1', args: [w.quantity, w.eventId] },
+        ]
+      : [
+          {
+            sql: `UPDATE events SET sold = sold + ?
+                   WHERE id = ? AND ${OPEN_AND_LIVE} AND sold + held + ? <= capacity AND ${NOT_ALREADY_BOOKED}`,
+            args: [w.quantity, w.eventId, w.nowIso, w.nowIso, w.quantity, w.bookingId, w.eventId],
+          },
+        ];
+  const insertAttendee: InStatement = {
+    sql: `INSERT INTO attendees (event_id, booking_id, quantity, date, pii, email_index, token_index, sealed_token, price_paid, created_at)
+          SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE changes() = 1 RETURNING id`,
+    args: [w.eventId, w.bookingId, w.quantity, w.date, w.pii, w.emailIndex, w.tokenIndex, w.sealedToken, w.pricePaid, w.nowIso],
+  };
+  const probe: InStatement = {
+    sql: `SELECT state, active, (opens_at IS NULL OR opens_at <= ?) AND (closes_at IS NULL OR closes_at > ?) AS open_now,
+                 capacity - ${w.eventType === 'daily' ? `COALESCE((SELECT sold + held FROM event_dates WHERE event_id = ? AND date = ?), 0)` : 'sold - held'} AS remaining,
+                 (SELECT id FROM attendees WHERE booking_id = ? AND event_id = ?) AS existing_id,
+                 (SELECT sealed_token FROM attendees WHERE booking_id = ? AND event_id = ?) AS existing_token
+            FROM events WHERE id = ?`,
+    args: [
+      w.nowIso,
+      w.nowIso,
+      ...(w.eventType === 'daily' ? [w.eventId, w.date] : []),
+      w.bookingId,
+      w.eventId,
+      w.bookingId,
+      w.eventId,
+      w.eventId,
+    ],
+  };
+  const onlyIfBooked = chained ? ' WHERE changes() = 1' : '';
+  const followUps: InStatement[] = [
+    {
+      sql: `INSERT INTO activity_log (event_id, created_at, kind, message) SELECT ?, ?, 'booked', ?${onlyIfBooked}`,
+      args: [w.eventId, w.nowIso, w.logMessage],
+    },
+  ];
+  if (w.outbox) {
+    followUps.push({
+      sql: `INSERT INTO webhook_outbox (event_id, booking_id, url, payload, next_attempt_at, created_at) SELECT ?, ?, ?, ?, ?, ?${onlyIfBooked}`,
+      args: [w.eventId, w.bookingId, w.outbox.url, w.outbox.payload, w.nowMs, w.nowMs],
+    });
+  }
+
+  const attendeeIndex = counter.length;
+  const probeIndex = attendeeIndex + 1;
+  const job: WriteJob = {
+    steps: [[...counter, insertAttendee, probe], followUps],
+    continueAfter: (step, results) => step !== 0 || (results[attendeeIndex]?.rows.length ?? 0) > 0,
+  };
+  return {
+    job,
+    outcome(results) {
+      const inserted = results[attendeeIndex]?.rows[0];
+      if (inserted) return { kind: 'booked', attendeeId: Number(inserted.id) };
+      const p = results[probeIndex]?.rows[0];
+      if (!p) return { kind: 'refused', reason: 'missing' };
+      if (p.existing_id !== null) return { kind: 'already_booked', attendeeId: Number(p.existing_id), sealedToken: String(p.existing_token) };
+      if (p.state === 'moved') return { kind: 'refused', reason: 'moved' };
+      if (p.state === 'frozen') return { kind: 'refused', reason: 'frozen' };
+      if (Number(p.active) !== 1) return { kind: 'refused', reason: 'inactive' };
+      if (Number(p.open_now) !== 1) return { kind: 'refused', reason: 'closed' };
+      return { kind: 'refused', reason: 'sold_out' };
+    },
+    remaining(results) {
+      const p = results[probeIndex]?.rows[0];
+      return p ? Number(p.remaining) : null;
+    },
+  };
+}
+
+/**
+ * Undoes one saga step: gives the tickets back and removes the attendee. Keyed by the
+ * booking id, so running it twice (or for a step that never booked) changes nothing.
+ */
+export function buildCompensationJob(eventId: number, bookingId: string, nowIso: string): WriteJob {
+  const mine = 'booking_id = ? AND event_id = ?';
+  const exists = `EXISTS (SELECT 1 FROM attendees WHERE ${mine})`;
+  const qty = `(SELECT quantity FROM attendees WHERE ${mine})`;
+  return {
+    steps: [
+      [
+        {
+          sql: `UPDATE event_dates SET sold = sold - ${qty}
+                 WHERE event_id = ? AND date = (SELECT date FROM attendees WHERE ${mine}) AND ${exists}`,
+          args: [bookingId, eventId, eventId, bookingId, eventId, bookingId, eventId],
+        },
+        { sql: `UPDATE events SET sold = sold - ${qty} WHERE id = ? AND ${exists}`, args: [bookingId, eventId, eventId, bookingId, eventId] },
+        {
+          sql: `INSERT INTO activity_log (event_id, created_at, kind, message)
+                SELECT ?, ?, 'booking_cancelled', 'Booking cancelled: another event of the same booking was unavailable' WHERE ${exists}`,
+          args: [eventId, nowIso, bookingId, eventId],
+        },
+        { sql: `DELETE FROM webhook_outbox WHERE ${mine}`, args: [bookingId, eventId] },
+        { sql: `DELETE FROM attendees WHERE ${mine}`, args: [bookingId, eventId] },
+      ],
+    ],
+  };
+}

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import pino from 'pino';
+import { loadConfig, type Config } from '../../src/config/load-config';
+import { createApp } from '../../src/http/app';
+import { openPlatform } from '../../src/runtime/platform';
+import { type AppServices, createServices } from '../../src/runtime/services';
+import { makeTempDir } from './temp-dir';
+
+export interface TestApp {
+  baseUrl: string;
+  server: Server;
+  services: AppServices;
+  config: Config;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real app on real libSQL files in a temp folder, listening on 127.0.0.1 with a
+ * free port. `env` overrides configuration (e.g. SHARD_WRITE_MODE, QUEUE_TARGET_WAIT_MS).
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const { dir, cleanup } = makeTempDir();
+  const config = loadConfig(
+    { NODE_ENV: 'test', DATA_DIR: dir, ROOT_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'silent', PORT: '0', ...env },
+    () => {},
+  );
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const platform = await openPlatform(config, logger);
+  const services = createServices(platform);
+  const app = createApp(services);
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    server,
+    services,
+    config,
+    dataDir: dir,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await platform.close();
+      cleanup();
+    },
+  };
+}
