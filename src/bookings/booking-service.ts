@@ -75,7 +75,7 @@ export class BookingService {
   }
 
   /** Directory → shard → event snapshot, with the sold-out fast path before any shard I/O. */
-  private async resolve(slug: string, quantity: number, date: string | null): Promise<ResolvedItem> {
+  private async resolve(slug: string, quantity: number, date: string | null, retried = false): Promise<ResolvedItem> {
     const entry = await this.deps.platform.directory.resolve(slug);
     if (!entry || entry.status === 'deleted') throw new AppError('not_found', messages.notFound);
     if (this.deps.availability.isSoldOut(entry.id, date)) {
@@ -83,6 +83,12 @@ export class BookingService {
       throw new AppError('sold_out', messages.soldOut(slug));
     }
     const event = await this.deps.snapshots.get(entry);
+    if (event?.state === 'moved' && !retried) {
+      // This process's directory entry is stale: the event lives on another shard now.
+      this.deps.platform.directory.invalidate(entry.slug, entry.id);
+      this.deps.snapshots.invalidate(entry.id);
+      return this.resolve(slug, quantity, date, true);
+    }
     if (!event) throw new AppError('not_found', messages.notFound);
     return { entry, event, quantity, date };
   }

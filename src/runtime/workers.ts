@@ -1,15 +1,17 @@
+import { WebhookWorker } from '../outbox/webhook-worker';
 import type { AppServices } from './services';
 
 export interface Workers {
   stop(): Promise<void>;
 }
 
-/** Background loops (outbox delivery, hold sweeper). Each stops cleanly on shutdown. */
-export function startWorkers(_services: AppServices): Workers {
-  const stops: Array<() => Promise<void>> = [];
+/** Background loops (outbox delivery). Each stops cleanly on shutdown, finishing its current pass. */
+export function startWorkers(services: AppServices): Workers {
+  const webhooks = new WebhookWorker(services.platform);
+  webhooks.start();
   return {
     async stop() {
-      await Promise.all(stops.map((s) => s()));
+      await webhooks.stop();
     },
   };
 }
