@@ -15,5 +15,6 @@ module.exports = {
     }],
   },
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/reporters/summary-line.js'],
   maxWorkers: '100%',
 };
