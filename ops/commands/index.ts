@@ -1,9 +1,12 @@
 import type { Command } from '../command';
+import { adminCreateCommand } from './admin-create';
 import { backupCommand } from './backup';
 import { initCommand } from './init';
 import { migrateCommand } from './migrate';
+import { organiserCreateCommand } from './organiser-create';
 import { shardListCommand } from './shard-list';
 import { shardProvisionCommand } from './shard-provision';
+import { tokenCreateCommand } from './token-create';
 
 /** Every command of `npm run ops`. Each feature adds its command here. */
-export const COMMANDS: Command[] = [initCommand, migrateCommand, shardProvisionCommand, shardListCommand, backupCommand];
+export const COMMANDS: Command[] = [initCommand, migrateCommand, shardProvisionCommand, shardListCommand, backupCommand, adminCreateCommand, organiserCreateCommand, tokenCreateCommand];

@@ -87,7 +87,7 @@ export class EventService {
     };
     checkWindow(settings);
     const shard = shardName ? await platform.registry.get(shardName) : await platform.registry.leastLoadedShared();
-    if (!shard || shard.status !== 'active') throw new AppError(shardName ? 'invalid_request' : 'busy', shardName ? messages.unknownShard(shardName) : messages.noShard);
+    if (shard?.status !== 'active') throw new AppError(shardName ? 'invalid_request' : 'busy', shardName ? messages.unknownShard(shardName) : messages.noShard);
 
     const entry = await platform.directory.register(settings.slug, organiserId, shard.name);
     if (!entry) throw new AppError('conflict', messages.slugTaken(settings.slug));

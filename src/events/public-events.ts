@@ -25,7 +25,7 @@ export class PublicEvents {
 
   async bundle(entry: DirectoryEntry): Promise<PublicEventBundle | undefined> {
     const event = await this.deps.snapshots.get(entry);
-    if (!event || !event.active || event.state === 'moved') return undefined;
+    if (!event?.active || event.state === 'moved') return undefined;
     const organiser = await this.deps.platform.organisers.get(event.organiserId);
     if (!organiser) return undefined;
     const view = await publicEventView(event, organiser, { router: this.deps.platform.router, holidays: this.deps.holidays, shard: entry.shard });

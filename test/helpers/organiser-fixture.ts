@@ -34,5 +34,6 @@ export async function postJson(baseUrl: string, path: string, body: unknown, hea
   } catch {
     json = undefined;
   }
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are arbitrary JSON, asserted field by field
   return { status: res.status, headers: res.headers, body: json as Record<string, any> };
 }

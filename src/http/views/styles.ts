@@ -1,3 +1,5 @@
+import { ADMIN_EVENTS_CSS } from './admin/admin-styles';
+
 /** The one stylesheet, served from /assets/app.css (CSP allows only same-origin styles). */
 export const APP_CSS = `
 :root{--ink:#1d2330;--muted:#5d6678;--line:#dde2ea;--bg:#f5f7fb;--card:#fff;--brand:#3b4cca;--brand-ink:#fff;--ok:#16794c;--bad:#b42318;--warn:#9a6700;--radius:12px;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:var(--bg)}
@@ -30,4 +32,31 @@ th{color:var(--muted);font-weight:600;font-size:.85rem;text-transform:uppercase;
 .actions{display:flex;gap:.6rem;flex-wrap:wrap;align-items:center}
 .meter{height:8px;background:#eef2f6;border-radius:99px;overflow:hidden}.meter>span{display:block;height:100%;background:var(--brand)}
 @media (max-width:600px){.page{padding:.75rem}.card{padding:1rem}h1{font-size:1.35rem}.topbar{flex-wrap:wrap}}
-`;
+.table-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch}.inline{display:inline;margin:0}
+.topbar nav{align-items:center}button.link{background:none;border:none;color:var(--muted);padding:0;font-weight:400}button.link:hover{color:var(--ink)}
+button.small,.button.small{padding:.35rem .7rem;font-size:.875rem}button:disabled{opacity:.5;cursor:not-allowed}
+.secret{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all;background:#f2f4f7;border:1px solid var(--line);padding:.7rem .8rem;border-radius:8px;user-select:all}
+.context-bar{display:flex;justify-content:space-between;align-items:center;gap:.6rem;flex-wrap:wrap;margin:0 0 .8rem}
+.org-switch{display:flex;gap:.4rem;align-items:center;margin:0}.org-switch select{width:auto;padding:.35rem .5rem}
+.actions input{flex:1 1 14rem;width:auto}
+@media (max-width:600px){table.stack thead{display:none}table.stack tr{display:block;padding:.5rem 0;border-bottom:1px solid var(--line)}table.stack td{display:block;border:none;padding:.1rem 0}}
+@media (max-width:600px){table.stack td[data-label]::before{content:attr(data-label) ": ";color:var(--muted);font-size:.85rem}}
+/* Public booking pages, tickets and organiser mini-sites (phone first). */
+.pre{white-space:pre-line}.booking .notice,.tickets .notice{margin:0 0 1rem}.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.booking{max-width:640px;margin:0 auto}.booking h1{margin-top:0}.event-head .when{margin:.1rem 0 .6rem;font-weight:600;color:var(--muted)}
+.badge.warn{background:#fffaeb;color:var(--warn)}.badge.price{background:#eef4ff;color:var(--brand);font-weight:600}
+.field-error{color:var(--bad);font-size:.875rem}[aria-invalid=true]{border-color:var(--bad)}
+.row2{display:grid;grid-template-columns:1fr 1fr;gap:0 .9rem}.row2>.field:only-child{grid-column:1/-1}
+.choice{display:flex;justify-content:space-between;gap:1rem;align-items:flex-start;padding:.8rem 0;border-bottom:1px solid var(--line)}
+.choice:last-of-type{border-bottom:none}.choice-info{flex:1;min-width:0}.choice-info p{margin:.3rem 0 0}.choice .field{margin:0}.choice select{width:5rem}
+details.terms{border:1px solid var(--line);border-radius:8px;padding:.5rem .8rem;background:#fafbfc;margin:0 0 .5rem}details.terms summary{cursor:pointer;font-weight:600}
+details.terms div{max-height:14rem;overflow:auto;margin-top:.4rem}
+button.block,.button.block{display:block;width:100%;text-align:center;margin:.4rem 0 .6rem;padding:.8rem 1.1rem;font-size:1.05rem}
+.ticket-links{list-style:none;padding:0;margin:1rem 0}.ticket-links li{display:flex;justify-content:space-between;align-items:center;gap:.8rem;padding:.6rem 0;border-bottom:1px solid var(--line)}
+.tickets{max-width:720px;margin:0 auto}.ticket-card{display:flex;flex-wrap:wrap;gap:1.25rem;align-items:center;justify-content:space-between}
+.ticket-info{flex:1 1 260px;min-width:0}.ticket-card.refunded{opacity:.75}
+.facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem .9rem;margin:.6rem 0}.facts dt{color:var(--muted)}.facts dd{margin:0;font-weight:600}
+.qr{margin:0;text-align:center}.qr div{background:#fff;border:1px solid var(--line);border-radius:10px;padding:.5rem;display:inline-block}.qr svg{display:block;width:200px;height:200px}
+.topbar nav a[aria-current=page]{color:var(--ink);font-weight:600}
+@media (max-width:600px){.row2{grid-template-columns:1fr}.ticket-card{flex-direction:column;align-items:stretch;gap:.5rem}.ticket-info{flex:none}.qr svg{width:min(72vw,260px);height:min(72vw,260px);margin:0 auto}.qr div{display:block}}
+` + ADMIN_EVENTS_CSS;

@@ -1,0 +1,66 @@
+import { derivePasswordSecrets, type RootKeyring } from '../crypto';
+import { AppError } from '../errors';
+import type { Logger } from '../lib/logger';
+import { proveOrCreateUser } from './credentials';
+import { emailIndex, emailSchema, passwordSchema, sealEmail } from './inputs';
+import type { UserStore } from './user-store';
+
+/**
+ * Platform admins run the fleet. They hold no organiser data key unless an owner invites
+ * them like anyone else, so being an admin never means reading attendee PII.
+ */
+export class AdminService {
+  // Once true it stays true (users are never all deleted), so /setup costs no query after.
+  private setupDone = false;
+
+  constructor(
+    private readonly deps: {
+      users: UserStore;
+      keyring: RootKeyring;
+      logger: Logger;
+      /** Cached sessions and tokens of a promoted user must see the new role now. */
+      onPromoted?: (userId: number) => void;
+    },
+  ) {}
+
+  /** ops admin:create: a new platform admin, or an existing user (proven by password) promoted. */
+  async createPlatformAdmin(email: string, password: string): Promise<{ id: number }> {
+    const e = emailSchema.parse(email);
+    const p = passwordSchema.parse(password);
+    const user = await proveOrCreateUser(this.deps.users, this.deps.keyring, e, p, { platformAdmin: true });
+    user.kek.fill(0);
+    if (!user.platformAdmin) {
+      await this.deps.users.setPlatformAdmin(user.userId);
+      this.deps.onPromoted?.(user.userId);
+    }
+    this.setupDone = true;
+    this.deps.logger.info({ userId: user.userId }, 'accounts.platform_admin.created');
+    return { id: user.userId };
+  }
+
+  async isSetupComplete(): Promise<boolean> {
+    if (!this.setupDone) this.setupDone = await this.deps.users.anyUser();
+    return this.setupDone;
+  }
+
+  /**
+   * /setup: the first platform admin, only while the catalog has no user at all. The
+   * check and the insert are one SQL statement, so of two setups racing exactly one wins
+   * (the seed let both through); the loser gets not_found, as /setup no longer exists.
+   */
+  async setupFirstAdmin(email: string, password: string): Promise<{ id: number }> {
+    const e = emailSchema.parse(email);
+    const p = passwordSchema.parse(password);
+    if (await this.isSetupComplete()) throw new AppError('not_found', 'Setup is already done.');
+    const { record, kek } = await derivePasswordSecrets(p);
+    kek.fill(0);
+    const id = await this.deps.users.insert(
+      { emailIndex: emailIndex(this.deps.keyring, e), sealedEmail: sealEmail(this.deps.keyring, e, 'user-email'), passwordRecord: record, platformAdmin: true },
+      { onlyIfNoUsers: true },
+    );
+    this.setupDone = true;
+    if (id === undefined) throw new AppError('not_found', 'Setup is already done.');
+    this.deps.logger.info({ userId: id }, 'accounts.setup.completed');
+    return { id };
+  }
+}

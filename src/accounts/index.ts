@@ -1,0 +1,64 @@
+import type { Platform } from '../runtime/platform';
+import { AdminService } from './admin-service';
+import { InviteService } from './invite-service';
+import { LoginThrottle } from './login-throttle';
+import { MemberService } from './member-service';
+import { OrganiserService } from './organiser-service';
+import { OrganiserSettingsService } from './organiser-settings';
+import { PasswordService } from './password-service';
+import { SessionService } from './session-service';
+import { SessionStore } from './session-store';
+import { TokenService } from './token-service';
+import { UserStore } from './user-store';
+
+export type { OrganiserRole, Principal } from './principal';
+export { unlockOrganiserPrivateKey } from './organiser-private-key';
+export { openStripeSecretKey } from './organiser-settings';
+
+/** Accounts, keys and tenancy: everything the HTTP layer and the ops CLI call. */
+export interface AccountServices {
+  users: UserStore;
+  admins: AdminService;
+  organisers: OrganiserService;
+  sessions: SessionService;
+  tokens: TokenService;
+  invites: InviteService;
+  members: MemberService;
+  passwords: PasswordService;
+  settings: OrganiserSettingsService;
+  throttle: LoginThrottle;
+  close(): void;
+}
+
+export function createAccounts(platform: Platform): AccountServices {
+  const { catalog: db, keyring, logger } = platform;
+  const users = new UserStore(db);
+  const throttle = new LoginThrottle(db, keyring);
+  const sessions = new SessionService({ users, store: new SessionStore(db), throttle, keyring, logger });
+  const tokens = new TokenService({ db, users, organisers: platform.organisers, keyring, logger });
+  const forget = (userId: number) => {
+    sessions.invalidateUser(userId);
+    tokens.invalidateUser(userId);
+  };
+  return {
+    users,
+    throttle,
+    sessions,
+    tokens,
+    admins: new AdminService({ users, keyring, logger, onPromoted: forget }),
+    organisers: new OrganiserService({ users, organisers: platform.organisers, keyring, logger }),
+    invites: new InviteService({ db, users, organisers: platform.organisers, throttle, keyring, logger }),
+    members: new MemberService({
+      users,
+      keyring,
+      logger,
+      onRemoved: forget,
+    }),
+    passwords: new PasswordService({ users, sessions, throttle, logger }),
+    settings: new OrganiserSettingsService({ organisers: platform.organisers, keyring }),
+    close() {
+      sessions.close();
+      tokens.close();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { KeyObject } from 'node:crypto';
+import type { Organiser } from '../catalog/organiser-store';
+import { unwrapPrivateKey } from '../crypto';
+import { AppError } from '../errors';
+import type { Principal } from './principal';
+
+/**
+ * The organiser's RSA private key for decrypting attendee PII envelopes, opened with the
+ * data key the caller's session or token carries. A platform admin without a membership
+ * has no data key, so this is where "admins run the fleet but cannot read PII" holds.
+ */
+export function unlockOrganiserPrivateKey(principal: Principal, organiser: Organiser): KeyObject {
+  if (!principal.dataKey || principal.organiser?.id !== organiser.id) {
+    throw new AppError('forbidden', 'This account cannot read attendee details for this organiser.');
+  }
+  try {
+    return unwrapPrivateKey(organiser.wrappedPrivateKey, principal.dataKey);
+  } catch {
+    // A data key that does not open its organiser's private key is a data problem, and
+    // the answer for the caller is the same: no access. No key material in the message.
+    throw new AppError('forbidden', 'This account cannot read attendee details for this organiser.');
+  }
+}

@@ -1,0 +1,65 @@
+import { type Request, Router } from 'express';
+import { z } from 'zod';
+import { emailSchema, roleSchema } from '../../accounts/inputs';
+import type { AppServices } from '../../runtime/services';
+import { idParam, inlineError, noticeFrom, readForm } from '../form-input';
+import { callerOf, requireAdminPage } from '../middleware/authenticate';
+import { parseForm, requireContentType } from '../middleware/body-parsing';
+import { csrfForSession } from '../middleware/csrf';
+import { STATUS_OF } from '../middleware/error-handler';
+import { renderAdminPage } from '../views/admin-layout';
+import { UsersPage, type UsersPageProps } from '../views/users-page';
+import { loadAdminContext } from './admin-context';
+
+const inviteForm = z.object({ email: emailSchema, role: roleSchema });
+const NOTICES = { removed: 'The member is removed and logged out.', cancelled: 'The invite is cancelled.' };
+
+/** /admin/users: an owner's members and invites. Every query is scoped by the owner's organiser. */
+export function adminUsersRoutes(services: AppServices): Router {
+  const router = Router();
+  const { members, invites } = services.accounts;
+  const owner = requireAdminPage('owner');
+  const form = [owner, requireContentType('form'), parseForm, csrfForSession()];
+
+  async function render(req: Request, status: number, extra: Partial<UsersPageProps> = {}) {
+    const principal = callerOf(req);
+    const [ctx, memberList, inviteList] = await Promise.all([loadAdminContext(services, principal), members.list(principal), invites.listPending(principal)]);
+    return { status, html: renderAdminPage('Users', ctx, <UsersPage ctx={ctx} members={memberList} invites={inviteList} {...extra} />) };
+  }
+
+  router.get('/admin/users', owner, async (req, res) => {
+    const page = await render(req, 200, { notice: noticeFrom(req, NOTICES) });
+    res.status(page.status).type('html').send(page.html);
+  });
+
+  router.post('/admin/users/invite', ...form, async (req, res) => {
+    const input = readForm(inviteForm, req);
+    const typed = { email: typeof req.body?.email === 'string' ? req.body.email.slice(0, 254) : '', role: String(req.body?.role ?? '') };
+    let page: { status: number; html: string };
+    if (!input.ok) {
+      page = await render(req, 400, { errors: input.errors, form: typed });
+    } else {
+      try {
+        const { code } = await invites.create(callerOf(req), input.data);
+        page = await render(req, 201, { inviteLink: `${services.platform.config.publicUrl}/join/${code}` });
+      } catch (err) {
+        const shown = inlineError(err, ['conflict']);
+        if (!shown) throw err;
+        page = await render(req, STATUS_OF[shown.code], { errors: [shown.message], form: typed });
+      }
+    }
+    res.status(page.status).type('html').send(page.html);
+  });
+
+  router.post('/admin/users/:id/remove', ...form, async (req, res) => {
+    await members.remove(callerOf(req), idParam(req, 'id'));
+    res.redirect(303, '/admin/users?notice=removed');
+  });
+
+  router.post('/admin/users/invites/:id/cancel', ...form, async (req, res) => {
+    await invites.cancel(callerOf(req), idParam(req, 'id'));
+    res.redirect(303, '/admin/users?notice=cancelled');
+  });
+
+  return router;
+}

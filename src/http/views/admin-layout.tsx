@@ -1,0 +1,95 @@
+import type { ComponentChildren } from 'preact';
+import type { OrganiserRole } from '../../accounts/principal';
+import { Layout } from './layout';
+import { renderDocument } from './render';
+
+/** What every admin page needs to draw its navigation; built by routes/admin-context.ts. */
+export interface AdminContext {
+  /** The session's synchronizer token ('' for bearer-token callers, who post no forms). */
+  csrfToken: string;
+  platformAdmin: boolean;
+  organiser: { id: number; name: string; slug: string; role: OrganiserRole } | null;
+  /** Organisers this session can switch to (including the current one). */
+  organisers: Array<{ id: number; name: string }>;
+}
+
+export const CsrfField = ({ token }: { token: string }) => <input type="hidden" name="csrf_token" value={token} />;
+
+export function FormErrors({ errors }: { errors: string[] | undefined }) {
+  if (!errors || errors.length === 0) return null;
+  return (
+    <div class="notice bad" role="alert">
+      <ul class="errors">
+        {errors.map((e) => (
+          <li>{e}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export const formatTime = (value: number | string): string => `${new Date(value).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+function AdminNav({ ctx }: { ctx: AdminContext }) {
+  const owner = ctx.organiser?.role === 'owner';
+  return (
+    <nav aria-label="Admin">
+      {ctx.organiser && <a href="/admin">Dashboard</a>}
+      {ctx.organiser && <a href="/admin/events">Events</a>}
+      {owner && <a href="/admin/users">Users</a>}
+      <a href="/admin/tokens">API tokens</a>
+      <a href="/admin/sessions">Sessions</a>
+      <a href="/admin/password">Password</a>
+      {ctx.platformAdmin && <a href="/platform">Platform</a>}
+      <form method="post" action="/admin/logout" class="inline">
+        <CsrfField token={ctx.csrfToken} />
+        <button type="submit" class="link">
+          Log out
+        </button>
+      </form>
+    </nav>
+  );
+}
+
+/** Shown only when the user belongs to more than one organiser. */
+function OrganiserSwitch({ ctx }: { ctx: AdminContext }) {
+  if (ctx.organisers.length < 2) return null;
+  return (
+    <form method="post" action="/admin/switch-organiser" class="org-switch">
+      <CsrfField token={ctx.csrfToken} />
+      <label for="organiser_id" class="muted small">
+        Organiser
+      </label>
+      <select id="organiser_id" name="organiser_id">
+        {ctx.organisers.map((o) => (
+          <option value={String(o.id)} selected={o.id === ctx.organiser?.id}>
+            {o.name}
+          </option>
+        ))}
+      </select>
+      <button type="submit" class="secondary small">
+        Switch
+      </button>
+    </form>
+  );
+}
+
+export function AdminLayout({ title, ctx, children }: { title: string; ctx: AdminContext; children: ComponentChildren }) {
+  return (
+    <Layout title={title} nav={<AdminNav ctx={ctx} />}>
+      <div class="context-bar">
+        <span class="muted small">{ctx.organiser ? `${ctx.organiser.name} · ${ctx.organiser.role}` : 'Platform administration'}</span>
+        <OrganiserSwitch ctx={ctx} />
+      </div>
+      {children}
+    </Layout>
+  );
+}
+
+/** Renders a whole admin page; routes call this so every page has the same chrome. */
+export const renderAdminPage = (title: string, ctx: AdminContext, body: ComponentChildren): string =>
+  renderDocument(
+    <AdminLayout title={title} ctx={ctx}>
+      {body}
+    </AdminLayout>,
+  );

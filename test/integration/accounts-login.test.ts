@@ -1,0 +1,104 @@
+// Login limits, sessions list and "log out everywhere else", over real HTTP.
+import { lookupHash } from '../../src/crypto';
+import { login, publicCsrf, request, sessionCookieFrom } from '../helpers/accounts';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+
+// Every login costs a real scrypt run (~0.3 s alone, much more while suites share the CPU).
+jest.setTimeout(120_000);
+
+const PASSWORD = 'the right password';
+
+describe('login', () => {
+  let app: TestApp;
+  const attempt = async (email: string, password: string, ip: string) => {
+    const csrf = await publicCsrf(app.baseUrl);
+    return request(app.baseUrl, '/admin/login', { form: { csrf_token: csrf, email, password }, headers: { 'x-forwarded-for': ip } });
+  };
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    await app.services.accounts.admins.createPlatformAdmin('first@example.com', PASSWORD);
+    await app.services.accounts.organisers.createOrganiser({ name: 'Acme', slug: 'acme', ownerEmail: 'owner@acme.example', ownerPassword: PASSWORD });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('rejects a login POST without its CSRF token with 403', async () => {
+    const res = await request(app.baseUrl, '/admin/login', { form: { email: 'owner@acme.example', password: PASSWORD } });
+    expect(res.status).toBe(403);
+    expect(res.cookies).toHaveLength(0);
+  });
+
+  it('answers an unknown email exactly like a wrong password', async () => {
+    const unknown = await attempt('nobody@example.com', PASSWORD, '10.0.0.1');
+    const wrong = await attempt('owner@acme.example', 'not it at all', '10.0.0.1');
+    expect(unknown.status).toBe(401);
+    expect(wrong.status).toBe(401);
+    expect(unknown.text).toContain('The email or password is wrong.');
+    expect(wrong.text).toContain('The email or password is wrong.');
+  });
+
+  it('locks an account at the 6th attempt: 1-5 wrong get 401, the 6th gets 429 even with the right password', async () => {
+    await app.services.accounts.admins.createPlatformAdmin('victim@example.com', PASSWORD);
+    // Each guess from another address, so only the per-account limit is in play.
+    for (let i = 1; i <= 5; i++) {
+      expect((await attempt('victim@example.com', `guess number ${i}`, `10.1.0.${i}`)).status).toBe(401);
+    }
+    const sixth = await attempt('victim@example.com', PASSWORD, '10.1.0.6');
+    expect(sixth.status).toBe(429);
+    expect(Number(sixth.headers.get('retry-after'))).toBeGreaterThan(14 * 60);
+    expect(sixth.text).toContain('Too many failed attempts');
+    expect(sessionCookieFrom(sixth)).toBeUndefined();
+  });
+
+  it('locks a client address after 5 failures across accounts, and stores only an HMAC of it', async () => {
+    for (let i = 1; i <= 5; i++) {
+      expect((await attempt(`someone${i}@example.com`, 'wrong password', '10.2.0.9')).status).toBe(401);
+    }
+    expect((await attempt('first@example.com', PASSWORD, '10.2.0.9')).status).toBe(429);
+    // The same account from another address is fine: the lock is on the address.
+    expect((await attempt('first@example.com', PASSWORD, '10.2.0.10')).status).toBe(303);
+    const keys = await app.services.platform.catalog.execute('SELECT key FROM login_attempts');
+    const all = keys.rows.map((r) => String(r.key)).join(' ');
+    expect(all).not.toContain('10.2.0.9');
+    expect(all).not.toContain('example.com');
+  });
+
+  it('lists the sessions of the user and logs out every other one on request', async () => {
+    const a = await login(app, 'owner@acme.example', PASSWORD, { 'user-agent': 'Phone browser', 'x-forwarded-for': '10.3.0.1' });
+    const b = await login(app, 'owner@acme.example', PASSWORD, { 'user-agent': 'Laptop browser', 'x-forwarded-for': '10.3.0.2' });
+
+    const page = await request(app.baseUrl, '/admin/sessions', { cookie: a.cookie });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Phone browser');
+    expect(page.text).toContain('Laptop browser');
+    expect(page.text).toContain('this session');
+
+    expect((await request(app.baseUrl, '/admin/sessions/revoke-others', { cookie: a.cookie, form: {} })).status).toBe(403);
+    const revoke = await request(app.baseUrl, '/admin/sessions/revoke-others', { cookie: a.cookie, form: { csrf_token: a.csrfToken } });
+    expect(revoke.status).toBe(303);
+
+    // b is gone at once (same process: no cache lag), a still works.
+    const gone = await request(app.baseUrl, '/admin', { cookie: b.cookie });
+    expect(gone.status).toBe(302);
+    expect(gone.cookies.some((c) => /^session=;/.test(c))).toBe(true);
+    expect((await request(app.baseUrl, '/admin', { cookie: a.cookie })).status).toBe(200);
+  });
+
+  it('treats an expired session as anonymous and deletes it', async () => {
+    const s = await login(app, 'owner@acme.example', PASSWORD, { 'x-forwarded-for': '10.4.0.1' });
+    const { sessions } = app.services.accounts;
+    const principal = (await sessions.resolveSession(s.secret))!;
+    // Expire it server-side (the browser would still send the cookie) and drop this
+    // process's short-lived cache, as 10 s passing would.
+    await app.services.platform.catalog.execute({ sql: 'UPDATE sessions SET expires_at = ? WHERE id = ?', args: [Date.now() - 1, lookupHash(s.secret)] });
+    sessions.invalidateUser(principal.userId);
+
+    const res = await request(app.baseUrl, '/admin', { cookie: s.cookie });
+    expect(res.status).toBe(302);
+    expect(res.cookies.some((c) => /^session=;/.test(c))).toBe(true);
+    const left = await app.services.platform.catalog.execute({ sql: 'SELECT COUNT(*) AS n FROM sessions WHERE id = ?', args: [lookupHash(s.secret)] });
+    expect(Number(left.rows[0]!.n)).toBe(0);
+  });
+});
