@@ -21,13 +21,13 @@ export interface TestApp {
  * Boots the real app on real libSQL files in a temp folder, listening on 127.0.0.1 with a
  * free port. `env` overrides configuration (e.g. SHARD_WRITE_MODE, QUEUE_TARGET_WAIT_MS).
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, opts: { logStream?: NodeJS.WritableStream } = {}): Promise<TestApp> {
   const { dir, cleanup } = makeTempDir();
   const config = loadConfig(
     { NODE_ENV: 'test', DATA_DIR: dir, ROOT_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'silent', PORT: '0', ...env },
     () => {},
   );
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logger = opts.logStream ? pino({ level: 'debug' }, opts.logStream) : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const platform = await openPlatform(config, logger);
   const services = createServices(platform);
   const app = createApp(services);
