@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { adminCreateCommand } from './admin-create';
 import { backupCommand } from './backup';
+import { demoCommand } from './demo';
 import { initCommand } from './init';
 import { migrateCommand } from './migrate';
 import { organiserCreateCommand } from './organiser-create';
@@ -9,4 +10,4 @@ import { shardProvisionCommand } from './shard-provision';
 import { tokenCreateCommand } from './token-create';
 
 /** Every command of `npm run ops`. Each feature adds its command here. */
-export const COMMANDS: Command[] = [initCommand, migrateCommand, shardProvisionCommand, shardListCommand, backupCommand, adminCreateCommand, organiserCreateCommand, tokenCreateCommand];
+export const COMMANDS: Command[] = [initCommand, migrateCommand, shardProvisionCommand, shardListCommand, backupCommand, adminCreateCommand, organiserCreateCommand, tokenCreateCommand, demoCommand];

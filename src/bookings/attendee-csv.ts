@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { EventRecord } from '../domain/events/event';
+import { minorToMajorString } from '../lib/money';
 import type { AttendeeView } from './attendee-service';
 
 /** Spreadsheet apps run cells that start with these as formulas: neutralise them. */
@@ -20,7 +21,7 @@ export function attendeesCsv(event: EventRecord, attendees: AttendeeView[]): str
     ...(event.date ? [event.date] : []),
     ...(event.location ? [event.location] : []),
     a.name, a.email, a.phone, a.address, a.specialInstructions,
-    String(a.quantity), a.createdAt, (a.pricePaid / 100).toFixed(2), a.paymentId ?? '', a.checkedIn ? 'Yes' : 'No', a.ticketToken, a.ticketUrl,
+    String(a.quantity), a.createdAt, minorToMajorString(a.pricePaid, event.currency), a.paymentId ?? '', a.checkedIn ? 'Yes' : 'No', a.ticketToken, a.ticketUrl,
   ].map(cell));
   return stringify([header, ...rows]);
 }

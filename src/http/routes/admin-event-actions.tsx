@@ -1,0 +1,150 @@
+import { type Response, Router } from 'express';
+import { unlockOrganiserPrivateKey } from '../../accounts/organiser-private-key';
+import { attendeesCsv, csvFileName } from '../../bookings/attendee-csv';
+import { CheckInDesk } from '../../bookings/check-in-desk';
+import type { EventRecord } from '../../domain/events/event';
+import { formatMoney } from '../../lib/money';
+import type { AppServices } from '../../runtime/services';
+import { idParam } from '../form-input';
+import { asFormBody, confirmsName, text } from '../forms/form-values';
+import { param } from '../params';
+import { ConfirmPage } from '../views/admin/confirm-page';
+import { filterQuery } from '../views/admin/event-page';
+import { EventLogPage } from '../views/admin/event-log-page';
+import { listFilter, type OrganiserPage, organiserPage, pageGuards, readAttendeeFilter, sendPage } from './organiser-page-kit';
+
+const LOG_LIMIT = 100;
+
+type Lifecycle = 'delete' | 'deactivate' | 'reactivate';
+
+const LIFECYCLE: Record<Lifecycle, { title: string; submit: string; danger: boolean; explain: (e: EventRecord) => string }> = {
+  delete: {
+    title: 'Delete event',
+    submit: 'Delete event and attendees',
+    danger: true,
+    explain: (e) => `This removes “${e.name}” and all ${e.sold} sold ticket(s) for good. Download the attendee CSV first if you need it.`,
+  },
+  deactivate: {
+    title: 'Deactivate event',
+    submit: 'Deactivate',
+    danger: false,
+    explain: (e) => `The booking page of “${e.name}” closes at once. Attendees and their tickets stay valid; you can reactivate later.`,
+  },
+  reactivate: {
+    title: 'Reactivate event',
+    submit: 'Reactivate',
+    danger: false,
+    explain: (e) => `The booking page of “${e.name}” opens again for its sales window.`,
+  },
+};
+
+/** Actions on one event: lifecycle changes, the check-in toggle, refunds, log and CSV export. */
+export function adminEventActions(services: AppServices): Router {
+  const router = Router();
+  const { events, attendees } = services.bookings;
+  const desk = new CheckInDesk({ platform: services.platform, events });
+  const { page, form } = pageGuards();
+
+  function confirmPage(res: Response, status: number, p: OrganiserPage, event: EventRecord, kind: Lifecycle, typed = '', error?: string) {
+    const c = LIFECYCLE[kind];
+    sendPage(
+      res,
+      status,
+      c.title,
+      p.ctx,
+      <ConfirmPage
+        ctx={p.ctx}
+        title={c.title}
+        action={`/admin/events/${event.slug}/${kind}`}
+        submitLabel={c.submit}
+        cancelHref={`/admin/events/${event.slug}`}
+        danger={c.danger}
+        typeName={event.name}
+        typed={typed}
+        errors={error ? { confirm_name: [error] } : {}}
+      >
+        <p>{c.explain(event)}</p>
+      </ConfirmPage>,
+    );
+  }
+
+  for (const kind of ['delete', 'deactivate', 'reactivate'] as const) {
+    router.get(`/admin/events/:slug/${kind}`, page, async (req, res) => {
+      const p = await organiserPage(services, req);
+      const { event } = await events.get(p.orgId, param(req, 'slug'));
+      confirmPage(res, 200, p, event, kind);
+    });
+
+    router.post(`/admin/events/:slug/${kind}`, ...form, async (req, res) => {
+      const p = await organiserPage(services, req);
+      const { event } = await events.get(p.orgId, param(req, 'slug'));
+      const typed = text(asFormBody(req.body), 'confirm_name');
+      if (!confirmsName(typed, event.name)) {
+        return confirmPage(res, 400, p, event, kind, typed, 'That is not the name of this event. Type it exactly as shown (capitals do not matter).');
+      }
+      if (kind === 'delete') {
+        await events.remove(p.orgId, event.slug);
+        return res.redirect(303, '/admin/events?notice=deleted');
+      }
+      await events.update(p.orgId, event.slug, { active: kind === 'reactivate' });
+      res.redirect(303, `/admin/events/${event.slug}?notice=${kind}d`);
+    });
+  }
+
+  router.post('/admin/events/:slug/attendees/:id/check-in', ...form, async (req, res) => {
+    const p = await organiserPage(services, req);
+    const slug = param(req, 'slug');
+    const state = await desk.toggle(p.orgId, slug, idParam(req, 'id'));
+    // Back to the same filtered list; the target is built here, never taken from the form.
+    const back = filterQuery(readAttendeeFilter(req.body));
+    res.redirect(303, `/admin/events/${slug}${back}${back ? '&' : '?'}notice=${state}`);
+  });
+
+  // Money leaves the organiser's account: one more page, so a mis-tap on a phone refunds nobody.
+  router.get('/admin/events/:slug/attendees/:id/refund', page, async (req, res) => {
+    const p = await organiserPage(services, req);
+    const { event } = await events.get(p.orgId, param(req, 'slug'));
+    const id = idParam(req, 'id');
+    const attendee = await desk.paidBooking(p.orgId, event.slug, id, unlockOrganiserPrivateKey(p.principal, p.organiser));
+    // Nothing to refund (free, or already refunded): back to the list, which shows why.
+    if (attendee.refunded || attendee.pricePaid === 0) return res.redirect(303, `/admin/events/${event.slug}`);
+    sendPage(
+      res,
+      200,
+      'Refund',
+      p.ctx,
+      <ConfirmPage ctx={p.ctx} title="Refund this booking?" action={`/admin/events/${event.slug}/attendees/${id}/refund`} submitLabel="Refund" cancelHref={`/admin/events/${event.slug}`} danger>
+        <p>
+          {attendee.name} paid {formatMoney(attendee.pricePaid, event.currency)} for {attendee.quantity} ticket(s) to {event.name}. The refund goes back to their card and
+          their tickets stop working.
+        </p>
+      </ConfirmPage>,
+    );
+  });
+
+  router.post('/admin/events/:slug/attendees/:id/refund', ...form, async (req, res) => {
+    const p = await organiserPage(services, req);
+    const slug = param(req, 'slug');
+    await attendees.refund(p.orgId, slug, idParam(req, 'id'));
+    res.redirect(303, `/admin/events/${slug}`);
+  });
+
+  router.get('/admin/events/:slug/log', page, async (req, res) => {
+    const p = await organiserPage(services, req);
+    const { event } = await events.get(p.orgId, param(req, 'slug'));
+    const entries = await attendees.log(p.orgId, event.slug, LOG_LIMIT);
+    sendPage(res, 200, `Log: ${event.name}`, p.ctx, <EventLogPage event={event} entries={entries} timezone={p.organiser.timezone} />);
+  });
+
+  // Honours both filters (the seed's export ignored in/out); each download is logged.
+  router.get('/admin/events/:slug/attendees.csv', page, async (req, res) => {
+    const p = await organiserPage(services, req);
+    const filter = readAttendeeFilter(req.query);
+    const { event } = await events.get(p.orgId, param(req, 'slug'));
+    const list = await attendees.list(p.orgId, event.slug, unlockOrganiserPrivateKey(p.principal, p.organiser), listFilter(filter));
+    await attendees.recordExport(p.orgId, event.slug, list.length);
+    res.attachment(csvFileName(event, filter.date)).type('text/csv').send(attendeesCsv(event, list));
+  });
+
+  return router;
+}

@@ -1,0 +1,62 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { ComponentChildren } from 'preact';
+import type { Principal } from '../../accounts/principal';
+import type { Organiser } from '../../catalog/organiser-store';
+import { isoDate } from '../../domain/bookings/booking-input';
+import { AppError } from '../../errors';
+import type { AppServices } from '../../runtime/services';
+import { callerOf, callerOrganiser, requireAdminPage } from '../middleware/authenticate';
+import { parseForm, requireContentType } from '../middleware/body-parsing';
+import { csrfForSession } from '../middleware/csrf';
+import { type AdminContext, renderAdminPage } from '../views/admin-layout';
+import type { AttendeeFilter } from '../views/admin/event-page';
+import { loadAdminContext } from './admin-context';
+
+/** What every organiser page handler needs: who, for which organiser, and the nav data. */
+export interface OrganiserPage {
+  principal: Principal;
+  orgId: number;
+  organiser: Organiser;
+  ctx: AdminContext;
+}
+
+export async function organiserPage(services: AppServices, req: Request): Promise<OrganiserPage> {
+  const principal = callerOf(req);
+  const orgId = callerOrganiser(req).id;
+  const [organiser, ctx] = await Promise.all([services.platform.organisers.get(orgId), loadAdminContext(services, principal)]);
+  if (!organiser) throw new AppError('not_found', 'This organiser no longer exists.');
+  return { principal, orgId, organiser, ctx };
+}
+
+export function sendPage(res: Response, status: number, title: string, ctx: AdminContext, body: ComponentChildren): void {
+  res.status(status).type('html').send(renderAdminPage(title, ctx, body));
+}
+
+/** Guards: GET pages, and POST forms (guard → urlencoded only → body → session CSRF token). */
+export function pageGuards(role?: 'owner'): { page: RequestHandler; form: RequestHandler[] } {
+  const page = requireAdminPage(role);
+  return { page, form: [page, requireContentType('form'), parseForm, csrfForSession()] };
+}
+
+/** `?date=YYYY-MM-DD` and `?checked=in|out` from a query or a form; anything else is a 400. */
+export function readAttendeeFilter(source: unknown): AttendeeFilter {
+  const s = (source && typeof source === 'object' ? source : {}) as Record<string, unknown>;
+  const filter: AttendeeFilter = {};
+  if (s.date !== undefined && s.date !== '') {
+    const parsed = isoDate.safeParse(s.date);
+    if (!parsed.success) throw new AppError('invalid_request', 'The date filter must be a date such as 2026-07-01.');
+    filter.date = parsed.data;
+  }
+  if (s.checked !== undefined && s.checked !== '') {
+    if (s.checked !== 'in' && s.checked !== 'out') throw new AppError('invalid_request', 'The check-in filter is "in" or "out".');
+    filter.checked = s.checked;
+  }
+  return filter;
+}
+
+/** The filter as AttendeeService.list takes it. */
+export const listFilter = (f: AttendeeFilter): { date?: string; checkedIn?: boolean } => ({
+  ...(f.date ? { date: f.date } : {}),
+  ...(f.checked ? { checkedIn: f.checked === 'in' } : {}),
+});
+

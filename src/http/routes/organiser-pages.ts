@@ -1,0 +1,18 @@
+import { Router } from 'express';
+import type { AppServices } from '../../runtime/services';
+import { adminEventActions } from './admin-event-actions';
+import { adminEventPages } from './admin-event-pages';
+import { adminGroupPages } from './admin-group-pages';
+import { adminHolidayPages } from './admin-holiday-pages';
+import { checkinPages } from './checkin-pages';
+
+/** The organiser's HTML for events, attendees, check-in, holidays and groups: one mount point. */
+export function organiserPages(services: AppServices): Router {
+  const router = Router();
+  router.use(adminEventPages(services));
+  router.use(adminEventActions(services));
+  router.use(adminHolidayPages(services));
+  router.use(adminGroupPages(services));
+  router.use(checkinPages(services));
+  return router;
+}

@@ -1,0 +1,47 @@
+import type { EventRecord } from '../../../domain/events/event';
+import { formatInZone } from '../../../lib/zoned-time';
+
+export interface LogEntry {
+  createdAt: string;
+  kind: string;
+  message: string;
+}
+
+/** The newest 100 entries of one event's activity log. Entries never name people. */
+export function EventLogPage({ event, entries, timezone }: { event: EventRecord; entries: LogEntry[]; timezone: string }) {
+  return (
+    <section class="card">
+      <p class="small">
+        <a href={`/admin/events/${event.slug}`}>← {event.name}</a>
+      </p>
+      <h1>Activity log</h1>
+      <p class="muted small">The newest 100 entries for {event.name}, newest first.</p>
+      {entries.length === 0 ? (
+        <p class="muted">Nothing logged yet.</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="stack">
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>What</th>
+                <th>Details</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((e) => (
+                <tr>
+                  <td class="small">{formatInZone(e.createdAt, timezone)}</td>
+                  <td>
+                    <span class="badge">{e.kind.replace(/_/g, ' ')}</span>
+                  </td>
+                  <td>{e.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

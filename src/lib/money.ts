@@ -1,0 +1,41 @@
+/**
+ * Money on forms and pages. Amounts are stored in minor units; how many decimals a currency
+ * has comes from Intl (GBP 2, JPY 0, KWD 3), never from a hard-coded 100.
+ */
+export function currencyDecimals(currency: string): number {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+/** "12.5" → 1250 for GBP. Undefined for anything that is not a plain non-negative amount in that currency. */
+export function parseMajorUnits(text: string, currency: string): number | undefined {
+  const decimals = currencyDecimals(currency);
+  const t = text.trim().replace(/,/g, '');
+  const m = /^(\d{1,12})(?:\.(\d*))?$/.exec(t);
+  if (!m) return undefined;
+  const fraction = m[2] ?? '';
+  if (fraction.length > decimals) return undefined;
+  // String arithmetic, not float: 0.29 * 100 is 28.999999999999996.
+  return Number(m[1]) * 10 ** decimals + Number(fraction.padEnd(decimals, '0') || '0');
+}
+
+/** 1250 → "12.50" (the form's input value). */
+export function minorToMajorString(minor: number, currency: string): string {
+  const decimals = currencyDecimals(currency);
+  if (decimals === 0) return String(minor);
+  const s = String(minor).padStart(decimals + 1, '0');
+  return `${s.slice(0, -decimals)}.${s.slice(-decimals)}`;
+}
+
+/** 1250 → "£12.50" for display. */
+export function formatMoney(minor: number, currency: string): string {
+  const decimals = currencyDecimals(currency);
+  try {
+    return new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(minor / 10 ** decimals);
+  } catch {
+    return `${minorToMajorString(minor, currency)} ${currency}`;
+  }
+}
