@@ -77,6 +77,14 @@ describe('event API tenancy', () => {
     expect(again.json).toMatchObject({ status: 'already_checked_in' });
   });
 
+  it('pages long attendee lists with limit and offset', async () => {
+    await postJson(app.baseUrl, '/api/v1/events/a-gig/bookings', { name: 'Grace Hopper', email: 'grace@example.com', phone: '+1 555 0100', quantity: 1 });
+    const page = async (q: string) => ((await request(app.baseUrl, `/api/v1/admin/events/a-gig/attendees?${q}`, { token: a.token })).json as { attendees: Array<{ name: string }> }).attendees.map((x) => x.name);
+    expect(await page('limit=1')).toEqual(['Ada Lovelace']);
+    expect(await page('limit=1&offset=1')).toEqual(['Grace Hopper']);
+    expect((await request(app.baseUrl, '/api/v1/admin/events/a-gig/attendees?limit=0', { token: a.token })).status).toBe(400);
+  });
+
   it('answers 401 without credentials and with a bad token', async () => {
     expect((await request(app.baseUrl, '/api/v1/admin/events')).status).toBe(401);
     expect((await request(app.baseUrl, '/api/v1/admin/events', { token: 'bo_not-a-real-token' })).status).toBe(401);

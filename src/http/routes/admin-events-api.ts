@@ -12,7 +12,14 @@ import { parseJson, requireContentType } from '../middleware/body-parsing';
 import { requireOrganiser } from '../middleware/authenticate';
 import { param } from '../params';
 
-const attendeeFilter = z.object({ date: isoDate.optional(), checkedIn: z.enum(['true', 'false']).optional() }).strict();
+const attendeeFilter = z
+  .object({
+    date: isoDate.optional(),
+    checkedIn: z.enum(['true', 'false']).optional(),
+    limit: z.coerce.number().int().min(1).max(5000).optional(),
+    offset: z.coerce.number().int().min(0).optional(),
+  })
+  .strict();
 
 function organiserOf(req: { principal?: Principal }): number {
   const org = req.principal?.organiser;
@@ -71,6 +78,7 @@ export function adminEventsApiRoutes(services: AppServices): Router {
     const list = await attendees.list(orgId, param(req, 'slug'), key, {
       ...(filter.date ? { date: filter.date } : {}),
       ...(filter.checkedIn ? { checkedIn: filter.checkedIn === 'true' } : {}),
+      ...(filter.limit ? { limit: filter.limit, offset: filter.offset ?? 0 } : {}),
     });
     res.json({
       attendees: list.map((a) => ({
