@@ -1,10 +1,21 @@
 import type { Express } from 'express';
 import type { AppServices } from '../../runtime/services';
+import { accountRoutes, mountAuthentication } from './accounts';
+import { adminEventsApiRoutes } from './admin-events-api';
+import { dashboardEvents } from './dashboard-events';
+import { organiserPages } from './organiser-pages';
 import { publicApiRoutes } from './public-api';
+import { publicPageRoutes } from './public-pages';
 import { serviceRoutes } from './service-routes';
 
 /** Every router of the app, in order. Each feature adds one line here. */
 export function mountRoutes(app: Express, services: AppServices): void {
   app.use(serviceRoutes(services.platform));
+  // Before every router under /admin, /platform and their APIs: their guards read req.principal.
+  mountAuthentication(app, services);
+  app.use(accountRoutes(services, { dashboardSections: dashboardEvents(services) }));
+  app.use(adminEventsApiRoutes(services));
+  app.use(organiserPages(services));
   app.use(publicApiRoutes(services));
+  app.use(publicPageRoutes(services));
 }

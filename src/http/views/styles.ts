@@ -29,7 +29,7 @@ th{color:var(--muted);font-weight:600;font-size:.85rem;text-transform:uppercase;
 .grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(240px,1fr))}
 .event-row{display:flex;justify-content:space-between;gap:1rem;align-items:center;padding:.7rem 0;border-bottom:1px solid var(--line)}
 .ticket{display:flex;gap:1.25rem;align-items:center;flex-wrap:wrap}.ticket .qr svg{width:180px;height:180px}
-.actions{display:flex;gap:.6rem;flex-wrap:wrap;align-items:center}
+.actions{display:flex;gap:.6rem;flex-wrap:wrap;align-items:center}.actions.spread{justify-content:space-between}
 .meter{height:8px;background:#eef2f6;border-radius:99px;overflow:hidden}.meter>span{display:block;height:100%;background:var(--brand)}
 @media (max-width:600px){.page{padding:.75rem}.card{padding:1rem}h1{font-size:1.35rem}.topbar{flex-wrap:wrap}}
 .table-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch}.inline{display:inline;margin:0}

@@ -1,0 +1,52 @@
+import type { Organiser } from '../catalog/organiser-store';
+import type { EventRecord } from '../domain/events/event';
+import type { EventSnapshots } from '../events/event-snapshots';
+import type { Platform } from '../runtime/platform';
+import { readTicket, type TicketRow } from '../storage/ticket-reader';
+import { eventIdOfToken } from './ticket-token';
+
+/** At most this many tokens per `/t/a+b+…` page: each one is a shard read. */
+export const MAX_TICKETS_PER_PAGE = 20;
+
+export interface PublicTicket extends TicketRow {
+  /** The token this card belongs to: cards are never paired with tokens by position. */
+  token: string;
+  event: EventRecord;
+  organiser: Pick<Organiser, 'timezone' | 'currency' | 'embedHosts'>;
+}
+
+/**
+ * Ticket look-up for `/t/:tokens`: token → event id (in the token) → one cached catalog
+ * look-up for the shard → one indexed read there. Never a scan of every shard. Unknown,
+ * malformed and forged tokens come back as "not found" (undefined), indistinguishably.
+ */
+export class PublicTickets {
+  constructor(private readonly deps: { platform: Pick<Platform, 'directory' | 'router' | 'keyring' | 'organisers'>; snapshots: EventSnapshots }) {}
+
+  async find(token: string): Promise<PublicTicket | undefined> {
+    const { platform, snapshots } = this.deps;
+    const eventId = eventIdOfToken(token);
+    if (eventId === null) return undefined;
+    const entry = await platform.directory.resolveId(eventId);
+    if (!entry || entry.status === 'deleted') return undefined;
+    const db = await platform.router.db(entry.shard);
+    const [row, event, organiser] = await Promise.all([
+      readTicket(db, eventId, platform.keyring.blindIndex('ticket', token)),
+      snapshots.get(entry),
+      platform.organisers.get(entry.organiserId),
+    ]);
+    if (!row || !event || !organiser) return undefined;
+    return { ...row, token, event, organiser };
+  }
+
+  /** Each token paired with its own ticket, in the order asked; unknown tokens are dropped. */
+  async findMany(tokens: string[]): Promise<PublicTicket[]> {
+    const found = await Promise.all(tokens.slice(0, MAX_TICKETS_PER_PAGE).map((t) => this.find(t)));
+    return found.filter((t): t is PublicTicket => t !== undefined);
+  }
+}
+
+/** `t1+t2` (or `t1 t2` once a query string turned `+` into a space) → unique, non-empty tokens. */
+export function splitTokens(joined: string): string[] {
+  return [...new Set(joined.split(/[+ ]/).filter((t) => t.length > 0 && t.length <= 64))].slice(0, MAX_TICKETS_PER_PAGE);
+}

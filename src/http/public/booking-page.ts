@@ -1,0 +1,116 @@
+import type { EventGroup } from '../../catalog/group-store';
+import type { Organiser } from '../../catalog/organiser-store';
+import { CONTACT_FIELDS, type ContactField } from '../../domain/events/event';
+import { sortEvents } from '../../domain/events/sort-events';
+import { AppError } from '../../errors';
+import type { PublicEventBundle } from '../../events/public-events';
+import type { AppServices } from '../../runtime/services';
+import { withEmbed } from '../views/public/format';
+
+const messages = {
+  notFound: 'There is no event at this address, or it is no longer taking bookings.',
+  mixedOrganisers: 'These events belong to different organisers, so they cannot be booked together. Book each on its own page.',
+};
+
+/** `/ticket/a+b`: at most this many events on one form (as the JSON API's multi booking). */
+const MAX_EVENTS_PER_PAGE = 20;
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+export type DateOption = { date: string; available: number };
+
+/** Everything a booking form needs, whichever URL it came from. */
+export interface BookingPage {
+  /** single: one event (quantity + date selects); multi: a quantity select per event. */
+  kind: 'single' | 'multi';
+  title: string;
+  organiser: Organiser;
+  /** Sorted as the seed sorts multi-event pages (sort-events.ts). */
+  events: PublicEventBundle[];
+  /** Group terms replace the organiser's when non-empty. */
+  terms: string;
+  /** The union of the events' contact fields, in a stable order. */
+  fields: ContactField[];
+  /**
+   * Daily dates offered: a single daily event's dates with places left, or on a multi
+   * form the dates every open daily event shares. Null when no daily event is on the page.
+   * An empty list means there is no such date: daily events cannot be booked here.
+   */
+  dates: DateOption[] | null;
+  /** Where the form posts (the page's own URL, keeping ?iframe=true). */
+  action: string;
+  embed: boolean;
+}
+
+const isBookable = (b: PublicEventBundle) => b.view.status === 'open';
+const openDates = (b: PublicEventBundle): DateOption[] => (b.view.dates ?? []).filter((d) => d.available > 0);
+
+/** The dates every open daily event of the page can still be booked on (available = the smallest). */
+function sharedDates(events: PublicEventBundle[]): DateOption[] | null {
+  const daily = events.filter((b) => b.view.type === 'daily' && isBookable(b));
+  if (daily.length === 0) return events.some((b) => b.view.type === 'daily') ? [] : null;
+  let shared = openDates(daily[0]!);
+  for (const b of daily.slice(1)) {
+    const mine = new Map(openDates(b).map((d) => [d.date, d.available]));
+    shared = shared.filter((d) => mine.has(d.date)).map((d) => ({ date: d.date, available: Math.min(d.available, mine.get(d.date)!) }));
+  }
+  return shared;
+}
+
+/**
+ * The most tickets of one event this form may ask for: min(max per purchase, places left),
+ * 0 when it is not open or, on a multi form, when daily events share no date.
+ */
+export function maxQuantity(page: BookingPage, b: PublicEventBundle): number {
+  if (!isBookable(b)) return 0;
+  if (page.kind === 'multi' && b.view.type === 'daily' && (page.dates ?? []).length === 0) return 0;
+  return Math.max(0, Math.min(b.view.maxPerPurchase, b.view.available));
+}
+
+function build(kind: BookingPage['kind'], title: string, events: PublicEventBundle[], action: string, embed: boolean, group?: EventGroup): BookingPage {
+  const organiser = events[0]!.organiser;
+  const next = new Map(events.map((b) => [b.view.slug, openDates(b)[0]?.date ?? null]));
+  const sorted = sortEvents(events.map((b) => ({ ...b.view, bundle: b })), (v) => next.get(v.slug) ?? null).map((v) => v.bundle);
+  const wanted = new Set(sorted.flatMap((b) => b.view.fields));
+  const single = kind === 'single' ? sorted[0]! : undefined;
+  return {
+    kind,
+    title,
+    organiser,
+    events: sorted,
+    terms: group?.terms.trim() ? group.terms : organiser.terms,
+    fields: CONTACT_FIELDS.filter((f) => wanted.has(f)),
+    dates: single ? (single.view.type === 'daily' ? openDates(single) : null) : sharedDates(sorted),
+    action: withEmbed(action, embed),
+    embed,
+  };
+}
+
+/** `/ticket/:slugs`: one active event, else a group of that slug, else `a+b` events; 404 otherwise. */
+export async function loadTicketPage(services: AppServices, joined: string, embed: boolean): Promise<BookingPage> {
+  const { publicEvents, groups } = services.bookings;
+  const slugs = [...new Set(joined.split('+'))];
+  if (slugs.length > MAX_EVENTS_PER_PAGE || !slugs.every((s) => SLUG.test(s))) throw new AppError('not_found', messages.notFound);
+  const action = `/ticket/${slugs.join('+')}`;
+
+  if (slugs.length === 1) {
+    const bundle = await publicEvents.get(slugs[0]!);
+    if (bundle) return build('single', bundle.view.name, [bundle], action, embed);
+    const group = await groups.bySlug(slugs[0]!);
+    if (!group) throw new AppError('not_found', messages.notFound);
+    const events = (await publicEvents.list(group.organiserId)).filter((b) => b.event.groupId === group.id);
+    if (events.length === 0) throw new AppError('not_found', messages.notFound);
+    return build('multi', group.name, events, action, embed, group);
+  }
+
+  const events = (await Promise.all(slugs.map((s) => publicEvents.get(s)))).filter((b): b is PublicEventBundle => b !== undefined);
+  if (events.length === 0) throw new AppError('not_found', messages.notFound);
+  if (new Set(events.map((b) => b.organiser.id)).size > 1) throw new AppError('invalid_request', messages.mixedOrganisers);
+  return build('multi', 'Book tickets', events, action, embed);
+}
+
+/** `/o/:organiser/events`: every active event of the organiser on one form (null when none). */
+export async function loadSitePage(services: AppServices, organiser: Organiser): Promise<BookingPage | null> {
+  const events = await services.bookings.publicEvents.list(organiser.id);
+  if (events.length === 0) return null;
+  return build('multi', 'Events', events, `/o/${organiser.slug}/events`, false);
+}

@@ -1,0 +1,68 @@
+/**
+ * The few same-origin scripts of the public pages, served as files (CSP allows only 'self'
+ * scripts, never inline ones). Every page works without them; they only add comfort.
+ */
+
+/** The 503 waiting page: re-submit the kept form after the server's Retry-After, plus jitter so a crowd does not return in lock-step. */
+export const RETRY_JS = `(function () {
+  var form = document.querySelector('form[data-retry-after]');
+  if (!form) return;
+  var left = Math.max(1, parseInt(form.getAttribute('data-retry-after'), 10) || 3);
+  var out = document.querySelector('[data-countdown]');
+  var jitterMs = Math.floor(Math.random() * 1000);
+  function tick() {
+    if (out) out.textContent = String(left);
+    if (left <= 0) { setTimeout(function () { form.submit(); }, jitterMs); return; }
+    left -= 1;
+    setTimeout(tick, 1000);
+  }
+  tick();
+})();
+`;
+
+/** Inside an embedded booking page: tell the parent page how tall we are (no data but a number). */
+export const EMBED_FRAME_JS = `(function () {
+  if (window.parent === window) return;
+  var last = 0;
+  function send() {
+    var h = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    if (h === last) return;
+    last = h;
+    window.parent.postMessage({ type: 'boxoffice:height', height: h }, '*');
+  }
+  window.addEventListener('load', send);
+  window.addEventListener('resize', send);
+  if (window.ResizeObserver) new ResizeObserver(send).observe(document.body);
+  send();
+})();
+`;
+
+/**
+ * On an organiser's site: <script src="https://<boxoffice>/embed.js" data-events="a+b"></script>
+ * becomes an iframe of /ticket/a+b?iframe=true that grows to fit its content.
+ */
+export const EMBED_JS = `(function () {
+  var script = document.currentScript;
+  if (!script) return;
+  var events = script.getAttribute('data-events') || '';
+  if (!/^[a-z0-9]+([-+][a-z0-9]+)*$/.test(events)) {
+    if (window.console) console.error('Boxoffice embed: data-events must be event slugs joined by +');
+    return;
+  }
+  var origin = new URL(script.src, window.location.href).origin;
+  var frame = document.createElement('iframe');
+  frame.src = origin + '/ticket/' + events + '?iframe=true';
+  frame.title = script.getAttribute('data-title') || 'Book tickets';
+  frame.className = 'boxoffice-embed';
+  frame.style.width = '100%';
+  frame.style.height = '600px';
+  frame.style.border = '0';
+  frame.style.display = 'block';
+  script.parentNode.insertBefore(frame, script.nextSibling);
+  window.addEventListener('message', function (e) {
+    if (e.origin !== origin || e.source !== frame.contentWindow) return;
+    var d = e.data;
+    if (d && d.type === 'boxoffice:height' && typeof d.height === 'number') frame.style.height = Math.max(200, Math.ceil(d.height)) + 'px';
+  });
+})();
+`;

@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import type { ComponentChildren } from 'preact';
+import type { Request, Response } from 'express';
+import type { BookingResult } from '../../bookings/booking-service';
+import { AppError } from '../../errors';
+import type { AppServices } from '../../runtime/services';
+import { checkPublicCsrfToken, createPublicCsrfToken } from '../middleware/csrf';
+import { type BookingFormState, renderBookingPage } from '../views/public/booking-page';
+import { withEmbed } from '../views/public/format';
+import { renderWaitingPage } from '../views/public/waiting-page';
+import { type FormValues, parseMultiForm, parseSingleForm, readFormValues, serviceIssues } from './booking-form';
+import type { BookingPage } from './booking-page';
+
+const messages = {
+  csrf: 'This form expired or did not come from this site. Your details are still here: please check them and book again.',
+};
+
+/** Retry-After when the service did not say (it always should). */
+const DEFAULT_RETRY_SECONDS = 3;
+
+/**
+ * The booking id of a form submission: the form's CSRF token (random per page view) bound
+ * to the exact booking. A double click, or the waiting page's automatic retry, re-sends the
+ * same id, and the shard books it once and hands back the same tickets.
+ */
+function formBookingId(csrfToken: string, page: BookingPage, input: unknown): string {
+  const digest = createHash('sha256').update(csrfToken).update('\0').update(page.action.split('?')[0]!).update('\0').update(JSON.stringify(input)).digest('base64url');
+  return `form-${digest.slice(0, 32)}`;
+}
+
+function successUrl(result: BookingResult, page: BookingPage): string {
+  if (page.kind === 'single' && result.thankYouUrl) return result.thankYouUrl;
+  return withEmbed(`/ticket/reserved?tokens=${result.tickets.map((t) => t.token).join('+')}`, page.embed);
+}
+
+/** A standard event that just sold out shows its sold-out state, not a form that cannot work. */
+function afterRefusal(page: BookingPage, err: AppError): BookingPage {
+  const only = page.events[0]!;
+  if (page.kind !== 'single' || err.code !== 'sold_out' || only.view.type !== 'standard') return page;
+  return { ...page, events: [{ ...only, view: { ...only.view, status: 'sold_out', available: 0 } }] };
+}
+
+/**
+ * POST of a booking form (`/ticket/…` or `/o/:organiser/events`): CSRF, zod, the booking
+ * service, then a 303 to the confirmation. Every failure re-renders the form with what was
+ * typed: 403 (CSRF), 400 (fields), 409 (sold out, closed), 503 (busy: the waiting page).
+ */
+export async function submitBooking(services: AppServices, page: BookingPage, req: Request, res: Response, nav?: ComponentChildren): Promise<void> {
+  const { keyring } = services.platform;
+  const { bookings } = services.bookings;
+  const values = readFormValues(req.body);
+  const { csrf_token: csrfToken = '', ...typed } = values;
+  const render = (status: number, state: Partial<BookingFormState>, shown: BookingPage = page) => {
+    res.status(status).type('html').send(renderBookingPage(shown, { csrfToken: createPublicCsrfToken(keyring), values: typed, issues: [], nav, ...state }));
+  };
+
+  if (!checkPublicCsrfToken(keyring, csrfToken)) return render(403, { notice: messages.csrf });
+  // slugs: the events in the order the service numbers them (`items.N` in its issues).
+  let slugs: string[];
+  let input: unknown;
+  let book: (id: string) => Promise<BookingResult>;
+  if (page.kind === 'single') {
+    const parsed = parseSingleForm(page, values);
+    if (!parsed.ok) return render(400, { issues: parsed.issues });
+    slugs = [page.events[0]!.view.slug];
+    input = parsed.input;
+    book = (id) => bookings.bookOne(slugs[0]!, parsed.input, id);
+  } else {
+    const parsed = parseMultiForm(page, values);
+    if (!parsed.ok) return render(400, { issues: parsed.issues });
+    slugs = parsed.input.items.map((i) => i.slug);
+    input = parsed.input;
+    book = (id) => bookings.bookMany(parsed.input, id);
+  }
+
+  try {
+    const result = await book(formBookingId(csrfToken, page, { slugs, input }));
+    res.redirect(303, successUrl(result, page));
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    switch (err.code) {
+      case 'invalid_request':
+        return render(400, err.issues?.length ? { issues: serviceIssues(err.issues, slugs) } : { notice: err.message });
+      case 'sold_out':
+      case 'registration_closed':
+      case 'conflict':
+        return render(409, { notice: err.message }, afterRefusal(page, err));
+      case 'busy':
+        return renderBusy(res, page, values, err);
+      default:
+        throw err;
+    }
+  }
+}
+
+/** 503 with Retry-After: the waiting page keeps every typed value (and the same CSRF token, so the same booking id). */
+function renderBusy(res: Response, page: BookingPage, values: FormValues, err: AppError): void {
+  const retryAfterSeconds = err.retryAfterSeconds ?? DEFAULT_RETRY_SECONDS;
+  res.setHeader('Retry-After', String(retryAfterSeconds));
+  res.status(503).type('html').send(renderWaitingPage({ action: page.action, values, retryAfterSeconds, message: err.message, embed: page.embed }));
+}

@@ -1,0 +1,57 @@
+import { type Request, Router } from 'express';
+import type { Organiser } from '../../catalog/organiser-store';
+import { AppError } from '../../errors';
+import type { AppServices } from '../../runtime/services';
+import { parseForm, requireContentType } from '../middleware/body-parsing';
+import { createPublicCsrfToken } from '../middleware/csrf';
+import { param } from '../params';
+import { loadSitePage } from '../public/booking-page';
+import { submitBooking } from '../public/submit-booking';
+import { renderBookingPage } from '../views/public/booking-page';
+import { renderNoEventsPage, renderSiteTextPage, SiteNav } from '../views/public/site-pages';
+
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const messages = { notFound: 'There is nothing at this address.' };
+
+/**
+ * The seed's public mini-site, once per organiser: `/o/:organiser` (home), `/events` (every
+ * active event on one form), `/terms`, `/contact`. Only when the organiser turned it on.
+ */
+export function publicSiteRoutes(services: AppServices): Router {
+  const router = Router();
+
+  const siteOf = async (req: Request): Promise<Organiser> => {
+    const slug = param(req, 'organiser');
+    const organiser = SLUG.test(slug) ? await services.platform.organisers.getBySlug(slug) : undefined;
+    // Same 404 whether the organiser is missing or keeps its site private: nothing to enumerate.
+    if (!organiser?.showPublicSite) throw new AppError('not_found', messages.notFound);
+    return organiser;
+  };
+
+  router.get('/o/:organiser', async (req, res) => {
+    res.type('html').send(renderSiteTextPage(await siteOf(req), 'home'));
+  });
+  router.get('/o/:organiser/terms', async (req, res) => {
+    res.type('html').send(renderSiteTextPage(await siteOf(req), 'terms'));
+  });
+  router.get('/o/:organiser/contact', async (req, res) => {
+    res.type('html').send(renderSiteTextPage(await siteOf(req), 'contact'));
+  });
+
+  router.get('/o/:organiser/events', async (req, res) => {
+    const organiser = await siteOf(req);
+    const page = await loadSitePage(services, organiser);
+    if (!page) return void res.type('html').send(renderNoEventsPage(organiser));
+    const nav = <SiteNav organiser={organiser} current="events" />;
+    res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(services.platform.keyring), values: {}, issues: [], nav }));
+  });
+
+  router.post('/o/:organiser/events', requireContentType('form'), parseForm, async (req, res) => {
+    const organiser = await siteOf(req);
+    const page = await loadSitePage(services, organiser);
+    if (!page) throw new AppError('not_found', messages.notFound);
+    await submitBooking(services, page, req, res, <SiteNav organiser={organiser} current="events" />);
+  });
+
+  return router;
+}

@@ -1,0 +1,137 @@
+import type { ComponentChildren } from 'preact';
+import type { FormIssue, FormValues } from '../../public/booking-form';
+import { quantityField } from '../../public/booking-form';
+import { type BookingPage, maxQuantity } from '../../public/booking-page';
+import { Layout } from '../layout';
+import { renderDocument } from '../render';
+import { withEmbed } from './format';
+import { EventDetails, priceLabel, StatusBadge, UnavailableCard, whenWhere } from './event-details';
+import { ContactFields, CsrfField, DateSelect, IssueSummary, issueFor, QuantitySelect, TermsField } from './form-parts';
+
+export interface BookingFormState {
+  csrfToken: string;
+  values: FormValues;
+  issues: FormIssue[];
+  /** About the whole booking (sold out while submitting, expired form…), shown above the form. */
+  notice?: string | undefined;
+  /** Organiser mini-site navigation, when the form is part of it. */
+  nav?: ComponentChildren;
+}
+
+const EMBED_SCRIPTS = ['/assets/embed-frame.js'];
+
+function Notice({ text }: { text: string | undefined }) {
+  return text ? (
+    <p class="notice bad" role="alert">
+      {text}
+    </p>
+  ) : null;
+}
+
+/** Name, contact fields, terms and the button: the same on single and multi forms. */
+function DetailsSection({ page, state, heading, children }: { page: BookingPage; state: BookingFormState; heading: string; children?: ComponentChildren }) {
+  return (
+    <section class="card">
+      <h2>{heading}</h2>
+      {children}
+      <ContactFields fields={page.fields} values={state.values} issues={state.issues} />
+      <TermsField terms={page.terms} checked={state.values.acceptTerms === '1'} issue={issueFor(state.issues, 'acceptTerms')} />
+      <button type="submit" class="block">
+        Book now
+      </button>
+      <p class="muted small">Your details go only to the organiser, encrypted. Your ticket link is shown on the next page.</p>
+    </section>
+  );
+}
+
+function SingleForm({ page, state }: { page: BookingPage; state: BookingFormState }) {
+  const b = page.events[0]!;
+  const max = maxQuantity(page, b);
+  return (
+    <>
+      <EventDetails view={b.view} timeZone={page.organiser.timezone} />
+      <Notice text={state.notice} />
+      {b.view.status !== 'open' || max === 0 ? (
+        <UnavailableCard view={b.view} timeZone={page.organiser.timezone} />
+      ) : (
+        <form method="post" action={page.action} class="booking-form">
+          <CsrfField token={state.csrfToken} />
+          <IssueSummary issues={state.issues} />
+          <DetailsSection page={page} state={state} heading="Book tickets">
+            <div class="row2">
+              <QuantitySelect id="quantity" label="Tickets" from={1} max={max} value={state.values.quantity} issue={issueFor(state.issues, 'quantity')} />
+              {page.dates && <DateSelect dates={page.dates} value={state.values.date} issue={issueFor(state.issues, 'date')} required />}
+            </div>
+          </DetailsSection>
+        </form>
+      )}
+    </>
+  );
+}
+
+function EventChoice({ page, b, state }: { page: BookingPage; b: BookingPage['events'][number]; state: BookingFormState }) {
+  const max = maxQuantity(page, b);
+  const field = quantityField(b.view.slug);
+  const line = whenWhere(b.view, page.organiser.timezone);
+  return (
+    <div class="choice">
+      <div class="choice-info">
+        <strong>{b.view.name}</strong>
+        {line && <div class="muted small">{line}</div>}
+        <div class="actions small">
+          <span>{priceLabel(b.view)}</span>
+          <StatusBadge view={b.view} />
+        </div>
+        {b.view.description && <p class="pre small muted">{b.view.description}</p>}
+      </div>
+      {max > 0 ? (
+        <QuantitySelect id={field} label={`Tickets for ${b.view.name}`} hideLabel from={0} max={max} value={state.values[field]} issue={issueFor(state.issues, field)} />
+      ) : (
+        <span class="muted small">Unavailable</span>
+      )}
+    </div>
+  );
+}
+
+function MultiForm({ page, state }: { page: BookingPage; state: BookingFormState }) {
+  const bookable = page.events.some((b) => maxQuantity(page, b) > 0);
+  const dailyBlocked = page.dates !== null && page.dates.length === 0 && page.events.some((b) => b.view.type === 'daily' && b.view.status === 'open');
+  return (
+    <form method="post" action={page.action} class="booking-form">
+      <h1>{page.title}</h1>
+      <Notice text={state.notice} />
+      <CsrfField token={state.csrfToken} />
+      <IssueSummary issues={state.issues} />
+      <section class="card">
+        <h2>Choose your tickets</h2>
+        {page.events.map((b) => (
+          <EventChoice page={page} b={b} state={state} />
+        ))}
+        {dailyBlocked && (
+          <p class="notice">
+            The daily events here share no date, so they cannot be booked together. Book each on its own page:{' '}
+            {page.events
+              .filter((b) => b.view.type === 'daily')
+              .map((b, i) => (
+                <>
+                  {i > 0 && ', '}
+                  <a href={withEmbed(`/ticket/${b.view.slug}`, page.embed)}>{b.view.name}</a>
+                </>
+              ))}
+          </p>
+        )}
+        {page.dates && page.dates.length > 0 && <DateSelect dates={page.dates} value={state.values.date} issue={issueFor(state.issues, 'date')} required={false} />}
+      </section>
+      {bookable ? <DetailsSection page={page} state={state} heading="Your details" /> : <p class="notice">Nothing here can be booked right now.</p>}
+    </form>
+  );
+}
+
+/** The booking form of `/ticket/…` and `/o/:organiser/events`: single or multi-event. */
+export function renderBookingPage(page: BookingPage, state: BookingFormState): string {
+  return renderDocument(
+    <Layout title={page.title} embed={page.embed} nav={state.nav} {...(page.embed ? { scripts: EMBED_SCRIPTS } : {})}>
+      <div class="booking">{page.kind === 'single' ? <SingleForm page={page} state={state} /> : <MultiForm page={page} state={state} />}</div>
+    </Layout>,
+  );
+}
