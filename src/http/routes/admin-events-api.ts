@@ -10,6 +10,7 @@ import { AppError } from '../../errors';
 import type { AppServices } from '../../runtime/services';
 import { parseJson, requireContentType } from '../middleware/body-parsing';
 import { requireOrganiser } from '../middleware/authenticate';
+import { csrfForSession } from '../middleware/csrf';
 import { param } from '../params';
 
 const attendeeFilter = z
@@ -37,7 +38,8 @@ function adminEventView(e: EventRecord, shard: string) {
 export function adminEventsApiRoutes(services: AppServices): Router {
   const router = Router();
   const { events, attendees } = services.bookings;
-  router.use('/api/v1/admin', requireOrganiser());
+  // Browser sessions must send x-csrf-token on writes; bearer tokens are exempt.
+  router.use('/api/v1/admin', requireOrganiser(), csrfForSession());
 
   router.get('/api/v1/admin/events', async (req, res) => {
     const orgId = organiserOf(req);

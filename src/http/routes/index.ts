@@ -4,6 +4,7 @@ import { accountRoutes, mountAuthentication } from './accounts';
 import { adminEventsApiRoutes } from './admin-events-api';
 import { dashboardEvents } from './dashboard-events';
 import { organiserPages } from './organiser-pages';
+import { platformApiRoutes } from './platform-api';
 import { publicApiRoutes } from './public-api';
 import { publicPageRoutes } from './public-pages';
 import { serviceRoutes } from './service-routes';
@@ -15,6 +16,7 @@ export function mountRoutes(app: Express, services: AppServices): void {
   mountAuthentication(app, services);
   app.use(accountRoutes(services, { dashboardSections: dashboardEvents(services) }));
   app.use(adminEventsApiRoutes(services));
+  app.use(platformApiRoutes(services));
   app.use(organiserPages(services));
   app.use(publicApiRoutes(services));
   app.use(publicPageRoutes(services));
