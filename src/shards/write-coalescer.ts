@@ -77,7 +77,13 @@ export class WriteCoalescer implements ShardWriter {
     return new Promise<JobResults>((resolve, reject) => {
       this.queue.push({ job, resolve, reject });
       this.opts.metrics?.onQueueDepth(this.opts.shard, this.queue.length);
-      if (!this.inFlight) void this.flushLoop();
+      if (!this.inFlight) {
+        // Flush after the current event-loop turn, not now: every request whose bytes already
+        // arrived gets parsed and queued first, so they share one commit. (A local libSQL
+        // batch runs synchronously; flushing at once would commit one booking at a time.)
+        this.inFlight = true;
+        setImmediate(() => void this.flushLoop());
+      }
     });
   }
 
@@ -87,7 +93,6 @@ export class WriteCoalescer implements ShardWriter {
   }
 
   private async flushLoop(): Promise<void> {
-    this.inFlight = true;
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.opts.maxBatch);
@@ -98,6 +103,8 @@ export class WriteCoalescer implements ShardWriter {
         this.opts.metrics?.onBatch(this.opts.shard, batch.length, seconds);
         const rate = batch.length / Math.max(seconds, 0.0005);
         this.jobsPerSecond = this.jobsPerSecond === 0 ? rate : this.jobsPerSecond * (1 - RATE_SMOOTHING) + rate * RATE_SMOOTHING;
+        // Let requests that arrived during the commit join the next batch before it is cut.
+        await new Promise<void>((r) => setImmediate(r));
       }
     } finally {
       this.inFlight = false;

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import { pinoHttp } from 'pino-http';
+import type { RequestHandler } from 'express';
 import type { Logger } from '../../lib/logger';
 
 /** Paths can hold ticket tokens and invite codes: log them with the secret part removed. */
@@ -11,20 +10,31 @@ export function redactPath(url: string): string {
     .replace(/\/tickets\/[^/]+/, '/tickets/[redacted]');
 }
 
-/** One request id per request (echoed as X-Request-Id) on every log line of that request. */
-export function requestContext(logger: Logger) {
-  return pinoHttp({
-    logger,
-    genReqId: (req: IncomingMessage, res) => {
-      const incoming = req.headers['x-request-id'];
-      const id = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
-    serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactPath(req.url) }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
-  });
+/** Success is routine (debug); client errors are worth a line; 503 busy is expected under load and counted in /metrics. */
+function levelOf(status: number): 'debug' | 'info' | 'error' {
+  if (status >= 500 && status !== 503) return 'error';
+  if (status >= 400 && status !== 503) return 'info';
+  return 'debug';
+}
+
+/**
+ * One request id per request (echoed as X-Request-Id) and one log line when it finishes.
+ * `req.log` (a child logger carrying the id) is created only when something logs, so the
+ * hot booking path pays for neither a child logger nor a log line.
+ */
+export function requestContext(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const incoming = req.headers['x-request-id'];
+    const id = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    res.setHeader('X-Request-Id', id);
+    let child: Logger | undefined;
+    Object.defineProperty(req, 'log', { configurable: true, get: () => (child ??= logger.child({ reqId: id })) });
+    const started = performance.now();
+    res.on('finish', () => {
+      const level = levelOf(res.statusCode);
+      if (!logger.isLevelEnabled(level)) return;
+      logger[level]({ reqId: id, method: req.method, url: redactPath(req.originalUrl), status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
+    });
+    next();
+  };
 }

@@ -35,6 +35,13 @@ describe('WriteCoalescer', () => {
     expect((await db.execute('SELECT COUNT(*) AS n FROM t')).rows[0]!.n).toBe(100);
   });
 
+  it('groups jobs on a local file database too, whose batch runs synchronously', async () => {
+    // Regression: flushing on the first submit committed one booking per batch on the embedded default.
+    const c = new WriteCoalescer({ shard: 's', db, maxBatch: 256, targetWaitMs: 2000, metrics });
+    await Promise.all(Array.from({ length: 100 }, (_, i) => c.submit(insert(`local${i}`))));
+    expect(batches).toEqual([100]);
+  });
+
   it('never puts more than maxBatch jobs in one batch', async () => {
     const c = new WriteCoalescer({ shard: 's', db: withSimulatedRemote(db, { rttMs: 0, commitMs: 20 }), maxBatch: 10, targetWaitMs: 2000, metrics });
     await Promise.all(Array.from({ length: 55 }, (_, i) => c.submit(insert(`m${i}`))));
