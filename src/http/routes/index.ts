@@ -12,12 +12,13 @@ import { serviceRoutes } from './service-routes';
 /** Every router of the app, in order. Each feature adds one line here. */
 export function mountRoutes(app: Express, services: AppServices): void {
   app.use(serviceRoutes(services.platform));
+  // The public API first: a booking should not walk every admin router to find its handler.
+  app.use(publicApiRoutes(services));
   // Before every router under /admin, /platform and their APIs: their guards read req.principal.
   mountAuthentication(app, services);
   app.use(accountRoutes(services, { dashboardSections: dashboardEvents(services) }));
   app.use(adminEventsApiRoutes(services));
   app.use(platformApiRoutes(services));
   app.use(organiserPages(services));
-  app.use(publicApiRoutes(services));
   app.use(publicPageRoutes(services));
 }

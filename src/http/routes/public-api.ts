@@ -25,7 +25,8 @@ export function publicApiRoutes(services: AppServices): Router {
   const { bookings, publicEvents } = services.bookings;
   let openApi: object | undefined;
 
-  router.use('/api/v1', openCors);
+  // Only the public routes are open to other origins; the admin and platform APIs are not.
+  router.use(['/api/v1/events', '/api/v1/bookings', '/api/v1/openapi.json'], openCors);
   router.get('/api/v1/openapi.json', (_req, res) => {
     openApi ??= buildOpenApiDocument(services.platform.config.publicUrl);
     res.json(openApi);
