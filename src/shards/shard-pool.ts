@@ -1,6 +1,7 @@
 import type { Client } from '@libsql/client';
 import { openDatabase } from '../db/libsql-client';
 import { type Db, withSimulatedRemote } from '../db/simulated-remote';
+import { openWorkerWriter } from '../db/worker-writer';
 import type { ShardRecord } from '../catalog/shard-registry';
 
 export interface ShardPoolOptions {
@@ -16,6 +17,7 @@ export interface ShardPoolOptions {
 export class ShardPool {
   private readonly raw = new Map<string, Client>();
   private readonly clients = new Map<string, Promise<Db>>();
+  private readonly writers = new Map<string, Db>();
 
   constructor(private readonly opts: ShardPoolOptions) {}
 
@@ -28,6 +30,23 @@ export class ShardPool {
       client.catch(() => this.clients.delete(shard.name));
     }
     return client;
+  }
+
+  /**
+   * The connection a shard's single writer commits through. A local file gets its own
+   * thread (its commits wait for fsync synchronously); remote databases and the latency
+   * model use the shared client, whose calls are already asynchronous.
+   */
+  async writerDb(shard: ShardRecord): Promise<Db> {
+    const simulated = this.opts.simRttMs > 0 || this.opts.simCommitMs > 0;
+    if (!shard.url.startsWith('file:') || simulated) return this.get(shard);
+    let writer = this.writers.get(shard.name);
+    if (!writer) {
+      await this.get(shard); // the file exists and is migrated before its writer thread opens it
+      writer = openWorkerWriter(shard.url);
+      this.writers.set(shard.name, writer);
+    }
+    return writer;
   }
 
   /** The unwrapped client, for migrations and admin work that must not pay modelled latency. */
@@ -52,6 +71,8 @@ export class ShardPool {
   }
 
   closeAll(): void {
+    for (const writer of this.writers.values()) writer.close();
+    this.writers.clear();
     for (const client of this.raw.values()) client.close();
     this.raw.clear();
     this.clients.clear();

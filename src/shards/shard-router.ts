@@ -52,7 +52,7 @@ export class ShardRouter {
     if (shard.status !== 'active') {
       throw new AppError('busy', 'This event is briefly unavailable for maintenance. Please try again shortly.', { retryAfterSeconds: 30 });
     }
-    const db = await this.opts.pool.get(shard);
+    const db = await this.opts.pool.writerDb(shard);
     const again = this.writers.get(name);
     if (again) return again;
     const { mode, maxBatch, targetWaitMs, metrics } = this.opts;

@@ -10,21 +10,26 @@ import { statusSummary, THROUGHPUT_HEADERS, throughputChart, throughputRow } fro
 
 export const DEFAULT_CONNECTIONS = 64;
 
-export const run: ScenarioFn = async (ctx) => {
-  const { opts } = ctx;
-  const connections = opts.connectionsFor('baseline', DEFAULT_CONNECTIONS);
+/** Starts the no-op server as its own process (so it gets a core like the app does). */
+export async function startBaselineServer(logDir: string) {
   const port = await freePort();
   // Same environment as the app gets (no NODE_ENV), so Express behaves the same in both.
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST };
   delete env.NODE_ENV;
-  const proc = await startServer({
+  return startServer({
     label: 'baseline',
     script: path.join(__dirname, '..', 'baseline-server.js'),
     env,
     port,
-    logFile: path.join(ctx.logDir, 'baseline.log'),
+    logFile: path.join(logDir, 'baseline.log'),
     readyTimeoutMs: 15_000,
   });
+}
+
+export const run: ScenarioFn = async (ctx) => {
+  const { opts } = ctx;
+  const connections = opts.connectionsFor('baseline', DEFAULT_CONNECTIONS);
+  const proc = await startBaselineServer(ctx.logDir);
   try {
     ctx.log(`baseline: ${connections} connections, ${opts.warmupSec}s warm-up + ${opts.durationSec}s`);
     const memory = proc.watchMemory();

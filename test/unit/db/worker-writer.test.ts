@@ -1,0 +1,59 @@
+import { createClient } from '@libsql/client';
+import path from 'node:path';
+import { openWorkerWriter } from '../../../src/db/worker-writer';
+import { makeTempDir } from '../../helpers/temp-dir';
+
+/** The writer thread must behave like an in-thread libSQL client for everything the writers use. */
+describe('worker writer', () => {
+  const tmp = makeTempDir();
+  const url = `file:${path.join(tmp.dir, 'w.db')}`;
+  const reader = createClient({ url });
+  const writer = openWorkerWriter(url);
+  beforeAll(async () => {
+    await reader.execute('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)');
+  });
+  afterAll(() => {
+    writer.close();
+    reader.close();
+    tmp.cleanup();
+  });
+
+  it('returns rows readable by column name and by index, and rowsAffected', async () => {
+    const [ins, sel] = await writer.batch(
+      [
+        { sql: 'INSERT INTO t (v) VALUES (?), (?) RETURNING id, v', args: ['a', 'b'] },
+        { sql: 'SELECT COUNT(*) AS n FROM t', args: [] },
+      ],
+      'write',
+    );
+    expect(ins!.rows.map((r) => [r.id, r.v, r[1]])).toEqual([[1, 'a', 'a'], [2, 'b', 'b']]);
+    expect(ins!.columns).toEqual(['id', 'v']);
+    expect(sel!.rows[0]!.n).toBe(2);
+    const upd = await writer.execute({ sql: "UPDATE t SET v = v || '!' WHERE id > 0", args: [] });
+    expect(upd.rowsAffected).toBe(2);
+  });
+
+  it('commits before answering: another connection reads the write at once', async () => {
+    await writer.batch([{ sql: 'INSERT INTO t (v) VALUES (?)', args: ['seen'] }], 'write');
+    expect((await reader.execute("SELECT COUNT(*) AS n FROM t WHERE v = 'seen'")).rows[0]!.n).toBe(1);
+  });
+
+  it('rolls back the whole batch and rejects with the database error when a statement fails', async () => {
+    const before = (await reader.execute('SELECT COUNT(*) AS n FROM t')).rows[0]!.n;
+    await expect(
+      writer.batch(
+        [
+          { sql: 'INSERT INTO t (v) VALUES (?)', args: ['fresh'] },
+          { sql: 'INSERT INTO t (v) VALUES (?)', args: ['seen'] },
+        ],
+        'write',
+      ),
+    ).rejects.toThrow(/UNIQUE constraint failed/);
+    expect((await reader.execute('SELECT COUNT(*) AS n FROM t')).rows[0]!.n).toBe(before);
+  });
+
+  it('keeps answers matched to their requests when many are in flight', async () => {
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => writer.execute({ sql: 'SELECT ? AS i', args: [i] })));
+    expect(results.map((r) => r.rows[0]!.i)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+});
