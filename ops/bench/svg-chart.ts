@@ -177,7 +177,8 @@ export function renderChart(spec: ChartSpec): string {
   const panels = (spec.lines ? 1 : 0) + (spec.bars ? 1 : 0);
   const height = HEADER + PANEL_HEIGHT * Math.max(1, panels);
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" role="img">`,
+    `<title>${esc(spec.title)}</title>`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
     `<text x="16" y="24" font-size="17" font-weight="700" ${FONT}>${esc(spec.title)}</text>`,
   ];
