@@ -6,25 +6,58 @@ import type { Db } from './simulated-remote';
 /**
  * The worker's whole program. It is a string (run with `eval`) so the same code runs from
  * dist/ and under the test runner, which cannot start a TypeScript file as a worker.
- * It owns the shard's one write connection and answers each message with plain arrays.
+ * It owns the shard's one write connection through the `libsql` driver (the engine under
+ * @libsql/client), keeps prepared statements, and answers with plain arrays. A batch is one
+ * transaction: BEGIN IMMEDIATE, every statement, COMMIT; any error rolls all of it back.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { createClient } = require(workerData.clientModule);
-const client = createClient({ url: workerData.url });
-const ready = (async () => { for (const p of workerData.pragmas) await client.execute(p); })();
-const plain = (rs) => ({
-  columns: rs.columns,
-  rows: rs.rows.map((r) => rs.columns.map((_, i) => r[i])),
-  rowsAffected: rs.rowsAffected,
-  lastInsertRowid: rs.lastInsertRowid === undefined ? null : String(rs.lastInsertRowid),
-});
-parentPort.on('message', async (msg) => {
-  if (msg.op === 'close') { client.close(); parentPort.close(); return; }
+const Database = require(workerData.libsqlModule);
+const db = new Database(workerData.path);
+for (const p of workerData.pragmas) db.exec(p);
+// Every booking sends the same few SQL texts: prepare each once, not once per booking.
+const cache = new Map();
+const prepare = (sql) => {
+  let s = cache.get(sql);
+  if (!s) {
+    if (cache.size >= 500) cache.clear();
+    s = db.prepare(sql);
+    if (s.reader) s.raw(true);
+    cache.set(sql, s);
+  }
+  return s;
+};
+const bindable = (v) => (v === undefined ? null : typeof v === 'boolean' ? (v ? 1 : 0) : v);
+const runOne = (stmt) => {
+  const sql = typeof stmt === 'string' ? stmt : stmt.sql;
+  const raw = typeof stmt === 'string' ? [] : stmt.args || [];
+  const args = Array.isArray(raw) ? raw.map(bindable) : raw;
+  const s = prepare(sql);
+  if (s.reader) {
+    const rows = s.all(args);
+    const changed = /^\\s*(INSERT|UPDATE|DELETE|REPLACE)\\b/i.test(sql) ? rows.length : 0;
+    return { columns: s.columns().map((c) => c.name), rows, rowsAffected: changed, lastInsertRowid: null };
+  }
+  const r = s.run(args);
+  return { columns: [], rows: [], rowsAffected: r.changes, lastInsertRowid: String(r.lastInsertRowid) };
+};
+const BEGIN = { write: 'BEGIN IMMEDIATE', read: 'BEGIN DEFERRED', deferred: 'BEGIN DEFERRED' };
+const batch = (stmts, mode) => {
+  db.exec(BEGIN[mode] || 'BEGIN DEFERRED');
   try {
-    await ready;
-    const results = msg.op === 'batch' ? await client.batch(msg.stmts, msg.mode) : [await client.execute(msg.stmts[0])];
-    parentPort.postMessage({ id: msg.id, results: results.map(plain) });
+    const results = stmts.map(runOne);
+    db.exec('COMMIT');
+    return results;
+  } catch (e) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw e;
+  }
+};
+parentPort.on('message', (msg) => {
+  if (msg.op === 'close') { db.close(); parentPort.close(); return; }
+  try {
+    const results = msg.op === 'batch' ? batch(msg.stmts, msg.mode) : [runOne(msg.stmts[0])];
+    parentPort.postMessage({ id: msg.id, results });
   } catch (e) {
     parentPort.postMessage({ id: msg.id, error: { message: String((e && e.message) || e), code: e && e.code } });
   }
@@ -79,10 +112,10 @@ export class WorkerWriteError extends Error {
  * each commit; here the main thread keeps parsing, validating and encrypting the next batch
  * while this one is flushed to disk.
  */
-export function openWorkerWriter(url: string): Db {
+export function openWorkerWriter(url: string, extraPragmas: string[] = []): Db {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { url, clientModule: require.resolve('@libsql/client'), pragmas: LOCAL_PRAGMAS },
+    workerData: { path: url.replace(/^file:/, ''), libsqlModule: require.resolve('libsql'), pragmas: [...LOCAL_PRAGMAS, ...extraPragmas] },
   });
   worker.unref();
   let nextId = 1;

@@ -34,6 +34,15 @@ function layouts(): Layout[] {
   ];
 }
 
+/** Per-shard commits and bookings carried, from the app's own Prometheus counters. */
+async function writerStats(baseUrl: string): Promise<Array<{ shard: string; commits: number; jobs: number }>> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const read = (name: string) =>
+    new Map([...text.matchAll(new RegExp(`^${name}\\{shard="([^"]+)"\\} (\\S+)$`, 'gm'))].map((m) => [m[1]!, Number(m[2])]));
+  const jobs = read('boxoffice_shard_batch_jobs_sum');
+  return [...read('boxoffice_shard_batch_jobs_count')].map(([shard, commits]) => ({ shard, commits, jobs: jobs.get(shard) ?? 0 }));
+}
+
 export const run: ScenarioFn = async (ctx) => {
   const { opts } = ctx;
   const connections = opts.connectionsFor('scale-out', DEFAULT_CONNECTIONS);
@@ -70,6 +79,16 @@ export const run: ScenarioFn = async (ctx) => {
       sold[layout.label] = check;
       notes.push(soldNote(check, layout.label));
       notes.push(`${layout.label}: sold per event ${Object.values(check.perSlug).map((n) => num(n)).join(' / ')}`);
+      const writers = await writerStats(app.baseUrl);
+      const busiest = writers.sort((a, b) => b.commits - a.commits)[0];
+      if (busiest) {
+        // The modelled writer is held COMMIT_MS per transaction: how much of its time did the busiest shard use?
+        const seconds = r.durationSec + opts.warmupSec;
+        const busy = (busiest.commits * opts.simCommitMs) / 1000 / seconds;
+        notes.push(
+          `${layout.label}: busiest shard ${busiest.shard} committed ${num(busiest.commits)} transactions of ${num(busiest.jobs / Math.max(1, busiest.commits), 1)} bookings on average; its modelled writer was busy ~${num(busy * 100, 1)}% of the run`,
+        );
+      }
     } finally {
       await app.stop();
     }
