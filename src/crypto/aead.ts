@@ -10,7 +10,8 @@
  * Optional AAD binds the ciphertext to where it is used (a row, a column, a purpose), so
  * a value copied elsewhere fails to open. Note GCM treats "no AAD" and "" the same.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { secureRandomBytes } from './random-pool';
 import { CryptoError } from './crypto-error';
 import { b64u, fromB64u } from './encoding';
 
@@ -28,7 +29,7 @@ export function assertAeadKey(key: Buffer): void {
 
 export function seal(key: Buffer, plaintext: Buffer | string, aad?: string): string {
   assertAeadKey(key);
-  const iv = randomBytes(IV_BYTES);
+  const iv = secureRandomBytes(IV_BYTES);
   const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
   if (aad !== undefined) cipher.setAAD(Buffer.from(aad, 'utf8'));
   const data = typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext;

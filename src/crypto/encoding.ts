@@ -4,7 +4,8 @@
  * Everything stored or sent is base64url without padding, so values fit in cookies, URLs
  * and dot-separated formats without escaping.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { secureRandomBytes } from './random-pool';
 import { CryptoError } from './crypto-error';
 
 const B64U_ALPHABET = /^[A-Za-z0-9_-]*$/;
@@ -35,7 +36,7 @@ export function randomToken(bytes = 32): string {
   if (!Number.isInteger(bytes) || bytes < 1) {
     throw new CryptoError('bad_input', 'token length must be a positive integer');
   }
-  return b64u(randomBytes(bytes));
+  return b64u(secureRandomBytes(bytes));
 }
 
 export function sha256Hex(s: string | Buffer): string {

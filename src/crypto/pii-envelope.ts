@@ -7,7 +7,8 @@
  * operation wraps that key. The seed wrapped a separate key per field (9 RSA operations
  * per attendee); RSA dominates the CPU cost, so this is most of the saving.
  */
-import { constants, createCipheriv, createDecipheriv, type KeyObject, privateDecrypt, publicEncrypt, randomBytes } from 'node:crypto';
+import { constants, createCipheriv, createDecipheriv, type KeyObject, privateDecrypt, publicEncrypt } from 'node:crypto';
+import { secureRandomBytes } from './random-pool';
 import { CryptoError } from './crypto-error';
 import { b64u, fromB64u } from './encoding';
 
@@ -26,8 +27,8 @@ export function sealPii(publicKey: KeyObject, fields: PiiFields): string {
     throw new CryptoError('bad_key', 'PII envelopes need an RSA public key');
   }
   const plaintext = Buffer.from(JSON.stringify(checkFields(fields, 'bad_input')), 'utf8');
-  const aesKey = randomBytes(AES_KEY_BYTES);
-  const iv = randomBytes(IV_BYTES);
+  const aesKey = secureRandomBytes(AES_KEY_BYTES);
+  const iv = secureRandomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', aesKey, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(AAD);
   const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
