@@ -115,6 +115,9 @@ export class WorkerWriteError extends Error {
 export function openWorkerWriter(url: string, extraPragmas: string[] = []): Db {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
+    // It holds prepared statements and one batch at a time: a small heap keeps a thread per
+    // shard cheap (V8's defaults would let each grow and reserve far more).
+    resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 },
     workerData: { path: url.replace(/^file:/, ''), libsqlModule: require.resolve('libsql'), pragmas: [...LOCAL_PRAGMAS, ...extraPragmas] },
   });
   worker.unref();
