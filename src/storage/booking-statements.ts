@@ -38,6 +38,33 @@ const NOT_ALREADY_BOOKED = 'NOT EXISTS (SELECT 1 FROM attendees WHERE booking_id
 const OPEN_AND_LIVE = `state = 'live' AND active = 1 AND (opens_at IS NULL OR opens_at <= ?) AND (closes_at IS NULL OR closes_at > ?)`;
 
 /**
+ * Every SQL text, built once: a burst queues thousands of bookings, and each would otherwise
+ * carry its own copies of the same strings (and the writer looks its prepared statements up by text).
+ */
+const SQL = {
+  dateRow: 'INSERT INTO event_dates (event_id, date) VALUES (?, ?) ON CONFLICT DO NOTHING',
+  dateCounter: `UPDATE event_dates SET sold = sold + ?
+                 WHERE event_id = ? AND date = ? AND ${NOT_ALREADY_BOOKED}
+                   AND sold + held + ? <= (SELECT capacity FROM events WHERE id = ? AND ${OPEN_AND_LIVE})`,
+  dailyTotal: 'UPDATE events SET sold = sold + ? WHERE id = ? AND changes() = 1',
+  counter: `UPDATE events SET sold = sold + ?
+             WHERE id = ? AND ${OPEN_AND_LIVE} AND sold + held + ? <= capacity AND ${NOT_ALREADY_BOOKED}`,
+  attendee: `INSERT INTO attendees (event_id, booking_id, quantity, date, pii, email_index, token_index, sealed_token, price_paid, created_at)
+             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE changes() = 1 RETURNING id`,
+  probe: (daily: boolean) => `SELECT state, active, (opens_at IS NULL OR opens_at <= ?) AND (closes_at IS NULL OR closes_at > ?) AS open_now,
+                 capacity - ${daily ? 'COALESCE((SELECT sold + held FROM event_dates WHERE event_id = ? AND date = ?), 0)' : 'sold - held'} AS remaining,
+                 (SELECT id FROM attendees WHERE booking_id = ? AND event_id = ?) AS existing_id,
+                 (SELECT sealed_token FROM attendees WHERE booking_id = ? AND event_id = ?) AS existing_token
+            FROM events WHERE id = ?`,
+  log: (chained: boolean) => `INSERT INTO activity_log (event_id, created_at, kind, message) SELECT ?, ?, 'booked', ?${chained ? ' WHERE changes() = 1' : ''}`,
+  outbox: (chained: boolean) =>
+    `INSERT INTO webhook_outbox (event_id, booking_id, url, payload, next_attempt_at, created_at) SELECT ?, ?, ?, ?, ?, ?${chained ? ' WHERE changes() = 1' : ''}`,
+};
+const PROBE = { daily: SQL.probe(true), standard: SQL.probe(false) };
+const LOG = { chained: SQL.log(true), direct: SQL.log(false) };
+const OUTBOX = { chained: SQL.outbox(true), direct: SQL.outbox(false) };
+
+/**
  * The statements of one booking. Capacity is decided by the conditional counter update
  * (sold + held + qty <= capacity) inside the write transaction; each later statement runs
  * only if the one before changed a row (`changes() = 1`), so a refused booking writes
@@ -47,57 +74,26 @@ const OPEN_AND_LIVE = `state = 'live' AND active = 1 AND (opens_at IS NULL OR op
  * decides whether to send it.
  */
 export function buildBookingJob(w: BookingWrite, chained: boolean): BookingJob {
-  const counter: InStatement[] =
-    w.eventType === 'daily'
-      ? [
-          { sql: 'INSERT INTO event_dates (event_id, date) VALUES (?, ?) ON CONFLICT DO NOTHING', args: [w.eventId, w.date] },
-          {
-            sql: `UPDATE event_dates SET sold = sold + ?
-                   WHERE event_id = ? AND date = ? AND ${NOT_ALREADY_BOOKED}
-                     AND sold + held + ? <= (SELECT capacity FROM events WHERE id = ? AND ${OPEN_AND_LIVE})`,
-            args: [w.quantity, w.eventId, w.date, w.bookingId, w.eventId, w.quantity, w.eventId, w.nowIso, w.nowIso],
-          },
-          { sql: 'UPDATE events SET sold = sold + ? WHERE id = ? AND changes() = 1', args: [w.quantity, w.eventId] },
-        ]
-      : [
-          {
-            sql: `UPDATE events SET sold = sold + ?
-                   WHERE id = ? AND ${OPEN_AND_LIVE} AND sold + held + ? <= capacity AND ${NOT_ALREADY_BOOKED}`,
-            args: [w.quantity, w.eventId, w.nowIso, w.nowIso, w.quantity, w.bookingId, w.eventId],
-          },
-        ];
+  const daily = w.eventType === 'daily';
+  const counter: InStatement[] = daily
+    ? [
+        { sql: SQL.dateRow, args: [w.eventId, w.date] },
+        { sql: SQL.dateCounter, args: [w.quantity, w.eventId, w.date, w.bookingId, w.eventId, w.quantity, w.eventId, w.nowIso, w.nowIso] },
+        { sql: SQL.dailyTotal, args: [w.quantity, w.eventId] },
+      ]
+    : [{ sql: SQL.counter, args: [w.quantity, w.eventId, w.nowIso, w.nowIso, w.quantity, w.bookingId, w.eventId] }];
   const insertAttendee: InStatement = {
-    sql: `INSERT INTO attendees (event_id, booking_id, quantity, date, pii, email_index, token_index, sealed_token, price_paid, created_at)
-          SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE changes() = 1 RETURNING id`,
+    sql: SQL.attendee,
     args: [w.eventId, w.bookingId, w.quantity, w.date, w.pii, w.emailIndex, w.tokenIndex, w.sealedToken, w.pricePaid, w.nowIso],
   };
   const probe: InStatement = {
-    sql: `SELECT state, active, (opens_at IS NULL OR opens_at <= ?) AND (closes_at IS NULL OR closes_at > ?) AS open_now,
-                 capacity - ${w.eventType === 'daily' ? `COALESCE((SELECT sold + held FROM event_dates WHERE event_id = ? AND date = ?), 0)` : 'sold - held'} AS remaining,
-                 (SELECT id FROM attendees WHERE booking_id = ? AND event_id = ?) AS existing_id,
-                 (SELECT sealed_token FROM attendees WHERE booking_id = ? AND event_id = ?) AS existing_token
-            FROM events WHERE id = ?`,
-    args: [
-      w.nowIso,
-      w.nowIso,
-      ...(w.eventType === 'daily' ? [w.eventId, w.date] : []),
-      w.bookingId,
-      w.eventId,
-      w.bookingId,
-      w.eventId,
-      w.eventId,
-    ],
+    sql: daily ? PROBE.daily : PROBE.standard,
+    args: [w.nowIso, w.nowIso, ...(daily ? [w.eventId, w.date] : []), w.bookingId, w.eventId, w.bookingId, w.eventId, w.eventId],
   };
-  const onlyIfBooked = chained ? ' WHERE changes() = 1' : '';
-  const followUps: InStatement[] = [
-    {
-      sql: `INSERT INTO activity_log (event_id, created_at, kind, message) SELECT ?, ?, 'booked', ?${onlyIfBooked}`,
-      args: [w.eventId, w.nowIso, w.logMessage],
-    },
-  ];
+  const followUps: InStatement[] = [{ sql: chained ? LOG.chained : LOG.direct, args: [w.eventId, w.nowIso, w.logMessage] }];
   if (w.outbox) {
     followUps.push({
-      sql: `INSERT INTO webhook_outbox (event_id, booking_id, url, payload, next_attempt_at, created_at) SELECT ?, ?, ?, ?, ?, ?${onlyIfBooked}`,
+      sql: chained ? OUTBOX.chained : OUTBOX.direct,
       args: [w.eventId, w.bookingId, w.outbox.url, w.outbox.payload, w.nowMs, w.nowMs],
     });
   }
