@@ -39,12 +39,13 @@ export class AdminService {
   }
 
   async isSetupComplete(): Promise<boolean> {
-    if (!this.setupDone) this.setupDone = await this.deps.users.anyUser();
+    if (!this.setupDone) this.setupDone = await this.deps.users.anyPlatformAdmin();
     return this.setupDone;
   }
 
   /**
-   * /setup: the first platform admin, only while the catalog has no user at all. The
+   * /setup: the first platform admin, only while there is none (organisers made first with
+   * `ops demo` or `organiser:create` do not close it). The
    * check and the insert are one SQL statement, so of two setups racing exactly one wins
    * (the seed let both through); the loser gets not_found, as /setup no longer exists.
    */
@@ -56,7 +57,7 @@ export class AdminService {
     kek.fill(0);
     const id = await this.deps.users.insert(
       { emailIndex: emailIndex(this.deps.keyring, e), sealedEmail: sealEmail(this.deps.keyring, e, 'user-email'), passwordRecord: record, platformAdmin: true },
-      { onlyIfNoUsers: true },
+      { onlyIfNoPlatformAdmin: true },
     );
     this.setupDone = true;
     if (id === undefined) throw new AppError('not_found', 'Setup is already done.');

@@ -49,8 +49,8 @@ const toMembership = (r: Row): MembershipRecord => ({
 export class UserStore {
   constructor(private readonly db: Client) {}
 
-  async anyUser(): Promise<boolean> {
-    const rs = await this.db.execute('SELECT 1 FROM users LIMIT 1');
+  async anyPlatformAdmin(): Promise<boolean> {
+    const rs = await this.db.execute('SELECT 1 FROM users WHERE platform_admin = 1 LIMIT 1');
     return rs.rows.length > 0;
   }
 
@@ -65,15 +65,15 @@ export class UserStore {
   }
 
   /**
-   * Inserts a user; undefined when the email is taken. With `onlyIfNoUsers` the insert is
-   * conditional inside ONE statement, so of two concurrent first-time setups exactly one
-   * wins: SQLite runs the NOT EXISTS check and the insert under the same write lock.
+   * Inserts a user; undefined when the email is taken. With `onlyIfNoPlatformAdmin` the
+   * insert is conditional inside ONE statement, so of two concurrent first-time setups
+   * exactly one wins: SQLite runs the NOT EXISTS check and the insert under the same lock.
    */
   async insert(
     u: { emailIndex: string; sealedEmail: string; passwordRecord: string; platformAdmin: boolean },
-    opts: { onlyIfNoUsers?: boolean } = {},
+    opts: { onlyIfNoPlatformAdmin?: boolean } = {},
   ): Promise<number | undefined> {
-    const guard = opts.onlyIfNoUsers ? 'WHERE NOT EXISTS (SELECT 1 FROM users)' : 'WHERE true';
+    const guard = opts.onlyIfNoPlatformAdmin ? 'WHERE NOT EXISTS (SELECT 1 FROM users WHERE platform_admin = 1)' : 'WHERE true';
     const rs = await this.db.execute({
       sql: `INSERT INTO users (email_index, sealed_email, password_record, platform_admin, created_at)
             SELECT ?, ?, ?, ?, ? ${guard}
