@@ -4,10 +4,8 @@ import { createApp } from './http/app';
 import { createLogger } from './lib/logger';
 import { openPlatform } from './runtime/platform';
 import { createServices } from './runtime/services';
+import { shutdownGracefully } from './runtime/shutdown';
 import { startWorkers } from './runtime/workers';
-
-/** How long in-flight requests get to finish after SIGTERM. */
-const SHUTDOWN_GRACE_MS = 10_000;
 
 /** Composition root: config → platform (catalog, shards) → services → HTTP + workers. */
 async function main(): Promise<void> {
@@ -38,14 +36,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'boxoffice.stopping');
-    // Stop accepting, let in-flight requests finish (their writes are queued), then close clients.
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-      setTimeout(resolve, SHUTDOWN_GRACE_MS).unref();
-    });
-    await workers.stop();
-    await platform.close();
+    await shutdownGracefully(server, workers, platform);
     logger.info('boxoffice.stopped');
     process.exit(0);
   };

@@ -1,0 +1,47 @@
+import { shutdownGracefully } from '../../src/runtime/shutdown';
+import { startWorkers } from '../../src/runtime/workers';
+import { createEventFixture, createOrganiserFixture, postJson } from '../helpers/organiser-fixture';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+
+/** SIGTERM's sequence: stop accepting, finish every accepted booking (committed), close clients. */
+describe('graceful shutdown', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    // Slow commits and small batches keep bookings queued while shutdown begins.
+    app = await startTestApp({ SHARD_SIM_COMMIT_MS: '20', COALESCE_MAX_BATCH: '8' });
+    const org = await createOrganiserFixture(app.services);
+    await createEventFixture(app.services, org.id, { slug: 'last-call', name: 'Last call', capacity: 10000 });
+  });
+  afterAll(async () => {
+    await app.close().catch(() => {});
+  });
+
+  it('answers every accepted booking after committing it, then refuses new connections and closes its clients', async () => {
+    const entry = (await app.services.platform.directory.resolve('last-call'))!;
+    const shardDb = await app.services.platform.pool.unwrapped((await app.services.platform.registry.get(entry.shard))!);
+    const workers = startWorkers(app.services);
+    const inFlight = Array.from({ length: 120 }, (_, i) =>
+      postJson(app.baseUrl, '/api/v1/events/last-call/bookings', { name: `Late ${i}`, email: `late${i}@example.com`, quantity: 1 }),
+    );
+    // Wait until all 120 were accepted (queued behind the slow writer or already committed),
+    // then shut down underneath them: each must still be committed and answered.
+    const writer = await app.services.platform.router.writer(entry.shard);
+    const committed = async () => Number((await shardDb.execute({ sql: 'SELECT sold FROM events WHERE id = ?', args: [entry.id] })).rows[0]!.sold);
+    while (writer.depth + (await committed()) < 120) await new Promise((r) => setTimeout(r, 2));
+    expect(writer.depth).toBeGreaterThan(0);
+    const stopped = shutdownGracefully(app.server, workers, app.services.platform, 5000);
+
+    const answers = await Promise.all(inFlight);
+    await stopped;
+    expect(answers.map((a) => a.status).every((s) => s === 201)).toBe(true);
+    await expect(fetch(`${app.baseUrl}/healthz`)).rejects.toThrow();
+    await expect(shardDb.execute('SELECT 1')).rejects.toThrow();
+
+    // Reopen the file: every 201 is there.
+    const { createClient } = await import('@libsql/client');
+    const check = createClient({ url: `file:${app.dataDir}/${entry.shard}.db` });
+    const sold = (await check.execute({ sql: 'SELECT sold FROM events WHERE id = ?', args: [entry.id] })).rows[0]!.sold;
+    check.close();
+    expect(sold).toBe(120);
+  });
+});
