@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { generateOrganiserKeys, unwrapPrivateKey } from '../../src/crypto';
 import type { CreateEventInput } from '../../src/domain/events/event-input';
 import type { AppServices } from '../../src/runtime/services';
+import { request } from './accounts';
 
 export interface OrganiserFixture {
   id: number;
@@ -24,16 +25,9 @@ export async function createEventFixture(services: AppServices, organiserId: num
   return services.bookings.events.create(organiserId, input);
 }
 
-/** POSTs JSON to the app and returns status, headers and parsed body. */
+/** POSTs JSON to the app and returns status, headers and parsed body (see accounts.ts `request`). */
 export async function postJson(baseUrl: string, path: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
+  const res = await request(baseUrl, path, { json: body, headers });
   // biome-ignore lint/suspicious/noExplicitAny: response bodies are arbitrary JSON, asserted field by field
-  return { status: res.status, headers: res.headers, body: json as Record<string, any> };
+  return { status: res.status, headers: res.headers, body: res.json as Record<string, any> };
 }

@@ -46,27 +46,7 @@ export interface Holiday {
 }
 
 /** The changeable fields of an event (create and patch), already validated at the edge. */
-export interface EventSettings {
-  slug: string;
-  name: string;
-  capacity: number;
-  type: EventType;
-  price: number;
-  maxPerPurchase: number;
-  fields: ContactField[];
-  description: string;
-  date: string | null;
-  location: string;
-  opensAt: string | null;
-  closesAt: string | null;
-  webhookUrl: string | null;
-  thankYouUrl: string | null;
-  active: boolean;
-  groupId: number | null;
-  bookableDays: number[];
-  minDaysBefore: number;
-  maxDaysAfter: number;
-}
+export type EventSettings = Omit<EventRecord, 'id' | 'organiserId' | 'sold' | 'held' | 'currency' | 'state' | 'createdAt' | 'updatedAt'>;
 
 export const remaining = (e: Pick<EventRecord, 'capacity' | 'sold' | 'held'>): number => Math.max(0, e.capacity - e.sold - e.held);
 
