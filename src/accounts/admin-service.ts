@@ -38,6 +38,12 @@ export class AdminService {
     return { id: user.userId };
   }
 
+  /** A fresh install has no user at all: the login page sends visitors to /setup. */
+  async isFreshInstall(): Promise<boolean> {
+    if (this.setupDone) return false;
+    return !(await this.deps.users.anyUser());
+  }
+
   async isSetupComplete(): Promise<boolean> {
     if (!this.setupDone) this.setupDone = await this.deps.users.anyPlatformAdmin();
     return this.setupDone;

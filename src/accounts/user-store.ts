@@ -49,6 +49,11 @@ const toMembership = (r: Row): MembershipRecord => ({
 export class UserStore {
   constructor(private readonly db: Client) {}
 
+  async anyUser(): Promise<boolean> {
+    const rs = await this.db.execute('SELECT 1 FROM users LIMIT 1');
+    return rs.rows.length > 0;
+  }
+
   async anyPlatformAdmin(): Promise<boolean> {
     const rs = await this.db.execute('SELECT 1 FROM users WHERE platform_admin = 1 LIMIT 1');
     return rs.rows.length > 0;

@@ -3,12 +3,15 @@ import { startWorkers } from '../../src/runtime/workers';
 import { createEventFixture, createOrganiserFixture, postJson } from '../helpers/organiser-fixture';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
+jest.setTimeout(60_000);
+
 /** SIGTERM's sequence: stop accepting, finish every accepted booking (committed), close clients. */
 describe('graceful shutdown', () => {
   let app: TestApp;
   beforeAll(async () => {
-    // Slow commits and small batches keep bookings queued while shutdown begins.
-    app = await startTestApp({ SHARD_SIM_COMMIT_MS: '20', COALESCE_MAX_BATCH: '8' });
+    // Slow commits and small batches (120 bookings take ~4.5 s to write, far longer than they
+    // take to arrive, even on a loaded machine) keep bookings queued while shutdown begins.
+    app = await startTestApp({ SHARD_SIM_COMMIT_MS: '150', COALESCE_MAX_BATCH: '4', QUEUE_TARGET_WAIT_MS: '60000' });
     const org = await createOrganiserFixture(app.services);
     await createEventFixture(app.services, org.id, { slug: 'last-call', name: 'Last call', capacity: 10000 });
   });
@@ -29,7 +32,7 @@ describe('graceful shutdown', () => {
     const committed = async () => Number((await shardDb.execute({ sql: 'SELECT sold FROM events WHERE id = ?', args: [entry.id] })).rows[0]!.sold);
     while (writer.depth + (await committed()) < 120) await new Promise((r) => setTimeout(r, 2));
     expect(writer.depth).toBeGreaterThan(0);
-    const stopped = shutdownGracefully(app.server, workers, app.services.platform, 5000);
+    const stopped = shutdownGracefully(app.server, workers, app.services.platform, 20_000);
 
     const answers = await Promise.all(inFlight);
     await stopped;

@@ -56,7 +56,7 @@ export function authRoutes(services: AppServices): Router {
 
   router.get('/admin/login', async (req, res) => {
     if (req.principal) return res.redirect(302, req.principal.organiser ? '/admin' : '/platform');
-    if (!(await admins.isSetupComplete())) return res.redirect(302, '/setup');
+    if (await admins.isFreshInstall()) return res.redirect(302, '/setup');
     const next = safeNext(typeof req.query.next === 'string' ? req.query.next : undefined);
     const notice = req.query.joined === '1' ? 'You have joined. Log in with your email and password.' : undefined;
     send(res, 200, renderLoginPage({ csrfToken: token(), ...(next ? { next } : {}), ...(notice ? { notice } : {}) }));

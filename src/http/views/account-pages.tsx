@@ -3,6 +3,7 @@ import type { SessionSummary } from '../../accounts/session-service';
 import type { TokenSummary } from '../../accounts/token-service';
 import { type AdminContext, CsrfField, FormErrors, formatTime } from './admin-layout';
 import { NewPasswordFields } from './auth-pages';
+import { StackTable } from './stack-table';
 
 /**
  * The organiser dashboard. Other features add their sections as children (the events
@@ -44,17 +45,7 @@ export function SessionsPage({ ctx, sessions, notice }: { ctx: AdminContext; ses
       <h1>Sessions</h1>
       <p class="muted">Where you are logged in. Sessions end 24 hours after login.</p>
       {notice && <p class="notice ok">{notice}</p>}
-      <div class="table-wrap">
-        <table class="stack">
-          <thead>
-            <tr>
-              <th>Session</th>
-              <th>Device</th>
-              <th>Started</th>
-              <th>Expires</th>
-            </tr>
-          </thead>
-          <tbody>
+      <StackTable headers={['Session', 'Device', 'Started', 'Expires']}>
             {sessions.map((s) => (
               <tr>
                 <td>
@@ -65,9 +56,7 @@ export function SessionsPage({ ctx, sessions, notice }: { ctx: AdminContext; ses
                 <td data-label="Expires">{formatTime(s.expiresAt)}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+          </StackTable>
       <form method="post" action="/admin/sessions/revoke-others" class="actions">
         <CsrfField token={ctx.csrfToken} />
         <button type="submit" class="danger" disabled={others === 0}>
@@ -106,18 +95,7 @@ export function TokensPage(p: { ctx: AdminContext; tokens: TokenSummary[]; creat
         {p.tokens.length === 0 ? (
           <p class="muted">No tokens yet.</p>
         ) : (
-          <div class="table-wrap">
-            <table class="stack">
-              <thead>
-                <tr>
-                  <th>Label</th>
-                  <th>Created by</th>
-                  <th>Created</th>
-                  <th>Last used</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
+          <StackTable headers={['Label', 'Created by', 'Created', 'Last used', '']}>
                 {p.tokens.map((t) => (
                   <tr>
                     <td>{t.label || <span class="muted">(no label)</span>}</td>
@@ -134,9 +112,7 @@ export function TokensPage(p: { ctx: AdminContext; tokens: TokenSummary[]; creat
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+              </StackTable>
         )}
       </section>
     </>

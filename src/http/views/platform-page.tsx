@@ -1,5 +1,6 @@
 import type { ShardRecord } from '../../catalog/shard-registry';
 import { type AdminContext, CsrfField, FormErrors } from './admin-layout';
+import { StackTable } from './stack-table';
 
 export interface PlatformPageProps {
   ctx: AdminContext;
@@ -20,16 +21,7 @@ export function PlatformPage(p: PlatformPageProps) {
         {p.organisers.length === 0 ? (
           <p class="muted">No organisers yet. Create the first one below.</p>
         ) : (
-          <div class="table-wrap">
-            <table class="stack">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Slug</th>
-                  <th>Id</th>
-                </tr>
-              </thead>
-              <tbody>
+          <StackTable headers={['Name', 'Slug', 'Id']}>
                 {p.organisers.map((o) => (
                   <tr>
                     <td>{o.name}</td>
@@ -39,9 +31,7 @@ export function PlatformPage(p: PlatformPageProps) {
                     <td class="muted" data-label="Id">{o.id}</td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+              </StackTable>
         )}
       </section>
       <section class="card">
@@ -76,19 +66,7 @@ export function PlatformPage(p: PlatformPageProps) {
       </section>
       <section class="card">
         <h2>Shards</h2>
-        <div class="table-wrap">
-          <table class="stack">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Provider</th>
-                <th>Pool</th>
-                <th>Status</th>
-                <th>Events</th>
-                <th>Schema</th>
-              </tr>
-            </thead>
-            <tbody>
+        <StackTable headers={['Name', 'Provider', 'Pool', 'Status', 'Events', 'Schema']}>
               {p.shards.map((s) => (
                 <tr>
                   <td>
@@ -103,9 +81,7 @@ export function PlatformPage(p: PlatformPageProps) {
                   <td data-label="Schema">v{s.schemaVersion}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </StackTable>
       </section>
     </>
   );

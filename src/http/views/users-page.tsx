@@ -1,6 +1,7 @@
 import type { InviteSummary } from '../../accounts/invite-service';
 import type { MemberSummary } from '../../accounts/member-service';
 import { type AdminContext, CsrfField, FormErrors, formatTime } from './admin-layout';
+import { StackTable } from './stack-table';
 
 export interface UsersPageProps {
   ctx: AdminContext;
@@ -27,17 +28,7 @@ export function UsersPage(p: UsersPageProps) {
       <section class="card">
         <h1>Users</h1>
         {p.notice && <p class="notice ok">{p.notice}</p>}
-        <div class="table-wrap">
-          <table class="stack">
-            <thead>
-              <tr>
-                <th>Email</th>
-                <th>Role</th>
-                <th>Joined</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
+        <StackTable headers={['Email', 'Role', 'Joined', '']}>
               {p.members.map((m) => (
                 <tr>
                   <td>
@@ -57,9 +48,7 @@ export function UsersPage(p: UsersPageProps) {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </StackTable>
       </section>
       <section class="card">
         <h2>Invite someone</h2>
@@ -88,17 +77,7 @@ export function UsersPage(p: UsersPageProps) {
       {p.invites.length > 0 && (
         <section class="card">
           <h2>Pending invites</h2>
-          <div class="table-wrap">
-            <table class="stack">
-              <thead>
-                <tr>
-                  <th>Email</th>
-                  <th>Role</th>
-                  <th>Expires</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
+          <StackTable headers={['Email', 'Role', 'Expires', '']}>
                 {p.invites.map((i) => (
                   <tr>
                     <td>{i.email}</td>
@@ -114,9 +93,7 @@ export function UsersPage(p: UsersPageProps) {
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+              </StackTable>
         </section>
       )}
     </>

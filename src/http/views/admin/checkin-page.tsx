@@ -1,6 +1,7 @@
 import type { TicketAtDoor } from '../../../bookings/check-in-desk';
 import { type AdminContext, CsrfField } from '../admin-layout';
 import { Layout } from '../layout';
+import { StackTable } from '../stack-table';
 
 export interface CheckInResult {
   checkedIn: number;
@@ -43,17 +44,7 @@ export function CheckInPage({ ctx, tickets, action, result }: { ctx: AdminContex
     <section class="card narrow">
       <h1>Check-in</h1>
       <ResultNotices result={result} />
-      <div class="table-wrap">
-        <table class="stack">
-          <thead>
-            <tr>
-              <th>Event</th>
-              <th>Name</th>
-              <th>Qty</th>
-              <th>Status</th>
-            </tr>
-          </thead>
-          <tbody>
+      <StackTable headers={['Event', 'Name', 'Qty', 'Status']}>
             {tickets.map((t) => (
               <tr>
                 <td data-label="Event">
@@ -75,9 +66,7 @@ export function CheckInPage({ ctx, tickets, action, result }: { ctx: AdminContex
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+          </StackTable>
       {waiting.length > 0 ? (
         <form method="post" action={action} class="actions">
           <CsrfField token={ctx.csrfToken} />

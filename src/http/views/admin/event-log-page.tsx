@@ -1,5 +1,6 @@
 import type { EventRecord } from '../../../domain/events/event';
 import { formatInZone } from '../../../lib/zoned-time';
+import { StackTable } from '../stack-table';
 
 export interface LogEntry {
   createdAt: string;
@@ -19,16 +20,7 @@ export function EventLogPage({ event, entries, timezone }: { event: EventRecord;
       {entries.length === 0 ? (
         <p class="muted">Nothing logged yet.</p>
       ) : (
-        <div class="table-wrap">
-          <table class="stack">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>What</th>
-                <th>Details</th>
-              </tr>
-            </thead>
-            <tbody>
+        <StackTable headers={['When', 'What', 'Details']}>
               {entries.map((e) => (
                 <tr>
                   <td class="small">{formatInZone(e.createdAt, timezone)}</td>
@@ -38,9 +30,7 @@ export function EventLogPage({ event, entries, timezone }: { event: EventRecord;
                   <td>{e.message}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </StackTable>
       )}
     </section>
   );

@@ -2,6 +2,7 @@ import type { EventGroup } from '../../../catalog/group-store';
 import type { FieldErrors } from '../../forms/form-values';
 import { type AdminContext, CsrfField } from '../admin-layout';
 import { Field, FormLevelErrors, TextField } from './form-fields';
+import { StackTable } from '../stack-table';
 
 export interface GroupFormValues {
   name: string;
@@ -29,17 +30,7 @@ export function GroupsPage(p: GroupsPageProps) {
         {p.groups.length === 0 ? (
           <p class="muted">No groups yet.</p>
         ) : (
-          <div class="table-wrap">
-            <table class="stack">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Booking page</th>
-                  <th>Events</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
+          <StackTable headers={['Name', 'Booking page', 'Events', '']}>
                 {p.groups.map((g) => (
                   <tr>
                     <td data-label="Name">
@@ -57,9 +48,7 @@ export function GroupsPage(p: GroupsPageProps) {
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+              </StackTable>
         )}
       </section>
       <section class="card">

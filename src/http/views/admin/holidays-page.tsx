@@ -2,6 +2,7 @@ import type { HolidayRow } from '../../../catalog/holiday-store';
 import type { FieldErrors } from '../../forms/form-values';
 import { type AdminContext, CsrfField } from '../admin-layout';
 import { FormLevelErrors, TextField } from './form-fields';
+import { StackTable } from '../stack-table';
 
 export interface HolidayFormValues {
   name: string;
@@ -28,17 +29,7 @@ export function HolidaysPage(p: HolidaysPageProps) {
         {p.holidays.length === 0 ? (
           <p class="muted">No holidays yet.</p>
         ) : (
-          <div class="table-wrap">
-            <table class="stack">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>From</th>
-                  <th>To</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
+          <StackTable headers={['Name', 'From', 'To', '']}>
                 {p.holidays.map((h) => (
                   <tr>
                     <td data-label="Name">
@@ -53,9 +44,7 @@ export function HolidaysPage(p: HolidaysPageProps) {
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+              </StackTable>
         )}
       </section>
       <section class="card">
