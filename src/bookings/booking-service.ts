@@ -5,12 +5,13 @@ import type { Organiser } from '../catalog/organiser-store';
 import { publicKeyFromPem, sealPii } from '../crypto';
 import type { AttendeeInput, MultiBookingInput, SingleBookingInput } from '../domain/bookings/booking-input';
 import { checkBooking, type Refusal } from '../domain/bookings/booking-rules';
-import type { EventRecord } from '../domain/events/event';
+import { type EventRecord, remaining } from '../domain/events/event';
 import { AppError } from '../errors';
 import type { EventSnapshots } from '../events/event-snapshots';
 import type { Platform } from '../runtime/platform';
 import { type BookingOutcome, buildBookingJob, buildCompensationJob } from '../storage/booking-statements';
 import type { AvailabilityCache } from './availability-cache';
+import type { DemandGate } from './demand-gate';
 import { newTicketToken } from './ticket-token';
 import { type BookedTicket, registrationPayload } from './webhook-payload';
 
@@ -51,6 +52,7 @@ export interface BookingServiceDeps {
   platform: Platform;
   snapshots: EventSnapshots;
   availability: AvailabilityCache;
+  demand: DemandGate;
   holidays: HolidayStore;
 }
 
@@ -104,6 +106,36 @@ export class BookingService {
       if (refusal) throw refusalError(refusal, item.event);
       if (item.event.price > 0 && organiser.sealedStripeKey) throw new AppError('conflict', messages.paymentsUnavailable(item.event.name));
     });
+    this.claimDemand(items);
+    const settled = new Set<number>();
+    try {
+      return await this.write(bookingId, attendee, items, organiser, now, settled);
+    } finally {
+      items.forEach((i, n) => settled.has(n) || this.deps.demand.settle(i.event.id, i.date, i.quantity, null));
+    }
+  }
+
+  /** Sold out at once when this process has already queued enough demand for every place left. */
+  private claimDemand(items: ResolvedItem[]): void {
+    const { demand } = this.deps;
+    items.forEach((item, n) => {
+      const estimate = item.event.type === 'daily' ? null : remaining(item.event);
+      if (demand.tryClaim(item.event.id, item.date, item.quantity, estimate)) return;
+      items.slice(0, n).forEach((c) => demand.settle(c.event.id, c.date, c.quantity, null));
+      this.deps.platform.metrics.soldOut.inc({ event: item.event.slug });
+      throw new AppError('sold_out', item.date ? messages.soldOutDate(item.event.name, item.date) : messages.soldOut(item.event.name));
+    });
+  }
+
+  private async write(
+    bookingId: string,
+    attendee: AttendeeInput,
+    items: ResolvedItem[],
+    organiser: Organiser,
+    now: Date,
+    settled: Set<number>,
+  ): Promise<BookingResult> {
+    const { platform } = this.deps;
     // Back-pressure before any costly work: a full queue answers 503 at once.
     const writers = await Promise.all(items.map((i) => platform.router.writer(i.entry.shard)));
     for (const w of writers) w.admit();
@@ -139,7 +171,10 @@ export class BookingService {
           platform.config.writeMode === 'coalesce',
         );
         const results = await writers[i]!.submit(built.job);
-        this.deps.availability.observe(item.event.id, item.date, built.remaining(results));
+        const left = built.remaining(results);
+        this.deps.availability.observe(item.event.id, item.date, left);
+        this.deps.demand.settle(item.event.id, item.date, item.quantity, left);
+        settled.add(i);
         return built.outcome(results);
       }),
     );
@@ -179,6 +214,8 @@ export class BookingService {
         const writer = await this.deps.platform.router.writer(item.entry.shard);
         await writer.submit(buildCompensationJob(item.event.id, bookingId, nowIso));
         this.deps.availability.released(item.event.id);
+        this.deps.demand.released(item.event.id);
+        this.deps.snapshots.invalidate(item.event.id);
       }),
     );
   }
