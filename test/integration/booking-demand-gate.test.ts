@@ -16,7 +16,9 @@ describe('demand-aware sold-out answers', () => {
 
   const jobsWritten = async () => {
     const metric = await app.services.platform.metrics.registry.getSingleMetric('boxoffice_shard_batch_jobs')!.get();
-    return metric.values.filter((v) => v.metricName === 'boxoffice_shard_batch_jobs_sum').reduce((a, v) => a + v.value, 0);
+    // Histogram values carry the series name (_bucket, _sum, _count) beside their labels.
+    const values = metric.values as Array<{ value: number; metricName?: string }>;
+    return values.filter((v) => v.metricName === 'boxoffice_shard_batch_jobs_sum').reduce((a, v) => a + v.value, 0);
   };
 
   it('sends only as many bookings to the shard as there are places, and tells the rest at once', async () => {
