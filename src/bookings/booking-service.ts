@@ -111,7 +111,7 @@ export class BookingService {
     try {
       return await this.write(bookingId, attendee, items, organiser, now, settled);
     } finally {
-      items.forEach((i, n) => settled.has(n) || this.deps.demand.settle(i.event.id, i.date, i.quantity, null));
+      for (const [n, i] of items.entries()) if (!settled.has(n)) this.deps.demand.settle(i.event.id, i.date, i.quantity, null);
     }
   }
 
@@ -121,7 +121,7 @@ export class BookingService {
     items.forEach((item, n) => {
       const estimate = item.event.type === 'daily' ? null : remaining(item.event);
       if (demand.tryClaim(item.event.id, item.date, item.quantity, estimate)) return;
-      items.slice(0, n).forEach((c) => demand.settle(c.event.id, c.date, c.quantity, null));
+      for (const c of items.slice(0, n)) demand.settle(c.event.id, c.date, c.quantity, null);
       this.deps.platform.metrics.soldOut.inc({ event: item.event.slug });
       throw new AppError('sold_out', item.date ? messages.soldOutDate(item.event.name, item.date) : messages.soldOut(item.event.name));
     });
