@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { ConfigError, loadConfig } from '../src/config/load-config';
 import { isAppError } from '../src/errors';
-import { openPlatform, type Platform } from '../src/runtime/platform';
+import { openInfra, type Infra } from '../src/infra/infra';
 import { type Command, type CommandContext, type Flags, UsageError } from './command';
 import { COMMANDS } from './commands';
 
@@ -46,14 +46,14 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig(process.env, (m) => process.stderr.write(`warning: ${m}\n`));
   // Logs go to stderr so that --json leaves stdout to the JSON document alone.
   const logger = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, base: undefined }, pino.destination(2));
-  let platform: Platform | undefined;
+  let infra: Infra | undefined;
   const ctx: CommandContext = {
     config,
     logger,
     json,
-    async platform() {
-      platform ??= await openPlatform(config, logger);
-      return platform;
+    async infra() {
+      infra ??= await openInfra(config, logger);
+      return infra;
     },
     say(line) {
       if (!json) process.stdout.write(`${line}\n`);
@@ -63,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
     const result = await command.run(ctx, parsed);
     if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
-    await platform?.close();
+    await infra?.close();
   }
   return 0;
 }

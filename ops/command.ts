@@ -1,6 +1,6 @@
 import type { Config } from '../src/config/load-config';
 import type { Logger } from '../src/lib/logger';
-import type { Platform } from '../src/runtime/platform';
+import type { Infra } from '../src/infra/infra';
 
 export type FlagSpec = Record<string, { type: 'string' | 'boolean'; required?: boolean; description: string }>;
 export type Flags = Record<string, string | boolean | undefined>;
@@ -9,7 +9,7 @@ export interface CommandContext {
   config: Config;
   logger: Logger;
   /** Opens (and migrates) the catalog and shards on first use. */
-  platform(): Promise<Platform>;
+  infra(): Promise<Infra>;
   json: boolean;
   /** Human output (stdout); suppressed under --json. */
   say(line: string): void;

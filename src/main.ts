@@ -2,10 +2,10 @@ import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from './config/load-config';
 import { createApp } from './http/app';
 import { createLogger } from './lib/logger';
-import { openPlatform } from './runtime/platform';
-import { createServices } from './runtime/services';
-import { shutdownGracefully } from './runtime/shutdown';
-import { startWorkers } from './runtime/workers';
+import { openInfra } from './infra/infra';
+import { createServices } from './app/services';
+import { shutdownGracefully } from './app/shutdown';
+import { startWorkers } from './app/workers';
 
 /** Composition root: config → platform (catalog, shards) → services → HTTP + workers. */
 async function main(): Promise<void> {
@@ -20,8 +20,8 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger(config.logLevel);
-  const platform = await openPlatform(config, logger);
-  const services = createServices(platform);
+  const infra = await openInfra(config, logger);
+  const services = createServices(infra);
   const workers = startWorkers(services);
   const app = createApp(services);
   const server: Server = app.listen(config.port, config.host, () => {
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'boxoffice.stopping');
-    await shutdownGracefully(server, workers, platform);
+    await shutdownGracefully(server, workers, infra);
     logger.info('boxoffice.stopped');
     process.exit(0);
   };

@@ -10,12 +10,12 @@ export const backupCommand: Command = {
   async run(ctx, flags) {
     const outDir = path.resolve(requireStr(flags, 'out'));
     mkdirSync(outDir, { recursive: true, mode: 0o700 });
-    const platform = await ctx.platform();
+    const infra = await ctx.infra();
     const files: Array<{ database: string; file: string }> = [];
-    files.push({ database: 'catalog', file: await backupDatabase(platform.catalog, ctx.config.catalogUrl, outDir, 'catalog') });
-    for (const shard of await platform.registry.list()) {
+    files.push({ database: 'catalog', file: await backupDatabase(infra.catalog, ctx.config.catalogUrl, outDir, 'catalog') });
+    for (const shard of await infra.registry.list()) {
       if (shard.status === 'retired') continue;
-      const client = await platform.pool.unwrapped(shard);
+      const client = await infra.pool.unwrapped(shard);
       files.push({ database: shard.name, file: await backupDatabase(client, shard.url, outDir, `shard-${shard.name}`) });
     }
     for (const f of files) ctx.say(`${f.database} → ${f.file}`);

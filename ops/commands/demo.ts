@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createBookingModule } from '../../src/bookings/booking-module';
+import { createBookingModule } from '../../src/app/booking-module';
 import type { CreateEventInput } from '../../src/domain/events/event-input';
 import type { Command } from '../command';
 import { withAccounts } from './with-accounts';
@@ -25,8 +25,8 @@ export const demoCommand: Command = {
   summary: 'create a demo organiser with a few events and print where to log in (idempotent)',
   flags: {},
   async run(ctx) {
-    const platform = await ctx.platform();
-    const existing = await platform.organisers.getBySlug(DEMO_SLUG);
+    const infra = await ctx.infra();
+    const existing = await infra.organisers.getBySlug(DEMO_SLUG);
     let password: string | null = null;
     const organiserId =
       existing?.id ??
@@ -34,9 +34,9 @@ export const demoCommand: Command = {
         password = randomBytes(9).toString('base64url');
         return (await accounts.organisers.createOrganiser({ name: 'Demo Arts Centre', slug: DEMO_SLUG, ownerEmail: DEMO_EMAIL, ownerPassword: password })).id;
       }));
-    const bookings = createBookingModule(platform);
+    const bookings = createBookingModule(infra);
     try {
-      const have = new Set((await platform.directory.listForOrganiser(organiserId)).map((e) => e.slug));
+      const have = new Set((await infra.directory.listForOrganiser(organiserId)).map((e) => e.slug));
       for (const input of EVENTS) if (!have.has(input.slug)) await bookings.events.create(organiserId, input);
     } finally {
       bookings.close();

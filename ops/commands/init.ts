@@ -5,8 +5,8 @@ export const initCommand: Command = {
   summary: 'create and migrate the catalog and the shared shard shared-1 (idempotent)',
   flags: {},
   async run(ctx) {
-    const platform = await ctx.platform();
-    const shards = await platform.registry.list();
+    const infra = await ctx.infra();
+    const shards = await infra.registry.list();
     ctx.say(`catalog ready at ${ctx.config.catalogUrl}`);
     for (const s of shards) ctx.say(`shard ${s.name}: ${s.status}, schema v${s.schemaVersion}`);
     return { catalog: ctx.config.catalogUrl, shards: shards.map((s) => ({ name: s.name, status: s.status, schemaVersion: s.schemaVersion })) };

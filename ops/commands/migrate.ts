@@ -2,7 +2,7 @@ import { SingleBar } from 'cli-progress';
 import { openCatalog } from '../../src/catalog/catalog-db';
 import { createRootKeyring } from '../../src/crypto';
 import { ShardRegistry } from '../../src/catalog/shard-registry';
-import { migrateFleet } from '../../src/shards/fleet-migrator';
+import { migrateFleet } from '../../src/fleet/fleet-migrator';
 import { ShardPool } from '../../src/shards/shard-pool';
 import type { Command } from '../command';
 

@@ -5,8 +5,8 @@ export const shardListCommand: Command = {
   summary: 'list shards with their provider, status, event count and schema version',
   flags: {},
   async run(ctx) {
-    const platform = await ctx.platform();
-    const [shards, counts] = await Promise.all([platform.registry.list(), platform.registry.eventCounts()]);
+    const infra = await ctx.infra();
+    const [shards, counts] = await Promise.all([infra.registry.list(), infra.registry.eventCounts()]);
     const rows = shards.map((s) => ({
       name: s.name,
       provider: s.provider,

@@ -1,5 +1,5 @@
 import type { ShardProvider } from '../../src/catalog/shard-registry';
-import { provisionShard } from '../../src/shards/provision-shard';
+import { provisionShard } from '../../src/fleet/provision-shard';
 import { type Command, requireStr, str, UsageError } from '../command';
 
 const PROVIDERS: ShardProvider[] = ['local', 'static', 'bunny', 'turso'];
@@ -17,10 +17,10 @@ export const shardProvisionCommand: Command = {
   async run(ctx, flags) {
     const provider = (str(flags, 'provider') ?? 'local') as ShardProvider;
     if (!PROVIDERS.includes(provider)) throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}`);
-    const platform = await ctx.platform();
+    const infra = await ctx.infra();
     const url = str(flags, 'url');
     const authToken = str(flags, 'auth-token');
-    const result = await provisionShard(platform, {
+    const result = await provisionShard(infra, {
       name: requireStr(flags, 'name'),
       provider,
       dedicated: flags.dedicated === true,

@@ -7,7 +7,7 @@ import { type CommandContext, UsageError } from '../command';
  * naming the fields (never their values: they may be passwords), not a stack trace.
  */
 export async function withAccounts<T>(ctx: CommandContext, fn: (accounts: AccountServices) => Promise<T>): Promise<T> {
-  const accounts = createAccounts(await ctx.platform());
+  const accounts = createAccounts(await ctx.infra());
   try {
     return await fn(accounts);
   } catch (e) {

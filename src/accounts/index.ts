@@ -1,4 +1,4 @@
-import type { Platform } from '../runtime/platform';
+import type { Infra } from '../infra/infra';
 import { AdminService } from './admin-service';
 import { InviteService } from './invite-service';
 import { LoginThrottle } from './login-throttle';
@@ -30,12 +30,12 @@ export interface AccountServices {
   close(): void;
 }
 
-export function createAccounts(platform: Platform): AccountServices {
-  const { catalog: db, keyring, logger } = platform;
+export function createAccounts(infra: Infra): AccountServices {
+  const { catalog: db, keyring, logger } = infra;
   const users = new UserStore(db);
   const throttle = new LoginThrottle(db, keyring);
   const sessions = new SessionService({ users, store: new SessionStore(db), throttle, keyring, logger });
-  const tokens = new TokenService({ db, users, organisers: platform.organisers, keyring, logger });
+  const tokens = new TokenService({ db, users, organisers: infra.organisers, keyring, logger });
   const forget = (userId: number) => {
     sessions.invalidateUser(userId);
     tokens.invalidateUser(userId);
@@ -46,8 +46,8 @@ export function createAccounts(platform: Platform): AccountServices {
     sessions,
     tokens,
     admins: new AdminService({ users, keyring, logger, onPromoted: forget }),
-    organisers: new OrganiserService({ users, organisers: platform.organisers, keyring, logger }),
-    invites: new InviteService({ db, users, organisers: platform.organisers, throttle, keyring, logger }),
+    organisers: new OrganiserService({ users, organisers: infra.organisers, keyring, logger }),
+    invites: new InviteService({ db, users, organisers: infra.organisers, throttle, keyring, logger }),
     members: new MemberService({
       users,
       keyring,
@@ -55,7 +55,7 @@ export function createAccounts(platform: Platform): AccountServices {
       onRemoved: forget,
     }),
     passwords: new PasswordService({ users, sessions, throttle, logger }),
-    settings: new OrganiserSettingsService({ organisers: platform.organisers, keyring }),
+    settings: new OrganiserSettingsService({ organisers: infra.organisers, keyring }),
     close() {
       sessions.close();
       tokens.close();

@@ -3,8 +3,8 @@ import { setImmediate } from 'node:timers/promises';
 import { openPii } from '../crypto';
 import { AppError } from '../errors';
 import type { EventService } from '../events/event-service';
-import type { Platform } from '../runtime/platform';
-import type { AvailabilityCache } from './availability-cache';
+import type { Infra } from '../infra/infra';
+import type { AvailabilityCache } from '../admission/availability-cache';
 import { eventIdOfToken } from './ticket-token';
 
 export interface AttendeeView {
@@ -39,7 +39,7 @@ export interface AttendeeFilter {
 export type CheckInStatus = 'checked_in' | 'already_checked_in' | 'refunded';
 
 export interface AttendeeServiceDeps {
-  platform: Platform;
+  infra: Infra;
   events: EventService;
   availability: AvailabilityCache;
 }
@@ -50,7 +50,7 @@ export class AttendeeService {
 
   async list(organiserId: number, slug: string, privateKey: KeyObject, filter: AttendeeFilter = {}): Promise<AttendeeView[]> {
     const entry = await this.deps.events.entryFor(organiserId, slug);
-    const db = await this.deps.platform.router.db(entry.shard);
+    const db = await this.deps.infra.router.db(entry.shard);
     const where = ['event_id = ?'];
     const args: Array<string | number> = [entry.id];
     if (filter.date) {
@@ -63,7 +63,7 @@ export class AttendeeService {
     }
     const page = filter.limit ? ` LIMIT ${filter.limit} OFFSET ${filter.offset ?? 0}` : '';
     const rs = await db.execute({ sql: `SELECT * FROM attendees WHERE ${where.join(' AND ')} ORDER BY id${page}`, args });
-    const { keyring, config } = this.deps.platform;
+    const { keyring, config } = this.deps.infra;
     const views: AttendeeView[] = [];
     for (const [i, r] of rs.rows.entries()) {
       // Each envelope costs one RSA private-key operation (~1 ms): yield now and then so a
@@ -95,10 +95,10 @@ export class AttendeeService {
   /** Checks a ticket in (never out: a second scan says "already"). Refunded tickets are refused. */
   async checkIn(organiserId: number, token: string): Promise<{ status: CheckInStatus; quantity: number; event: string }> {
     const eventId = eventIdOfToken(token);
-    const entry = eventId ? await this.deps.platform.directory.resolveId(eventId) : undefined;
+    const entry = eventId ? await this.deps.infra.directory.resolveId(eventId) : undefined;
     if (!entry || entry.organiserId !== organiserId) throw new AppError('not_found', 'No ticket with that token exists for your organisation.');
-    const index = this.deps.platform.keyring.blindIndex('ticket', token);
-    const writer = await this.deps.platform.router.writer(entry.shard);
+    const index = this.deps.infra.keyring.blindIndex('ticket', token);
+    const writer = await this.deps.infra.router.writer(entry.shard);
     const now = new Date().toISOString();
     const results = await writer.submit({
       steps: [
@@ -122,7 +122,7 @@ export class AttendeeService {
   /** Free tickets carry no payment; paid refunds arrive with the payments work. */
   async refund(organiserId: number, slug: string, attendeeId: number): Promise<never> {
     const entry = await this.deps.events.entryFor(organiserId, slug);
-    const db = await this.deps.platform.router.db(entry.shard);
+    const db = await this.deps.infra.router.db(entry.shard);
     const rs = await db.execute({ sql: 'SELECT payment_id, refunded FROM attendees WHERE id = ? AND event_id = ?', args: [attendeeId, entry.id] });
     const row = rs.rows[0];
     if (!row) throw new AppError('not_found', 'No such attendee for this event.');
@@ -136,7 +136,7 @@ export class AttendeeService {
    */
   async refundAll(organiserId: number, slug: string): Promise<{ status: 'done'; refunded: number; skippedUnpaid: number }> {
     const entry = await this.deps.events.entryFor(organiserId, slug);
-    const db = await this.deps.platform.router.db(entry.shard);
+    const db = await this.deps.infra.router.db(entry.shard);
     const rs = await db.execute({
       sql: 'SELECT COUNT(*) AS unpaid FROM attendees WHERE event_id = ? AND refunded = 0 AND payment_id IS NULL',
       args: [entry.id],
@@ -146,7 +146,7 @@ export class AttendeeService {
 
   async recordExport(organiserId: number, slug: string, rows: number): Promise<void> {
     const entry = await this.deps.events.entryFor(organiserId, slug);
-    const writer = await this.deps.platform.router.writer(entry.shard);
+    const writer = await this.deps.infra.router.writer(entry.shard);
     await writer.submit({
       steps: [[{ sql: `INSERT INTO activity_log (event_id, created_at, kind, message) VALUES (?, ?, 'exported', ?)`, args: [entry.id, new Date().toISOString(), `Exported ${rows} attendee row(s) as CSV`] }]],
     });
@@ -155,7 +155,7 @@ export class AttendeeService {
   /** The event's activity log, newest first (entries never name people in plaintext). */
   async log(organiserId: number, slug: string, limit = 100): Promise<Array<{ createdAt: string; kind: string; message: string }>> {
     const entry = await this.deps.events.entryFor(organiserId, slug);
-    const db = await this.deps.platform.router.db(entry.shard);
+    const db = await this.deps.infra.router.db(entry.shard);
     const rs = await db.execute({ sql: 'SELECT created_at, kind, message FROM activity_log WHERE event_id = ? ORDER BY id DESC LIMIT ?', args: [entry.id, limit] });
     return rs.rows.map((r) => ({ createdAt: String(r.created_at), kind: String(r.kind), message: String(r.message) }));
   }

@@ -8,10 +8,10 @@ import { checkBooking, type Refusal } from '../domain/bookings/booking-rules';
 import { type EventRecord, remaining } from '../domain/events/event';
 import { AppError } from '../errors';
 import type { EventSnapshots } from '../events/event-snapshots';
-import type { Platform } from '../runtime/platform';
-import { type BookingOutcome, buildBookingJob, buildCompensationJob } from '../storage/booking-statements';
-import type { AvailabilityCache } from './availability-cache';
-import type { DemandGate } from './demand-gate';
+import type { Infra } from '../infra/infra';
+import { type BookingOutcome, buildBookingJob, buildCompensationJob } from '../shards/tables/booking-statements';
+import type { AvailabilityCache } from '../admission/availability-cache';
+import type { DemandGate } from '../admission/demand-gate';
 import { newTicketToken } from './ticket-token';
 import { type BookedTicket, registrationPayload } from './webhook-payload';
 
@@ -49,7 +49,7 @@ const messages = {
 };
 
 export interface BookingServiceDeps {
-  platform: Platform;
+  infra: Infra;
   snapshots: EventSnapshots;
   availability: AvailabilityCache;
   demand: DemandGate;
@@ -78,16 +78,16 @@ export class BookingService {
 
   /** Directory → shard → event snapshot, with the sold-out fast path before any shard I/O. */
   private async resolve(slug: string, quantity: number, date: string | null, retried = false): Promise<ResolvedItem> {
-    const entry = await this.deps.platform.directory.resolve(slug);
+    const entry = await this.deps.infra.directory.resolve(slug);
     if (!entry || entry.status === 'deleted') throw new AppError('not_found', messages.notFound);
     if (this.deps.availability.isSoldOut(entry.id, date)) {
-      this.deps.platform.metrics.soldOut.inc({ event: slug });
+      this.deps.infra.metrics.soldOut.inc({ event: slug });
       throw new AppError('sold_out', messages.soldOut(slug));
     }
     const event = await this.deps.snapshots.get(entry);
     if (event?.state === 'moved' && !retried) {
       // This process's directory entry is stale: the event lives on another shard now.
-      this.deps.platform.directory.invalidate(entry.slug, entry.id);
+      this.deps.infra.directory.invalidate(entry.slug, entry.id);
       this.deps.snapshots.invalidate(entry.id);
       return this.resolve(slug, quantity, date, true);
     }
@@ -96,8 +96,8 @@ export class BookingService {
   }
 
   private async book(bookingId: string, attendee: AttendeeInput, items: ResolvedItem[]): Promise<BookingResult> {
-    const { platform } = this.deps;
-    const organiser = await platform.organisers.get(items[0]!.event.organiserId);
+    const { infra } = this.deps;
+    const organiser = await infra.organisers.get(items[0]!.event.organiserId);
     if (!organiser) throw new AppError('not_found', messages.notFound);
     const now = new Date();
     const holidays = items.some((i) => i.event.type === 'daily') ? await this.deps.holidays.list(organiser.id) : [];
@@ -122,7 +122,7 @@ export class BookingService {
       const estimate = item.event.type === 'daily' ? null : remaining(item.event);
       if (demand.tryClaim(item.event.id, item.date, item.quantity, estimate)) return;
       for (const c of items.slice(0, n)) demand.settle(c.event.id, c.date, c.quantity, null);
-      this.deps.platform.metrics.soldOut.inc({ event: item.event.slug });
+      this.deps.infra.metrics.soldOut.inc({ event: item.event.slug });
       throw new AppError('sold_out', item.date ? messages.soldOutDate(item.event.name, item.date) : messages.soldOut(item.event.name));
     });
   }
@@ -135,17 +135,17 @@ export class BookingService {
     now: Date,
     settled: Set<number>,
   ): Promise<BookingResult> {
-    const { platform } = this.deps;
+    const { infra } = this.deps;
     // Back-pressure before any costly work: a full queue answers 503 at once.
-    const writers = await Promise.all(items.map((i) => platform.router.writer(i.entry.shard)));
+    const writers = await Promise.all(items.map((i) => infra.router.writer(i.entry.shard)));
     for (const w of writers) w.admit();
 
     const pii = this.sealAttendee(organiser, attendee);
-    const emailIndex = attendee.email ? platform.keyring.blindIndex('email', attendee.email.toLowerCase()) : null;
+    const emailIndex = attendee.email ? infra.keyring.blindIndex('email', attendee.email.toLowerCase()) : null;
     const tickets: BookedTicket[] = items.map((i) => ({ event: i.event, quantity: i.quantity, date: i.date, token: newTicketToken(i.event.id) }));
     const single = items.length === 1;
     const webhookUrl = single ? (items[0]!.event.webhookUrl ?? organiser.webhookUrl) : organiser.webhookUrl;
-    const payload = webhookUrl ? JSON.stringify(registrationPayload(bookingId, attendee, tickets, platform.config.publicUrl, organiser.currency)) : null;
+    const payload = webhookUrl ? JSON.stringify(registrationPayload(bookingId, attendee, tickets, infra.config.publicUrl, organiser.currency)) : null;
 
     const outcomes = await Promise.all(
       items.map(async (item, i) => {
@@ -159,16 +159,16 @@ export class BookingService {
             date: item.date,
             pii,
             emailIndex,
-            tokenIndex: platform.keyring.blindIndex('ticket', ticket.token),
-            sealedToken: platform.keyring.sealSecret(ticket.token, `ticket:${item.event.id}`),
+            tokenIndex: infra.keyring.blindIndex('ticket', ticket.token),
+            sealedToken: infra.keyring.sealSecret(ticket.token, `ticket:${item.event.id}`),
             pricePaid: 0, // free path: nothing was paid (paid events go through holds and checkout)
             logMessage: `Booked ${item.quantity} ticket${item.quantity === 1 ? '' : 's'}${item.date ? ` for ${item.date}` : ''}`,
             // One combined webhook per multi-event booking is written after every step succeeded.
-            outbox: single && payload && webhookUrl ? { url: webhookUrl, payload: platform.keyring.sealSecret(payload, `webhook:${bookingId}`) } : null,
+            outbox: single && payload && webhookUrl ? { url: webhookUrl, payload: infra.keyring.sealSecret(payload, `webhook:${bookingId}`) } : null,
             nowIso: now.toISOString(),
             nowMs: now.getTime(),
           },
-          platform.config.writeMode === 'coalesce',
+          infra.config.writeMode === 'coalesce',
         );
         const results = await writers[i]!.submit(built.job);
         const left = built.remaining(results);
@@ -186,13 +186,13 @@ export class BookingService {
     if (!single && payload && webhookUrl) await this.writeCombinedWebhook(items[0]!, bookingId, webhookUrl, payload);
 
     outcomes.forEach((o, i) => {
-      if (o.kind === 'already_booked') tickets[i]!.token = platform.keyring.openSecret(o.sealedToken, `ticket:${items[i]!.event.id}`);
-      if (o.kind === 'booked') platform.metrics.ticketsSold.inc({ event: items[i]!.event.slug }, items[i]!.quantity);
+      if (o.kind === 'already_booked') tickets[i]!.token = infra.keyring.openSecret(o.sealedToken, `ticket:${items[i]!.event.id}`);
+      if (o.kind === 'booked') infra.metrics.ticketsSold.inc({ event: items[i]!.event.slug }, items[i]!.quantity);
     });
     return {
       id: bookingId,
       thankYouUrl: null,
-      tickets: tickets.map((t) => ({ token: t.token, url: `${platform.config.publicUrl}/t/${t.token}`, event: t.event.slug, quantity: t.quantity, date: t.date })),
+      tickets: tickets.map((t) => ({ token: t.token, url: `${infra.config.publicUrl}/t/${t.token}`, event: t.event.slug, quantity: t.quantity, date: t.date })),
     };
   }
 
@@ -211,7 +211,7 @@ export class BookingService {
     await Promise.all(
       items.map(async (item, i) => {
         if (outcomes[i]!.kind === 'refused') return;
-        const writer = await this.deps.platform.router.writer(item.entry.shard);
+        const writer = await this.deps.infra.router.writer(item.entry.shard);
         await writer.submit(buildCompensationJob(item.event.id, bookingId, nowIso));
         this.deps.availability.released(item.event.id);
         this.deps.demand.released(item.event.id);
@@ -221,15 +221,15 @@ export class BookingService {
   }
 
   private async writeCombinedWebhook(first: ResolvedItem, bookingId: string, url: string, payload: string): Promise<void> {
-    const { platform } = this.deps;
-    const writer = await platform.router.writer(first.entry.shard);
+    const { infra } = this.deps;
+    const writer = await infra.router.writer(first.entry.shard);
     const now = Date.now();
     await writer.submit({
       steps: [
         [
           {
             sql: `INSERT INTO webhook_outbox (event_id, booking_id, url, payload, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-            args: [first.event.id, bookingId, url, platform.keyring.sealSecret(payload, `webhook:${bookingId}`), now, now],
+            args: [first.event.id, bookingId, url, infra.keyring.sealSecret(payload, `webhook:${bookingId}`), now, now],
           },
         ],
       ],
@@ -240,7 +240,7 @@ export class BookingService {
     if (outcome.kind !== 'refused') return new AppError('internal', 'unexpected booking outcome');
     switch (outcome.reason) {
       case 'sold_out':
-        this.deps.platform.metrics.soldOut.inc({ event: item.event.slug });
+        this.deps.infra.metrics.soldOut.inc({ event: item.event.slug });
         return new AppError('sold_out', item.date ? messages.soldOutDate(item.event.name, item.date) : messages.soldOut(item.event.name));
       case 'closed':
         return new AppError('registration_closed', messages.closed(item.event.name));
@@ -248,7 +248,7 @@ export class BookingService {
         return new AppError('busy', messages.frozen, { retryAfterSeconds: 2 });
       case 'moved':
         // A stale directory entry: forget it so the retry resolves the new shard.
-        this.deps.platform.directory.invalidate(item.entry.slug, item.entry.id);
+        this.deps.infra.directory.invalidate(item.entry.slug, item.entry.id);
         this.deps.snapshots.invalidate(item.event.id);
         return new AppError('busy', messages.frozen, { retryAfterSeconds: 1 });
       case 'inactive':

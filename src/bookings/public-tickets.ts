@@ -1,8 +1,8 @@
 import type { Organiser } from '../catalog/organiser-store';
 import type { EventRecord } from '../domain/events/event';
 import type { EventSnapshots } from '../events/event-snapshots';
-import type { Platform } from '../runtime/platform';
-import { readTicket, type TicketRow } from '../storage/ticket-reader';
+import type { Infra } from '../infra/infra';
+import { readTicket, type TicketRow } from '../shards/tables/ticket-reader';
 import { eventIdOfToken } from './ticket-token';
 
 /** At most this many tokens per `/t/a+b+…` page: each one is a shard read. */
@@ -21,19 +21,19 @@ export interface PublicTicket extends TicketRow {
  * malformed and forged tokens come back as "not found" (undefined), indistinguishably.
  */
 export class PublicTickets {
-  constructor(private readonly deps: { platform: Pick<Platform, 'directory' | 'router' | 'keyring' | 'organisers'>; snapshots: EventSnapshots }) {}
+  constructor(private readonly deps: { infra: Pick<Infra, 'directory' | 'router' | 'keyring' | 'organisers'>; snapshots: EventSnapshots }) {}
 
   async find(token: string): Promise<PublicTicket | undefined> {
-    const { platform, snapshots } = this.deps;
+    const { infra, snapshots } = this.deps;
     const eventId = eventIdOfToken(token);
     if (eventId === null) return undefined;
-    const entry = await platform.directory.resolveId(eventId);
+    const entry = await infra.directory.resolveId(eventId);
     if (!entry || entry.status === 'deleted') return undefined;
-    const db = await platform.router.db(entry.shard);
+    const db = await infra.router.db(entry.shard);
     const [row, event, organiser] = await Promise.all([
-      readTicket(db, eventId, platform.keyring.blindIndex('ticket', token)),
+      readTicket(db, eventId, infra.keyring.blindIndex('ticket', token)),
       snapshots.get(entry),
-      platform.organisers.get(entry.organiserId),
+      infra.organisers.get(entry.organiserId),
     ]);
     if (!row || !event || !organiser) return undefined;
     return { ...row, token, event, organiser };

@@ -3,10 +3,10 @@ import type { GroupStore } from '../catalog/group-store';
 import type { EventRecord, EventSettings } from '../domain/events/event';
 import type { CreateEventInput, PatchEventInput } from '../domain/events/event-input';
 import { AppError } from '../errors';
-import type { Platform } from '../runtime/platform';
-import { EventStore } from '../storage/event-store';
+import type { Infra } from '../infra/infra';
+import { EventStore } from '../shards/tables/event-store';
 import type { EventSnapshots } from './event-snapshots';
-import type { AvailabilityCache } from '../bookings/availability-cache';
+import type { AvailabilityCache } from '../admission/availability-cache';
 
 const messages = {
   notFound: 'No event with that slug exists for your organisation.',
@@ -38,7 +38,7 @@ const DEFAULTS: Omit<EventSettings, 'slug' | 'name' | 'capacity'> = {
 };
 
 export interface EventServiceDeps {
-  platform: Platform;
+  infra: Infra;
   snapshots: EventSnapshots;
   groups: GroupStore;
   availability: AvailabilityCache;
@@ -50,7 +50,7 @@ export class EventService {
 
   /** The organiser's event by slug; another organiser's event is "not found", never "forbidden". */
   async entryFor(organiserId: number, slug: string): Promise<DirectoryEntry> {
-    const entry = await this.deps.platform.directory.resolve(slug);
+    const entry = await this.deps.infra.directory.resolve(slug);
     if (!entry || entry.organiserId !== organiserId) throw new AppError('not_found', messages.notFound);
     return entry;
   }
@@ -63,18 +63,18 @@ export class EventService {
   }
 
   async list(organiserId: number): Promise<EventRecord[]> {
-    const entries = await this.deps.platform.directory.listForOrganiser(organiserId);
+    const entries = await this.deps.infra.directory.listForOrganiser(organiserId);
     const byShard = new Map<string, number[]>();
     for (const e of entries) byShard.set(e.shard, [...(byShard.get(e.shard) ?? []), e.id]);
     const lists = await Promise.all(
-      [...byShard].map(async ([shard, ids]) => new EventStore(await this.deps.platform.router.db(shard)).byIds(ids)),
+      [...byShard].map(async ([shard, ids]) => new EventStore(await this.deps.infra.router.db(shard)).byIds(ids)),
     );
     return lists.flat().sort((a, b) => a.id - b.id);
   }
 
   async create(organiserId: number, input: CreateEventInput): Promise<EventRecord> {
-    const { platform } = this.deps;
-    const organiser = await platform.organisers.get(organiserId);
+    const { infra } = this.deps;
+    const organiser = await infra.organisers.get(organiserId);
     if (!organiser) throw new AppError('not_found', 'organiser not found');
     const { shard: shardName, group, ...fields } = input;
     const settings: EventSettings = {
@@ -86,28 +86,28 @@ export class EventService {
       groupId: await this.groupId(organiserId, group),
     };
     checkWindow(settings);
-    const shard = shardName ? await platform.registry.get(shardName) : await platform.registry.leastLoadedShared();
+    const shard = shardName ? await infra.registry.get(shardName) : await infra.registry.leastLoadedShared();
     if (shard?.status !== 'active') throw new AppError(shardName ? 'invalid_request' : 'busy', shardName ? messages.unknownShard(shardName) : messages.noShard);
 
-    const entry = await platform.directory.register(settings.slug, organiserId, shard.name);
+    const entry = await infra.directory.register(settings.slug, organiserId, shard.name);
     if (!entry) throw new AppError('conflict', messages.slugTaken(settings.slug));
     const now = new Date().toISOString();
     try {
-      const store = new EventStore(await platform.router.db(shard.name));
-      const writer = await platform.router.writer(shard.name);
+      const store = new EventStore(await infra.router.db(shard.name));
+      const writer = await infra.router.writer(shard.name);
       await writer.submit({
         steps: [[store.insertStatement(entry.id, organiserId, organiser.currency, settings, now), logStatement(entry.id, now, 'created', `Event created: ${settings.name}`)]],
       });
     } catch (e) {
       // The shard write failed: give the slug back rather than leave a directory entry with no event.
-      await platform.directory.markDeleted(entry.id, entry.slug);
+      await infra.directory.markDeleted(entry.id, entry.slug);
       throw e;
     }
     return (await this.get(organiserId, settings.slug)).event;
   }
 
   async update(organiserId: number, slug: string, patch: PatchEventInput): Promise<EventRecord> {
-    const { platform } = this.deps;
+    const { infra } = this.deps;
     const { entry, event } = await this.get(organiserId, slug);
     const { group, ...fields } = patch;
     const settings: EventSettings = {
@@ -116,17 +116,17 @@ export class EventService {
       groupId: group === undefined ? event.groupId : await this.groupId(organiserId, group),
     };
     checkWindow(settings);
-    if (settings.slug !== entry.slug && !(await platform.directory.rename(entry.id, entry.slug, settings.slug))) {
+    if (settings.slug !== entry.slug && !(await infra.directory.rename(entry.id, entry.slug, settings.slug))) {
       throw new AppError('conflict', messages.slugTaken(settings.slug));
     }
     const now = new Date().toISOString();
-    const store = new EventStore(await platform.router.db(entry.shard));
-    const writer = await platform.router.writer(entry.shard);
+    const store = new EventStore(await infra.router.db(entry.shard));
+    const writer = await infra.router.writer(entry.shard);
     const results = await writer.submit({
       steps: [[store.updateStatement(entry.id, settings, now), logStatement(entry.id, now, 'updated', 'Event settings updated', true)]],
     });
     if (results[0]?.rows.length !== 1) {
-      if (settings.slug !== entry.slug) await platform.directory.rename(entry.id, settings.slug, entry.slug);
+      if (settings.slug !== entry.slug) await infra.directory.rename(entry.id, settings.slug, entry.slug);
       throw new AppError('conflict', messages.capacityBelowSold);
     }
     this.deps.snapshots.invalidate(entry.id);
@@ -135,12 +135,12 @@ export class EventService {
   }
 
   async remove(organiserId: number, slug: string): Promise<void> {
-    const { platform } = this.deps;
+    const { infra } = this.deps;
     const entry = await this.entryFor(organiserId, slug);
-    const store = new EventStore(await platform.router.db(entry.shard));
-    const writer = await platform.router.writer(entry.shard);
+    const store = new EventStore(await infra.router.db(entry.shard));
+    const writer = await infra.router.writer(entry.shard);
     await writer.submit({ steps: [[...store.deleteStatements(entry.id), logStatement(null, new Date().toISOString(), 'deleted', `Event ${slug} deleted`)]] });
-    await platform.directory.markDeleted(entry.id, entry.slug);
+    await infra.directory.markDeleted(entry.id, entry.slug);
     this.deps.snapshots.invalidate(entry.id);
   }
 

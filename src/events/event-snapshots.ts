@@ -2,7 +2,7 @@ import NodeCache from 'node-cache';
 import type { DirectoryEntry } from '../catalog/event-directory';
 import type { EventRecord } from '../domain/events/event';
 import type { ShardRouter } from '../shards/shard-router';
-import { EventStore } from '../storage/event-store';
+import { EventStore } from '../shards/tables/event-store';
 
 /** Event settings change rarely; counters are never read from here for capacity decisions. */
 const SNAPSHOT_TTL_SECONDS = 2;

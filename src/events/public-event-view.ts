@@ -4,7 +4,7 @@ import { bookableDates } from '../domain/events/daily-dates';
 import { type EventRecord, remaining } from '../domain/events/event';
 import { registrationWindow } from '../domain/events/registration-window';
 import type { ShardRouter } from '../shards/shard-router';
-import { EventStore } from '../storage/event-store';
+import { EventStore } from '../shards/tables/event-store';
 
 export type PublicStatus = 'open' | 'sold_out' | 'closed' | 'not_yet_open';
 

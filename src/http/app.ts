@@ -1,5 +1,5 @@
 import express, { type Express } from 'express';
-import type { AppServices } from '../runtime/services';
+import type { AppServices } from '../app/services';
 import { errorHandler, notFound } from './middleware/error-handler';
 import { requestContext } from './middleware/request-context';
 import { securityHeaders } from './middleware/security-headers';
@@ -11,7 +11,7 @@ export function createApp(services: AppServices): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.set('query parser', 'simple');
-  app.use(requestContext(services.platform.logger));
+  app.use(requestContext(services.infra.logger));
   app.use(securityHeaders);
   app.use((_req, res, next) => {
     // Pages carry personal data and per-user forms: never cache unless a route says so.

@@ -2,7 +2,7 @@ import type { InStatement } from '@libsql/client';
 import type { Db } from '../db/simulated-remote';
 import type { ShardWriter } from '../shards/write-coalescer';
 import type { WriteJob } from '../shards/write-job';
-import type { Platform } from '../runtime/platform';
+import type { Infra } from '../infra/infra';
 import { backoffMs, type DeliveryResult, deliverWebhook, LEASE_MS, MAX_ATTEMPTS } from './webhook-delivery';
 
 const one = (stmt: InStatement): WriteJob => ({ steps: [[stmt]] });
@@ -36,7 +36,7 @@ export class WebhookWorker {
   private stopped = false;
 
   constructor(
-    private readonly platform: Platform,
+    private readonly infra: Infra,
     private readonly opts: WebhookWorkerOptions = {},
   ) {}
 
@@ -49,7 +49,7 @@ export class WebhookWorker {
     this.timer = setTimeout(() => {
       this.running = this.runOnce()
         .then(() => undefined)
-        .catch((err: unknown) => this.platform.logger.error({ err }, 'outbox.webhook.poll_failed'))
+        .catch((err: unknown) => this.infra.logger.error({ err }, 'outbox.webhook.poll_failed'))
         .finally(() => this.schedule(this.opts.pollMs ?? 1000));
     }, ms);
     this.timer.unref();
@@ -63,8 +63,8 @@ export class WebhookWorker {
 
   /** One pass over every active shard; returns how many rows were attempted. */
   async runOnce(): Promise<number> {
-    const shards = (await this.platform.router.refresh()).filter((s) => s.status === 'active');
-    const counts = await Promise.all(shards.map(async (s) => this.drainShard(s.name, await this.platform.pool.unwrapped(s), await this.platform.router.writer(s.name))));
+    const shards = (await this.infra.router.refresh()).filter((s) => s.status === 'active');
+    const counts = await Promise.all(shards.map(async (s) => this.drainShard(s.name, await this.infra.pool.unwrapped(s), await this.infra.router.writer(s.name))));
     return counts.reduce((a, b) => a + b, 0);
   }
 
@@ -96,13 +96,13 @@ export class WebhookWorker {
 
   private async recordBacklog(shard: string, db: Db): Promise<void> {
     const backlog = await db.execute("SELECT COUNT(*) AS n FROM webhook_outbox WHERE delivered_at IS NULL AND payload != ''");
-    this.platform.metrics.outboxBacklog.set({ shard, outbox: 'webhook' }, Number(backlog.rows[0]!.n));
+    this.infra.metrics.outboxBacklog.set({ shard, outbox: 'webhook' }, Number(backlog.rows[0]!.n));
   }
 
   private async deliverOne(shard: string, writer: ShardWriter, row: Claimed): Promise<void> {
     let result: DeliveryResult;
     try {
-      const body = this.platform.keyring.openSecret(row.payload, `webhook:${row.bookingId}`);
+      const body = this.infra.keyring.openSecret(row.payload, `webhook:${row.bookingId}`);
       result = await (this.opts.deliver ?? deliverWebhook)(row.url, body, { 'idempotency-key': row.bookingId, 'x-boxoffice-delivery': String(row.id) });
     } catch {
       result = { ok: false, error: 'payload could not be opened', permanent: true };
@@ -112,9 +112,9 @@ export class WebhookWorker {
       await writer.submit(one({ sql: "UPDATE webhook_outbox SET delivered_at = ?, payload = '', last_error = NULL, lease_until = 0 WHERE id = ?", args: [now, row.id] }));
       return;
     }
-    this.platform.metrics.outboxFailures.inc({ outbox: 'webhook' });
+    this.infra.metrics.outboxFailures.inc({ outbox: 'webhook' });
     const giveUp = result.permanent || row.attempts >= MAX_ATTEMPTS;
-    this.platform.logger.warn({ shard, outboxId: row.id, attempts: row.attempts, error: result.error, giveUp }, 'outbox.webhook.delivery_failed');
+    this.infra.logger.warn({ shard, outboxId: row.id, attempts: row.attempts, error: result.error, giveUp }, 'outbox.webhook.delivery_failed');
     await writer.submit(one({
       sql: `UPDATE webhook_outbox SET last_error = ?, lease_until = 0, next_attempt_at = ?${giveUp ? ", payload = ''" : ''} WHERE id = ?`,
       args: [giveUp ? `gave up: ${result.error}` : result.error, now + (this.opts.backoff ?? backoffMs)(row.attempts), row.id],

@@ -79,13 +79,13 @@ describe('organiser event pages in a real browser', () => {
     expect(await item.textContent()).toContain('0 / 80');
     await shot(page, 'admin-events-list-laptop');
 
-    const { event } = await app.services.bookings.events.get((await app.services.platform.organisers.getBySlug('riverside'))!.id, 'jazz-on-the-terrace');
+    const { event } = await app.services.bookings.events.get((await app.services.infra.organisers.getBySlug('riverside'))!.id, 'jazz-on-the-terrace');
     expect(event).toMatchObject({ price: 1250, capacity: 80, date: '2030-07-04T18:30:00.000Z', fields: ['email', 'phone'] });
   });
 
   it('shows bookings decrypted and checks one in with the row button, on a laptop and a phone', async () => {
     // Paid bookings need Stripe; a free event takes bookings straight through the service.
-    const org = (await app.services.platform.organisers.getBySlug('riverside'))!;
+    const org = (await app.services.infra.organisers.getBySlug('riverside'))!;
     await app.services.bookings.events.create(org.id, { slug: 'open-studio', name: 'Open Studio Day', capacity: 40, maxPerPurchase: 4, location: 'Studio 2', date: '2030-05-10T10:00:00Z' });
     const people = [
       ['Ada Lovelace', 'ada@example.com', 2],

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { generateOrganiserKeys, unwrapPrivateKey } from '../../src/crypto';
 import type { CreateEventInput } from '../../src/domain/events/event-input';
-import type { AppServices } from '../../src/runtime/services';
+import type { AppServices } from '../../src/app/services';
 import { request } from './accounts';
 
 export interface OrganiserFixture {
@@ -16,7 +16,7 @@ export interface OrganiserFixture {
  */
 export async function createOrganiserFixture(services: AppServices, slug = 'acme'): Promise<OrganiserFixture> {
   const keys = await generateOrganiserKeys();
-  const id = await services.platform.organisers.insert({ slug, name: `Org ${slug}`, publicKeyPem: keys.publicKeyPem, wrappedPrivateKey: keys.wrappedPrivateKey });
+  const id = await services.infra.organisers.insert({ slug, name: `Org ${slug}`, publicKeyPem: keys.publicKeyPem, wrappedPrivateKey: keys.wrappedPrivateKey });
   if (id === undefined) throw new Error(`organiser ${slug} exists`);
   return { id, slug, privateKey: unwrapPrivateKey(keys.wrappedPrivateKey, keys.dataKey) };
 }

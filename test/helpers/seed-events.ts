@@ -3,7 +3,7 @@ import type { Organiser, OrganiserSettingsPatch } from '../../src/catalog/organi
 import { generateOrganiserKeys, unwrapPrivateKey } from '../../src/crypto';
 import type { EventRecord } from '../../src/domain/events/event';
 import type { CreateEventInput } from '../../src/domain/events/event-input';
-import type { AppServices } from '../../src/runtime/services';
+import type { AppServices } from '../../src/app/services';
 
 export interface SeededOrganiser {
   organiser: Organiser;
@@ -17,10 +17,10 @@ export interface SeededOrganiser {
  */
 export async function seedOrganiser(services: AppServices, slug: string, settings: OrganiserSettingsPatch = {}): Promise<SeededOrganiser> {
   const keys = await generateOrganiserKeys();
-  const id = await services.platform.organisers.insert({ slug, name: settings.name ?? `Org ${slug}`, publicKeyPem: keys.publicKeyPem, wrappedPrivateKey: keys.wrappedPrivateKey });
+  const id = await services.infra.organisers.insert({ slug, name: settings.name ?? `Org ${slug}`, publicKeyPem: keys.publicKeyPem, wrappedPrivateKey: keys.wrappedPrivateKey });
   if (id === undefined) throw new Error(`organiser ${slug} already exists`);
-  await services.platform.organisers.update(id, settings);
-  const organiser = await services.platform.organisers.get(id);
+  await services.infra.organisers.update(id, settings);
+  const organiser = await services.infra.organisers.get(id);
   if (!organiser) throw new Error(`organiser ${slug} vanished`);
   return { organiser, privateKey: unwrapPrivateKey(keys.wrappedPrivateKey, keys.dataKey) };
 }
@@ -41,9 +41,9 @@ export async function seedGroup(services: AppServices, organiserId: number, grou
  * `keepSnapshot` leaves this process's cached copy stale, as another app process would see it.
  */
 export async function onEventShard(services: AppServices, slug: string, sql: string, args: Array<string | number>, keepSnapshot = false) {
-  const entry = await services.platform.directory.resolve(slug);
+  const entry = await services.infra.directory.resolve(slug);
   if (!entry) throw new Error(`no event ${slug}`);
-  const db = await services.platform.router.db(entry.shard);
+  const db = await services.infra.router.db(entry.shard);
   const rs = await db.execute({ sql, args });
   if (!keepSnapshot) services.bookings.snapshots.invalidate(entry.id);
   return { entry, rs };

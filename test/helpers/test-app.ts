@@ -4,8 +4,8 @@ import type { Server } from 'node:http';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config/load-config';
 import { createApp } from '../../src/http/app';
-import { openPlatform } from '../../src/runtime/platform';
-import { type AppServices, createServices } from '../../src/runtime/services';
+import { openInfra } from '../../src/infra/infra';
+import { type AppServices, createServices } from '../../src/app/services';
 import { makeTempDir } from './temp-dir';
 
 export interface TestApp {
@@ -28,8 +28,8 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { log
     () => {},
   );
   const logger = opts.logStream ? pino({ level: 'debug' }, opts.logStream) : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const platform = await openPlatform(config, logger);
-  const services = createServices(platform);
+  const infra = await openInfra(config, logger);
+  const services = createServices(infra);
   const app = createApp(services);
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -44,7 +44,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { log
     async close() {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
-      await platform.close();
+      await infra.close();
       cleanup();
     },
   };

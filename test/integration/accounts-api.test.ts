@@ -53,9 +53,9 @@ describe('settings and platform API', () => {
     expect(res.status).toBe(200);
     expect(res.text).not.toContain('sk_test_abcdef123456');
     expect((res.json as { settings: Settings }).settings.stripeSecretKeySet).toBe(true);
-    const org = (await app.services.platform.organisers.get(acme.organiser.id))!;
+    const org = (await app.services.infra.organisers.get(acme.organiser.id))!;
     expect(org.sealedStripeKey).not.toContain('sk_test');
-    expect(app.services.platform.keyring.openSecret(org.sealedStripeKey!, stripeKeyContext(org.id))).toBe('sk_test_abcdef123456');
+    expect(app.services.infra.keyring.openSecret(org.sealedStripeKey!, stripeKeyContext(org.id))).toBe('sk_test_abcdef123456');
     expect(((await patch({ stripeSecretKey: null })).json as { settings: Settings }).settings.stripeSecretKeySet).toBe(false);
   });
 

@@ -54,14 +54,14 @@ describe('invites and members', () => {
     // Used: the link is dead and its row no longer holds any key material.
     expect((await request(app.baseUrl, joinPath)).status).toBe(404);
     const code = joinPath.split('/').pop()!;
-    const row = await app.services.platform.catalog.execute({ sql: 'SELECT wrapped_data_key, used_at FROM invites WHERE code_hash = ?', args: [lookupHash(code)] });
+    const row = await app.services.infra.catalog.execute({ sql: 'SELECT wrapped_data_key, used_at FROM invites WHERE code_hash = ?', args: [lookupHash(code)] });
     expect(row.rows[0]!.wrapped_data_key).toBe('');
 
     // The manager can read PII straight away, but cannot do owner things.
     const manager = await login(app, 'manager@example.com', 'manager password');
     const principal = (await app.services.accounts.sessions.resolveSession(manager.secret))!;
     expect(principal.organiser).toEqual({ id: acme.organiser.id, role: 'manager' });
-    const organiser = (await app.services.platform.organisers.get(acme.organiser.id))!;
+    const organiser = (await app.services.infra.organisers.get(acme.organiser.id))!;
     expect(() => unlockOrganiserPrivateKey(principal, organiser)).not.toThrow();
     expect((await request(app.baseUrl, '/admin/users', { cookie: manager.cookie })).status).toBe(403);
     expect((await request(app.baseUrl, '/api/v1/admin/settings', { cookie: manager.cookie })).status).toBe(200);
@@ -80,7 +80,7 @@ describe('invites and members', () => {
     expect((await request(app.baseUrl, '/join/not-a-real-code-at-all')).status).toBe(404);
     const joinPath = await invite('late@example.com', 'manager');
     const code = joinPath.split('/').pop()!;
-    await app.services.platform.catalog.execute({ sql: 'UPDATE invites SET expires_at = ? WHERE code_hash = ?', args: [Date.now() - 1, lookupHash(code)] });
+    await app.services.infra.catalog.execute({ sql: 'UPDATE invites SET expires_at = ? WHERE code_hash = ?', args: [Date.now() - 1, lookupHash(code)] });
     expect((await request(app.baseUrl, joinPath)).status).toBe(410);
     const csrf = await publicCsrf(app.baseUrl);
     expect((await request(app.baseUrl, joinPath, { form: { csrf_token: csrf, password: 'late password', password_confirm: 'late password' } })).status).toBe(410);
@@ -108,7 +108,7 @@ describe('invites and members', () => {
     expect(sw.status).toBe(303);
     const principal = (await app.services.accounts.sessions.resolveSession(both.secret))!;
     expect(principal.organiser).toEqual({ id: other.organiser.id, role: 'manager' });
-    const organiser = (await app.services.platform.organisers.get(other.organiser.id))!;
+    const organiser = (await app.services.infra.organisers.get(other.organiser.id))!;
     expect(() => unlockOrganiserPrivateKey(principal, organiser)).not.toThrow();
   });
 });

@@ -20,7 +20,7 @@ describe('key hierarchy', () => {
   beforeAll(async () => {
     app = await startTestApp();
     tenant = await createTenant(app, 'keys');
-    const organiser = (await app.services.platform.organisers.get(tenant.organiser.id))!;
+    const organiser = (await app.services.infra.organisers.get(tenant.organiser.id))!;
     // What a public booking does: encrypt to the public key, no login needed.
     envelope = sealPii(publicKeyFromPem(organiser.publicKeyPem), { name: 'Ada Lovelace', email: 'ada@example.com' });
   });
@@ -28,7 +28,7 @@ describe('key hierarchy', () => {
     await app.close();
   });
 
-  const organiser = async () => (await app.services.platform.organisers.get(tenant.organiser.id))!;
+  const organiser = async () => (await app.services.infra.organisers.get(tenant.organiser.id))!;
 
   it('lets the owner’s session and API token decrypt attendee PII', async () => {
     const viaSession = (await app.services.accounts.sessions.resolveSession(tenant.secret))!;
@@ -70,7 +70,7 @@ describe('key hierarchy', () => {
   it('refuses to open another organiser’s private key with this organiser’s data key', async () => {
     const other = await app.services.accounts.organisers.createOrganiser({ name: 'Other', slug: 'other', ownerEmail: tenant.owner.email, ownerPassword: tenant.owner.password });
     const principal = (await app.services.accounts.sessions.resolveSession(tenant.secret))!;
-    const otherOrg = (await app.services.platform.organisers.get(other.id))!;
+    const otherOrg = (await app.services.infra.organisers.get(other.id))!;
     expect(() => unlockOrganiserPrivateKey(principal, otherOrg)).toThrow(AppError);
   });
 

@@ -59,7 +59,7 @@ describe('login', () => {
     expect((await attempt('first@example.com', PASSWORD, '10.2.0.9')).status).toBe(429);
     // The same account from another address is fine: the lock is on the address.
     expect((await attempt('first@example.com', PASSWORD, '10.2.0.10')).status).toBe(303);
-    const keys = await app.services.platform.catalog.execute('SELECT key FROM login_attempts');
+    const keys = await app.services.infra.catalog.execute('SELECT key FROM login_attempts');
     const all = keys.rows.map((r) => String(r.key)).join(' ');
     expect(all).not.toContain('10.2.0.9');
     expect(all).not.toContain('example.com');
@@ -92,13 +92,13 @@ describe('login', () => {
     const principal = (await sessions.resolveSession(s.secret))!;
     // Expire it server-side (the browser would still send the cookie) and drop this
     // process's short-lived cache, as 10 s passing would.
-    await app.services.platform.catalog.execute({ sql: 'UPDATE sessions SET expires_at = ? WHERE id = ?', args: [Date.now() - 1, lookupHash(s.secret)] });
+    await app.services.infra.catalog.execute({ sql: 'UPDATE sessions SET expires_at = ? WHERE id = ?', args: [Date.now() - 1, lookupHash(s.secret)] });
     sessions.invalidateUser(principal.userId);
 
     const res = await request(app.baseUrl, '/admin', { cookie: s.cookie });
     expect(res.status).toBe(302);
     expect(res.cookies.some((c) => /^session=;/.test(c))).toBe(true);
-    const left = await app.services.platform.catalog.execute({ sql: 'SELECT COUNT(*) AS n FROM sessions WHERE id = ?', args: [lookupHash(s.secret)] });
+    const left = await app.services.infra.catalog.execute({ sql: 'SELECT COUNT(*) AS n FROM sessions WHERE id = ?', args: [lookupHash(s.secret)] });
     expect(Number(left.rows[0]!.n)).toBe(0);
   });
 });

@@ -21,9 +21,9 @@ describe('ops account commands', () => {
     app = await startTestApp();
     ctx = {
       config: app.config,
-      logger: app.services.platform.logger,
+      logger: app.services.infra.logger,
       json: true,
-      platform: async () => app.services.platform,
+      infra: async () => app.services.infra,
       say: (line) => said.push(line),
     };
   });
@@ -49,7 +49,7 @@ describe('ops account commands', () => {
     const res = await request(app.baseUrl, '/api/v1/admin/settings', { token });
     expect(res.status).toBe(200);
     // The token is stored only as a hash.
-    const rows = await app.services.platform.catalog.execute('SELECT token_hash FROM api_tokens');
+    const rows = await app.services.infra.catalog.execute('SELECT token_hash FROM api_tokens');
     expect(rows.rows.map((r) => String(r.token_hash))).not.toContain(token);
   });
 

@@ -44,21 +44,21 @@ describe('first-run setup and the session cookie', () => {
     const winner = results.find((r) => r.status === 303)!;
     expect(winner.headers.get('location')).toBe('/platform');
 
-    const rs = await app.services.platform.catalog.execute('SELECT COUNT(*) AS n FROM users WHERE platform_admin = 1');
+    const rs = await app.services.infra.catalog.execute('SELECT COUNT(*) AS n FROM users WHERE platform_admin = 1');
     expect(Number(rs.rows[0]!.n)).toBe(1);
     expect((await request(app.baseUrl, '/setup')).status).toBe(404);
 
     // The winner is logged in straight away, as a platform admin.
     const cookie = sessionCookieFrom(winner)!;
-    const platform = await request(app.baseUrl, '/platform', { cookie });
-    expect(platform.status).toBe(200);
-    expect(platform.text).toContain('shared-1');
+    const consolePage = await request(app.baseUrl, '/platform', { cookie });
+    expect(consolePage.status).toBe(200);
+    expect(consolePage.text).toContain('shared-1');
   });
 
   it('sets an HttpOnly, SameSite=Lax session cookie, Secure and __Host- prefixed behind HTTPS', async () => {
     // Either racer may have won setup; emails are stored only as blind indexes, so ask by index.
     const { users } = app.services.accounts;
-    const adminWon = await users.getByEmailIndex(emailIndex(app.services.platform.keyring, ADMIN.email.toLowerCase()));
+    const adminWon = await users.getByEmailIndex(emailIndex(app.services.infra.keyring, ADMIN.email.toLowerCase()));
     const email = adminWon ? ADMIN.email : RIVAL;
     const loginAs = async (headers: Record<string, string>) => {
       const csrf = await publicCsrf(app.baseUrl);
@@ -82,7 +82,7 @@ describe('first-run setup and the session cookie', () => {
 
     // The stored session id is a hash: the cookie secret itself is nowhere in the catalog.
     const secret = secureCookie.split(';')[0]!.split('=')[1]!;
-    const rows = await app.services.platform.catalog.execute('SELECT id FROM sessions');
+    const rows = await app.services.infra.catalog.execute('SELECT id FROM sessions');
     expect(rows.rows.map((r) => String(r.id))).not.toContain(secret);
 
     // Logging out needs the session's CSRF token, GET does not log out, POST does.

@@ -53,7 +53,7 @@ describe('organiser event pages', () => {
   const book = (slug: string, name: string, quantity = 1) =>
     app.services.bookings.bookings.bookOne(slug, { name, email: `${name.split(' ')[0]!.toLowerCase()}@example.com`, quantity });
   const attendeesOf = async (slug: string) => {
-    const org = (await app.services.platform.organisers.get(a.organiser.id))!;
+    const org = (await app.services.infra.organisers.get(a.organiser.id))!;
     const principal = (await app.services.accounts.sessions.resolveSession(a.secret))!;
     const { unlockOrganiserPrivateKey } = await import('../../src/accounts/organiser-private-key');
     return app.services.bookings.attendees.list(a.organiser.id, slug, unlockOrganiserPrivateKey(principal, org));
@@ -203,7 +203,7 @@ describe('organiser event pages', () => {
     it('checks in every ticket of a /checkin link, leaving refunded ones out; GET changes nothing', async () => {
       const [ada, grace] = await attendeesOf('quiz');
       const entry = await app.services.bookings.events.entryFor(a.organiser.id, 'quiz');
-      const db = await app.services.platform.router.db(entry.shard);
+      const db = await app.services.infra.router.db(entry.shard);
       // No refund path exists for free tickets yet, so mark one refunded in its shard directly.
       await db.execute({ sql: 'UPDATE attendees SET refunded = 1 WHERE id = ?', args: [grace!.id] });
       await db.execute({ sql: 'UPDATE attendees SET checked_in = 0 WHERE event_id = ?', args: [entry.id] });

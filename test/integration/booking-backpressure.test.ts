@@ -25,8 +25,8 @@ describe('back-pressure', () => {
       expect(r.body.error.code).toBe('busy');
       expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     }
-    const entry = (await app.services.platform.directory.resolve('rush'))!;
-    const db = await app.services.platform.router.db(entry.shard);
+    const entry = (await app.services.infra.directory.resolve('rush'))!;
+    const db = await app.services.infra.router.db(entry.shard);
     const sold = (await db.execute({ sql: 'SELECT sold FROM events WHERE id = ?', args: [entry.id] })).rows[0]!.sold;
     expect(sold).toBe(booked.length);
     // Without admission control all 300 would wait for 300/8 batches x 40 ms = 1.5 s; refused ones are answered at once.

@@ -13,8 +13,8 @@ describe('booking under concurrency', () => {
   afterAll(() => app.close());
 
   const shardDb = async (slug: string) => {
-    const entry = (await app.services.platform.directory.resolve(slug))!;
-    return { db: await app.services.platform.router.db(entry.shard), id: entry.id };
+    const entry = (await app.services.infra.directory.resolve(slug))!;
+    return { db: await app.services.infra.router.db(entry.shard), id: entry.id };
   };
 
   it('sells exactly the capacity to many more simultaneous buyers of mixed quantities', async () => {

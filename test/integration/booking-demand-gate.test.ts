@@ -15,7 +15,7 @@ describe('demand-aware sold-out answers', () => {
   afterAll(() => app.close());
 
   const jobsWritten = async () => {
-    const metric = await app.services.platform.metrics.registry.getSingleMetric('boxoffice_shard_batch_jobs')!.get();
+    const metric = await app.services.infra.metrics.registry.getSingleMetric('boxoffice_shard_batch_jobs')!.get();
     // Histogram values carry the series name (_bucket, _sum, _count) beside their labels.
     const values = metric.values as Array<{ value: number; metricName?: string }>;
     return values.filter((v) => v.metricName === 'boxoffice_shard_batch_jobs_sum').reduce((a, v) => a + v.value, 0);

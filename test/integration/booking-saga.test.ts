@@ -1,5 +1,5 @@
-import { provisionShard } from '../../src/shards/provision-shard';
-import { buildBookingJob } from '../../src/storage/booking-statements';
+import { provisionShard } from '../../src/fleet/provision-shard';
+import { buildBookingJob } from '../../src/shards/tables/booking-statements';
 import { createEventFixture, createOrganiserFixture, postJson } from '../helpers/organiser-fixture';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -9,7 +9,7 @@ describe('bookings across shards and batch isolation', () => {
   let orgId: number;
   beforeAll(async () => {
     app = await startTestApp();
-    await provisionShard(app.services.platform, { name: 'hot-1', provider: 'local', dedicated: true });
+    await provisionShard(app.services.infra, { name: 'hot-1', provider: 'local', dedicated: true });
     orgId = (await createOrganiserFixture(app.services)).id;
     await createEventFixture(app.services, orgId, { slug: 'main-stage', name: 'Main stage', capacity: 10, maxPerPurchase: 5 });
     await createEventFixture(app.services, orgId, { slug: 'vip', name: 'VIP', capacity: 1, shard: 'hot-1' });
@@ -17,8 +17,8 @@ describe('bookings across shards and batch isolation', () => {
   afterAll(() => app.close());
 
   const counters = async (slug: string) => {
-    const entry = (await app.services.platform.directory.resolve(slug))!;
-    const db = await app.services.platform.router.db(entry.shard);
+    const entry = (await app.services.infra.directory.resolve(slug))!;
+    const db = await app.services.infra.router.db(entry.shard);
     const ev = (await db.execute({ sql: 'SELECT sold FROM events WHERE id = ?', args: [entry.id] })).rows[0]!;
     const at = (await db.execute({ sql: 'SELECT COUNT(*) AS n FROM attendees WHERE event_id = ?', args: [entry.id] })).rows[0]!;
     return { shard: entry.shard, sold: Number(ev.sold), attendees: Number(at.n) };
@@ -54,8 +54,8 @@ describe('bookings across shards and batch isolation', () => {
   it('gives back the tickets of steps that booked when another shard refuses', async () => {
     // Sold out behind this process's back, so the sold-out cache cannot answer first and the saga runs.
     await createEventFixture(app.services, orgId, { slug: 'vip-late', name: 'VIP late', capacity: 1, shard: 'hot-1' });
-    const vip = (await app.services.platform.directory.resolve('vip-late'))!;
-    await (await app.services.platform.router.db('hot-1')).execute({ sql: 'UPDATE events SET sold = 1 WHERE id = ?', args: [vip.id] });
+    const vip = (await app.services.infra.directory.resolve('vip-late'))!;
+    await (await app.services.infra.router.db('hot-1')).execute({ sql: 'UPDATE events SET sold = 1 WHERE id = ?', args: [vip.id] });
     const r = await postJson(app.baseUrl, '/api/v1/bookings', {
       items: [{ slug: 'main-stage', quantity: 3 }, { slug: 'vip-late', quantity: 1 }],
       attendee: { name: 'Alan', email: 'alan@example.com' },
@@ -63,15 +63,15 @@ describe('bookings across shards and batch isolation', () => {
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe('sold_out');
     expect(await counters('main-stage')).toMatchObject({ sold: 2, attendees: 1 });
-    const entry = (await app.services.platform.directory.resolve('main-stage'))!;
-    const db = await app.services.platform.router.db(entry.shard);
+    const entry = (await app.services.infra.directory.resolve('main-stage'))!;
+    const db = await app.services.infra.router.db(entry.shard);
     const cancelled = await db.execute({ sql: "SELECT COUNT(*) AS n FROM activity_log WHERE event_id = ? AND kind = 'booking_cancelled'", args: [entry.id] });
     expect(cancelled.rows[0]!.n).toBe(1);
   });
 
   it('fails a poisoned booking alone and commits the bookings batched with it', async () => {
-    const entry = (await app.services.platform.directory.resolve('main-stage'))!;
-    const writer = await app.services.platform.router.writer(entry.shard);
+    const entry = (await app.services.infra.directory.resolve('main-stage'))!;
+    const writer = await app.services.infra.router.writer(entry.shard);
     const now = new Date();
     const job = (i: number, tokenIndex: string) =>
       buildBookingJob(

@@ -7,7 +7,7 @@ describe('booking input validation', () => {
   beforeAll(async () => {
     app = await startTestApp();
     const org = await createOrganiserFixture(app.services);
-    await app.services.platform.organisers.update(org.id, { terms: 'Be kind.' });
+    await app.services.infra.organisers.update(org.id, { terms: 'Be kind.' });
     const create = (input: Parameters<typeof createEventFixture>[2]) => createEventFixture(app.services, org.id, input);
     await create({ slug: 'full-form', name: 'Full form', capacity: 50, maxPerPurchase: 4, fields: ['email', 'phone', 'address', 'specialInstructions'] });
     await create({ slug: 'closed', name: 'Closed', capacity: 5, closesAt: '2020-01-01T00:00:00Z' });
@@ -70,8 +70,8 @@ describe('booking input validation', () => {
 
   it('wrote nothing for any rejected booking', async () => {
     for (const slug of ['full-form', 'closed', 'later', 'inactive', 'daily']) {
-      const entry = (await app.services.platform.directory.resolve(slug))!;
-      const db = await app.services.platform.router.db(entry.shard);
+      const entry = (await app.services.infra.directory.resolve(slug))!;
+      const db = await app.services.infra.router.db(entry.shard);
       const ev = (await db.execute({ sql: 'SELECT sold, held FROM events WHERE id = ?', args: [entry.id] })).rows[0]!;
       const n = (await db.execute({ sql: 'SELECT COUNT(*) AS n FROM attendees WHERE event_id = ?', args: [entry.id] })).rows[0]!;
       const logs = (await db.execute({ sql: "SELECT COUNT(*) AS n FROM activity_log WHERE event_id = ? AND kind != 'created'", args: [entry.id] })).rows[0]!;

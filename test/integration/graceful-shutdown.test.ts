@@ -1,5 +1,5 @@
-import { shutdownGracefully } from '../../src/runtime/shutdown';
-import { startWorkers } from '../../src/runtime/workers';
+import { shutdownGracefully } from '../../src/app/shutdown';
+import { startWorkers } from '../../src/app/workers';
 import { createEventFixture, createOrganiserFixture, postJson } from '../helpers/organiser-fixture';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -20,19 +20,19 @@ describe('graceful shutdown', () => {
   });
 
   it('answers every accepted booking after committing it, then refuses new connections and closes its clients', async () => {
-    const entry = (await app.services.platform.directory.resolve('last-call'))!;
-    const shardDb = await app.services.platform.pool.unwrapped((await app.services.platform.registry.get(entry.shard))!);
+    const entry = (await app.services.infra.directory.resolve('last-call'))!;
+    const shardDb = await app.services.infra.pool.unwrapped((await app.services.infra.registry.get(entry.shard))!);
     const workers = startWorkers(app.services);
     const inFlight = Array.from({ length: 120 }, (_, i) =>
       postJson(app.baseUrl, '/api/v1/events/last-call/bookings', { name: `Late ${i}`, email: `late${i}@example.com`, quantity: 1 }),
     );
     // Wait until all 120 were accepted (queued behind the slow writer or already committed),
     // then shut down underneath them: each must still be committed and answered.
-    const writer = await app.services.platform.router.writer(entry.shard);
+    const writer = await app.services.infra.router.writer(entry.shard);
     const committed = async () => Number((await shardDb.execute({ sql: 'SELECT sold FROM events WHERE id = ?', args: [entry.id] })).rows[0]!.sold);
     while (writer.depth + (await committed()) < 120) await new Promise((r) => setTimeout(r, 2));
     expect(writer.depth).toBeGreaterThan(0);
-    const stopped = shutdownGracefully(app.server, workers, app.services.platform, 20_000);
+    const stopped = shutdownGracefully(app.server, workers, app.services.infra, 20_000);
 
     const answers = await Promise.all(inFlight);
     await stopped;

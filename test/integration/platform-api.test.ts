@@ -43,6 +43,6 @@ describe('platform shards API', () => {
     expect((await request(app.baseUrl, '/api/v1/platform/shards', { token: tenant.token })).status).toBe(403);
     expect((await request(app.baseUrl, '/api/v1/platform/shards', { token: tenant.token, json: { name: 'sneaky' } })).status).toBe(403);
     expect((await request(app.baseUrl, '/api/v1/platform/shards')).status).toBe(401);
-    expect(await app.services.platform.registry.get('sneaky')).toBeUndefined();
+    expect(await app.services.infra.registry.get('sneaky')).toBeUndefined();
   });
 });

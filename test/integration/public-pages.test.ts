@@ -273,7 +273,7 @@ describe('public booking pages', () => {
 
     it('marks refunded tickets and shows no QR code for them', async () => {
       const token = await book('workshop');
-      const index = app.services.platform.keyring.blindIndex('ticket', token);
+      const index = app.services.infra.keyring.blindIndex('ticket', token);
       await onEventShard(app.services, 'workshop', 'UPDATE attendees SET refunded = 1 WHERE token_index = ?', [index]);
       const page = await getPage(app.baseUrl, `/t/${token}`);
       expect(page.html).toContain('Refunded');

@@ -41,8 +41,8 @@ describe('webhook outbox', () => {
   afterAll(() => app.close());
 
   const outboxRows = async (slug: string) => {
-    const entry = (await app.services.platform.directory.resolve(slug))!;
-    const db = await app.services.platform.router.db(entry.shard);
+    const entry = (await app.services.infra.directory.resolve(slug))!;
+    const db = await app.services.infra.router.db(entry.shard);
     return (await db.execute({ sql: 'SELECT * FROM webhook_outbox WHERE event_id = ?', args: [entry.id] })).rows;
   };
 
@@ -55,7 +55,7 @@ describe('webhook outbox', () => {
     expect(pending).toHaveLength(1);
     expect(String(pending[0]!.payload)).not.toContain('Ada');
 
-    const worker = new WebhookWorker(app.services.platform, { backoff: () => 0 });
+    const worker = new WebhookWorker(app.services.infra, { backoff: () => 0 });
     expect(await worker.runOnce()).toBe(1);
     expect(receiver.received).toHaveLength(1);
     const { body, headers } = receiver.received[0]!;
@@ -73,7 +73,7 @@ describe('webhook outbox', () => {
     const receiver = await startReceiver([500, 503, 200]);
     await createEventFixture(app.services, orgId, { slug: 'flaky', name: 'Flaky', capacity: 5, webhookUrl: receiver.url });
     await postJson(app.baseUrl, '/api/v1/events/flaky/bookings', { name: 'Grace', email: 'g@example.com', quantity: 1 });
-    const worker = new WebhookWorker(app.services.platform, { backoff: () => 0 });
+    const worker = new WebhookWorker(app.services.infra, { backoff: () => 0 });
     for (let i = 0; i < 3; i++) await worker.runOnce();
     expect(receiver.received).toHaveLength(3);
     const [row] = await outboxRows('flaky');
@@ -86,7 +86,7 @@ describe('webhook outbox', () => {
     const receiver = await startReceiver([410]);
     await createEventFixture(app.services, orgId, { slug: 'gone', name: 'Gone', capacity: 5, webhookUrl: receiver.url });
     await postJson(app.baseUrl, '/api/v1/events/gone/bookings', { name: 'Alan', email: 'a@example.com', quantity: 1 });
-    const worker = new WebhookWorker(app.services.platform, { backoff: () => 0 });
+    const worker = new WebhookWorker(app.services.infra, { backoff: () => 0 });
     await worker.runOnce();
     await worker.runOnce();
     expect(receiver.received).toHaveLength(1);
@@ -105,8 +105,8 @@ describe('webhook outbox', () => {
     const receiver = await startReceiver([200]);
     await createEventFixture(app.services, orgId, { slug: 'raced', name: 'Raced', capacity: 50, webhookUrl: receiver.url });
     await Promise.all(Array.from({ length: 10 }, (_, i) => postJson(app.baseUrl, '/api/v1/events/raced/bookings', { name: `N${i}`, email: `n${i}@example.com`, quantity: 1 })));
-    const a = new WebhookWorker(app.services.platform, { backoff: () => 0 });
-    const b = new WebhookWorker(app.services.platform, { backoff: () => 0 });
+    const a = new WebhookWorker(app.services.infra, { backoff: () => 0 });
+    const b = new WebhookWorker(app.services.infra, { backoff: () => 0 });
     await Promise.all([a.runOnce(), b.runOnce(), a.runOnce(), b.runOnce()]);
     const ids = receiver.received.map((r) => r.headers['x-boxoffice-delivery']);
     expect(ids).toHaveLength(10);

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import type { OrganiserRole, Principal } from '../../accounts/principal';
 import { AppError } from '../../errors';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import { clearSessionCookie, readSessionCookie } from './session-cookie';
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{1,200})$/i;
@@ -74,7 +74,7 @@ export function requirePlatformAdmin(): RequestHandler {
 
 function toLogin(req: Request): string {
   // Only local paths come back as ?next=, so the login page cannot be used as an open redirect.
-  return req.method === 'GET' && /^\/(admin|platform)(\/[\w/-]*)?$/.test(req.path)
+  return req.method === 'GET' && /^\/(admin|infra)(\/[\w/-]*)?$/.test(req.path)
     ? `/admin/login?next=${encodeURIComponent(req.originalUrl.split('?')[0] ?? '')}`
     : '/admin/login';
 }

@@ -4,7 +4,7 @@ import { CONTACT_FIELDS, type ContactField } from '../../domain/events/event';
 import { sortEvents } from '../../domain/events/sort-events';
 import { AppError } from '../../errors';
 import type { PublicEventBundle } from '../../events/public-events';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import { withEmbed } from '../views/public/format';
 
 const messages = {

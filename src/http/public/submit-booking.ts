@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import type { Request, Response } from 'express';
 import type { BookingResult } from '../../bookings/booking-service';
 import { AppError } from '../../errors';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import { checkPublicCsrfToken, createPublicCsrfToken } from '../middleware/csrf';
 import { type BookingFormState, renderBookingPage } from '../views/public/booking-page';
 import { withEmbed } from '../views/public/format';
@@ -46,7 +46,7 @@ function afterRefusal(page: BookingPage, err: AppError): BookingPage {
  * typed: 403 (CSRF), 400 (fields), 409 (sold out, closed), 503 (busy: the waiting page).
  */
 export async function submitBooking(services: AppServices, page: BookingPage, req: Request, res: Response, nav?: ComponentChildren): Promise<void> {
-  const { keyring } = services.platform;
+  const { keyring } = services.infra;
   const { bookings } = services.bookings;
   const values = readFormValues(req.body);
   const { csrf_token: csrfToken = '', ...typed } = values;

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import { callerOf, requireOrganiser, requirePlatformAdmin } from '../middleware/authenticate';
 import { parseJson, requireContentType } from '../middleware/body-parsing';
 import { csrfForSession } from '../middleware/csrf';
@@ -22,7 +22,7 @@ export function accountsApiRoutes(services: AppServices): Router {
   });
 
   router.get('/api/v1/platform/organisers', requirePlatformAdmin(), async (_req, res) => {
-    const list = await services.platform.organisers.list();
+    const list = await services.infra.organisers.list();
     res.json({ organisers: list.map((o) => ({ id: o.id, slug: o.slug, name: o.name })) });
   });
 

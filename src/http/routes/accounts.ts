@@ -1,5 +1,5 @@
 import { type Express, Router } from 'express';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import { authenticate } from '../middleware/authenticate';
 import { accountsApiRoutes } from './accounts-api';
 import { type AdminAccountRouteOptions, adminAccountRoutes } from './admin-account-routes';

@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { z } from 'zod';
 import { newPasswordPair } from '../../accounts/inputs';
 import { AppError } from '../../errors';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import { idParam, inlineError, noticeFrom, readForm } from '../form-input';
 import { callerOf, requireLoginPage } from '../middleware/authenticate';
 import { parseForm, requireContentType } from '../middleware/body-parsing';

@@ -1,10 +1,10 @@
 import type { Principal } from '../../accounts/principal';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import type { AdminContext } from '../views/admin-layout';
 
 /** Navigation data of an admin page: current organiser (name, role) and the ones to switch to. */
 export async function loadAdminContext(services: AppServices, principal: Principal): Promise<AdminContext> {
-  const { organisers } = services.platform;
+  const { organisers } = services.infra;
   const [current, targets] = await Promise.all([
     principal.organiser ? organisers.get(principal.organiser.id) : Promise.resolve(undefined),
     services.accounts.sessions.switchTargets(principal),

@@ -1,10 +1,10 @@
 import { type Response, Router } from 'express';
 import { unlockOrganiserPrivateKey } from '../../accounts/organiser-private-key';
 import { attendeesCsv, csvFileName } from '../../bookings/attendee-csv';
-import { CheckInDesk } from '../../bookings/check-in-desk';
+import { CheckInDesk } from '../../bookings/check-in-service';
 import type { EventRecord } from '../../domain/events/event';
 import { formatMoney } from '../../lib/money';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import { idParam } from '../form-input';
 import { asFormBody, confirmsName, text } from '../forms/form-values';
 import { param } from '../params';
@@ -42,7 +42,7 @@ const LIFECYCLE: Record<Lifecycle, { title: string; submit: string; danger: bool
 export function adminEventActions(services: AppServices): Router {
   const router = Router();
   const { events, attendees } = services.bookings;
-  const desk = new CheckInDesk({ platform: services.platform, events });
+  const desk = new CheckInDesk({ infra: services.infra, events });
   const { page, form } = pageGuards();
 
   function confirmPage(res: Response, status: number, p: OrganiserPage, event: EventRecord, kind: Lifecycle, typed = '', error?: string) {

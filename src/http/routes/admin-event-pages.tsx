@@ -1,9 +1,9 @@
 import { type Request, type Response, Router } from 'express';
 import { unlockOrganiserPrivateKey } from '../../accounts/organiser-private-key';
-import { CheckInDesk } from '../../bookings/check-in-desk';
+import { CheckInDesk } from '../../bookings/check-in-service';
 import { createEventSchema, patchEventSchema } from '../../domain/events/event-input';
 import { AppError } from '../../errors';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import { noticeFrom } from '../form-input';
 import { blankEventForm, EVENT_FORM_FIELDS, type EventFormValues, eventToForm, readEventForm, validateEventForm } from '../forms/event-form';
 import { asFormBody, errorsFromAppError, type FieldErrors } from '../forms/form-values';
@@ -38,7 +38,7 @@ function formErrorsOf(e: unknown): { status: number; errors: FieldErrors } | und
 export function adminEventPages(services: AppServices): Router {
   const router = Router();
   const { events, attendees, groups } = services.bookings;
-  const desk = new CheckInDesk({ platform: services.platform, events });
+  const desk = new CheckInDesk({ infra: services.infra, events });
   const { page, form } = pageGuards();
 
   async function renderForm(res: Response, status: number, p: OrganiserPage, props: Omit<EventFormPageProps, 'ctx' | 'groups' | 'timezone'>) {
@@ -94,7 +94,7 @@ export function adminEventPages(services: AppServices): Router {
         attendees={list}
         filter={filter}
         counters={counters}
-        publicUrl={services.platform.config.publicUrl}
+        publicUrl={services.infra.config.publicUrl}
         timezone={p.organiser.timezone}
         notice={noticeFrom(req, NOTICES)}
       />,

@@ -7,7 +7,7 @@ import { isoDate } from '../../domain/bookings/booking-input';
 import { type EventRecord, remaining } from '../../domain/events/event';
 import { createEventSchema, patchEventSchema } from '../../domain/events/event-input';
 import { AppError } from '../../errors';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import { parseJson, requireContentType } from '../middleware/body-parsing';
 import { requireOrganiser } from '../middleware/authenticate';
 import { csrfForSession } from '../middleware/csrf';
@@ -43,7 +43,7 @@ export function adminEventsApiRoutes(services: AppServices): Router {
 
   router.get('/api/v1/admin/events', async (req, res) => {
     const orgId = organiserOf(req);
-    const [list, entries] = await Promise.all([events.list(orgId), services.platform.directory.listForOrganiser(orgId)]);
+    const [list, entries] = await Promise.all([events.list(orgId), services.infra.directory.listForOrganiser(orgId)]);
     const shardOf = new Map(entries.map((e) => [e.id, e.shard]));
     res.json({ events: list.map((e) => adminEventView(e, shardOf.get(e.id) ?? '')) });
   });
@@ -75,7 +75,7 @@ export function adminEventsApiRoutes(services: AppServices): Router {
   router.get('/api/v1/admin/events/:slug/attendees', async (req, res) => {
     const orgId = organiserOf(req);
     const filter = attendeeFilter.parse(req.query);
-    const organiser = (await services.platform.organisers.get(orgId))!;
+    const organiser = (await services.infra.organisers.get(orgId))!;
     const key = unlockOrganiserPrivateKey(req.principal!, organiser);
     const list = await attendees.list(orgId, param(req, 'slug'), key, {
       ...(filter.date ? { date: filter.date } : {}),
@@ -94,7 +94,7 @@ export function adminEventsApiRoutes(services: AppServices): Router {
     const orgId = organiserOf(req);
     const filter = attendeeFilter.parse(req.query);
     const { event } = await events.get(orgId, param(req, 'slug'));
-    const organiser = (await services.platform.organisers.get(orgId))!;
+    const organiser = (await services.infra.organisers.get(orgId))!;
     const list = await attendees.list(orgId, event.slug, unlockOrganiserPrivateKey(req.principal!, organiser), filter.date ? { date: filter.date } : {});
     await attendees.recordExport(orgId, event.slug, list.length);
     res.attachment(csvFileName(event, filter.date)).type('text/csv').send(attendeesCsv(event, list));

@@ -2,7 +2,7 @@ import { type Response, Router } from 'express';
 import { z } from 'zod';
 import type { EventGroup } from '../../catalog/group-store';
 import { AppError } from '../../errors';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import { idParam, noticeFrom } from '../form-input';
 import { slugFromName } from '../forms/event-form';
 import { asFormBody, confirmsName, errorsFromIssues, type FieldErrors, text, zodIssues } from '../forms/form-values';
@@ -33,7 +33,7 @@ export function adminGroupPages(services: AppServices): Router {
   async function listPage(res: Response, status: number, p: OrganiserPage, values: GroupFormValues, errors: FieldErrors, notice?: string) {
     const [list, evs] = await Promise.all([groups.list(p.orgId), events.list(p.orgId)]);
     const rows = list.map((g) => ({ ...g, events: evs.filter((e) => e.groupId === g.id).length }));
-    sendPage(res, status, 'Groups', p.ctx, <GroupsPage ctx={p.ctx} groups={rows} values={values} errors={errors} publicUrl={services.platform.config.publicUrl} notice={notice} />);
+    sendPage(res, status, 'Groups', p.ctx, <GroupsPage ctx={p.ctx} groups={rows} values={values} errors={errors} publicUrl={services.infra.config.publicUrl} notice={notice} />);
   }
 
   async function groupOf(p: OrganiserPage, id: number): Promise<EventGroup> {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { HolidayRow } from '../../catalog/holiday-store';
 import { isoDate } from '../../domain/bookings/booking-input';
 import { AppError } from '../../errors';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import { idParam, noticeFrom } from '../form-input';
 import { asFormBody, confirmsName, errorsFromIssues, type FieldErrors, text, zodIssues } from '../forms/form-values';
 import { ConfirmPage } from '../views/admin/confirm-page';

@@ -1,7 +1,7 @@
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 import { emailSchema, roleSchema } from '../../accounts/inputs';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import { idParam, inlineError, noticeFrom, readForm } from '../form-input';
 import { callerOf, requireAdminPage } from '../middleware/authenticate';
 import { parseForm, requireContentType } from '../middleware/body-parsing';
@@ -41,7 +41,7 @@ export function adminUsersRoutes(services: AppServices): Router {
     } else {
       try {
         const { code } = await invites.create(callerOf(req), input.data);
-        page = await render(req, 201, { inviteLink: `${services.platform.config.publicUrl}/join/${code}` });
+        page = await render(req, 201, { inviteLink: `${services.infra.config.publicUrl}/join/${code}` });
       } catch (err) {
         const shown = inlineError(err, ['conflict']);
         if (!shown) throw err;

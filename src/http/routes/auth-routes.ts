@@ -2,7 +2,7 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { emailSchema, newPasswordPair } from '../../accounts/inputs';
 import { AppError } from '../../errors';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import { inlineError, readForm } from '../form-input';
 import { requireLoginPage } from '../middleware/authenticate';
 import { parseForm, requireContentType } from '../middleware/body-parsing';
@@ -21,7 +21,7 @@ const setupForm = z.object({ email: emailSchema }).and(newPasswordPair);
 const existingPasswordForm = z.object({ password: z.string().min(1, 'Enter your password.').max(1024) });
 
 /** Only our own admin pages are valid targets after login: never an open redirect. */
-const safeNext = (next: string | undefined) => (next && /^\/(admin|platform)(\/[\w/-]*)?$/.test(next) ? next : undefined);
+const safeNext = (next: string | undefined) => (next && /^\/(admin|infra)(\/[\w/-]*)?$/.test(next) ? next : undefined);
 
 const userAgentOf = (req: Request) => req.get('user-agent') ?? '';
 
@@ -33,7 +33,7 @@ function send(res: Response, status: number, html: string, err?: AppError) {
 /** /setup, /admin/login, /admin/logout and /join/:code: the forms anonymous visitors see. */
 export function authRoutes(services: AppServices): Router {
   const router = Router();
-  const { keyring } = services.platform;
+  const { keyring } = services.infra;
   const { admins, sessions, invites } = services.accounts;
   const publicForm = [requireContentType('form'), parseForm, verifyPublicCsrf(keyring)];
   const token = () => createPublicCsrfToken(keyring);

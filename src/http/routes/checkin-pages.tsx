@@ -1,8 +1,8 @@
 import { type Request, Router } from 'express';
 import { unlockOrganiserPrivateKey } from '../../accounts/organiser-private-key';
-import { CheckInDesk, type TicketAtDoor } from '../../bookings/check-in-desk';
+import { CheckInDesk, type TicketAtDoor } from '../../bookings/check-in-service';
 import { AppError } from '../../errors';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import { authenticate } from '../middleware/authenticate';
 import { param } from '../params';
 import { renderDocument } from '../views/render';
@@ -31,7 +31,7 @@ const actionOf = (tickets: TicketAtDoor[]) => `/checkin/${tickets.map((t) => t.t
  */
 export function checkinPages(services: AppServices): Router {
   const router = Router();
-  const desk = new CheckInDesk({ platform: services.platform, events: services.bookings.events });
+  const desk = new CheckInDesk({ infra: services.infra, events: services.bookings.events });
   const { form } = pageGuards();
   // /checkin is outside the app-wide authenticated paths; a staff member's session counts here.
   router.use('/checkin', authenticate(services));

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import type { AdminContext } from '../views/admin-layout';
 import { EventCards } from '../views/admin/events-list-page';
 
@@ -7,7 +7,7 @@ import { EventCards } from '../views/admin/events-list-page';
 export function dashboardEvents(services: AppServices) {
   return async (_req: Request, ctx: AdminContext) => {
     if (!ctx.organiser) return null;
-    const [events, organiser] = await Promise.all([services.bookings.events.list(ctx.organiser.id), services.platform.organisers.get(ctx.organiser.id)]);
+    const [events, organiser] = await Promise.all([services.bookings.events.list(ctx.organiser.id), services.infra.organisers.get(ctx.organiser.id)]);
     return (
       <section class="card">
         <div class="actions spread">

@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import { accountRoutes, mountAuthentication } from './accounts';
 import { adminEventsApiRoutes } from './admin-events-api';
 import { dashboardEvents } from './dashboard-events';
@@ -11,7 +11,7 @@ import { serviceRoutes } from './service-routes';
 
 /** Every router of the app, in order. Each feature adds one line here. */
 export function mountRoutes(app: Express, services: AppServices): void {
-  app.use(serviceRoutes(services.platform));
+  app.use(serviceRoutes(services.infra));
   // The public API first: a booking should not walk every admin router to find its handler.
   app.use(publicApiRoutes(services));
   // Before every router under /admin, /platform and their APIs: their guards read req.principal.

@@ -4,7 +4,7 @@ import type { Principal } from '../../accounts/principal';
 import type { Organiser } from '../../catalog/organiser-store';
 import { isoDate } from '../../domain/bookings/booking-input';
 import { AppError } from '../../errors';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import { callerOf, callerOrganiser, requireAdminPage } from '../middleware/authenticate';
 import { parseForm, requireContentType } from '../middleware/body-parsing';
 import { csrfForSession } from '../middleware/csrf';
@@ -23,7 +23,7 @@ export interface OrganiserPage {
 export async function organiserPage(services: AppServices, req: Request): Promise<OrganiserPage> {
   const principal = callerOf(req);
   const orgId = callerOrganiser(req).id;
-  const [organiser, ctx] = await Promise.all([services.platform.organisers.get(orgId), loadAdminContext(services, principal)]);
+  const [organiser, ctx] = await Promise.all([services.infra.organisers.get(orgId), loadAdminContext(services, principal)]);
   if (!organiser) throw new AppError('not_found', 'This organiser no longer exists.');
   return { principal, orgId, organiser, ctx };
 }

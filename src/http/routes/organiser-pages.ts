@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import { adminEventActions } from './admin-event-actions';
 import { adminEventPages } from './admin-event-pages';
 import { adminGroupPages } from './admin-group-pages';

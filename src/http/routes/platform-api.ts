@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { provisionShard } from '../../shards/provision-shard';
-import type { AppServices } from '../../runtime/services';
+import { provisionShard } from '../../fleet/provision-shard';
+import type { AppServices } from '../../app/services';
 import { requirePlatformAdmin } from '../middleware/authenticate';
 import { parseJson, requireContentType } from '../middleware/body-parsing';
 import { csrfForSession } from '../middleware/csrf';
@@ -19,11 +19,11 @@ const provisionSchema = z
 /** The fleet, for platform admins: list and provision shards (same code path as `ops shard:provision`). */
 export function platformApiRoutes(services: AppServices): Router {
   const router = Router();
-  const { platform } = services;
+  const { infra } = services;
   router.use('/api/v1/platform/shards', requirePlatformAdmin(), csrfForSession());
 
   router.get('/api/v1/platform/shards', async (_req, res) => {
-    const [shards, counts] = await Promise.all([platform.registry.list(), platform.registry.eventCounts()]);
+    const [shards, counts] = await Promise.all([infra.registry.list(), infra.registry.eventCounts()]);
     res.json({
       shards: shards.map((s) => ({
         name: s.name,
@@ -39,14 +39,14 @@ export function platformApiRoutes(services: AppServices): Router {
 
   router.post('/api/v1/platform/shards', requireContentType('json'), parseJson, async (req, res) => {
     const input = provisionSchema.parse(req.body ?? {});
-    const result = await provisionShard(platform, {
+    const result = await provisionShard(infra, {
       name: input.name,
       provider: input.provider ?? 'local',
       dedicated: input.dedicated ?? false,
       ...(input.url ? { url: input.url } : {}),
       ...(input.authToken ? { authToken: input.authToken } : {}),
     });
-    await platform.router.refresh();
+    await infra.router.refresh();
     // Registered either way; a shard whose migration failed is marked and never written to.
     res.status(201).json({
       shard: { name: result.name, status: result.ok ? 'active' : 'migration_failed', schemaVersion: result.version, ...(result.error ? { error: result.error } : {}) },

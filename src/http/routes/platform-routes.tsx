@@ -1,7 +1,7 @@
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 import { createOrganiserSchema } from '../../accounts/organiser-service';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import { inlineError, noticeFrom, readForm } from '../form-input';
 import { callerOf, requirePlatformPage } from '../middleware/authenticate';
 import { parseForm, requireContentType } from '../middleware/body-parsing';
@@ -22,15 +22,15 @@ const NOTICES = { created: 'The organiser is created. Its owner can now log in.'
 /** /platform: the fleet view for platform admins (organisers and shards, never attendee data). */
 export function platformRoutes(services: AppServices): Router {
   const router = Router();
-  const { platform } = services;
+  const { infra } = services;
   const admin = requirePlatformPage();
 
   async function render(req: Request, extra: Partial<PlatformPageProps> = {}): Promise<string> {
     const [ctx, organisers, shards, counts] = await Promise.all([
       loadAdminContext(services, callerOf(req)),
-      platform.organisers.list(),
-      platform.registry.list(),
-      platform.registry.eventCounts(),
+      infra.organisers.list(),
+      infra.registry.list(),
+      infra.registry.eventCounts(),
     ]);
     return renderAdminPage(
       'Platform',

@@ -1,7 +1,7 @@
 import { type RequestHandler, Router } from 'express';
 import { multiBookingSchema, singleBookingSchema } from '../../domain/bookings/booking-input';
 import { AppError } from '../../errors';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import { bookingIdFor } from '../idempotency';
 import { param } from '../params';
 import { parseJson, requireContentType } from '../middleware/body-parsing';
@@ -28,13 +28,13 @@ export function publicApiRoutes(services: AppServices): Router {
   // Only the public routes are open to other origins; the admin and platform APIs are not.
   router.use(['/api/v1/events', '/api/v1/bookings', '/api/v1/openapi.json'], openCors);
   router.get('/api/v1/openapi.json', (_req, res) => {
-    openApi ??= buildOpenApiDocument(services.platform.config.publicUrl);
+    openApi ??= buildOpenApiDocument(services.infra.config.publicUrl);
     res.json(openApi);
   });
 
   router.get('/api/v1/events', async (req, res) => {
     const organiserSlug = typeof req.query.organiser === 'string' ? req.query.organiser : undefined;
-    const organiser = organiserSlug ? await services.platform.organisers.getBySlug(organiserSlug) : undefined;
+    const organiser = organiserSlug ? await services.infra.organisers.getBySlug(organiserSlug) : undefined;
     if (organiserSlug && !organiser) throw new AppError('not_found', 'No organiser with that slug.');
     const list = await publicEvents.list(organiser?.id);
     res.json({ events: list.map((b) => b.view) });

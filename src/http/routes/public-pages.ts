@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import { publicAssetRoutes } from './public-assets';
 import { publicSiteRoutes } from './public-site-pages';
 import { publicTicketRoutes } from './public-ticket-pages';

@@ -1,7 +1,7 @@
 import { type Request, Router } from 'express';
 import type { Organiser } from '../../catalog/organiser-store';
 import { AppError } from '../../errors';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import { parseForm, requireContentType } from '../middleware/body-parsing';
 import { createPublicCsrfToken } from '../middleware/csrf';
 import { param } from '../params';
@@ -22,7 +22,7 @@ export function publicSiteRoutes(services: AppServices): Router {
 
   const siteOf = async (req: Request): Promise<Organiser> => {
     const slug = param(req, 'organiser');
-    const organiser = SLUG.test(slug) ? await services.platform.organisers.getBySlug(slug) : undefined;
+    const organiser = SLUG.test(slug) ? await services.infra.organisers.getBySlug(slug) : undefined;
     // Same 404 whether the organiser is missing or keeps its site private: nothing to enumerate.
     if (!organiser?.showPublicSite) throw new AppError('not_found', messages.notFound);
     return organiser;
@@ -43,7 +43,7 @@ export function publicSiteRoutes(services: AppServices): Router {
     const page = await loadSitePage(services, organiser);
     if (!page) return void res.type('html').send(renderNoEventsPage(organiser));
     const nav = <SiteNav organiser={organiser} current="events" />;
-    res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(services.platform.keyring), values: {}, issues: [], nav }));
+    res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(services.infra.keyring), values: {}, issues: [], nav }));
   });
 
   router.post('/o/:organiser/events', requireContentType('form'), parseForm, async (req, res) => {

@@ -3,7 +3,7 @@ import { splitTokens } from '../../bookings/public-tickets';
 import { eventIdOfToken } from '../../bookings/ticket-token';
 import type { DirectoryEntry } from '../../catalog/event-directory';
 import { AppError } from '../../errors';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import { parseForm, requireContentType } from '../middleware/body-parsing';
 import { createPublicCsrfToken } from '../middleware/csrf';
 import { allowFraming } from '../middleware/security-headers';
@@ -27,7 +27,7 @@ export const isEmbed = (req: Request): boolean => req.query.iframe === 'true';
  */
 export function publicTicketRoutes(services: AppServices): Router {
   const router = Router();
-  const { platform } = services;
+  const { infra } = services;
 
   // Before /ticket/:slugs, which would otherwise take "reserved" for a slug.
   router.get('/ticket/reserved', async (req, res) => {
@@ -35,7 +35,7 @@ export function publicTicketRoutes(services: AppServices): Router {
     const entries = await Promise.all(tokens.map((t) => resolveToken(services, t)));
     const known = tokens.flatMap((token, i) => (entries[i] ? [{ token, entry: entries[i]! }] : []));
     if (known.length === 0) throw new AppError('not_found', messages.noTickets);
-    const organiser = await platform.organisers.get(known[0]!.entry.organiserId);
+    const organiser = await infra.organisers.get(known[0]!.entry.organiserId);
     if (organiser) allowFraming(res, organiser.embedHosts);
     const events = await Promise.all(known.map((k) => services.bookings.snapshots.get(k.entry)));
     const tickets = known.map((k, i) => ({ token: k.token, eventName: events[i]?.name ?? 'Your ticket' }));
@@ -45,7 +45,7 @@ export function publicTicketRoutes(services: AppServices): Router {
   router.get('/ticket/:slugs', async (req, res) => {
     const page = await loadTicketPage(services, param(req, 'slugs'), isEmbed(req));
     allowFraming(res, page.organiser.embedHosts);
-    res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(platform.keyring), values: {}, issues: [] }));
+    res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(infra.keyring), values: {}, issues: [] }));
   });
 
   router.post('/ticket/:slugs', requireContentType('form'), parseForm, async (req, res) => {
@@ -60,5 +60,5 @@ export function publicTicketRoutes(services: AppServices): Router {
 /** The directory entry a token points at (one cached catalog read), without touching a shard. */
 async function resolveToken(services: AppServices, token: string): Promise<DirectoryEntry | undefined> {
   const eventId = eventIdOfToken(token);
-  return eventId === null ? undefined : services.platform.directory.resolveId(eventId);
+  return eventId === null ? undefined : services.infra.directory.resolveId(eventId);
 }

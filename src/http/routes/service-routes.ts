@@ -1,20 +1,20 @@
 import { Router } from 'express';
 import { APP_CSS } from '../views/styles';
-import type { Platform } from '../../runtime/platform';
-import { checkHealth } from '../../runtime/health';
+import type { Infra } from '../../infra/infra';
+import { checkHealth } from '../../infra/health';
 
 /** /healthz, /metrics and static assets: no auth, no session. */
-export function serviceRoutes(platform: Platform): Router {
+export function serviceRoutes(infra: Infra): Router {
   const router = Router();
 
   router.get('/healthz', async (_req, res) => {
-    const health = await checkHealth(platform);
+    const health = await checkHealth(infra);
     // Degraded (a shard down) still serves other events, so only a dead catalog is a 503.
     res.status(health.catalog.ok ? 200 : 503).json(health);
   });
 
   router.get('/metrics', async (_req, res) => {
-    const { registry } = platform.metrics;
+    const { registry } = infra.metrics;
     res.type(registry.contentType).send(await registry.metrics());
   });
 

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import QRCode from 'qrcode';
 import { PublicTickets, splitTokens } from '../../bookings/public-tickets';
 import { AppError } from '../../errors';
-import type { AppServices } from '../../runtime/services';
+import type { AppServices } from '../../app/services';
 import { param } from '../params';
 import { renderTicketPage } from '../views/public/ticket-page';
 
@@ -16,8 +16,8 @@ const messages = {
  */
 export function ticketViewRoutes(services: AppServices): Router {
   const router = Router();
-  const tickets = new PublicTickets({ platform: services.platform, snapshots: services.bookings.snapshots });
-  const checkinUrl = (token: string) => `${services.platform.config.publicUrl}/checkin/${token}`;
+  const tickets = new PublicTickets({ infra: services.infra, snapshots: services.bookings.snapshots });
+  const checkinUrl = (token: string) => `${services.infra.config.publicUrl}/checkin/${token}`;
 
   router.get('/t/:tokens', async (req, res) => {
     const found = await tickets.findMany(splitTokens(param(req, 'tokens')));

@@ -1,4 +1,4 @@
-import { DemandGate, KNOWN_REMAINING_TTL_MS } from '../../../src/bookings/demand-gate';
+import { DemandGate, KNOWN_REMAINING_TTL_MS } from '../../../src/admission/demand-gate';
 
 describe('DemandGate', () => {
   let now = 0;

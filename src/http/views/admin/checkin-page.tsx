@@ -1,4 +1,4 @@
-import type { TicketAtDoor } from '../../../bookings/check-in-desk';
+import type { TicketAtDoor } from '../../../bookings/check-in-service';
 import { type AdminContext, CsrfField } from '../admin-layout';
 import { Layout } from '../layout';
 import { StackTable } from '../stack-table';

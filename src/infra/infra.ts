@@ -6,14 +6,14 @@ import { ShardRegistry } from '../catalog/shard-registry';
 import type { Config } from '../config/load-config';
 import { createRootKeyring, type RootKeyring } from '../crypto';
 import type { Logger } from '../lib/logger';
-import { createMetrics, type Metrics } from '../observability/metrics';
-import { migrateFleet, type ShardMigrationResult } from '../shards/fleet-migrator';
+import { createMetrics, type Metrics } from './metrics';
+import { migrateFleet, type ShardMigrationResult } from '../fleet/fleet-migrator';
 import { ShardPool } from '../shards/shard-pool';
 import { ShardRouter } from '../shards/shard-router';
-import { provisionShard } from '../shards/provision-shard';
+import { provisionShard } from '../fleet/provision-shard';
 
 /** Everything the app tier and the ops CLI share: catalog, shards, keys, metrics. */
-export interface Platform {
+export interface Infra {
   readonly config: Config;
   readonly logger: Logger;
   readonly catalog: Client;
@@ -34,7 +34,7 @@ export const DEFAULT_SHARED_SHARD = 'shared-1';
  * Opens the catalog (migrating it), creates `shared-1` on a blank install, migrates every
  * shard (a failing shard is marked and reported, the others carry on) and wires the router.
  */
-export async function openPlatform(config: Config, logger: Logger, opts: { migrationConcurrency?: number } = {}): Promise<Platform> {
+export async function openInfra(config: Config, logger: Logger, opts: { migrationConcurrency?: number } = {}): Promise<Infra> {
   const { db: catalog } = await openCatalog(config.catalogUrl, config.catalogAuthToken);
   const keyring = createRootKeyring(config.rootKey);
   const registry = new ShardRegistry(catalog);

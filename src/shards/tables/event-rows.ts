@@ -1,5 +1,5 @@
 import type { Row } from '@libsql/client';
-import type { ContactField, EventRecord, EventSettings, EventState, EventType } from '../domain/events/event';
+import type { ContactField, EventRecord, EventSettings, EventState, EventType } from '../../domain/events/event';
 
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 

@@ -1,5 +1,5 @@
 import { schemaVersion } from '../db/migrator';
-import type { Platform } from './platform';
+import type { Infra } from './infra';
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
@@ -13,26 +13,26 @@ const withTimeout = <T>(p: Promise<T>): Promise<T> =>
   Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timed out')), HEALTH_TIMEOUT_MS).unref())]);
 
 /** Asks the catalog and every shard a trivial question; a shard that fails migrations is not ok. */
-export async function checkHealth(platform: Platform): Promise<HealthReport> {
+export async function checkHealth(infra: Infra): Promise<HealthReport> {
   let catalog: HealthReport['catalog'];
   try {
-    catalog = { ok: true, schemaVersion: await withTimeout(schemaVersion(platform.catalog)) };
+    catalog = { ok: true, schemaVersion: await withTimeout(schemaVersion(infra.catalog)) };
   } catch (e) {
     catalog = { ok: false, error: (e as Error).message };
   }
-  const records = catalog.ok ? await platform.router.refresh() : [];
+  const records = catalog.ok ? await infra.router.refresh() : [];
   const shards = await Promise.all(
     records
       .filter((s) => s.status !== 'retired')
       .map(async (s) => {
         try {
-          const db = await platform.pool.unwrapped(s);
+          const db = await infra.pool.unwrapped(s);
           const version = await withTimeout(schemaVersion(db));
           const ok = s.status === 'active';
-          platform.metrics.shardUp.set({ shard: s.name }, ok ? 1 : 0);
+          infra.metrics.shardUp.set({ shard: s.name }, ok ? 1 : 0);
           return { name: s.name, ok, schemaVersion: version, status: s.status, ...(s.lastError ? { error: s.lastError } : {}) };
         } catch (e) {
-          platform.metrics.shardUp.set({ shard: s.name }, 0);
+          infra.metrics.shardUp.set({ shard: s.name }, 0);
           return { name: s.name, ok: false, schemaVersion: s.schemaVersion, status: s.status, error: (e as Error).message };
         }
       }),

@@ -4,7 +4,7 @@ import { openPii } from '../crypto';
 import type { EventRecord } from '../domain/events/event';
 import { AppError } from '../errors';
 import type { EventService } from '../events/event-service';
-import type { Platform } from '../runtime/platform';
+import type { Infra } from '../infra/infra';
 import { eventIdOfToken } from './ticket-token';
 
 const messages = {
@@ -24,7 +24,7 @@ export interface TicketAtDoor {
 }
 
 export interface CheckInDeskDeps {
-  platform: Platform;
+  infra: Infra;
   events: EventService;
 }
 
@@ -40,7 +40,7 @@ export class CheckInDesk {
   /** Flips one attendee in or out and logs it; the new state. */
   async toggle(organiserId: number, slug: string, attendeeId: number): Promise<'checked_in' | 'checked_out'> {
     const entry = await this.deps.events.entryFor(organiserId, slug);
-    const writer = await this.deps.platform.router.writer(entry.shard);
+    const writer = await this.deps.infra.router.writer(entry.shard);
     const now = new Date().toISOString();
     const results = await writer.submit({
       steps: [
@@ -66,7 +66,7 @@ export class CheckInDesk {
   /** One attendee's name and payment, for a confirmation page (one decryption, not the whole list). */
   async paidBooking(organiserId: number, slug: string, attendeeId: number, privateKey: KeyObject) {
     const entry = await this.deps.events.entryFor(organiserId, slug);
-    const db = await this.deps.platform.router.db(entry.shard);
+    const db = await this.deps.infra.router.db(entry.shard);
     const rs = await db.execute({ sql: 'SELECT pii, quantity, price_paid, refunded FROM attendees WHERE id = ? AND event_id = ?', args: [attendeeId, entry.id] });
     const row = rs.rows[0];
     if (!row) throw new AppError('not_found', messages.noAttendee);
@@ -83,7 +83,7 @@ export class CheckInDesk {
    * that date's sales. An admin page read, so a SUM is fine here; sales never use one.
    */
   async counters(entry: DirectoryEntry, date?: string): Promise<{ checkedIn: number; soldOnDate: number | null }> {
-    const db = await this.deps.platform.router.db(entry.shard);
+    const db = await this.deps.infra.router.db(entry.shard);
     const rs = await db.execute({
       sql: `SELECT COALESCE(SUM(quantity), 0) AS n FROM attendees WHERE event_id = ? AND checked_in = 1 AND refunded = 0${date ? ' AND date = ?' : ''}`,
       args: date ? [entry.id, date] : [entry.id],
@@ -101,7 +101,7 @@ export class CheckInDesk {
    * ones and other organisers' are skipped alike, so the page reveals nothing about them.
    */
   async ticketsByTokens(organiserId: number, tokens: string[], privateKey: KeyObject): Promise<TicketAtDoor[]> {
-    const { directory, keyring, router } = this.deps.platform;
+    const { directory, keyring, router } = this.deps.infra;
     const found = await Promise.all(
       tokens.map(async (token): Promise<TicketAtDoor | undefined> => {
         const eventId = eventIdOfToken(token);

@@ -4,7 +4,7 @@ import type { RootKeyring } from '../crypto';
 import { AppError } from '../errors';
 import { migrateShard, type ShardMigrationResult } from './fleet-migrator';
 import { localProvisioner, type Provisioner, staticProvisioner } from './provisioner';
-import type { ShardPool } from './shard-pool';
+import type { ShardPool } from '../shards/shard-pool';
 
 export interface ProvisionRequest {
   name: string;

@@ -1,6 +1,6 @@
 import type { InStatement, ResultSet } from '@libsql/client';
-import type { EventType } from '../domain/events/event';
-import type { WriteJob } from '../shards/write-job';
+import type { EventType } from '../../domain/events/event';
+import type { WriteJob } from '../write-job';
 
 /** What one booking writes for one event; every value is computed before the write. */
 export interface BookingWrite {

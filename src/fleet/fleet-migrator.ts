@@ -1,7 +1,7 @@
 import { migrate, type Migration, readMigrations } from '../db/migrator';
 import { migrationsDir } from '../lib/paths';
 import type { ShardRecord, ShardRegistry } from '../catalog/shard-registry';
-import type { ShardPool } from './shard-pool';
+import type { ShardPool } from '../shards/shard-pool';
 
 export interface ShardMigrationResult {
   name: string;

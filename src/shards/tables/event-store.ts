@@ -1,6 +1,6 @@
 import type { InStatement } from '@libsql/client';
-import type { Db } from '../db/simulated-remote';
-import type { EventRecord, EventSettings } from '../domain/events/event';
+import type { Db } from '../../db/simulated-remote';
+import type { EventRecord, EventSettings } from '../../domain/events/event';
 import { settingsColumns, toEventRecord } from './event-rows';
 
 /** Reads and admin writes of events on one shard. Bookings do not come through here (see booking-statements). */

@@ -7,7 +7,7 @@ export interface Workers {
 
 /** Background loops (outbox delivery). Each stops cleanly on shutdown, finishing its current pass. */
 export function startWorkers(services: AppServices): Workers {
-  const webhooks = new WebhookWorker(services.platform);
+  const webhooks = new WebhookWorker(services.infra);
   webhooks.start();
   return {
     async stop() {

@@ -1,0 +1,16 @@
+import { type AccountServices, createAccounts } from '../accounts';
+import { type BookingModule, createBookingModule } from './booking-module';
+import type { Infra } from '../infra/infra';
+
+/** Everything the HTTP layer may call; built once in main.ts (and in tests). */
+export interface AppServices {
+  infra: Infra;
+  bookings: BookingModule;
+  accounts: AccountServices;
+}
+
+export function createServices(infra: Infra): AppServices {
+  const bookings = createBookingModule(infra);
+  const accounts = createAccounts(infra);
+  return { infra, bookings, accounts };
+}
