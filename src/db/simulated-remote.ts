@@ -1,7 +1,5 @@
-import type { Client, InStatement, ResultSet, TransactionMode } from '@libsql/client';
-
-/** The part of a libSQL client that Boxoffice uses; decorators implement just this. */
-export type Db = Pick<Client, 'execute' | 'batch' | 'close'>;
+import type { InStatement, ResultSet, TransactionMode } from '@libsql/client';
+import type { Db } from './db';
 
 export interface SimulatedRemoteOptions {
   /** Network round trip per call; overlaps across concurrent calls. */

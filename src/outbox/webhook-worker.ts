@@ -1,5 +1,5 @@
 import type { InStatement } from '@libsql/client';
-import type { Db } from '../db/simulated-remote';
+import type { Db } from '../db/db';
 import type { ShardWriter } from '../shards/write-coalescer';
 import type { WriteJob } from '../shards/write-job';
 import type { Infra } from '../infra/infra';

@@ -1,6 +1,7 @@
 import type { Client } from '@libsql/client';
 import { openDatabase } from '../db/libsql-client';
-import { type Db, withSimulatedRemote } from '../db/simulated-remote';
+import type { Db } from '../db/db';
+import { withSimulatedRemote } from '../db/simulated-remote';
 import { openWorkerWriter } from '../db/worker-writer';
 import type { ShardRecord } from '../catalog/shard-registry';
 

@@ -1,4 +1,4 @@
-import type { Db } from '../db/simulated-remote';
+import type { Db } from '../db/db';
 import { AppError } from '../errors';
 import type { ShardRecord, ShardRegistry } from '../catalog/shard-registry';
 import type { WriteMode } from '../config/schema';

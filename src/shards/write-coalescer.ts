@@ -1,5 +1,5 @@
 import type { ResultSet } from '@libsql/client';
-import type { Db } from '../db/simulated-remote';
+import type { Db } from '../db/db';
 import { AppError } from '../errors';
 import { type JobResults, statementsOf, type WriteJob } from './write-job';
 

@@ -1,5 +1,5 @@
 import type { InStatement } from '@libsql/client';
-import type { Db } from '../../db/simulated-remote';
+import type { Db } from '../../db/db';
 import type { EventRecord, EventSettings } from '../../domain/events/event';
 import { settingsColumns, toEventRecord } from './event-rows';
 

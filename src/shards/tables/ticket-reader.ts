@@ -1,4 +1,4 @@
-import type { Db } from '../../db/simulated-remote';
+import type { Db } from '../../db/db';
 
 /** What a public ticket page may show about one attendee row: no PII, only the booking's shape. */
 export interface TicketRow {
