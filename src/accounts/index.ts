@@ -30,7 +30,7 @@ export interface AccountServices {
   close(): void;
 }
 
-export function createAccounts(infra: Infra): AccountServices {
+export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logger' | 'organisers'>): AccountServices {
   const { catalog: db, keyring, logger } = infra;
   const users = new UserStore(db);
   const throttle = new LoginThrottle(db, keyring);

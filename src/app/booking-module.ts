@@ -1,34 +1,50 @@
+import { Admission } from '../admission/admission';
+import { AttendeeService } from '../bookings/attendee-service';
+import { BookingService } from '../bookings/booking-service';
+import { CheckInService } from '../bookings/check-in-service';
+import { PublicTickets } from '../bookings/public-tickets';
+import { Reservations } from '../bookings/reservation';
 import { GroupStore } from '../catalog/group-store';
 import { HolidayStore } from '../catalog/holiday-store';
 import { EventService } from '../events/event-service';
 import { EventSnapshots } from '../events/event-snapshots';
 import { PublicEvents } from '../events/public-events';
 import type { Infra } from '../infra/infra';
-import { AttendeeService } from '../bookings/attendee-service';
-import { AvailabilityCache } from '../admission/availability-cache';
-import { BookingService } from '../bookings/booking-service';
-import { DemandGate } from '../admission/demand-gate';
+import { ActivityLogStore } from '../shards/tables/activity-log';
+import { AttendeeStore } from '../shards/tables/attendee-store';
+import { BookingStore } from '../shards/tables/booking-store';
+import { EventStore } from '../shards/tables/event-store';
 
-/** The booking side of the app: events, bookings, attendees and their caches, wired once. */
+/**
+ * Events, bookings, attendees, the door and their caches, wired once: routes receive these
+ * services and never construct one. Each service gets only the parts of Infra it uses.
+ */
 export function createBookingModule(infra: Infra) {
-  const snapshots = new EventSnapshots(infra.router);
-  const availability = new AvailabilityCache();
-  const demand = new DemandGate();
+  const eventStore = new EventStore(infra.router);
+  const attendeeStore = new AttendeeStore(infra.router);
+  const logStore = new ActivityLogStore(infra.router);
+  const snapshots = new EventSnapshots(eventStore);
+  const admission = new Admission();
   const holidays = new HolidayStore(infra.catalog);
   const groups = new GroupStore(infra.catalog);
-  const events = new EventService({ infra, snapshots, groups, availability });
-  const bookings = new BookingService({ infra, snapshots, availability, demand, holidays });
-  const attendees = new AttendeeService({ infra, events, availability });
-  const publicEvents = new PublicEvents({ infra, snapshots, holidays });
+  const events = new EventService({ infra, events: eventStore, snapshots, groups, releases: admission });
+  const reservations = new Reservations({ ...pick(infra), snapshots, holidays, admission });
+  const bookings = new BookingService({ keyring: infra.keyring, metrics: infra.metrics, config: infra.config, reservations, store: new BookingStore(infra.router) });
+  const attendees = new AttendeeService({ keyring: infra.keyring, config: infra.config, events, attendees: attendeeStore, log: logStore });
+  const checkIn = new CheckInService({ directory: infra.directory, keyring: infra.keyring, events, attendees: attendeeStore });
+  const tickets = new PublicTickets({ infra, snapshots, attendees: attendeeStore });
+  const publicEvents = new PublicEvents({ infra, snapshots, holidays, events: eventStore, admission });
   return {
     snapshots,
-    availability,
-    demand,
+    admission,
     holidays,
     groups,
     events,
+    reservations,
     bookings,
     attendees,
+    checkIn,
+    tickets,
     publicEvents,
     close() {
       snapshots.close();
@@ -36,5 +52,7 @@ export function createBookingModule(infra: Infra) {
     },
   };
 }
+
+const pick = (infra: Infra) => ({ directory: infra.directory, organisers: infra.organisers, router: infra.router, keyring: infra.keyring, metrics: infra.metrics });
 
 export type BookingModule = ReturnType<typeof createBookingModule>;

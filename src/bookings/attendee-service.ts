@@ -1,11 +1,12 @@
 import type { KeyObject } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import { openPii } from '../crypto';
+import { ticketContext } from '../crypto/contexts';
 import { AppError } from '../errors';
 import type { EventService } from '../events/event-service';
 import type { Infra } from '../infra/infra';
-import type { AvailabilityCache } from '../admission/availability-cache';
-import { eventIdOfToken } from './ticket-token';
+import type { ActivityLogStore, LogLine } from '../shards/tables/activity-log';
+import type { AttendeeQuery, AttendeeStore } from '../shards/tables/attendee-store';
 
 export interface AttendeeView {
   id: number;
@@ -28,63 +29,49 @@ export interface AttendeeView {
 /** Rows decrypted between two yields to the event loop. */
 const DECRYPT_CHUNK = 50;
 
-export interface AttendeeFilter {
-  date?: string;
-  checkedIn?: boolean;
-  /** Page size and start, for lists too long for one page. */
-  limit?: number;
-  offset?: number;
-}
+export type AttendeeFilter = AttendeeQuery;
 
-export type CheckInStatus = 'checked_in' | 'already_checked_in' | 'refunded';
+const messages = {
+  noAttendee: 'No such attendee for this event.',
+  alreadyRefunded: 'This attendee was already refunded.',
+  nothingPaid: 'This attendee paid nothing, so there is nothing to refund.',
+};
 
-export interface AttendeeServiceDeps {
-  infra: Infra;
+export type AttendeeServiceDeps = Pick<Infra, 'keyring' | 'config'> & {
   events: EventService;
-  availability: AvailabilityCache;
-}
+  attendees: AttendeeStore;
+  log: ActivityLogStore;
+};
 
-/** Attendee lists, check-in and refunds for an organiser. PII is decrypted only with the caller's key. */
+/** Attendee lists, the activity log and refunds for an organiser. PII is decrypted only with the caller's key. */
 export class AttendeeService {
   constructor(private readonly deps: AttendeeServiceDeps) {}
 
   async list(organiserId: number, slug: string, privateKey: KeyObject, filter: AttendeeFilter = {}): Promise<AttendeeView[]> {
     const entry = await this.deps.events.entryFor(organiserId, slug);
-    const db = await this.deps.infra.router.db(entry.shard);
-    const where = ['event_id = ?'];
-    const args: Array<string | number> = [entry.id];
-    if (filter.date) {
-      where.push('date = ?');
-      args.push(filter.date);
-    }
-    if (filter.checkedIn !== undefined) {
-      where.push('checked_in = ?');
-      args.push(filter.checkedIn ? 1 : 0);
-    }
-    const page = filter.limit ? ` LIMIT ${filter.limit} OFFSET ${filter.offset ?? 0}` : '';
-    const rs = await db.execute({ sql: `SELECT * FROM attendees WHERE ${where.join(' AND ')} ORDER BY id${page}`, args });
-    const { keyring, config } = this.deps.infra;
+    const rows = await this.deps.attendees.list(entry, filter);
+    const { keyring, config } = this.deps;
     const views: AttendeeView[] = [];
-    for (const [i, r] of rs.rows.entries()) {
+    for (const [i, r] of rows.entries()) {
       // Each envelope costs one RSA private-key operation (~1 ms): yield now and then so a
       // 50,000-row export never stalls the bookings this process is serving.
       if (i > 0 && i % DECRYPT_CHUNK === 0) await setImmediate();
-      const pii = openPii(privateKey, String(r.pii));
-      const token = keyring.openSecret(String(r.sealed_token), `ticket:${entry.id}`);
+      const pii = openPii(privateKey, r.pii);
+      const token = keyring.openSecret(r.sealedToken, ticketContext(entry.id));
       views.push({
-        id: Number(r.id),
+        id: r.id,
         name: pii.name ?? '',
         email: pii.email ?? '',
         phone: pii.phone ?? '',
         address: pii.address ?? '',
         specialInstructions: pii.specialInstructions ?? '',
-        quantity: Number(r.quantity),
-        date: r.date === null ? null : String(r.date),
-        checkedIn: Number(r.checked_in) === 1,
-        refunded: Number(r.refunded) === 1,
-        pricePaid: Number(r.price_paid),
-        paymentId: r.payment_id === null ? null : String(r.payment_id),
-        createdAt: String(r.created_at),
+        quantity: r.quantity,
+        date: r.date,
+        checkedIn: r.checkedIn,
+        refunded: r.refunded,
+        pricePaid: r.pricePaid,
+        paymentId: r.paymentId,
+        createdAt: r.createdAt,
         ticketToken: token,
         ticketUrl: `${config.publicUrl}/t/${token}`,
       });
@@ -92,42 +79,21 @@ export class AttendeeService {
     return views;
   }
 
-  /** Checks a ticket in (never out: a second scan says "already"). Refunded tickets are refused. */
-  async checkIn(organiserId: number, token: string): Promise<{ status: CheckInStatus; quantity: number; event: string }> {
-    const eventId = eventIdOfToken(token);
-    const entry = eventId ? await this.deps.infra.directory.resolveId(eventId) : undefined;
-    if (!entry || entry.organiserId !== organiserId) throw new AppError('not_found', 'No ticket with that token exists for your organisation.');
-    const index = this.deps.infra.keyring.blindIndex('ticket', token);
-    const writer = await this.deps.infra.router.writer(entry.shard);
-    const now = new Date().toISOString();
-    const results = await writer.submit({
-      steps: [
-        [
-          { sql: 'UPDATE attendees SET checked_in = 1 WHERE token_index = ? AND event_id = ? AND checked_in = 0 AND refunded = 0', args: [index, entry.id] },
-          {
-            sql: `INSERT INTO activity_log (event_id, created_at, kind, message)
-                  SELECT ?, ?, 'checked_in', 'Checked in attendee #' || (SELECT id FROM attendees WHERE token_index = ?) WHERE changes() = 1`,
-            args: [entry.id, now, index],
-          },
-          { sql: 'SELECT quantity, checked_in, refunded FROM attendees WHERE token_index = ? AND event_id = ?', args: [index, entry.id] },
-        ],
-      ],
-    });
-    const row = results[2]?.rows[0];
-    if (!row) throw new AppError('not_found', 'No ticket with that token exists for your organisation.');
-    const status: CheckInStatus = Number(row.refunded) === 1 ? 'refunded' : results[0]!.rowsAffected === 1 ? 'checked_in' : 'already_checked_in';
-    return { status, quantity: Number(row.quantity), event: entry.slug };
+  /** One attendee's name and payment, for a confirmation page (one decryption, not the whole list). */
+  async paidBooking(organiserId: number, slug: string, attendeeId: number, privateKey: KeyObject) {
+    const entry = await this.deps.events.entryFor(organiserId, slug);
+    const row = await this.deps.attendees.find(entry, { id: attendeeId });
+    if (!row) throw new AppError('not_found', messages.noAttendee);
+    return { name: openPii(privateKey, row.pii).name ?? '', quantity: row.quantity, pricePaid: row.pricePaid, refunded: row.refunded };
   }
 
   /** Free tickets carry no payment; paid refunds arrive with the payments work. */
   async refund(organiserId: number, slug: string, attendeeId: number): Promise<never> {
     const entry = await this.deps.events.entryFor(organiserId, slug);
-    const db = await this.deps.infra.router.db(entry.shard);
-    const rs = await db.execute({ sql: 'SELECT payment_id, refunded FROM attendees WHERE id = ? AND event_id = ?', args: [attendeeId, entry.id] });
-    const row = rs.rows[0];
-    if (!row) throw new AppError('not_found', 'No such attendee for this event.');
-    if (Number(row.refunded) === 1) throw new AppError('conflict', 'This attendee was already refunded.');
-    throw new AppError('conflict', 'This attendee paid nothing, so there is nothing to refund.');
+    const row = await this.deps.attendees.find(entry, { id: attendeeId });
+    if (!row) throw new AppError('not_found', messages.noAttendee);
+    if (row.refunded) throw new AppError('conflict', messages.alreadyRefunded);
+    throw new AppError('conflict', messages.nothingPaid);
   }
 
   /**
@@ -136,27 +102,17 @@ export class AttendeeService {
    */
   async refundAll(organiserId: number, slug: string): Promise<{ status: 'done'; refunded: number; skippedUnpaid: number }> {
     const entry = await this.deps.events.entryFor(organiserId, slug);
-    const db = await this.deps.infra.router.db(entry.shard);
-    const rs = await db.execute({
-      sql: 'SELECT COUNT(*) AS unpaid FROM attendees WHERE event_id = ? AND refunded = 0 AND payment_id IS NULL',
-      args: [entry.id],
-    });
-    return { status: 'done', refunded: 0, skippedUnpaid: Number(rs.rows[0]!.unpaid) };
+    return { status: 'done', refunded: 0, skippedUnpaid: await this.deps.attendees.unpaidCount(entry) };
   }
 
   async recordExport(organiserId: number, slug: string, rows: number): Promise<void> {
     const entry = await this.deps.events.entryFor(organiserId, slug);
-    const writer = await this.deps.infra.router.writer(entry.shard);
-    await writer.submit({
-      steps: [[{ sql: `INSERT INTO activity_log (event_id, created_at, kind, message) VALUES (?, ?, 'exported', ?)`, args: [entry.id, new Date().toISOString(), `Exported ${rows} attendee row(s) as CSV`] }]],
-    });
+    await this.deps.log.append(entry, { at: new Date().toISOString(), kind: 'exported', message: `Exported ${rows} attendee row(s) as CSV` });
   }
 
   /** The event's activity log, newest first (entries never name people in plaintext). */
-  async log(organiserId: number, slug: string, limit = 100): Promise<Array<{ createdAt: string; kind: string; message: string }>> {
+  async log(organiserId: number, slug: string, limit = 100): Promise<LogLine[]> {
     const entry = await this.deps.events.entryFor(organiserId, slug);
-    const db = await this.deps.infra.router.db(entry.shard);
-    const rs = await db.execute({ sql: 'SELECT created_at, kind, message FROM activity_log WHERE event_id = ? ORDER BY id DESC LIMIT ?', args: [entry.id, limit] });
-    return rs.rows.map((r) => ({ createdAt: String(r.created_at), kind: String(r.kind), message: String(r.message) }));
+    return this.deps.log.forEvent(entry, limit);
   }
 }

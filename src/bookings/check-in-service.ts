@@ -5,12 +5,16 @@ import type { EventRecord } from '../domain/events/event';
 import { AppError } from '../errors';
 import type { EventService } from '../events/event-service';
 import type { Infra } from '../infra/infra';
+import type { AttendeeKey, AttendeeStore, DoorOutcome } from '../shards/tables/attendee-store';
 import { eventIdOfToken } from './ticket-token';
 
 const messages = {
+  noTicket: 'No ticket with that token exists for your organisation.',
   noAttendee: 'No such attendee for this event.',
   refunded: 'This ticket was refunded, so it cannot be checked in or out.',
 };
+
+export type CheckInStatus = 'checked_in' | 'already_checked_in' | 'refunded';
 
 /** One ticket of a /checkin/t1+t2 link, decrypted for its organiser. */
 export interface TicketAtDoor {
@@ -23,77 +27,61 @@ export interface TicketAtDoor {
   refunded: boolean;
 }
 
-export interface CheckInDeskDeps {
-  infra: Infra;
+export type CheckInServiceDeps = Pick<Infra, 'directory' | 'keyring'> & {
   events: EventService;
-}
+  attendees: AttendeeStore;
+};
 
 /**
- * The door-side reads and writes of the admin pages that AttendeeService does not offer:
- * the row toggle (which, unlike the seed's, refuses refunded tickets), tickets by token
- * for /checkin, and the event page's checked-in counter. Every query is scoped by the
- * organiser through EventService/the directory, so another tenant's rows are "not found".
+ * The door: the one check-in implementation behind the scan API, the /checkin pages and the
+ * attendee table's toggle. Refunded tickets are never checked in or out. Every look-up is
+ * scoped by the organiser, so another tenant's tickets are "not found".
  */
-export class CheckInDesk {
-  constructor(private readonly deps: CheckInDeskDeps) {}
+export class CheckInService {
+  constructor(private readonly deps: CheckInServiceDeps) {}
 
-  /** Flips one attendee in or out and logs it; the new state. */
+  /** The organiser's event a ticket token points at (one cached catalog read), or undefined. */
+  private async entryOfToken(organiserId: number, token: string): Promise<DirectoryEntry | undefined> {
+    const eventId = eventIdOfToken(token);
+    const entry = eventId ? await this.deps.directory.resolveId(eventId) : undefined;
+    return entry && entry.organiserId === organiserId && entry.status !== 'deleted' ? entry : undefined;
+  }
+
+  private ticketKey(token: string): AttendeeKey {
+    return { tokenIndex: this.deps.keyring.blindIndex('ticket', token) };
+  }
+
+  /** Checks a ticket in by its token (never out: a second scan says "already"). */
+  async checkIn(organiserId: number, token: string): Promise<{ status: CheckInStatus; quantity: number; event: string }> {
+    const entry = await this.entryOfToken(organiserId, token);
+    if (!entry) throw new AppError('not_found', messages.noTicket);
+    const outcome = await this.deps.attendees.checkIn(entry, this.ticketKey(token), new Date().toISOString());
+    if (outcome.kind === 'not_found') throw new AppError('not_found', messages.noTicket);
+    const status: CheckInStatus = outcome.kind === 'refunded' ? 'refunded' : outcome.kind === 'checked_in' ? 'checked_in' : 'already_checked_in';
+    return { status, quantity: outcome.row.quantity, event: entry.slug };
+  }
+
+  /** Flips one attendee in or out (the attendee table's button); the new state. */
   async toggle(organiserId: number, slug: string, attendeeId: number): Promise<'checked_in' | 'checked_out'> {
     const entry = await this.deps.events.entryFor(organiserId, slug);
-    const writer = await this.deps.infra.router.writer(entry.shard);
-    const now = new Date().toISOString();
-    const results = await writer.submit({
-      steps: [
-        [
-          { sql: 'UPDATE attendees SET checked_in = 1 - checked_in WHERE id = ? AND event_id = ? AND refunded = 0', args: [attendeeId, entry.id] },
-          {
-            sql: `INSERT INTO activity_log (event_id, created_at, kind, message)
-                  SELECT ?, ?, CASE checked_in WHEN 1 THEN 'checked_in' ELSE 'checked_out' END,
-                         CASE checked_in WHEN 1 THEN 'Checked in' ELSE 'Checked out' END || ' attendee #' || id
-                    FROM attendees WHERE id = ? AND event_id = ? AND changes() = 1`,
-            args: [entry.id, now, attendeeId, entry.id],
-          },
-          { sql: 'SELECT checked_in, refunded FROM attendees WHERE id = ? AND event_id = ?', args: [attendeeId, entry.id] },
-        ],
-      ],
-    });
-    const row = results[2]?.rows[0];
-    if (!row) throw new AppError('not_found', messages.noAttendee);
-    if (Number(row.refunded) === 1) throw new AppError('conflict', messages.refunded);
-    return Number(row.checked_in) === 1 ? 'checked_in' : 'checked_out';
-  }
-
-  /** One attendee's name and payment, for a confirmation page (one decryption, not the whole list). */
-  async paidBooking(organiserId: number, slug: string, attendeeId: number, privateKey: KeyObject) {
-    const entry = await this.deps.events.entryFor(organiserId, slug);
-    const db = await this.deps.infra.router.db(entry.shard);
-    const rs = await db.execute({ sql: 'SELECT pii, quantity, price_paid, refunded FROM attendees WHERE id = ? AND event_id = ?', args: [attendeeId, entry.id] });
-    const row = rs.rows[0];
-    if (!row) throw new AppError('not_found', messages.noAttendee);
-    return {
-      name: openPii(privateKey, String(row.pii)).name ?? '',
-      quantity: Number(row.quantity),
-      pricePaid: Number(row.price_paid),
-      refunded: Number(row.refunded) === 1,
-    };
-  }
-
-  /**
-   * Tickets checked in (quantities, refunds excluded) and, for a daily event and a date,
-   * that date's sales. An admin page read, so a SUM is fine here; sales never use one.
-   */
-  async counters(entry: DirectoryEntry, date?: string): Promise<{ checkedIn: number; soldOnDate: number | null }> {
-    const db = await this.deps.infra.router.db(entry.shard);
-    const rs = await db.execute({
-      sql: `SELECT COALESCE(SUM(quantity), 0) AS n FROM attendees WHERE event_id = ? AND checked_in = 1 AND refunded = 0${date ? ' AND date = ?' : ''}`,
-      args: date ? [entry.id, date] : [entry.id],
-    });
-    let soldOnDate: number | null = null;
-    if (date) {
-      const d = await db.execute({ sql: 'SELECT sold + held AS taken FROM event_dates WHERE event_id = ? AND date = ?', args: [entry.id, date] });
-      soldOnDate = Number(d.rows[0]?.taken ?? 0);
+    const at = new Date().toISOString();
+    let outcome: DoorOutcome = await this.deps.attendees.checkIn(entry, { id: attendeeId }, at);
+    if (outcome.kind === 'already_checked_in') outcome = await this.deps.attendees.checkOut(entry, { id: attendeeId }, at);
+    switch (outcome.kind) {
+      case 'not_found':
+        throw new AppError('not_found', messages.noAttendee);
+      case 'refunded':
+        throw new AppError('conflict', messages.refunded);
+      case 'checked_in':
+        return 'checked_in';
+      default:
+        return 'checked_out';
     }
-    return { checkedIn: Number(rs.rows[0]?.n ?? 0), soldOnDate };
+  }
+
+  /** Checked-in tickets and, for a date of a daily event, that date's sales (the event page's counters). */
+  counters(entry: DirectoryEntry, date?: string): Promise<{ checkedIn: number; soldOnDate: number | null }> {
+    return this.deps.attendees.doorCounters(entry, date);
   }
 
   /**
@@ -101,29 +89,21 @@ export class CheckInDesk {
    * ones and other organisers' are skipped alike, so the page reveals nothing about them.
    */
   async ticketsByTokens(organiserId: number, tokens: string[], privateKey: KeyObject): Promise<TicketAtDoor[]> {
-    const { directory, keyring, router } = this.deps.infra;
     const found = await Promise.all(
       tokens.map(async (token): Promise<TicketAtDoor | undefined> => {
-        const eventId = eventIdOfToken(token);
-        const entry = eventId ? await directory.resolveId(eventId) : undefined;
-        if (!entry || entry.organiserId !== organiserId) return undefined;
-        const db = await router.db(entry.shard);
-        const rs = await db.execute({
-          sql: 'SELECT pii, quantity, date, checked_in, refunded FROM attendees WHERE token_index = ? AND event_id = ?',
-          args: [keyring.blindIndex('ticket', token), entry.id],
-        });
-        const row = rs.rows[0];
+        const entry = await this.entryOfToken(organiserId, token);
+        if (!entry) return undefined;
+        const row = await this.deps.attendees.find(entry, this.ticketKey(token));
         if (!row) return undefined;
         const { event } = await this.deps.events.get(organiserId, entry.slug);
-        const pii = openPii(privateKey, String(row.pii));
         return {
           token,
           event: { slug: event.slug, name: event.name, type: event.type },
-          name: pii.name ?? '',
-          quantity: Number(row.quantity),
-          date: row.date === null ? null : String(row.date),
-          checkedIn: Number(row.checked_in) === 1,
-          refunded: Number(row.refunded) === 1,
+          name: openPii(privateKey, row.pii).name ?? '',
+          quantity: row.quantity,
+          date: row.date,
+          checkedIn: row.checkedIn,
+          refunded: row.refunded,
         };
       }),
     );

@@ -2,11 +2,19 @@ import type { Organiser } from '../catalog/organiser-store';
 import type { EventRecord } from '../domain/events/event';
 import type { EventSnapshots } from '../events/event-snapshots';
 import type { Infra } from '../infra/infra';
-import { readTicket, type TicketRow } from '../shards/tables/ticket-reader';
+import type { AttendeeStore } from '../shards/tables/attendee-store';
 import { eventIdOfToken } from './ticket-token';
 
 /** At most this many tokens per `/t/a+b+…` page: each one is a shard read. */
 export const MAX_TICKETS_PER_PAGE = 20;
+
+/** What a public ticket page may show about one attendee row: no PII, only the booking's shape. */
+export interface TicketRow {
+  quantity: number;
+  date: string | null;
+  pricePaid: number;
+  refunded: boolean;
+}
 
 export interface PublicTicket extends TicketRow {
   /** The token this card belongs to: cards are never paired with tokens by position. */
@@ -21,7 +29,7 @@ export interface PublicTicket extends TicketRow {
  * malformed and forged tokens come back as "not found" (undefined), indistinguishably.
  */
 export class PublicTickets {
-  constructor(private readonly deps: { infra: Pick<Infra, 'directory' | 'router' | 'keyring' | 'organisers'>; snapshots: EventSnapshots }) {}
+  constructor(private readonly deps: { infra: Pick<Infra, 'directory' | 'keyring' | 'organisers'>; snapshots: EventSnapshots; attendees: AttendeeStore }) {}
 
   async find(token: string): Promise<PublicTicket | undefined> {
     const { infra, snapshots } = this.deps;
@@ -29,13 +37,15 @@ export class PublicTickets {
     if (eventId === null) return undefined;
     const entry = await infra.directory.resolveId(eventId);
     if (!entry || entry.status === 'deleted') return undefined;
-    const db = await infra.router.db(entry.shard);
-    const [row, event, organiser] = await Promise.all([
-      readTicket(db, eventId, infra.keyring.blindIndex('ticket', token)),
+    // token_index is UNIQUE and the event id is part of the key, so a token whose prefix was
+    // edited to point at another event finds nothing: one index probe on the event's shard.
+    const [found, event, organiser] = await Promise.all([
+      this.deps.attendees.find(entry, { tokenIndex: infra.keyring.blindIndex('ticket', token) }),
       snapshots.get(entry),
       infra.organisers.get(entry.organiserId),
     ]);
-    if (!row || !event || !organiser) return undefined;
+    if (!found || !event || !organiser) return undefined;
+    const row: TicketRow = { quantity: found.quantity, date: found.date, pricePaid: found.pricePaid, refunded: found.refunded };
     return { ...row, token, event, organiser };
   }
 

@@ -3,10 +3,10 @@ import type { GroupStore } from '../catalog/group-store';
 import type { EventRecord, EventSettings } from '../domain/events/event';
 import type { CreateEventInput, PatchEventInput } from '../domain/events/event-input';
 import { AppError } from '../errors';
+import type { InventoryReleases } from '../domain/ports';
 import type { Infra } from '../infra/infra';
-import { EventStore } from '../shards/tables/event-store';
+import type { EventStore } from '../shards/tables/event-store';
 import type { EventSnapshots } from './event-snapshots';
-import type { AvailabilityCache } from '../admission/availability-cache';
 
 const messages = {
   notFound: 'No event with that slug exists for your organisation.',
@@ -38,10 +38,12 @@ const DEFAULTS: Omit<EventSettings, 'slug' | 'name' | 'capacity'> = {
 };
 
 export interface EventServiceDeps {
-  infra: Infra;
+  infra: Pick<Infra, 'directory' | 'organisers' | 'registry'>;
+  events: EventStore;
   snapshots: EventSnapshots;
   groups: GroupStore;
-  availability: AvailabilityCache;
+  /** Admission's caches: places that come back (capacity raised, event deleted) reach every one of them. */
+  releases: InventoryReleases;
 }
 
 /** Organisers' event management. Every method is scoped by the caller's organiser id. */
@@ -66,9 +68,7 @@ export class EventService {
     const entries = await this.deps.infra.directory.listForOrganiser(organiserId);
     const byShard = new Map<string, number[]>();
     for (const e of entries) byShard.set(e.shard, [...(byShard.get(e.shard) ?? []), e.id]);
-    const lists = await Promise.all(
-      [...byShard].map(async ([shard, ids]) => new EventStore(await this.deps.infra.router.db(shard)).byIds(ids)),
-    );
+    const lists = await Promise.all([...byShard].map(([shard, ids]) => this.deps.events.byIds(shard, ids)));
     return lists.flat().sort((a, b) => a.id - b.id);
   }
 
@@ -93,11 +93,7 @@ export class EventService {
     if (!entry) throw new AppError('conflict', messages.slugTaken(settings.slug));
     const now = new Date().toISOString();
     try {
-      const store = new EventStore(await infra.router.db(shard.name));
-      const writer = await infra.router.writer(shard.name);
-      await writer.submit({
-        steps: [[store.insertStatement(entry.id, organiserId, organiser.currency, settings, now), logStatement(entry.id, now, 'created', `Event created: ${settings.name}`)]],
-      });
+      await this.deps.events.insert(entry, organiserId, organiser.currency, settings, now);
     } catch (e) {
       // The shard write failed: give the slug back rather than leave a directory entry with no event.
       await infra.directory.markDeleted(entry.id, entry.slug);
@@ -120,28 +116,25 @@ export class EventService {
       throw new AppError('conflict', messages.slugTaken(settings.slug));
     }
     const now = new Date().toISOString();
-    const store = new EventStore(await infra.router.db(entry.shard));
-    const writer = await infra.router.writer(entry.shard);
-    const results = await writer.submit({
-      steps: [[store.updateStatement(entry.id, settings, now), logStatement(entry.id, now, 'updated', 'Event settings updated', true)]],
-    });
-    if (results[0]?.rows.length !== 1) {
+    // A crash between the catalog rename and this shard write leaves the directory on the new
+    // slug and the shard row on the old one: bookings still work (they go by id), and saving
+    // the settings again completes the rename.
+    if (!(await this.deps.events.update(entry, settings, now))) {
       if (settings.slug !== entry.slug) await infra.directory.rename(entry.id, settings.slug, entry.slug);
       throw new AppError('conflict', messages.capacityBelowSold);
     }
     this.deps.snapshots.invalidate(entry.id);
-    this.deps.availability.released(entry.id);
+    this.deps.releases.released(entry.id);
     return (await this.get(organiserId, settings.slug)).event;
   }
 
   async remove(organiserId: number, slug: string): Promise<void> {
     const { infra } = this.deps;
     const entry = await this.entryFor(organiserId, slug);
-    const store = new EventStore(await infra.router.db(entry.shard));
-    const writer = await infra.router.writer(entry.shard);
-    await writer.submit({ steps: [[...store.deleteStatements(entry.id), logStatement(null, new Date().toISOString(), 'deleted', `Event ${slug} deleted`)]] });
+    await this.deps.events.remove(entry);
     await infra.directory.markDeleted(entry.id, entry.slug);
     this.deps.snapshots.invalidate(entry.id);
+    this.deps.releases.released(entry.id);
   }
 
   private async groupId(organiserId: number, slug: string | null | undefined): Promise<number | null> {
@@ -163,11 +156,4 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 function settingsOf(e: EventRecord): EventSettings {
   const { id: _i, organiserId: _o, sold: _s, held: _h, currency: _c, state: _st, createdAt: _ca, updatedAt: _u, ...settings } = e;
   return settings;
-}
-
-function logStatement(eventId: number | null, now: string, kind: string, message: string, onlyIfChanged = false) {
-  return {
-    sql: `INSERT INTO activity_log (event_id, created_at, kind, message) SELECT ?, ?, ?, ?${onlyIfChanged ? ' WHERE changes() = 1' : ''}`,
-    args: [eventId, now, kind, message],
-  };
 }

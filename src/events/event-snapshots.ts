@@ -1,11 +1,10 @@
 import NodeCache from 'node-cache';
 import type { DirectoryEntry } from '../catalog/event-directory';
 import type { EventRecord } from '../domain/events/event';
-import type { ShardRouter } from '../shards/shard-router';
-import { EventStore } from '../shards/tables/event-store';
+import type { EventStore } from '../shards/tables/event-store';
 
 /** Event settings change rarely; counters are never read from here for capacity decisions. */
-const SNAPSHOT_TTL_SECONDS = 2;
+export const SNAPSHOT_TTL_SECONDS = 2;
 
 /**
  * A short-lived per-process copy of each event row, so a burst of buyers costs one shard
@@ -15,8 +14,15 @@ const SNAPSHOT_TTL_SECONDS = 2;
 export class EventSnapshots {
   private readonly cache = new NodeCache({ stdTTL: SNAPSHOT_TTL_SECONDS, useClones: false });
   private readonly inflight = new Map<string, Promise<EventRecord | undefined>>();
+  /** When each cached snapshot's read began: a commit seen after that is fresher than it. */
+  private readonly readStartedAt = new Map<number, number>();
 
-  constructor(private readonly router: ShardRouter) {}
+  constructor(private readonly events: EventStore) {}
+
+  /** When the snapshot of the event now cached was read (ms); undefined when none is cached. */
+  readAt(eventId: number): number | undefined {
+    return this.readStartedAt.get(eventId);
+  }
 
   private key(entry: DirectoryEntry) {
     return `${entry.id}@${entry.generation}`;
@@ -41,14 +47,18 @@ export class EventSnapshots {
   }
 
   private async load(entry: DirectoryEntry): Promise<EventRecord | undefined> {
-    const store = new EventStore(await this.router.db(entry.shard));
-    const event = await store.byId(entry.id);
-    if (event) this.cache.set(this.key(entry), event);
+    const started = Date.now();
+    const event = await this.events.byId(entry);
+    if (event) {
+      this.cache.set(this.key(entry), event);
+      this.readStartedAt.set(entry.id, started);
+    }
     return event;
   }
 
   invalidate(eventId: number): void {
     for (const k of this.cache.keys()) if (k.startsWith(`${eventId}@`)) this.cache.del(k);
+    this.readStartedAt.delete(eventId);
   }
 
   close(): void {

@@ -3,8 +3,7 @@ import type { Organiser } from '../catalog/organiser-store';
 import { bookableDates } from '../domain/events/daily-dates';
 import { type EventRecord, remaining } from '../domain/events/event';
 import { registrationWindow } from '../domain/events/registration-window';
-import type { ShardRouter } from '../shards/shard-router';
-import { EventStore } from '../shards/tables/event-store';
+import type { EventStore } from '../shards/tables/event-store';
 
 export type PublicStatus = 'open' | 'sold_out' | 'closed' | 'not_yet_open';
 
@@ -32,14 +31,14 @@ export interface PublicEvent {
 export async function publicEventView(
   event: EventRecord,
   organiser: Organiser,
-  deps: { router: ShardRouter; holidays: HolidayStore; shard: string },
+  deps: { events: EventStore; holidays: HolidayStore; shard: string; availableNow?: number },
   now = new Date(),
 ): Promise<PublicEvent> {
-  let available = remaining(event);
+  let available = deps.availableNow ?? remaining(event);
   let dates: PublicEvent['dates'];
   if (event.type === 'daily') {
     const list = bookableDates(event, await deps.holidays.list(organiser.id), organiser.timezone, now);
-    const taken = await new EventStore(await deps.router.db(deps.shard)).dateCounters(event.id, list);
+    const taken = await deps.events.dateCounters({ shard: deps.shard, id: event.id }, list);
     dates = list.map((date) => ({ date, available: Math.max(0, event.capacity - (taken.get(date) ?? 0)) }));
     available = dates.reduce((max, d) => Math.max(max, d.available), 0);
   }

@@ -2,7 +2,9 @@ import type { DirectoryEntry } from '../catalog/event-directory';
 import type { HolidayStore } from '../catalog/holiday-store';
 import type { Organiser } from '../catalog/organiser-store';
 import type { EventRecord } from '../domain/events/event';
+import type { Admission } from '../admission/admission';
 import type { Infra } from '../infra/infra';
+import type { EventStore } from '../shards/tables/event-store';
 import type { EventSnapshots } from './event-snapshots';
 import { type PublicEvent, publicEventView } from './public-event-view';
 
@@ -15,7 +17,20 @@ export interface PublicEventBundle {
 
 /** Read side for buyers: active events only, from the snapshot cache. */
 export class PublicEvents {
-  constructor(private readonly deps: { infra: Infra; snapshots: EventSnapshots; holidays: HolidayStore }) {}
+  constructor(private readonly deps: { infra: Pick<Infra, 'directory' | 'organisers'>; snapshots: EventSnapshots; holidays: HolidayStore; events: EventStore; admission: Admission }) {}
+
+  /**
+   * Places left as this process knows them: the snapshot, unless one of this process's own
+   * commits saw the event after the snapshot was read. Other processes' sales show once the
+   * snapshot is re-read (at most SNAPSHOT_TTL_SECONDS later).
+   */
+  private availableNow(event: EventRecord): number | undefined {
+    if (event.type === 'daily') return undefined;
+    const seen = this.deps.admission.lastSeen(event.id);
+    const readAt = this.deps.snapshots.readAt(event.id);
+    if (!seen || readAt === undefined || seen.at < readAt) return undefined;
+    return Math.max(0, seen.remaining);
+  }
 
   async get(slug: string): Promise<PublicEventBundle | undefined> {
     const entry = await this.deps.infra.directory.resolve(slug);
@@ -28,7 +43,13 @@ export class PublicEvents {
     if (!event?.active || event.state === 'moved') return undefined;
     const organiser = await this.deps.infra.organisers.get(event.organiserId);
     if (!organiser) return undefined;
-    const view = await publicEventView(event, organiser, { router: this.deps.infra.router, holidays: this.deps.holidays, shard: entry.shard });
+    const availableNow = this.availableNow(event);
+    const view = await publicEventView(event, organiser, {
+      events: this.deps.events,
+      holidays: this.deps.holidays,
+      shard: entry.shard,
+      ...(availableNow === undefined ? {} : { availableNow }),
+    });
     return { entry, event, organiser, view };
   }
 

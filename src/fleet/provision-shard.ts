@@ -1,3 +1,4 @@
+import { shardTokenContext } from '../crypto/contexts';
 import type { ShardProvider, ShardRegistry } from '../catalog/shard-registry';
 import type { Config } from '../config/load-config';
 import type { RootKeyring } from '../crypto';
@@ -50,7 +51,7 @@ export async function provisionShard(
     name: req.name,
     provider: req.provider,
     url: db.url,
-    sealedToken: db.authToken ? deps.keyring.sealSecret(db.authToken, `shard-token:${req.name}`) : null,
+    sealedToken: db.authToken ? deps.keyring.sealSecret(db.authToken, shardTokenContext(req.name)) : null,
     dedicated: req.dedicated,
   });
   const record = (await deps.registry.get(req.name))!;

@@ -1,3 +1,4 @@
+import { shardTokenContext } from '../crypto/contexts';
 import type { Client } from '@libsql/client';
 import { openCatalog } from '../catalog/catalog-db';
 import { EventDirectory } from '../catalog/event-directory';
@@ -42,7 +43,7 @@ export async function openInfra(config: Config, logger: Logger, opts: { migratio
   const organisers = new OrganiserStore(catalog);
   const metrics = createMetrics();
   const pool = new ShardPool({
-    openToken: (sealed, name) => keyring.openSecret(sealed, `shard-token:${name}`),
+    openToken: (sealed, name) => keyring.openSecret(sealed, shardTokenContext(name)),
     simRttMs: config.simRttMs,
     simCommitMs: config.simCommitMs,
   });

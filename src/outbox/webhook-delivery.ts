@@ -1,13 +1,8 @@
-/** Backoff after the Nth failed attempt (1-based); the last step repeats until MAX_ATTEMPTS. */
-export const RETRY_LADDER_MS = [10_000, 30_000, 120_000, 600_000, 1_800_000, 7_200_000, 21_600_000];
-export const MAX_ATTEMPTS = 12;
+import type { Attempt } from './leased-outbox';
+
 export const DELIVERY_TIMEOUT_MS = 10_000;
-/** A claimed row is someone's for this long; a crashed worker's rows come back after it. */
-export const LEASE_MS = 60_000;
 
-export type DeliveryResult = { ok: true } | { ok: false; error: string; permanent: boolean };
-
-export const backoffMs = (attempts: number): number => RETRY_LADDER_MS[Math.min(attempts, RETRY_LADDER_MS.length) - 1] ?? RETRY_LADDER_MS[0]!;
+export type DeliveryResult = Attempt;
 
 /**
  * One POST of a webhook. 2xx is delivered; 410 Gone means the receiver asked us to stop;

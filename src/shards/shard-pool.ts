@@ -2,6 +2,7 @@ import type { Client } from '@libsql/client';
 import { openDatabase } from '../db/libsql-client';
 import type { Db } from '../db/db';
 import { withSimulatedRemote } from '../db/simulated-remote';
+import { withErrorTranslation } from '../db/sql-errors';
 import { openWorkerWriter } from '../db/worker-writer';
 import type { ShardRecord } from '../catalog/shard-registry';
 
@@ -47,7 +48,7 @@ export class ShardPool {
       const simulated = simRttMs > 0 || simCommitMs > 0;
       // Benchmark model only: see open() on why the backing file does not fsync.
       const thread = openWorkerWriter(shard.url, simulated ? ['PRAGMA synchronous = OFF'] : []);
-      writer = simulated ? withSimulatedRemote(thread, { rttMs: simRttMs, commitMs: simCommitMs }) : thread;
+      writer = withErrorTranslation(simulated ? withSimulatedRemote(thread, { rttMs: simRttMs, commitMs: simCommitMs }) : thread);
       this.writers.set(shard.name, writer);
     }
     return writer;
@@ -64,14 +65,15 @@ export class ShardPool {
     const client = await openDatabase(shard.url, token);
     this.raw.set(shard.name, client);
     const { simRttMs, simCommitMs } = this.opts;
-    if (simRttMs === 0 && simCommitMs === 0) return client;
+    // Every adapter's errors reach services already as busy / conflict / internal.
+    if (simRttMs === 0 && simCommitMs === 0) return withErrorTranslation(client);
     if (shard.url.startsWith('file:')) {
       // Benchmark model only: the modelled primary's commit costs COMMIT_MS (serialised per
       // shard). The local file is just its backing store; its own fsync would block this
       // process's one thread for every shard at once, which no remote primary does.
       await client.execute('PRAGMA synchronous = OFF');
     }
-    return withSimulatedRemote(client, { rttMs: simRttMs, commitMs: simCommitMs });
+    return withErrorTranslation(withSimulatedRemote(client, { rttMs: simRttMs, commitMs: simCommitMs }));
   }
 
   closeAll(): void {

@@ -3,7 +3,8 @@ import { AppError } from '../errors';
 import type { ShardRecord, ShardRegistry } from '../catalog/shard-registry';
 import type { WriteMode } from '../config/schema';
 import type { ShardPool } from './shard-pool';
-import { DirectWriter, type ShardWriter, WriteCoalescer, type WriterMetrics } from './write-coalescer';
+import { DirectWriter } from './direct-writer';
+import { type ShardWriter, WriteCoalescer, type WriterMetrics } from './write-coalescer';
 
 export interface ShardRouterOptions {
   registry: ShardRegistry;

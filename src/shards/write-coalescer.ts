@@ -15,6 +15,11 @@ export interface ShardWriter {
   /** Throws AppError('busy') when a new job would wait past the target; call before costly work. */
   admit(): void;
   readonly depth: number;
+  /**
+   * Whether a job's steps run in one transaction, so later statements may depend on earlier
+   * ones through `changes()`. Direct mode sends each step as its own round trip instead.
+   */
+  readonly chainsSteps: boolean;
   /** Resolves when everything queued has been written (graceful shutdown). */
   drain(): Promise<void>;
 }
@@ -45,6 +50,7 @@ const RATE_SMOOTHING = 0.2;
  * the failing job is alone, so one poisoned booking never fails its neighbours.
  */
 export class WriteCoalescer implements ShardWriter {
+  readonly chainsSteps = true;
   private queue: Pending[] = [];
   private inFlight = false;
   private idle: Array<() => void> = [];
@@ -133,44 +139,5 @@ export class WriteCoalescer implements ShardWriter {
       p.resolve(results.slice(offset, offset + n));
       offset += n;
     }
-  }
-}
-
-/**
- * The seed's write path, kept for comparison (SHARD_WRITE_MODE=direct): every step of every
- * job is its own round trip and transaction, and nothing is shared between requests.
- */
-export class DirectWriter implements ShardWriter {
-  private active = 0;
-  private idle: Array<() => void> = [];
-
-  constructor(private readonly opts: Pick<CoalescerOptions, 'shard' | 'db' | 'metrics'>) {}
-
-  get depth(): number {
-    return this.active;
-  }
-
-  admit(): void {
-    // The seed has no admission control: requests queue at the database until they time out.
-  }
-
-  async submit(job: WriteJob): Promise<JobResults> {
-    this.active++;
-    try {
-      const results: ResultSet[] = [];
-      for (const [i, step] of job.steps.entries()) {
-        const started = performance.now();
-        results.push(...(await this.opts.db.batch(step, 'write')));
-        this.opts.metrics?.onBatch(this.opts.shard, 1, (performance.now() - started) / 1000);
-        if (job.continueAfter && !job.continueAfter(i, results)) break;
-      }
-      return results;
-    } finally {
-      if (--this.active === 0) for (const r of this.idle.splice(0)) r();
-    }
-  }
-
-  drain(): Promise<void> {
-    return this.active === 0 ? Promise.resolve() : new Promise((r) => this.idle.push(r));
   }
 }

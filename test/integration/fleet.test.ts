@@ -3,9 +3,14 @@ import path from 'node:path';
 import { EventDirectory } from '../../src/catalog/event-directory';
 import { migrateFleet } from '../../src/fleet/fleet-migrator';
 import { provisionShard } from '../../src/fleet/provision-shard';
+import { readMigrations } from '../../src/db/migrator';
 import { checkHealth } from '../../src/infra/health';
+import { migrationsDir } from '../../src/lib/paths';
 import { createEventFixture, createOrganiserFixture, postJson } from '../helpers/organiser-fixture';
 import { startTestApp, type TestApp } from '../helpers/test-app';
+
+/** Every shard ends on the newest migration in migrations/shard. */
+const SHARD_VERSION = readMigrations(migrationsDir('shard')).length;
 
 describe('the shard fleet', () => {
   let app: TestApp;
@@ -20,7 +25,7 @@ describe('the shard fleet', () => {
     const body = (await res.json()) as { status: string; catalog: { ok: boolean }; shards: Array<{ name: string; ok: boolean; schemaVersion: number }> };
     expect(body.status).toBe('ok');
     expect(body.catalog.ok).toBe(true);
-    expect(body.shards).toEqual([expect.objectContaining({ name: 'shared-1', ok: true, schemaVersion: 1 })]);
+    expect(body.shards).toEqual([expect.objectContaining({ name: 'shared-1', ok: true, schemaVersion: SHARD_VERSION })]);
   });
 
   it('serves Prometheus text with per-shard series on /metrics', async () => {
@@ -28,7 +33,7 @@ describe('the shard fleet', () => {
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
     const text = await res.text();
     expect(text).toMatch(/^# HELP process_cpu_user_seconds_total/m);
-    expect(text).toMatch(/boxoffice_shard_schema_version\{shard="shared-1"\} 1/);
+    expect(text).toContain(`boxoffice_shard_schema_version{shard="shared-1"} ${SHARD_VERSION}`);
   });
 
   it('marks a shard whose migration fails and migrates the others', async () => {
@@ -44,8 +49,8 @@ describe('the shard fleet', () => {
 
     const results = await migrateFleet(infra.registry, infra.pool);
     expect(results.find((r) => r.name === 'broken')).toMatchObject({ ok: false });
-    expect(results.find((r) => r.name === 'good-2')).toMatchObject({ ok: true, version: 1 });
-    expect(results.find((r) => r.name === 'shared-1')).toMatchObject({ ok: true, version: 1 });
+    expect(results.find((r) => r.name === 'good-2')).toMatchObject({ ok: true, version: SHARD_VERSION });
+    expect(results.find((r) => r.name === 'shared-1')).toMatchObject({ ok: true, version: SHARD_VERSION });
     expect(await infra.registry.get('broken')).toMatchObject({ status: 'migration_failed' });
 
     const health = await checkHealth(infra);

@@ -1,7 +1,6 @@
 import { type Response, Router } from 'express';
 import { unlockOrganiserPrivateKey } from '../../accounts/organiser-private-key';
 import { attendeesCsv, csvFileName } from '../../bookings/attendee-csv';
-import { CheckInDesk } from '../../bookings/check-in-service';
 import type { EventRecord } from '../../domain/events/event';
 import { formatMoney } from '../../lib/money';
 import type { AppServices } from '../../app/services';
@@ -42,7 +41,7 @@ const LIFECYCLE: Record<Lifecycle, { title: string; submit: string; danger: bool
 export function adminEventActions(services: AppServices): Router {
   const router = Router();
   const { events, attendees } = services.bookings;
-  const desk = new CheckInDesk({ infra: services.infra, events });
+  const desk = services.bookings.checkIn;
   const { page, form } = pageGuards();
 
   function confirmPage(res: Response, status: number, p: OrganiserPage, event: EventRecord, kind: Lifecycle, typed = '', error?: string) {
@@ -105,7 +104,7 @@ export function adminEventActions(services: AppServices): Router {
     const p = await organiserPage(services, req);
     const { event } = await events.get(p.orgId, param(req, 'slug'));
     const id = idParam(req, 'id');
-    const attendee = await desk.paidBooking(p.orgId, event.slug, id, unlockOrganiserPrivateKey(p.principal, p.organiser));
+    const attendee = await attendees.paidBooking(p.orgId, event.slug, id, unlockOrganiserPrivateKey(p.principal, p.organiser));
     // Nothing to refund (free, or already refunded): back to the list, which shows why.
     if (attendee.refunded || attendee.pricePaid === 0) return res.redirect(303, `/admin/events/${event.slug}`);
     sendPage(

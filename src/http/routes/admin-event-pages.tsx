@@ -1,6 +1,5 @@
 import { type Request, type Response, Router } from 'express';
 import { unlockOrganiserPrivateKey } from '../../accounts/organiser-private-key';
-import { CheckInDesk } from '../../bookings/check-in-service';
 import { createEventSchema, patchEventSchema } from '../../domain/events/event-input';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
@@ -38,7 +37,7 @@ function formErrorsOf(e: unknown): { status: number; errors: FieldErrors } | und
 export function adminEventPages(services: AppServices): Router {
   const router = Router();
   const { events, attendees, groups } = services.bookings;
-  const desk = new CheckInDesk({ infra: services.infra, events });
+  const desk = services.bookings.checkIn;
   const { page, form } = pageGuards();
 
   async function renderForm(res: Response, status: number, p: OrganiserPage, props: Omit<EventFormPageProps, 'ctx' | 'groups' | 'timezone'>) {

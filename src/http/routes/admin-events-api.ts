@@ -101,7 +101,7 @@ export function adminEventsApiRoutes(services: AppServices): Router {
   });
 
   router.post('/api/v1/admin/tickets/:token/check-in', async (req, res) => {
-    res.json(await attendees.checkIn(organiserOf(req), param(req, 'token')));
+    res.json(await services.bookings.checkIn.checkIn(organiserOf(req), param(req, 'token')));
   });
 
   router.post('/api/v1/admin/events/:slug/attendees/:id/refund', async (req, res) => {

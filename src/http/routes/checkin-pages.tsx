@@ -1,6 +1,6 @@
 import { type Request, Router } from 'express';
 import { unlockOrganiserPrivateKey } from '../../accounts/organiser-private-key';
-import { CheckInDesk, type TicketAtDoor } from '../../bookings/check-in-service';
+import type { TicketAtDoor } from '../../bookings/check-in-service';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
 import { authenticate } from '../middleware/authenticate';
@@ -31,7 +31,7 @@ const actionOf = (tickets: TicketAtDoor[]) => `/checkin/${tickets.map((t) => t.t
  */
 export function checkinPages(services: AppServices): Router {
   const router = Router();
-  const desk = new CheckInDesk({ infra: services.infra, events: services.bookings.events });
+  const desk = services.bookings.checkIn;
   const { form } = pageGuards();
   // /checkin is outside the app-wide authenticated paths; a staff member's session counts here.
   router.use('/checkin', authenticate(services));
@@ -59,7 +59,7 @@ export function checkinPages(services: AppServices): Router {
     // In parallel: the shard's coalescer commits them together. checkIn is conditional in
     // SQL, so two staff pressing at once count each ticket once.
     const outcomes = await Promise.all(
-      before.map((t) => (t.refunded ? { status: 'refunded' as const, quantity: t.quantity } : services.bookings.attendees.checkIn(p.orgId, t.token))),
+      before.map((t) => (t.refunded ? { status: 'refunded' as const, quantity: t.quantity } : desk.checkIn(p.orgId, t.token))),
     );
     for (const o of outcomes) {
       if (o.status === 'checked_in') result.checkedIn += o.quantity;

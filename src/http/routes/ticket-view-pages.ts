@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import QRCode from 'qrcode';
-import { PublicTickets, splitTokens } from '../../bookings/public-tickets';
+import { splitTokens } from '../../bookings/public-tickets';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
 import { param } from '../params';
@@ -16,7 +16,7 @@ const messages = {
  */
 export function ticketViewRoutes(services: AppServices): Router {
   const router = Router();
-  const tickets = new PublicTickets({ infra: services.infra, snapshots: services.bookings.snapshots });
+  const { tickets } = services.bookings;
   const checkinUrl = (token: string) => `${services.infra.config.publicUrl}/checkin/${token}`;
 
   router.get('/t/:tokens', async (req, res) => {

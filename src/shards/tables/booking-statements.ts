@@ -1,6 +1,8 @@
 import type { InStatement, ResultSet } from '@libsql/client';
 import type { EventType } from '../../domain/events/event';
 import type { WriteJob } from '../write-job';
+import { logStatement } from './activity-log';
+import { type WebhookToSend, webhookCancel, webhookInsert } from './webhook-outbox';
 
 /** What one booking writes for one event; every value is computed before the write. */
 export interface BookingWrite {
@@ -15,8 +17,8 @@ export interface BookingWrite {
   sealedToken: string;
   pricePaid: number;
   logMessage: string;
-  /** A webhook-outbox row, written in the same transaction (absent when no URL is configured). */
-  outbox: { url: string; payload: string } | null;
+  /** Webhook-outbox rows, written in the same transaction (none when no URL is configured). */
+  webhooks: WebhookToSend[];
   nowIso: string;
   nowMs: number;
 }
@@ -56,13 +58,8 @@ const SQL = {
                  (SELECT id FROM attendees WHERE booking_id = ? AND event_id = ?) AS existing_id,
                  (SELECT sealed_token FROM attendees WHERE booking_id = ? AND event_id = ?) AS existing_token
             FROM events WHERE id = ?`,
-  log: (chained: boolean) => `INSERT INTO activity_log (event_id, created_at, kind, message) SELECT ?, ?, 'booked', ?${chained ? ' WHERE changes() = 1' : ''}`,
-  outbox: (chained: boolean) =>
-    `INSERT INTO webhook_outbox (event_id, booking_id, url, payload, next_attempt_at, created_at) SELECT ?, ?, ?, ?, ?, ?${chained ? ' WHERE changes() = 1' : ''}`,
 };
 const PROBE = { daily: SQL.probe(true), standard: SQL.probe(false) };
-const LOG = { chained: SQL.log(true), direct: SQL.log(false) };
-const OUTBOX = { chained: SQL.outbox(true), direct: SQL.outbox(false) };
 
 /**
  * The statements of one booking. Capacity is decided by the conditional counter update
@@ -90,13 +87,12 @@ export function buildBookingJob(w: BookingWrite, chained: boolean): BookingJob {
     sql: daily ? PROBE.daily : PROBE.standard,
     args: [w.nowIso, w.nowIso, ...(daily ? [w.eventId, w.date] : []), w.bookingId, w.eventId, w.bookingId, w.eventId, w.eventId],
   };
-  const followUps: InStatement[] = [{ sql: chained ? LOG.chained : LOG.direct, args: [w.eventId, w.nowIso, w.logMessage] }];
-  if (w.outbox) {
-    followUps.push({
-      sql: chained ? OUTBOX.chained : OUTBOX.direct,
-      args: [w.eventId, w.bookingId, w.outbox.url, w.outbox.payload, w.nowMs, w.nowMs],
-    });
-  }
+  // Each follow-up depends on the one before it having written (changes() = 1): the log
+  // entry on the attendee insert, each webhook row on the row before it.
+  const followUps: InStatement[] = [
+    logStatement({ eventId: w.eventId, at: w.nowIso, kind: 'booked', message: w.logMessage, onlyIfChanged: chained }),
+    ...w.webhooks.map((hook) => webhookInsert(hook, chained)),
+  ];
 
   const attendeeIndex = counter.length;
   const probeIndex = attendeeIndex + 1;
@@ -142,12 +138,14 @@ export function buildCompensationJob(eventId: number, bookingId: string, nowIso:
           args: [bookingId, eventId, eventId, bookingId, eventId, bookingId, eventId],
         },
         { sql: `UPDATE events SET sold = sold - ${qty} WHERE id = ? AND ${exists}`, args: [bookingId, eventId, eventId, bookingId, eventId] },
-        {
-          sql: `INSERT INTO activity_log (event_id, created_at, kind, message)
-                SELECT ?, ?, 'booking_cancelled', 'Booking cancelled: another event of the same booking was unavailable' WHERE ${exists}`,
-          args: [eventId, nowIso, bookingId, eventId],
-        },
-        { sql: `DELETE FROM webhook_outbox WHERE ${mine}`, args: [bookingId, eventId] },
+        logStatement({
+          eventId,
+          at: nowIso,
+          kind: 'booking_cancelled',
+          message: 'Booking cancelled: another event of the same booking was unavailable',
+          onlyIf: { sql: exists, args: [bookingId, eventId] },
+        }),
+        webhookCancel(eventId, bookingId),
         { sql: `DELETE FROM attendees WHERE ${mine}`, args: [bookingId, eventId] },
       ],
     ],

@@ -1,56 +1,77 @@
-import type { InStatement } from '@libsql/client';
-import type { Db } from '../../db/db';
+import type { InValue } from '@libsql/client';
 import type { EventRecord, EventSettings } from '../../domain/events/event';
+import type { ShardRouter } from '../shard-router';
+import { logStatement } from './activity-log';
+import { EVENT_TABLES, type EventRef } from './event-tables';
 import { settingsColumns, toEventRecord } from './event-rows';
 
-/** Reads and admin writes of events on one shard. Bookings do not come through here (see booking-statements). */
+/** Reads and admin writes of events on their shards. Bookings go through BookingStore. */
 export class EventStore {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly router: Pick<ShardRouter, 'db' | 'writer'>) {}
 
-  async byId(id: number): Promise<EventRecord | undefined> {
-    const rs = await this.db.execute({ sql: 'SELECT * FROM events WHERE id = ?', args: [id] });
+  async byId(ref: EventRef): Promise<EventRecord | undefined> {
+    const db = await this.router.db(ref.shard);
+    const rs = await db.execute({ sql: 'SELECT * FROM events WHERE id = ?', args: [ref.id] });
     return rs.rows[0] ? toEventRecord(rs.rows[0]) : undefined;
   }
 
-  async byIds(ids: number[]): Promise<EventRecord[]> {
+  async byIds(shard: string, ids: number[]): Promise<EventRecord[]> {
     if (ids.length === 0) return [];
-    const rs = await this.db.execute({ sql: `SELECT * FROM events WHERE id IN (${ids.map(() => '?').join(',')})`, args: ids });
+    const db = await this.router.db(shard);
+    const rs = await db.execute({ sql: `SELECT * FROM events WHERE id IN (${ids.map(() => '?').join(',')})`, args: ids });
     return rs.rows.map(toEventRecord);
   }
 
-  /** Sold + held per date of a daily event, for the dates asked about. */
-  async dateCounters(eventId: number, dates: string[]): Promise<Map<string, number>> {
+  /** Sold + held per date of a daily event, for the (sorted) dates asked about. */
+  async dateCounters(ref: EventRef, dates: string[]): Promise<Map<string, number>> {
     if (dates.length === 0) return new Map();
-    const rs = await this.db.execute({
-      sql: `SELECT date, sold + held AS taken FROM event_dates WHERE event_id = ? AND date >= ? AND date <= ?`,
-      args: [eventId, dates[0]!, dates[dates.length - 1]!],
+    const db = await this.router.db(ref.shard);
+    const rs = await db.execute({
+      sql: 'SELECT date, sold + held AS taken FROM event_dates WHERE event_id = ? AND date >= ? AND date <= ?',
+      args: [ref.id, dates[0]!, dates[dates.length - 1]!],
     });
     return new Map(rs.rows.map((r) => [String(r.date), Number(r.taken)]));
   }
 
-  insertStatement(id: number, organiserId: number, currency: string, s: EventSettings, now: string): InStatement {
-    const cols = { id, organiser_id: organiserId, currency, ...settingsColumns(s), created_at: now, updated_at: now };
+  async insert(ref: EventRef, organiserId: number, currency: string, s: EventSettings, now: string): Promise<void> {
+    const cols: Record<string, InValue> = { id: ref.id, organiser_id: organiserId, currency, ...settingsColumns(s), created_at: now, updated_at: now };
     const names = Object.keys(cols);
-    return { sql: `INSERT INTO events (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`, args: Object.values(cols) };
+    const writer = await this.router.writer(ref.shard);
+    await writer.submit({
+      steps: [
+        [
+          { sql: `INSERT INTO events (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`, args: Object.values(cols) },
+          logStatement({ eventId: ref.id, at: now, kind: 'created', message: `Event created: ${s.name}` }),
+        ],
+      ],
+    });
   }
 
-  /** Capacity may not drop below what is already sold or held: the check is in the WHERE. */
-  updateStatement(id: number, s: EventSettings, now: string): InStatement {
-    const cols = { ...settingsColumns(s), updated_at: now };
+  /**
+   * Saves new settings; false when capacity would drop below what is sold or held (the check
+   * is in the WHERE, so it holds against concurrent bookings) or the event is not live here.
+   */
+  async update(ref: EventRef, s: EventSettings, now: string): Promise<boolean> {
+    const cols: Record<string, InValue> = { ...settingsColumns(s), updated_at: now };
     const sets = Object.keys(cols).map((c) => `${c} = ?`);
-    return {
-      sql: `UPDATE events SET ${sets.join(', ')} WHERE id = ? AND state = 'live' AND (type = 'daily' OR sold + held <= ?)
-            RETURNING id`,
-      args: [...Object.values(cols), id, s.capacity],
-    };
+    const writer = await this.router.writer(ref.shard);
+    const results = await writer.submit({
+      steps: [
+        [
+          {
+            sql: `UPDATE events SET ${sets.join(', ')} WHERE id = ? AND state = 'live' AND (type = 'daily' OR sold + held <= ?) RETURNING id`,
+            args: [...Object.values(cols), ref.id, s.capacity],
+          },
+          logStatement({ eventId: ref.id, at: now, kind: 'updated', message: 'Event settings updated', onlyIfChanged: true }),
+        ],
+      ],
+    });
+    return results[0]?.rows.length === 1;
   }
 
-  deleteStatements(id: number): InStatement[] {
-    return [
-      { sql: 'DELETE FROM attendees WHERE event_id = ?', args: [id] },
-      { sql: 'DELETE FROM holds WHERE event_id = ?', args: [id] },
-      { sql: 'DELETE FROM event_dates WHERE event_id = ?', args: [id] },
-      { sql: 'DELETE FROM events WHERE id = ?', args: [id] },
-    ];
+  /** Deletes every row of the event on its shard: exactly the tables EVENT_TABLES lists. */
+  async remove(ref: EventRef): Promise<void> {
+    const writer = await this.router.writer(ref.shard);
+    await writer.submit({ steps: [EVENT_TABLES.map((t) => ({ sql: `DELETE FROM ${t.table} WHERE ${t.eventColumn} = ?`, args: [ref.id] }))] });
   }
 }

@@ -1,0 +1,59 @@
+import type { InStatement, TransactionMode } from '@libsql/client';
+import { AppError } from '../errors';
+import type { Db } from './db';
+
+/**
+ * SQLite result codes (and sqld's names for them over Hrana) that mean "the writer is taken,
+ * try again shortly", as opposed to a bug. Remote primaries answer the same codes inside
+ * their error objects, plus HTTP-level overload that @libsql/client reports as SERVER_ERROR.
+ */
+const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_RECOVERY', 'SQLITE_BUSY_TIMEOUT', 'SQLITE_LOCKED', 'SQLITE_LOCKED_SHAREDCACHE']);
+const BUSY_TRANSPORT = new Set(['SERVER_ERROR', 'HRANA_WEBSOCKET_ERROR', 'STREAM_EXPIRED', 'HRANA_CLOSED_ERROR', 'ECONNRESET', 'ECONNREFUSED', 'UND_ERR_SOCKET']);
+
+const messages = {
+  busy: 'This event is very busy right now. Please try again in a moment.',
+  conflict: 'That change conflicts with data that already exists.',
+  internal: 'Something went wrong on our side. Please try again.',
+};
+
+function codeOf(e: unknown): string | undefined {
+  if (!e || typeof e !== 'object') return undefined;
+  const { code, rawCode, cause } = e as { code?: unknown; rawCode?: unknown; cause?: unknown };
+  if (typeof code === 'string' && code !== 'UNKNOWN') return code;
+  if (typeof rawCode === 'number' && (rawCode & 0xff) === 5) return 'SQLITE_BUSY';
+  return cause ? codeOf(cause) : undefined;
+}
+
+/**
+ * A database error as the app's one error type: busy (503 with Retry-After), conflict (409)
+ * or internal (500, whose cause is logged by the error handler and never sent to a client).
+ * AppErrors pass through untouched.
+ */
+export function translateDbError(e: unknown): AppError {
+  if (e instanceof AppError) return e;
+  const code = codeOf(e) ?? '';
+  if (BUSY_CODES.has(code) || BUSY_TRANSPORT.has(code)) return new AppError('busy', messages.busy, { retryAfterSeconds: 1, cause: e });
+  if (code.startsWith('SQLITE_CONSTRAINT')) return new AppError('conflict', messages.conflict, { cause: e });
+  return new AppError('internal', messages.internal, { cause: e });
+}
+
+/** Wraps an adapter so every error it raises is already translated. */
+export function withErrorTranslation(db: Db): Db {
+  return {
+    execute: (async (stmt: InStatement | string, args?: unknown) => {
+      try {
+        return await (args === undefined ? db.execute(stmt as InStatement) : db.execute(stmt as string, args as never));
+      } catch (e) {
+        throw translateDbError(e);
+      }
+    }) as Db['execute'],
+    batch: async (stmts: InStatement[], mode?: TransactionMode) => {
+      try {
+        return await db.batch(stmts, mode);
+      } catch (e) {
+        throw translateDbError(e);
+      }
+    },
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,157 @@
+import type { InValue, Row } from '@libsql/client';
+import type { ShardRouter } from '../shard-router';
+import { logStatement } from './activity-log';
+import type { EventRef } from './event-tables';
+
+/** An attendee row as stored: PII stays sealed in `pii` until a holder of the organiser key opens it. */
+export interface AttendeeRow {
+  id: number;
+  eventId: number;
+  bookingId: string;
+  quantity: number;
+  date: string | null;
+  pii: string;
+  emailIndex: string | null;
+  tokenIndex: string;
+  sealedToken: string;
+  pricePaid: number;
+  paymentId: string | null;
+  checkedIn: boolean;
+  refunded: boolean;
+  createdAt: string;
+}
+
+export interface AttendeeQuery {
+  date?: string;
+  checkedIn?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+/** Check-in and check-out by attendee id or by ticket (the blind index of its token). */
+export type AttendeeKey = { id: number } | { tokenIndex: string };
+
+export type DoorOutcome =
+  | { kind: 'checked_in' | 'already_checked_in' | 'checked_out' | 'already_checked_out' | 'refunded'; row: AttendeeRow }
+  | { kind: 'not_found' };
+
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+/** The one row → AttendeeRow mapping. */
+export function toAttendeeRow(r: Row): AttendeeRow {
+  return {
+    id: Number(r.id),
+    eventId: Number(r.event_id),
+    bookingId: String(r.booking_id),
+    quantity: Number(r.quantity),
+    date: str(r.date),
+    pii: String(r.pii),
+    emailIndex: str(r.email_index),
+    tokenIndex: String(r.token_index),
+    sealedToken: String(r.sealed_token),
+    pricePaid: Number(r.price_paid),
+    paymentId: str(r.payment_id),
+    checkedIn: Number(r.checked_in) === 1,
+    refunded: Number(r.refunded) === 1,
+    createdAt: String(r.created_at),
+  };
+}
+
+const whereKey = (key: AttendeeKey): [string, InValue] => ('id' in key ? ['id = ?', key.id] : ['token_index = ?', key.tokenIndex]);
+
+/**
+ * Every attendee read and door write of the data plane. Reads use the shard's client; writes
+ * go through its single writer with their activity-log entry in the same transaction.
+ */
+export class AttendeeStore {
+  constructor(private readonly router: Pick<ShardRouter, 'db' | 'writer'>) {}
+
+  async list(ref: EventRef, q: AttendeeQuery = {}): Promise<AttendeeRow[]> {
+    const where = ['event_id = ?'];
+    const args: InValue[] = [ref.id];
+    if (q.date) {
+      where.push('date = ?');
+      args.push(q.date);
+    }
+    if (q.checkedIn !== undefined) {
+      where.push('checked_in = ?');
+      args.push(q.checkedIn ? 1 : 0);
+    }
+    let page = '';
+    if (q.limit) {
+      page = ' LIMIT ? OFFSET ?';
+      args.push(q.limit, q.offset ?? 0);
+    }
+    const db = await this.router.db(ref.shard);
+    const rs = await db.execute({ sql: `SELECT * FROM attendees WHERE ${where.join(' AND ')} ORDER BY id${page}`, args });
+    return rs.rows.map(toAttendeeRow);
+  }
+
+  async find(ref: EventRef, key: AttendeeKey): Promise<AttendeeRow | undefined> {
+    const [cond, arg] = whereKey(key);
+    const db = await this.router.db(ref.shard);
+    const rs = await db.execute({ sql: `SELECT * FROM attendees WHERE ${cond} AND event_id = ?`, args: [arg, ref.id] });
+    return rs.rows[0] ? toAttendeeRow(rs.rows[0]) : undefined;
+  }
+
+  /** Attendees not refunded that carry no payment (free bookings). */
+  async unpaidCount(ref: EventRef): Promise<number> {
+    const db = await this.router.db(ref.shard);
+    const rs = await db.execute({ sql: 'SELECT COUNT(*) AS n FROM attendees WHERE event_id = ? AND refunded = 0 AND payment_id IS NULL', args: [ref.id] });
+    return Number(rs.rows[0]!.n);
+  }
+
+  /**
+   * Tickets checked in (quantities, refunds excluded) and, for a date of a daily event, that
+   * date's sales. An admin page read, so a SUM is fine here; sales never use one.
+   */
+  async doorCounters(ref: EventRef, date?: string): Promise<{ checkedIn: number; soldOnDate: number | null }> {
+    const db = await this.router.db(ref.shard);
+    const rs = await db.execute({
+      sql: `SELECT COALESCE(SUM(quantity), 0) AS n FROM attendees WHERE event_id = ? AND checked_in = 1 AND refunded = 0${date ? ' AND date = ?' : ''}`,
+      args: date ? [ref.id, date] : [ref.id],
+    });
+    let soldOnDate: number | null = null;
+    if (date) {
+      const d = await db.execute({ sql: 'SELECT sold + held AS taken FROM event_dates WHERE event_id = ? AND date = ?', args: [ref.id, date] });
+      soldOnDate = Number(d.rows[0]?.taken ?? 0);
+    }
+    return { checkedIn: Number(rs.rows[0]?.n ?? 0), soldOnDate };
+  }
+
+  /** The one check-in write: never for a refunded ticket, and a second one says "already". */
+  checkIn(ref: EventRef, key: AttendeeKey, at: string): Promise<DoorOutcome> {
+    return this.door(ref, key, at, true);
+  }
+
+  checkOut(ref: EventRef, key: AttendeeKey, at: string): Promise<DoorOutcome> {
+    return this.door(ref, key, at, false);
+  }
+
+  private async door(ref: EventRef, key: AttendeeKey, at: string, entering: boolean): Promise<DoorOutcome> {
+    const [cond, arg] = whereKey(key);
+    const writer = await this.router.writer(ref.shard);
+    const results = await writer.submit({
+      steps: [
+        [
+          { sql: `UPDATE attendees SET checked_in = ? WHERE ${cond} AND event_id = ? AND checked_in = ? AND refunded = 0`, args: [entering ? 1 : 0, arg, ref.id, entering ? 0 : 1] },
+          logStatement({
+            eventId: ref.id,
+            at,
+            kind: entering ? 'checked_in' : 'checked_out',
+            message: { expr: `? || (SELECT id FROM attendees WHERE ${cond} AND event_id = ?)`, args: [entering ? 'Checked in attendee #' : 'Checked out attendee #', arg, ref.id] },
+            onlyIfChanged: true,
+          }),
+          { sql: `SELECT * FROM attendees WHERE ${cond} AND event_id = ?`, args: [arg, ref.id] },
+        ],
+      ],
+    });
+    const found = results[2]?.rows[0];
+    if (!found) return { kind: 'not_found' };
+    const row = toAttendeeRow(found);
+    if (row.refunded) return { kind: 'refunded', row };
+    const changed = results[0]!.rowsAffected === 1;
+    if (entering) return { kind: changed ? 'checked_in' : 'already_checked_in', row };
+    return { kind: changed ? 'checked_out' : 'already_checked_out', row };
+  }
+}

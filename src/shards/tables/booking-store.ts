@@ -1,0 +1,37 @@
+import type { ShardRouter } from '../shard-router';
+import { type BookingOutcome, type BookingWrite, buildBookingJob, buildCompensationJob } from './booking-statements';
+import type { EventRef } from './event-tables';
+import { webhookRelease } from './webhook-outbox';
+
+export interface BookedStep {
+  outcome: BookingOutcome;
+  /** Places still free after this write (per date for daily events); null when unknown. */
+  remaining: number | null;
+}
+
+/**
+ * One booking step on one shard: builds its statements, queues them on the shard's single
+ * writer (group commit), and decodes what came back. Services see outcomes, never SQL results.
+ */
+export class BookingStore {
+  constructor(private readonly router: Pick<ShardRouter, 'writer'>) {}
+
+  async book(ref: EventRef, write: BookingWrite): Promise<BookedStep> {
+    const writer = await this.router.writer(ref.shard);
+    const built = buildBookingJob(write, writer.chainsSteps);
+    const results = await writer.submit(built.job);
+    return { outcome: built.outcome(results), remaining: built.remaining(results) };
+  }
+
+  /** Undoes a step (idempotent, keyed by the booking id): tickets back, attendee and its webhooks gone. */
+  async cancel(ref: EventRef, bookingId: string, nowIso: string): Promise<void> {
+    const writer = await this.router.writer(ref.shard);
+    await writer.submit(buildCompensationJob(ref.id, bookingId, nowIso));
+  }
+
+  /** Every step of the booking committed: its held-back webhooks may go at once. */
+  async releaseWebhooks(ref: EventRef, bookingId: string, nowMs: number): Promise<void> {
+    const writer = await this.router.writer(ref.shard);
+    await writer.submit({ steps: [[webhookRelease(ref.id, bookingId, nowMs)]] });
+  }
+}

@@ -1,0 +1,32 @@
+import type { Db } from '../../db/db';
+import type { ShardWriter } from '../write-coalescer';
+
+/** What every outbox row carries for the leased-outbox core (outbox/leased-outbox.ts). */
+export interface OutboxRow {
+  id: number;
+  /** Attempts so far, including the one this claim starts. */
+  attempts: number;
+}
+
+export interface FailedAttempt {
+  error: string;
+  nextAttemptAt: number;
+  /** No more attempts: erase what must not stay at rest, keep the row for the record. */
+  giveUp: boolean;
+}
+
+/**
+ * One outbox table on one shard, as the leased-outbox core sees it. Reads go through the
+ * shard's client; every write goes through its single writer, like bookings.
+ */
+export interface OutboxTable<Row extends OutboxRow> {
+  /** Label in metrics and logs ("webhook", "refund", "email"). */
+  readonly name: string;
+  /** A cheap read first, so an idle shard never costs a write transaction per poll. */
+  hasDue(db: Db, now: number): Promise<boolean>;
+  /** Claims due rows with a lease in one atomic UPDATE … RETURNING. */
+  claim(writer: ShardWriter, now: number, leaseUntil: number, limit: number): Promise<Row[]>;
+  done(writer: ShardWriter, row: Row, now: number): Promise<void>;
+  failed(writer: ShardWriter, row: Row, failure: FailedAttempt): Promise<void>;
+  backlog(db: Db): Promise<number>;
+}

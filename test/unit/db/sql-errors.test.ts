@@ -1,0 +1,55 @@
+// Database errors used to surface as 500s with driver text; they must arrive as the app's codes.
+import { join } from 'node:path';
+import { createClient } from '@libsql/client';
+import { withErrorTranslation } from '../../../src/db/sql-errors';
+import { openWorkerWriter } from '../../../src/db/worker-writer';
+import { AppError } from '../../../src/errors';
+import { makeTempDir } from '../../helpers/temp-dir';
+
+describe('database errors translated at the adapter', () => {
+  const { dir, cleanup } = makeTempDir('sql-errors-');
+  afterAll(cleanup);
+
+  const fileUrl = (name: string) => `file:${join(dir, name)}`;
+
+  it('turns a locked writer into busy, a constraint into conflict and anything else into a generic internal error', async () => {
+    const url = fileUrl('a.db');
+    const holder = createClient({ url });
+    await holder.execute('PRAGMA journal_mode = WAL');
+    await holder.execute('CREATE TABLE t (id INTEGER PRIMARY KEY)');
+    await holder.execute('INSERT INTO t VALUES (1)');
+    const other = createClient({ url });
+    await other.execute('PRAGMA busy_timeout = 0');
+    const db = withErrorTranslation(other);
+
+    const tx = await holder.transaction('write');
+    await tx.execute('INSERT INTO t VALUES (2)');
+    const busy = await db.execute('INSERT INTO t VALUES (3)').catch((e: unknown) => e);
+    await tx.rollback();
+    expect(busy).toBeInstanceOf(AppError);
+    expect((busy as AppError).code).toBe('busy');
+    expect((busy as AppError).retryAfterSeconds).toBeGreaterThan(0);
+
+    const conflict = await db.batch(['INSERT INTO t VALUES (1)'], 'write').catch((e: unknown) => e);
+    expect((conflict as AppError).code).toBe('conflict');
+
+    const internal = (await db.execute('SELEC nonsense').catch((e: unknown) => e)) as AppError;
+    expect(internal.code).toBe('internal');
+    expect(internal.message).not.toMatch(/SELEC|syntax/i);
+    expect(String((internal.cause as Error).message)).toMatch(/syntax/i);
+    holder.close();
+    other.close();
+  });
+
+  it('translates the local writer thread errors too', async () => {
+    const url = fileUrl('b.db');
+    const setup = createClient({ url });
+    await setup.execute('CREATE TABLE t (id INTEGER PRIMARY KEY)');
+    setup.close();
+    const db = withErrorTranslation(openWorkerWriter(url));
+    await db.batch(['INSERT INTO t VALUES (1)'], 'write');
+    const conflict = (await db.batch(['INSERT INTO t VALUES (1)'], 'write').catch((e: unknown) => e)) as AppError;
+    expect(conflict.code).toBe('conflict');
+    db.close();
+  });
+});
