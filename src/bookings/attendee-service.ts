@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import { openPii } from '../crypto';
+import { ticketTokenContext } from '../crypto/contexts';
 import { AppError } from '../errors';
 import type { EventService } from '../events/event-service';
 import type { Platform } from '../runtime/platform';
@@ -70,7 +71,7 @@ export class AttendeeService {
       // 50,000-row export never stalls the bookings this process is serving.
       if (i > 0 && i % DECRYPT_CHUNK === 0) await setImmediate();
       const pii = openPii(privateKey, String(r.pii));
-      const token = keyring.openSecret(String(r.sealed_token), `ticket:${entry.id}`);
+      const token = keyring.openSecret(String(r.sealed_token), ticketTokenContext(entry.id));
       views.push({
         id: Number(r.id),
         name: pii.name ?? '',

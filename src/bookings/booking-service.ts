@@ -3,6 +3,7 @@ import type { DirectoryEntry } from '../catalog/event-directory';
 import type { HolidayStore } from '../catalog/holiday-store';
 import type { Organiser } from '../catalog/organiser-store';
 import { publicKeyFromPem, sealPii } from '../crypto';
+import { ticketTokenContext, webhookPayloadContext } from '../crypto/contexts';
 import type { AttendeeInput, MultiBookingInput, SingleBookingInput } from '../domain/bookings/booking-input';
 import { checkBooking, type Refusal } from '../domain/bookings/booking-rules';
 import { type EventRecord, remaining } from '../domain/events/event';
@@ -160,11 +161,11 @@ export class BookingService {
             pii,
             emailIndex,
             tokenIndex: platform.keyring.blindIndex('ticket', ticket.token),
-            sealedToken: platform.keyring.sealSecret(ticket.token, `ticket:${item.event.id}`),
+            sealedToken: platform.keyring.sealSecret(ticket.token, ticketTokenContext(item.event.id)),
             pricePaid: 0, // free path: nothing was paid (paid events go through holds and checkout)
             logMessage: `Booked ${item.quantity} ticket${item.quantity === 1 ? '' : 's'}${item.date ? ` for ${item.date}` : ''}`,
             // One combined webhook per multi-event booking is written after every step succeeded.
-            outbox: single && payload && webhookUrl ? { url: webhookUrl, payload: platform.keyring.sealSecret(payload, `webhook:${bookingId}`) } : null,
+            outbox: single && payload && webhookUrl ? { url: webhookUrl, payload: platform.keyring.sealSecret(payload, webhookPayloadContext(bookingId)) } : null,
             nowIso: now.toISOString(),
             nowMs: now.getTime(),
           },
@@ -186,7 +187,7 @@ export class BookingService {
     if (!single && payload && webhookUrl) await this.writeCombinedWebhook(items[0]!, bookingId, webhookUrl, payload);
 
     outcomes.forEach((o, i) => {
-      if (o.kind === 'already_booked') tickets[i]!.token = platform.keyring.openSecret(o.sealedToken, `ticket:${items[i]!.event.id}`);
+      if (o.kind === 'already_booked') tickets[i]!.token = platform.keyring.openSecret(o.sealedToken, ticketTokenContext(items[i]!.event.id));
       if (o.kind === 'booked') platform.metrics.ticketsSold.inc({ event: items[i]!.event.slug }, items[i]!.quantity);
     });
     return {
@@ -229,7 +230,7 @@ export class BookingService {
         [
           {
             sql: `INSERT INTO webhook_outbox (event_id, booking_id, url, payload, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-            args: [first.event.id, bookingId, url, platform.keyring.sealSecret(payload, `webhook:${bookingId}`), now, now],
+            args: [first.event.id, bookingId, url, platform.keyring.sealSecret(payload, webhookPayloadContext(bookingId)), now, now],
           },
         ],
       ],

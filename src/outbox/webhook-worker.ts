@@ -1,5 +1,6 @@
 import type { InStatement } from '@libsql/client';
 import type { Db } from '../db/simulated-remote';
+import { webhookPayloadContext } from '../crypto/contexts';
 import type { ShardWriter } from '../shards/write-coalescer';
 import type { WriteJob } from '../shards/write-job';
 import type { Platform } from '../runtime/platform';
@@ -102,7 +103,7 @@ export class WebhookWorker {
   private async deliverOne(shard: string, writer: ShardWriter, row: Claimed): Promise<void> {
     let result: DeliveryResult;
     try {
-      const body = this.platform.keyring.openSecret(row.payload, `webhook:${row.bookingId}`);
+      const body = this.platform.keyring.openSecret(row.payload, webhookPayloadContext(row.bookingId));
       result = await (this.opts.deliver ?? deliverWebhook)(row.url, body, { 'idempotency-key': row.bookingId, 'x-boxoffice-delivery': String(row.id) });
     } catch {
       result = { ok: false, error: 'payload could not be opened', permanent: true };

@@ -5,6 +5,7 @@ import { OrganiserStore } from '../catalog/organiser-store';
 import { ShardRegistry } from '../catalog/shard-registry';
 import type { Config } from '../config/load-config';
 import { createRootKeyring, type RootKeyring } from '../crypto';
+import { shardTokenContext } from '../crypto/contexts';
 import type { Logger } from '../lib/logger';
 import { createMetrics, type Metrics } from '../observability/metrics';
 import { migrateFleet, type ShardMigrationResult } from '../shards/fleet-migrator';
@@ -42,7 +43,7 @@ export async function openPlatform(config: Config, logger: Logger, opts: { migra
   const organisers = new OrganiserStore(catalog);
   const metrics = createMetrics();
   const pool = new ShardPool({
-    openToken: (sealed, name) => keyring.openSecret(sealed, `shard-token:${name}`),
+    openToken: (sealed, name) => keyring.openSecret(sealed, shardTokenContext(name)),
     simRttMs: config.simRttMs,
     simCommitMs: config.simCommitMs,
   });

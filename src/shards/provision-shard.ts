@@ -1,6 +1,7 @@
 import type { ShardProvider, ShardRegistry } from '../catalog/shard-registry';
 import type { Config } from '../config/load-config';
 import type { RootKeyring } from '../crypto';
+import { shardTokenContext } from '../crypto/contexts';
 import { SHARD_NAME, SHARD_NAME_RULE } from '../domain/inputs';
 import { AppError } from '../errors';
 import { migrateShard, type ShardMigrationResult } from './fleet-migrator';
@@ -49,7 +50,7 @@ export async function provisionShard(
     name: req.name,
     provider: req.provider,
     url: db.url,
-    sealedToken: db.authToken ? deps.keyring.sealSecret(db.authToken, `shard-token:${req.name}`) : null,
+    sealedToken: db.authToken ? deps.keyring.sealSecret(db.authToken, shardTokenContext(req.name)) : null,
     dedicated: req.dedicated,
   });
   const record = (await deps.registry.get(req.name))!;
