@@ -46,3 +46,6 @@ export class AppError extends Error {
 }
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
+
+/** An error about one input field: `issues[].path` names it, so forms and API clients can show it there. */
+export const fieldError = (code: ErrorCode, path: string, message: string): AppError => new AppError(code, message, { issues: [{ path, message }] });

@@ -2,7 +2,7 @@ import type { DirectoryEntry } from '../catalog/event-directory';
 import type { GroupStore } from '../catalog/group-store';
 import type { EventRecord, EventSettings } from '../domain/events/event';
 import type { CreateEventInput, PatchEventInput } from '../domain/events/event-input';
-import { AppError } from '../errors';
+import { AppError, fieldError } from '../errors';
 import type { Platform } from '../runtime/platform';
 import { EventStore } from '../storage/event-store';
 import type { EventSnapshots } from './event-snapshots';
@@ -87,10 +87,10 @@ export class EventService {
     };
     checkWindow(settings);
     const shard = shardName ? await platform.registry.get(shardName) : await platform.registry.leastLoadedShared();
-    if (shard?.status !== 'active') throw new AppError(shardName ? 'invalid_request' : 'busy', shardName ? messages.unknownShard(shardName) : messages.noShard);
+    if (shard?.status !== 'active') throw shardName ? fieldError('invalid_request', 'shard', messages.unknownShard(shardName)) : new AppError('busy', messages.noShard);
 
     const entry = await platform.directory.register(settings.slug, organiserId, shard.name);
-    if (!entry) throw new AppError('conflict', messages.slugTaken(settings.slug));
+    if (!entry) throw fieldError('conflict', 'slug', messages.slugTaken(settings.slug));
     const now = new Date().toISOString();
     try {
       const store = new EventStore(await platform.router.db(shard.name));
@@ -117,7 +117,7 @@ export class EventService {
     };
     checkWindow(settings);
     if (settings.slug !== entry.slug && !(await platform.directory.rename(entry.id, entry.slug, settings.slug))) {
-      throw new AppError('conflict', messages.slugTaken(settings.slug));
+      throw fieldError('conflict', 'slug', messages.slugTaken(settings.slug));
     }
     const now = new Date().toISOString();
     const store = new EventStore(await platform.router.db(entry.shard));
@@ -127,7 +127,7 @@ export class EventService {
     });
     if (results[0]?.rows.length !== 1) {
       if (settings.slug !== entry.slug) await platform.directory.rename(entry.id, settings.slug, entry.slug);
-      throw new AppError('conflict', messages.capacityBelowSold);
+      throw fieldError('conflict', 'capacity', messages.capacityBelowSold);
     }
     this.deps.snapshots.invalidate(entry.id);
     this.deps.availability.released(entry.id);
@@ -147,7 +147,7 @@ export class EventService {
   private async groupId(organiserId: number, slug: string | null | undefined): Promise<number | null> {
     if (!slug) return null;
     const group = await this.deps.groups.bySlug(slug);
-    if (!group || group.organiserId !== organiserId) throw new AppError('invalid_request', messages.unknownGroup(slug));
+    if (!group || group.organiserId !== organiserId) throw fieldError('invalid_request', 'group', messages.unknownGroup(slug));
     return group.id;
   }
 }
