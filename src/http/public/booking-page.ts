@@ -85,6 +85,16 @@ function build(kind: BookingPage['kind'], title: string, events: PublicEventBund
   };
 }
 
+/**
+ * Origins outside this site that a booking from this page redirects to: the https thank-you
+ * URL of a single-event page (multi-event bookings always land on /ticket/reserved).
+ */
+export function thankYouOrigins(page: BookingPage): string[] {
+  const url = page.kind === 'single' ? page.events[0]!.event.thankYouUrl : null;
+  if (!url?.startsWith('https://') || !URL.canParse(url)) return [];
+  return [new URL(url).origin];
+}
+
 /** `/ticket/:slugs`: one active event, else a group of that slug, else `a+b` events; 404 otherwise. */
 export async function loadTicketPage(services: AppServices, joined: string, embed: boolean): Promise<BookingPage> {
   const { publicEvents, groups } = services.bookings;

@@ -6,11 +6,12 @@ import { AppError } from '../../errors';
 import type { AppServices } from '../../runtime/services';
 import { checkPublicCsrfToken, createPublicCsrfToken } from '../middleware/csrf';
 import { STATUS_OF } from '../middleware/error-handler';
+import { allowFormTargets } from '../middleware/security-headers';
 import { type BookingFormState, renderBookingPage } from '../views/public/booking-page';
 import { withEmbed } from '../views/public/format';
 import { renderWaitingPage } from '../views/public/waiting-page';
 import { type FormValues, parseMultiForm, parseSingleForm, readFormValues, serviceIssues } from './booking-form';
-import type { BookingPage } from './booking-page';
+import { type BookingPage, thankYouOrigins } from './booking-page';
 
 const messages = {
   csrf: 'This form expired or did not come from this site. Your details are still here: please check them and book again.',
@@ -51,6 +52,8 @@ export async function submitBooking(services: AppServices, page: BookingPage, re
   const { keyring } = services.platform;
   const { bookings } = services.bookings;
   const values = readFormValues(req.body);
+  // Every page this answers (the form again, the waiting page) posts the same booking.
+  allowFormTargets(res, thankYouOrigins(page));
   const { csrf_token: csrfToken = '', ...typed } = values;
   const render = (status: number, state: Partial<BookingFormState>, shown: BookingPage = page) => {
     res.status(status).type('html').send(renderBookingPage(shown, { csrfToken: createPublicCsrfToken(keyring), values: typed, issues: [], nav, ...state }));
