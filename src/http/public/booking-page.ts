@@ -14,7 +14,7 @@ const messages = {
 };
 
 /** `/ticket/a+b`: at most this many events on one form (as the JSON API's multi booking). */
-const MAX_EVENTS_PER_PAGE = 20;
+export const MAX_EVENTS_PER_PAGE = 20;
 
 export type DateOption = { date: string; available: number };
 
