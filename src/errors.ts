@@ -1,18 +1,24 @@
-/** The closed set of error codes the API speaks (CONTRACT.md). Statuses live in http/error-handler. */
-export type ErrorCode =
-  | 'invalid_request'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'sold_out'
-  | 'registration_closed'
-  | 'too_many_attempts'
-  | 'busy'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'gone'
-  | 'internal';
+/**
+ * The closed set of error codes the API speaks (CONTRACT.md), as a value so the OpenAPI
+ * document lists the same set. Statuses live in http/error-handler.
+ */
+export const ERROR_CODES = [
+  'invalid_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'sold_out',
+  'registration_closed',
+  'too_many_attempts',
+  'busy',
+  'payload_too_large',
+  'unsupported_media_type',
+  'gone',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface IssueDetail {
   path: string;
@@ -40,3 +46,6 @@ export class AppError extends Error {
 }
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
+
+/** An error about one input field: `issues[].path` names it, so forms and API clients can show it there. */
+export const fieldError = (code: ErrorCode, path: string, message: string): AppError => new AppError(code, message, { issues: [{ path, message }] });

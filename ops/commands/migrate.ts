@@ -1,6 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import { openCatalog } from '../../src/catalog/catalog-db';
 import { createRootKeyring } from '../../src/crypto';
+import { shardTokenContext } from '../../src/crypto/contexts';
 import { ShardRegistry } from '../../src/catalog/shard-registry';
 import { migrateFleet } from '../../src/fleet/fleet-migrator';
 import { ShardPool } from '../../src/shards/shard-pool';
@@ -15,7 +16,7 @@ export const migrateCommand: Command = {
     const { db, schemaVersion } = await openCatalog(ctx.config.catalogUrl, ctx.config.catalogAuthToken);
     const keyring = createRootKeyring(ctx.config.rootKey);
     const registry = new ShardRegistry(db);
-    const pool = new ShardPool({ openToken: (s, n) => keyring.openSecret(s, `shard-token:${n}`), simRttMs: 0, simCommitMs: 0 });
+    const pool = new ShardPool({ openToken: (s, n) => keyring.openSecret(s, shardTokenContext(n)), simRttMs: 0, simCommitMs: 0 });
     const bar = !ctx.json && process.stdout.isTTY ? new SingleBar({ format: 'shards [{bar}] {value}/{total} {shard}' }) : undefined;
     try {
       const total = (await registry.list()).length;

@@ -1,8 +1,6 @@
-import type { ShardProvider } from '../../src/catalog/shard-registry';
+import { SHARD_PROVIDERS, type ShardProvider } from '../../src/domain/inputs';
 import { provisionShard } from '../../src/fleet/provision-shard';
 import { type Command, requireStr, str, UsageError } from '../command';
-
-const PROVIDERS: ShardProvider[] = ['local', 'static', 'bunny', 'turso'];
 
 export const shardProvisionCommand: Command = {
   name: 'shard:provision',
@@ -16,7 +14,7 @@ export const shardProvisionCommand: Command = {
   },
   async run(ctx, flags) {
     const provider = (str(flags, 'provider') ?? 'local') as ShardProvider;
-    if (!PROVIDERS.includes(provider)) throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}`);
+    if (!SHARD_PROVIDERS.includes(provider)) throw new UsageError(`--provider must be one of ${SHARD_PROVIDERS.join(', ')}`);
     const infra = await ctx.infra();
     const url = str(flags, 'url');
     const authToken = str(flags, 'auth-token');

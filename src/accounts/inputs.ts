@@ -17,11 +17,8 @@ export const passwordSchema = z
   .min(8, 'Use at least 8 characters.')
   .max(1024, 'Use at most 1024 characters.');
 
-export const slugSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'Use 1-63 lower-case letters, digits and dashes (not at either end).');
+/** Organiser slugs: the rule lives in domain/inputs (the public site checks URLs with it too). */
+export { organiserSlugSchema as slugSchema } from '../domain/inputs';
 
 export const organiserNameSchema = z.string().trim().min(1, 'Enter a name.').max(120, 'Use at most 120 characters.');
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Organiser, OrganiserSettingsPatch, OrganiserStore } from '../catalog/organiser-store';
 import type { RootKeyring } from '../crypto';
+import { webhookUrlSchema } from '../domain/inputs';
 import { AppError } from '../errors';
 import { stripeKeyContext } from './key-contexts';
 import type { Principal } from './principal';
@@ -18,19 +19,7 @@ export const embedHostSchema = z
     return name.length > 0 && name.split('.').every((label) => LABEL.test(label));
   }, 'Use a host name like shop.example.com or *.example.com, without scheme, port or path.');
 
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/** Webhooks leave over https; plain http only to this machine (local receivers in tests and development). */
-export const webhookUrlSchema = z
-  .string()
-  .trim()
-  .max(2048)
-  .pipe(z.url('Enter a full URL starting with https://.'))
-  .refine((v) => {
-    // zod runs refinements even after z.url() failed, so parse defensively.
-    const u = URL.canParse(v) ? new URL(v) : undefined;
-    return u?.protocol === 'https:' || (u?.protocol === 'http:' && LOCAL_HOSTS.has(u.hostname));
-  }, 'The webhook URL must start with https://.');
+export { webhookUrlSchema };
 
 export const settingsPatchSchema = z
   .object({

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import { openPii } from '../crypto';
-import { ticketContext } from '../crypto/contexts';
+import { ticketTokenContext } from '../crypto/contexts';
 import { AppError } from '../errors';
 import type { EventService } from '../events/event-service';
 import type { Infra } from '../infra/infra';
@@ -57,7 +57,7 @@ export class AttendeeService {
       // 50,000-row export never stalls the bookings this process is serving.
       if (i > 0 && i % DECRYPT_CHUNK === 0) await setImmediate();
       const pii = openPii(privateKey, r.pii);
-      const token = keyring.openSecret(r.sealedToken, ticketContext(entry.id));
+      const token = keyring.openSecret(r.sealedToken, ticketTokenContext(entry.id));
       views.push({
         id: r.id,
         name: pii.name ?? '',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ticketContext, webhookContext } from '../crypto/contexts';
+import { ticketTokenContext, webhookPayloadContext } from '../crypto/contexts';
 import type { MultiBookingInput, SingleBookingInput } from '../domain/bookings/booking-input';
 import { AppError } from '../errors';
 import type { Infra } from '../infra/infra';
@@ -82,7 +82,7 @@ export class BookingService {
       invoke: async (): Promise<BookedStep> => {
         const ticket = tickets[i]!;
         const webhooks: WebhookToSend[] = payload
-          ? targets[i]!.map((url) => ({ eventId: item.event.id, bookingId: r.bookingId, url, sealedPayload: keyring.sealSecret(payload, webhookContext(r.bookingId)), dueAt, nowMs }))
+          ? targets[i]!.map((url) => ({ eventId: item.event.id, bookingId: r.bookingId, url, sealedPayload: keyring.sealSecret(payload, webhookPayloadContext(r.bookingId)), dueAt, nowMs }))
           : [];
         try {
           const step = await store.book(item.entry, {
@@ -94,7 +94,7 @@ export class BookingService {
             pii: r.pii,
             emailIndex: r.emailIndex,
             tokenIndex: keyring.blindIndex('ticket', ticket.token),
-            sealedToken: keyring.sealSecret(ticket.token, ticketContext(item.event.id)),
+            sealedToken: keyring.sealSecret(ticket.token, ticketTokenContext(item.event.id)),
             pricePaid: 0, // free path: nothing was paid (paid events go through holds and checkout)
             logMessage: `Booked ${item.quantity} ticket${item.quantity === 1 ? '' : 's'}${item.date ? ` for ${item.date}` : ''}`,
             webhooks,
@@ -137,7 +137,7 @@ export class BookingService {
 
     saga.results.forEach((step, i) => {
       const o = step.outcome;
-      if (o.kind === 'already_booked') tickets[i]!.token = keyring.openSecret(o.sealedToken, ticketContext(r.items[i]!.event.id));
+      if (o.kind === 'already_booked') tickets[i]!.token = keyring.openSecret(o.sealedToken, ticketTokenContext(r.items[i]!.event.id));
       if (o.kind === 'booked') metrics.ticketsSold.inc({ event: r.items[i]!.event.slug }, r.items[i]!.quantity);
     });
     return {

@@ -77,6 +77,12 @@ export class OrganiserStore {
     return rs.rows[0] ? this.get(Number(rs.rows[0].id)) : undefined;
   }
 
+  /** The organiser when the platform has exactly one, else undefined (reads at most two rows). */
+  async sole(): Promise<Organiser | undefined> {
+    const rs = await this.db.execute('SELECT * FROM organisers ORDER BY id LIMIT 2');
+    return rs.rows.length === 1 ? toOrganiser(rs.rows[0]!) : undefined;
+  }
+
   async list(): Promise<Organiser[]> {
     const rs = await this.db.execute('SELECT * FROM organisers ORDER BY id');
     return rs.rows.map(toOrganiser);

@@ -1,7 +1,8 @@
 import type { Client, Row } from '@libsql/client';
+import type { ShardProvider } from '../domain/inputs';
 import { nowIso } from './catalog-db';
 
-export type ShardProvider = 'local' | 'static' | 'bunny' | 'turso';
+export type { ShardProvider };
 export type ShardStatus = 'active' | 'migration_failed' | 'retired';
 
 export interface ShardRecord {

@@ -2,7 +2,7 @@ import type { DirectoryEntry } from '../catalog/event-directory';
 import type { GroupStore } from '../catalog/group-store';
 import type { EventRecord, EventSettings } from '../domain/events/event';
 import type { CreateEventInput, PatchEventInput } from '../domain/events/event-input';
-import { AppError } from '../errors';
+import { AppError, fieldError } from '../errors';
 import type { InventoryReleases } from '../domain/ports';
 import type { Infra } from '../infra/infra';
 import type { EventStore } from '../shards/tables/event-store';
@@ -87,10 +87,10 @@ export class EventService {
     };
     checkWindow(settings);
     const shard = shardName ? await infra.registry.get(shardName) : await infra.registry.leastLoadedShared();
-    if (shard?.status !== 'active') throw new AppError(shardName ? 'invalid_request' : 'busy', shardName ? messages.unknownShard(shardName) : messages.noShard);
+    if (shard?.status !== 'active') throw shardName ? fieldError('invalid_request', 'shard', messages.unknownShard(shardName)) : new AppError('busy', messages.noShard);
 
     const entry = await infra.directory.register(settings.slug, organiserId, shard.name);
-    if (!entry) throw new AppError('conflict', messages.slugTaken(settings.slug));
+    if (!entry) throw fieldError('conflict', 'slug', messages.slugTaken(settings.slug));
     const now = new Date().toISOString();
     try {
       await this.deps.events.insert(entry, organiserId, organiser.currency, settings, now);
@@ -113,7 +113,7 @@ export class EventService {
     };
     checkWindow(settings);
     if (settings.slug !== entry.slug && !(await infra.directory.rename(entry.id, entry.slug, settings.slug))) {
-      throw new AppError('conflict', messages.slugTaken(settings.slug));
+      throw fieldError('conflict', 'slug', messages.slugTaken(settings.slug));
     }
     const now = new Date().toISOString();
     // A crash between the catalog rename and this shard write leaves the directory on the new
@@ -121,7 +121,7 @@ export class EventService {
     // the settings again completes the rename.
     if (!(await this.deps.events.update(entry, settings, now))) {
       if (settings.slug !== entry.slug) await infra.directory.rename(entry.id, settings.slug, entry.slug);
-      throw new AppError('conflict', messages.capacityBelowSold);
+      throw fieldError('conflict', 'capacity', messages.capacityBelowSold);
     }
     this.deps.snapshots.invalidate(entry.id);
     this.deps.releases.released(entry.id);
@@ -140,7 +140,7 @@ export class EventService {
   private async groupId(organiserId: number, slug: string | null | undefined): Promise<number | null> {
     if (!slug) return null;
     const group = await this.deps.groups.bySlug(slug);
-    if (!group || group.organiserId !== organiserId) throw new AppError('invalid_request', messages.unknownGroup(slug));
+    if (!group || group.organiserId !== organiserId) throw fieldError('invalid_request', 'group', messages.unknownGroup(slug));
     return group.id;
   }
 }

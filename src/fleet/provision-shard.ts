@@ -1,7 +1,8 @@
-import { shardTokenContext } from '../crypto/contexts';
 import type { ShardProvider, ShardRegistry } from '../catalog/shard-registry';
 import type { Config } from '../config/load-config';
 import type { RootKeyring } from '../crypto';
+import { shardTokenContext } from '../crypto/contexts';
+import { SHARD_NAME, SHARD_NAME_RULE } from '../domain/inputs';
 import { AppError } from '../errors';
 import { migrateShard, type ShardMigrationResult } from './fleet-migrator';
 import { localProvisioner, type Provisioner, staticProvisioner } from './provisioner';
@@ -14,8 +15,6 @@ export interface ProvisionRequest {
   url?: string;
   authToken?: string;
 }
-
-const SHARD_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 function provisionerFor(req: ProvisionRequest, config: Config): Provisioner {
   switch (req.provider) {
@@ -43,7 +42,7 @@ export async function provisionShard(
   req: ProvisionRequest,
 ): Promise<ShardMigrationResult> {
   if (!SHARD_NAME.test(req.name)) {
-    throw new AppError('invalid_request', 'shard names are 1-63 characters of a-z, 0-9 and -, starting with a letter or digit');
+    throw new AppError('invalid_request', SHARD_NAME_RULE);
   }
   if (await deps.registry.get(req.name)) throw new AppError('conflict', `a shard named ${req.name} already exists`);
   const db = await provisionerFor(req, deps.config).provision(req.name);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { multiBookingSchema, singleBookingSchema } from '../domain/bookings/booking-input';
 import { createEventSchema, patchEventSchema } from '../domain/events/event-input';
+import { ERROR_CODES } from '../errors';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 
@@ -12,7 +13,7 @@ const errorSchema = {
       type: 'object',
       required: ['code', 'message'],
       properties: {
-        code: { type: 'string', enum: ['invalid_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'sold_out', 'registration_closed', 'busy', 'payload_too_large', 'unsupported_media_type'] },
+        code: { type: 'string', enum: [...ERROR_CODES] },
         message: { type: 'string' },
         issues: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
       },

@@ -1,4 +1,3 @@
-import { shardTokenContext } from '../crypto/contexts';
 import type { Client } from '@libsql/client';
 import { openCatalog } from '../catalog/catalog-db';
 import { EventDirectory } from '../catalog/event-directory';
@@ -6,6 +5,7 @@ import { OrganiserStore } from '../catalog/organiser-store';
 import { ShardRegistry } from '../catalog/shard-registry';
 import type { Config } from '../config/load-config';
 import { createRootKeyring, type RootKeyring } from '../crypto';
+import { shardTokenContext } from '../crypto/contexts';
 import type { Logger } from '../lib/logger';
 import { createMetrics, type Metrics } from './metrics';
 import { migrateFleet, type ShardMigrationResult } from '../fleet/fleet-migrator';

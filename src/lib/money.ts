@@ -1,6 +1,7 @@
 /**
- * Money on forms and pages. Amounts are stored in minor units; how many decimals a currency
- * has comes from Intl (GBP 2, JPY 0, KWD 3), never from a hard-coded 100.
+ * Money on forms, pages (public and admin) and CSV exports: the one place amounts are
+ * converted. Amounts are stored in minor units; how many decimals a currency has comes from
+ * Intl (GBP 2, JPY 0, KWD 3), never from a hard-coded 100.
  */
 export function currencyDecimals(currency: string): number {
   try {
@@ -30,7 +31,7 @@ export function minorToMajorString(minor: number, currency: string): string {
   return `${s.slice(0, -decimals)}.${s.slice(-decimals)}`;
 }
 
-/** 1250 → "£12.50" for display. */
+/** 1250 → "£12.50", 1500 JPY → "JP¥1,500" for display. An unknown currency code falls back to "12.50 XYZ" rather than throwing. */
 export function formatMoney(minor: number, currency: string): string {
   const decimals = currencyDecimals(currency);
   try {

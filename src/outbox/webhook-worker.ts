@@ -1,4 +1,4 @@
-import { webhookContext } from '../crypto/contexts';
+import { webhookPayloadContext } from '../crypto/contexts';
 import type { Infra } from '../infra/infra';
 import { webhookOutboxTable, type WebhookOutboxRow } from '../shards/tables/webhook-outbox';
 import { type Attempt, LeasedOutbox } from './leased-outbox';
@@ -33,7 +33,7 @@ export class WebhookWorker {
       handle: async (row): Promise<Attempt> => {
         let body: string;
         try {
-          body = deps.keyring.openSecret(row.payload, webhookContext(row.bookingId));
+          body = deps.keyring.openSecret(row.payload, webhookPayloadContext(row.bookingId));
         } catch {
           return { ok: false, error: 'payload could not be opened', permanent: true };
         }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVENT_SLUG } from '../inputs';
 
 const trimmed = (max: number, label: string) => z.string().trim().max(max, `${label} must be at most ${max} characters`);
 
@@ -37,7 +38,7 @@ export type SingleBookingInput = z.infer<typeof singleBookingSchema>;
 
 export const bookingItemSchema = z
   .object({
-    slug: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'slug must be lowercase letters, digits and dashes'),
+    slug: z.string().regex(EVENT_SLUG, 'slug must be lowercase letters, digits and dashes'),
     quantity,
     date: isoDate.optional(),
   })

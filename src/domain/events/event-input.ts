@@ -1,15 +1,6 @@
 import { z } from 'zod';
+import { eventSlugSchema, GROUP_SLUG, SHARD_NAME, webhookUrlSchema } from '../inputs';
 import { CONTACT_FIELDS } from './event';
-
-const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-
-/** Webhooks must be https; plain http only to this machine (development and tests). */
-export const webhookUrlSchema = z
-  .url({ message: 'must be a URL' })
-  .refine((u) => {
-    const url = new URL(u);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
-  }, 'must be an https URL');
 
 const thankYouUrl = z
   .string()
@@ -20,7 +11,7 @@ const instant = z.iso.datetime({ offset: true, message: 'must be an ISO date-tim
 
 /** Everything an organiser may set on an event; shared by create (full) and patch (partial). */
 export const eventFieldsSchema = z.object({
-  slug: z.string().trim().min(2, 'slug must be at least 2 characters').max(64, 'slug must be at most 64 characters').regex(SLUG, 'slug may hold lowercase letters, digits and single dashes'),
+  slug: eventSlugSchema,
   name: z.string().trim().min(1, 'name is required').max(200, 'name must be at most 200 characters'),
   capacity: z.number().int('capacity must be a whole number').min(1, 'capacity must be at least 1').max(10_000_000, 'capacity must be at most 10,000,000'),
   type: z.enum(['standard', 'daily']),
@@ -35,7 +26,7 @@ export const eventFieldsSchema = z.object({
   webhookUrl: webhookUrlSchema.nullable(),
   thankYouUrl: thankYouUrl.nullable(),
   active: z.boolean(),
-  group: z.string().regex(SLUG, 'group must be a group slug').nullable(),
+  group: z.string().regex(GROUP_SLUG, 'group must be a group slug').nullable(),
   bookableDays: z.array(z.number().int().min(0).max(6)).min(1, 'at least one bookable weekday').max(7),
   minDaysBefore: z.number().int().min(0).max(730),
   maxDaysAfter: z.number().int().min(0).max(730),
@@ -45,7 +36,7 @@ export const eventFieldsSchema = z.object({
 export const createEventSchema = eventFieldsSchema
   .partial()
   .required({ slug: true, name: true, capacity: true })
-  .extend({ shard: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'shard must be a shard name').optional() })
+  .extend({ shard: z.string().regex(SHARD_NAME, 'shard must be a shard name').optional() })
   .strict();
 
 /** PATCH /api/v1/admin/events/:slug: any subset of the fields. */

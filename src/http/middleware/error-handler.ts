@@ -35,8 +35,12 @@ function fromBodyParser(err: { type?: string; status?: number }): AppError | und
   }
 }
 
+const GENERIC_INTERNAL = 'Something went wrong on our side. Please try again.';
+
 export function toAppError(err: unknown): AppError {
-  if (err instanceof AppError) return err;
+  // An internal AppError's text is for operators ("shard X is not registered"): clients get
+  // the generic message and the original is kept as the cause, which is what gets logged.
+  if (err instanceof AppError) return err.code === 'internal' && err.message !== GENERIC_INTERNAL ? new AppError('internal', GENERIC_INTERNAL, { cause: err }) : err;
   if (err instanceof ZodError) {
     return new AppError('invalid_request', 'Some fields are missing or invalid.', {
       issues: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
@@ -46,7 +50,7 @@ export function toAppError(err: unknown): AppError {
     const mapped = fromBodyParser(err as { type?: string; status?: number });
     if (mapped) return mapped;
   }
-  return new AppError('internal', 'Something went wrong on our side. Please try again.', { cause: err });
+  return new AppError('internal', GENERIC_INTERNAL, { cause: err });
 }
 
 const wantsJson = (path: string) => path.startsWith('/api/') || path === '/healthz' || path === '/metrics';

@@ -1,6 +1,9 @@
 import type { Response } from 'express';
 import helmet from 'helmet';
 
+/** Where any form may post (or be redirected after posting): us and Stripe Checkout. */
+const FORM_ACTION = ["'self'", 'https://checkout.stripe.com'];
+
 /**
  * helmet with a real CSP: only our own scripts, styles and images (QR codes are inline SVG),
  * forms may post to us and to Stripe Checkout, and no page may be framed unless it opts in.
@@ -17,7 +20,7 @@ export const securityHeaders = helmet({
       'font-src': ["'self'"],
       'object-src': ["'none'"],
       'base-uri': ["'none'"],
-      'form-action': ["'self'", 'https://checkout.stripe.com'],
+      'form-action': FORM_ACTION,
       'frame-ancestors': ["'none'"],
     },
   },
@@ -35,4 +38,16 @@ export function allowFraming(res: Response, embedHosts: string[]): void {
   const csp = String(res.getHeader('Content-Security-Policy') ?? '');
   res.setHeader('Content-Security-Policy', csp.replace(/frame-ancestors [^;]*/, `frame-ancestors ${ancestors}`));
   res.removeHeader('X-Frame-Options');
+}
+
+/**
+ * Browsers apply form-action to the redirects that follow a form POST too, so a booking form
+ * whose success redirect leaves for an event's https thank-you page must list that origin.
+ * Exactly those origins are added, on that response only.
+ */
+export function allowFormTargets(res: Response, origins: string[]): void {
+  const extra = [...new Set(origins)].filter((o) => !FORM_ACTION.includes(o));
+  if (extra.length === 0) return;
+  const csp = String(res.getHeader('Content-Security-Policy') ?? '');
+  res.setHeader('Content-Security-Policy', csp.replace(/form-action [^;]*/, `form-action ${[...FORM_ACTION, ...extra].join(' ')}`));
 }

@@ -2,6 +2,7 @@ import type { EventGroup } from '../../catalog/group-store';
 import type { Organiser } from '../../catalog/organiser-store';
 import { CONTACT_FIELDS, type ContactField } from '../../domain/events/event';
 import { sortEvents } from '../../domain/events/sort-events';
+import { isEventSlug } from '../../domain/inputs';
 import { AppError } from '../../errors';
 import type { PublicEventBundle } from '../../events/public-events';
 import type { AppServices } from '../../app/services';
@@ -13,8 +14,7 @@ const messages = {
 };
 
 /** `/ticket/a+b`: at most this many events on one form (as the JSON API's multi booking). */
-const MAX_EVENTS_PER_PAGE = 20;
-const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+export const MAX_EVENTS_PER_PAGE = 20;
 
 export type DateOption = { date: string; available: number };
 
@@ -85,11 +85,21 @@ function build(kind: BookingPage['kind'], title: string, events: PublicEventBund
   };
 }
 
+/**
+ * Origins outside this site that a booking from this page redirects to: the https thank-you
+ * URL of a single-event page (multi-event bookings always land on /ticket/reserved).
+ */
+export function thankYouOrigins(page: BookingPage): string[] {
+  const url = page.kind === 'single' ? page.events[0]!.event.thankYouUrl : null;
+  if (!url?.startsWith('https://') || !URL.canParse(url)) return [];
+  return [new URL(url).origin];
+}
+
 /** `/ticket/:slugs`: one active event, else a group of that slug, else `a+b` events; 404 otherwise. */
 export async function loadTicketPage(services: AppServices, joined: string, embed: boolean): Promise<BookingPage> {
   const { publicEvents, groups } = services.bookings;
   const slugs = [...new Set(joined.split('+'))];
-  if (slugs.length > MAX_EVENTS_PER_PAGE || !slugs.every((s) => SLUG.test(s))) throw new AppError('not_found', messages.notFound);
+  if (slugs.length > MAX_EVENTS_PER_PAGE || !slugs.every(isEventSlug)) throw new AppError('not_found', messages.notFound);
   const action = `/ticket/${slugs.join('+')}`;
 
   if (slugs.length === 1) {

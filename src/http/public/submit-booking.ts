@@ -5,11 +5,13 @@ import type { BookingResult } from '../../bookings/booking-service';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
 import { checkPublicCsrfToken, createPublicCsrfToken } from '../middleware/csrf';
+import { STATUS_OF } from '../middleware/error-handler';
+import { allowFormTargets } from '../middleware/security-headers';
 import { type BookingFormState, renderBookingPage } from '../views/public/booking-page';
 import { withEmbed } from '../views/public/format';
 import { renderWaitingPage } from '../views/public/waiting-page';
 import { type FormValues, parseMultiForm, parseSingleForm, readFormValues, serviceIssues } from './booking-form';
-import type { BookingPage } from './booking-page';
+import { type BookingPage, thankYouOrigins } from './booking-page';
 
 const messages = {
   csrf: 'This form expired or did not come from this site. Your details are still here: please check them and book again.',
@@ -43,31 +45,34 @@ function afterRefusal(page: BookingPage, err: AppError): BookingPage {
 /**
  * POST of a booking form (`/ticket/…` or `/o/:organiser/events`): CSRF, zod, the booking
  * service, then a 303 to the confirmation. Every failure re-renders the form with what was
- * typed: 403 (CSRF), 400 (fields), 409 (sold out, closed), 503 (busy: the waiting page).
+ * typed, with the error handler's status for its code (STATUS_OF): forbidden (CSRF),
+ * invalid_request (fields), sold_out / registration_closed / conflict, busy (the waiting page).
  */
 export async function submitBooking(services: AppServices, page: BookingPage, req: Request, res: Response, nav?: ComponentChildren): Promise<void> {
   const { keyring } = services.infra;
   const { bookings } = services.bookings;
   const values = readFormValues(req.body);
+  // Every page this answers (the form again, the waiting page) posts the same booking.
+  allowFormTargets(res, thankYouOrigins(page));
   const { csrf_token: csrfToken = '', ...typed } = values;
   const render = (status: number, state: Partial<BookingFormState>, shown: BookingPage = page) => {
     res.status(status).type('html').send(renderBookingPage(shown, { csrfToken: createPublicCsrfToken(keyring), values: typed, issues: [], nav, ...state }));
   };
 
-  if (!checkPublicCsrfToken(keyring, csrfToken)) return render(403, { notice: messages.csrf });
+  if (!checkPublicCsrfToken(keyring, csrfToken)) return render(STATUS_OF.forbidden, { notice: messages.csrf });
   // slugs: the events in the order the service numbers them (`items.N` in its issues).
   let slugs: string[];
   let input: unknown;
   let book: (id: string) => Promise<BookingResult>;
   if (page.kind === 'single') {
     const parsed = parseSingleForm(page, values);
-    if (!parsed.ok) return render(400, { issues: parsed.issues });
+    if (!parsed.ok) return render(STATUS_OF.invalid_request, { issues: parsed.issues });
     slugs = [page.events[0]!.view.slug];
     input = parsed.input;
     book = (id) => bookings.bookOne(slugs[0]!, parsed.input, id);
   } else {
     const parsed = parseMultiForm(page, values);
-    if (!parsed.ok) return render(400, { issues: parsed.issues });
+    if (!parsed.ok) return render(STATUS_OF.invalid_request, { issues: parsed.issues });
     slugs = parsed.input.items.map((i) => i.slug);
     input = parsed.input;
     book = (id) => bookings.bookMany(parsed.input, id);
@@ -80,11 +85,11 @@ export async function submitBooking(services: AppServices, page: BookingPage, re
     if (!(err instanceof AppError)) throw err;
     switch (err.code) {
       case 'invalid_request':
-        return render(400, err.issues?.length ? { issues: serviceIssues(err.issues, slugs) } : { notice: err.message });
+        return render(STATUS_OF[err.code], err.issues?.length ? { issues: serviceIssues(err.issues, slugs) } : { notice: err.message });
       case 'sold_out':
       case 'registration_closed':
       case 'conflict':
-        return render(409, { notice: err.message }, afterRefusal(page, err));
+        return render(STATUS_OF[err.code], { notice: err.message }, afterRefusal(page, err));
       case 'busy':
         return renderBusy(res, page, values, err);
       default:
@@ -97,5 +102,5 @@ export async function submitBooking(services: AppServices, page: BookingPage, re
 function renderBusy(res: Response, page: BookingPage, values: FormValues, err: AppError): void {
   const retryAfterSeconds = err.retryAfterSeconds ?? DEFAULT_RETRY_SECONDS;
   res.setHeader('Retry-After', String(retryAfterSeconds));
-  res.status(503).type('html').send(renderWaitingPage({ action: page.action, values, retryAfterSeconds, message: err.message, embed: page.embed }));
+  res.status(STATUS_OF[err.code]).type('html').send(renderWaitingPage({ action: page.action, values, retryAfterSeconds, message: err.message, embed: page.embed }));
 }

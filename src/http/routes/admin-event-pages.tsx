@@ -6,6 +6,7 @@ import type { AppServices } from '../../app/services';
 import { noticeFrom } from '../form-input';
 import { blankEventForm, EVENT_FORM_FIELDS, type EventFormValues, eventToForm, readEventForm, validateEventForm } from '../forms/event-form';
 import { asFormBody, errorsFromAppError, type FieldErrors } from '../forms/form-values';
+import { STATUS_OF } from '../middleware/error-handler';
 import { param } from '../params';
 import { EventFormPage, type EventFormPageProps } from '../views/admin/event-form-page';
 import { EventPage } from '../views/admin/event-page';
@@ -24,13 +25,12 @@ const NOTICES = {
 
 /**
  * A service error on a form: conflicts (slug taken, capacity below sales) and invalid
- * input are shown next to the fields; anything else is a real error page.
+ * input are shown next to the field their issues[].path names (or atop the form); anything
+ * else is a real error page. The status is the error handler's for that code.
  */
 function formErrorsOf(e: unknown): { status: number; errors: FieldErrors } | undefined {
-  if (!(e instanceof AppError)) return undefined;
-  if (e.code === 'conflict') return { status: 409, errors: errorsFromAppError(e, EVENT_FORM_FIELDS, e.message.includes('slug') ? 'slug' : 'capacity') };
-  if (e.code === 'invalid_request') return { status: 400, errors: errorsFromAppError(e, EVENT_FORM_FIELDS, e.message.includes('group') ? 'group' : '') };
-  return undefined;
+  if (!(e instanceof AppError) || (e.code !== 'conflict' && e.code !== 'invalid_request')) return undefined;
+  return { status: STATUS_OF[e.code], errors: errorsFromAppError(e, EVENT_FORM_FIELDS) };
 }
 
 /** Organiser HTML for events: list, create, event page with attendees, edit, duplicate. */

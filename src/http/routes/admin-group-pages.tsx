@@ -1,6 +1,7 @@
 import { type Response, Router } from 'express';
 import { z } from 'zod';
 import type { EventGroup } from '../../catalog/group-store';
+import { groupSlugSchema } from '../../domain/inputs';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
 import { idParam, noticeFrom } from '../form-input';
@@ -12,11 +13,7 @@ import { type OrganiserPage, organiserPage, pageGuards, sendPage } from './organ
 
 const groupSchema = z.object({
   name: z.string().trim().min(1, 'name is required').max(100, 'name must be at most 100 characters'),
-  slug: z
-    .string()
-    .min(2, 'slug must be at least 2 characters')
-    .max(64, 'slug must be at most 64 characters')
-    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'slug may hold lowercase letters, digits and single dashes'),
+  slug: groupSlugSchema,
   terms: z.string().trim().max(10_240, 'terms must be at most 10,240 characters'),
 });
 

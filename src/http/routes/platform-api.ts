@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { shardNameSchema, shardProviderSchema } from '../../domain/inputs';
 import { provisionShard } from '../../fleet/provision-shard';
 import type { AppServices } from '../../app/services';
 import { requirePlatformAdmin } from '../middleware/authenticate';
@@ -8,9 +9,9 @@ import { csrfForSession } from '../middleware/csrf';
 
 const provisionSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'name: 1-63 characters of a-z, 0-9 and -'),
+    name: shardNameSchema,
     dedicated: z.boolean().optional(),
-    provider: z.enum(['local', 'static', 'bunny', 'turso']).optional(),
+    provider: shardProviderSchema.optional(),
     url: z.string().trim().min(1).optional(),
     authToken: z.string().trim().min(1).optional(),
   })

@@ -1,5 +1,6 @@
 import { type Request, Router } from 'express';
 import type { Organiser } from '../../catalog/organiser-store';
+import { isOrganiserSlug } from '../../domain/inputs';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
 import { parseForm, requireContentType } from '../middleware/body-parsing';
@@ -10,7 +11,6 @@ import { submitBooking } from '../public/submit-booking';
 import { renderBookingPage } from '../views/public/booking-page';
 import { renderNoEventsPage, renderSiteTextPage, SiteNav } from '../views/public/site-pages';
 
-const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const messages = { notFound: 'There is nothing at this address.' };
 
 /**
@@ -22,7 +22,7 @@ export function publicSiteRoutes(services: AppServices): Router {
 
   const siteOf = async (req: Request): Promise<Organiser> => {
     const slug = param(req, 'organiser');
-    const organiser = SLUG.test(slug) ? await services.infra.organisers.getBySlug(slug) : undefined;
+    const organiser = isOrganiserSlug(slug) ? await services.infra.organisers.getBySlug(slug) : undefined;
     // Same 404 whether the organiser is missing or keeps its site private: nothing to enumerate.
     if (!organiser?.showPublicSite) throw new AppError('not_found', messages.notFound);
     return organiser;

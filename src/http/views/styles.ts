@@ -58,5 +58,8 @@ button.block,.button.block{display:block;width:100%;text-align:center;margin:.4r
 .facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem .9rem;margin:.6rem 0}.facts dt{color:var(--muted)}.facts dd{margin:0;font-weight:600}
 .qr{margin:0;text-align:center}.qr div{background:#fff;border:1px solid var(--line);border-radius:10px;padding:.5rem;display:inline-block}.qr svg{display:block;width:200px;height:200px}
 .topbar nav a[aria-current=page]{color:var(--ink);font-weight:600}
+.home{margin-top:1.5rem}.home h1{font-size:2rem;margin-bottom:.3rem}.home .lead{font-size:1.1rem;margin:0 0 1rem}
+.home-features{list-style:none;padding:0;margin:0 0 1.2rem}.home-features li{display:flex;flex-direction:column;gap:.15rem;padding:.7rem 0;border-bottom:1px solid var(--line)}.home-features li:last-child{border-bottom:none}
+@media (max-width:600px){.home{margin-top:.5rem}.home h1{font-size:1.6rem}}
 @media (max-width:600px){.row2{grid-template-columns:1fr}.ticket-card{flex-direction:column;align-items:stretch;gap:.5rem}.ticket-info{flex:none}.qr svg{width:min(72vw,260px);height:min(72vw,260px);margin:0 auto}.qr div{display:block}}
 ` + ADMIN_EVENTS_CSS;

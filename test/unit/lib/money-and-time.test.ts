@@ -29,6 +29,12 @@ describe('money on forms', () => {
     expect(minorToMajorString(1500, 'JPY')).toBe('1500');
     expect(formatMoney(1250, 'GBP')).toBe('£12.50');
   });
+
+  it('formats each currency by its own minor unit, never by a hard-coded 100', () => {
+    expect(formatMoney(1500, 'JPY')).toBe('JP¥1,500');
+    expect(formatMoney(1234, 'KWD')).toBe('KWD\u00a01.234');
+    expect(formatMoney(1250, 'XYZ')).toBe('XYZ\u00a012.50');
+  });
 });
 
 describe('organiser-local times', () => {

@@ -1,5 +1,6 @@
 import type { PublicEvent } from '../../../events/public-event-view';
-import { formatEventDate, formatMoney } from './format';
+import { formatMoney } from '../../../lib/money';
+import { formatEventDate } from './format';
 
 /** Shown as "N left" only when it helps a buyer decide (few places), never the whole capacity. */
 const FEW_LEFT = 20;

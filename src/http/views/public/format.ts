@@ -22,15 +22,6 @@ export function formatDay(isoDate: string): string {
   return longDay(d, 'UTC');
 }
 
-/** Minor units → "£12.50". An unknown currency code falls back to "12.50 XYZ" rather than throwing. */
-export function formatMoney(minor: number, currency: string): string {
-  try {
-    return new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(minor / 100);
-  } catch {
-    return `${(minor / 100).toFixed(2)} ${currency}`;
-  }
-}
-
 /** Messages from zod and the booking rules start in lower case; pages show sentences. */
 export const sentence = (s: string): string => (s.length === 0 ? s : s[0]!.toUpperCase() + s.slice(1));
 

@@ -1,7 +1,8 @@
 import type { PublicTicket } from '../../../bookings/public-tickets';
 import { Layout } from '../layout';
 import { renderDocument } from '../render';
-import { formatDay, formatEventDate, formatMoney } from './format';
+import { formatMoney } from '../../../lib/money';
+import { formatDay, formatEventDate } from './format';
 
 export interface TicketCard {
   ticket: PublicTicket;
