@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'boxoffice.stopping');
-    await shutdownGracefully(server, workers, infra);
+    await shutdownGracefully(server, workers, services);
     logger.info('boxoffice.stopped');
     process.exit(0);
   };

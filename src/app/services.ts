@@ -7,10 +7,21 @@ export interface AppServices {
   infra: Infra;
   bookings: BookingModule;
   accounts: AccountServices;
+  /** Stops every service's timers and caches, then closes the catalog and shard clients (after the writers drained). */
+  close(): Promise<void>;
 }
 
 export function createServices(infra: Infra): AppServices {
   const bookings = createBookingModule(infra);
   const accounts = createAccounts(infra);
-  return { infra, bookings, accounts };
+  return {
+    infra,
+    bookings,
+    accounts,
+    async close() {
+      bookings.close();
+      accounts.close();
+      await infra.close();
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { Infra } from '../infra/infra';
+import type { AppServices } from './services';
 import type { Workers } from './workers';
 
 /** How long in-flight requests get to finish after SIGTERM. */
@@ -11,7 +11,7 @@ const IDLE_SWEEP_MS = 50;
  * (their writes are queued on shard writers and answer after commit), stop the workers, drain
  * every writer, then close the catalog and shard clients.
  */
-export async function shutdownGracefully(server: Server, workers: Workers, infra: Infra, graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
+export async function shutdownGracefully(server: Server, workers: Workers, services: Pick<AppServices, 'close'>, graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
   await new Promise<void>((resolve) => {
     // A connection that finishes its last response after close() would otherwise sit idle in
     // keep-alive until the client drops it: close such connections as soon as they go idle.
@@ -25,5 +25,5 @@ export async function shutdownGracefully(server: Server, workers: Workers, infra
     setTimeout(done, graceMs).unref();
   });
   await workers.stop();
-  await infra.close();
+  await services.close();
 }

@@ -44,7 +44,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { log
     async close() {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
-      await infra.close();
+      await services.close();
       cleanup();
     },
   };

@@ -32,7 +32,7 @@ describe('graceful shutdown', () => {
     const committed = async () => Number((await shardDb.execute({ sql: 'SELECT sold FROM events WHERE id = ?', args: [entry.id] })).rows[0]!.sold);
     while (writer.depth + (await committed()) < 120) await new Promise((r) => setTimeout(r, 2));
     expect(writer.depth).toBeGreaterThan(0);
-    const stopped = shutdownGracefully(app.server, workers, app.services.infra, 20_000);
+    const stopped = shutdownGracefully(app.server, workers, app.services, 20_000);
 
     const answers = await Promise.all(inFlight);
     await stopped;
