@@ -23,7 +23,7 @@ export interface OrganiserPage {
 export async function organiserPage(services: AppServices, req: Request): Promise<OrganiserPage> {
   const principal = callerOf(req);
   const orgId = callerOrganiser(req).id;
-  const [organiser, ctx] = await Promise.all([services.infra.organisers.get(orgId), loadAdminContext(services, principal)]);
+  const [organiser, ctx] = await Promise.all([services.infra.organisers.get(orgId), loadAdminContext(services, principal, req.path)]);
   if (!organiser) throw new AppError('not_found', 'This organiser no longer exists.');
   return { principal, orgId, organiser, ctx };
 }

@@ -4,6 +4,7 @@ import { adminEventActions } from './admin-event-actions';
 import { adminEventPages } from './admin-event-pages';
 import { adminGroupPages } from './admin-group-pages';
 import { adminHolidayPages } from './admin-holiday-pages';
+import { adminSettingsPages } from './admin-settings-pages';
 import { checkinPages } from './checkin-pages';
 
 /** The organiser's HTML for events, attendees, check-in, holidays and groups: one mount point. */
@@ -14,5 +15,6 @@ export function organiserPages(services: AppServices): Router {
   router.use(adminHolidayPages(services));
   router.use(adminGroupPages(services));
   router.use(checkinPages(services));
+  router.use(adminSettingsPages(services));
   return router;
 }

@@ -23,6 +23,11 @@ export function Layout({ title, children, embed, refreshSeconds, nav, scripts }:
       </head>
       <body class={embed ? 'embed' : undefined}>
         {!embed && (
+          <a class="skip-link" href="#main">
+            Skip to content
+          </a>
+        )}
+        {!embed && (
           <header class="topbar">
             <a class="brand" href="/">
               Boxoffice
@@ -30,7 +35,9 @@ export function Layout({ title, children, embed, refreshSeconds, nav, scripts }:
             {nav}
           </header>
         )}
-        <main class="page">{children}</main>
+        <main class="page" id="main" tabindex={-1}>
+          {children}
+        </main>
         {scripts?.map((src) => (
           <script src={src} defer />
         ))}

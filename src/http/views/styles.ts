@@ -1,4 +1,5 @@
 import { ADMIN_EVENTS_CSS } from './admin/admin-styles';
+import { ADMIN_TOOLS_CSS } from './admin/admin-tools-styles';
 
 /** The one stylesheet, served from /assets/app.css (CSP allows only same-origin styles). */
 export const APP_CSS = `
@@ -62,4 +63,4 @@ button.block,.button.block{display:block;width:100%;text-align:center;margin:.4r
 .home-features{list-style:none;padding:0;margin:0 0 1.2rem}.home-features li{display:flex;flex-direction:column;gap:.15rem;padding:.7rem 0;border-bottom:1px solid var(--line)}.home-features li:last-child{border-bottom:none}
 @media (max-width:600px){.home{margin-top:.5rem}.home h1{font-size:1.6rem}}
 @media (max-width:600px){.row2{grid-template-columns:1fr}.ticket-card{flex-direction:column;align-items:stretch;gap:.5rem}.ticket-info{flex:none}.qr svg{width:min(72vw,260px);height:min(72vw,260px);margin:0 auto}.qr div{display:block}}
-` + ADMIN_EVENTS_CSS;
+` + ADMIN_EVENTS_CSS + ADMIN_TOOLS_CSS;
