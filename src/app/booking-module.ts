@@ -43,7 +43,7 @@ export function createBookingModule(infra: Infra) {
     snapshots,
     releases: admission,
   });
-  const checkIn = new CheckInService({ directory: infra.directory, keyring: infra.keyring, events, attendees: attendeeStore });
+  const checkIn = new CheckInService({ directory: infra.directory, keyring: infra.keyring, organisers: infra.organisers, events, attendees: attendeeStore });
   const tickets = new PublicTickets({ infra, snapshots, attendees: attendeeStore });
   const publicEvents = new PublicEvents({ infra, snapshots, holidays, events: eventStore, admission });
   return {

@@ -17,3 +17,14 @@ export function eventIdOfToken(token: string): number | null {
   const id = Number.parseInt(m[1]!, 36);
   return Number.isSafeInteger(id) && id > 0 ? id : null;
 }
+
+/**
+ * What a door scanner read: a bare token, or a ticket's URL (`…/checkin/<token>` in the QR
+ * code, or `…/t/<token>`). Only the first token of a `t1+t2` link counts: one QR, one ticket.
+ */
+export function tokenFromScan(text: string): string | null {
+  const s = text.trim();
+  const m = /\/(?:checkin|t)\/([^/?#\s]+)/.exec(s);
+  const candidate = (m ? decodeURIComponent(m[1]!) : s).split(/[+ ]/)[0] ?? '';
+  return eventIdOfToken(candidate) === null ? null : candidate;
+}

@@ -1,4 +1,5 @@
 import { type Request, Router } from 'express';
+import { z } from 'zod';
 import { unlockOrganiserPrivateKey } from '../../accounts/organiser-private-key';
 import type { Actor } from '../../bookings/attendee-admin-service';
 import { addAttendeeSchema, editAttendeeSchema } from '../../domain/bookings/admin-attendee-input';
@@ -10,6 +11,14 @@ import { callerOf, requireOrganiser } from '../middleware/authenticate';
 import { parseJson, requireContentType } from '../middleware/body-parsing';
 import { csrfForSession } from '../middleware/csrf';
 import { param } from '../params';
+
+const scanSchema = z
+  .object({
+    token: z.string({ error: 'Send the scanned ticket as "token".' }).trim().min(1, 'Send the scanned ticket as "token".').max(2048, 'That is too long to be a ticket.'),
+    force: z.boolean().optional(),
+    checkOut: z.boolean().optional(),
+  })
+  .strict();
 
 export function actorOf(req: Request): Actor {
   const p = callerOf(req);
@@ -53,6 +62,20 @@ export function adminAttendeesApiRoutes(services: AppServices): Router {
   router.post('/api/v1/admin/events/:slug/attendees/:id/resend', ...guard, async (req, res) => {
     const id = idParam(req, 'id');
     res.status(202).json(await admin.resend(actorOf(req), param(req, 'slug'), id, await keyOf(req)));
+  });
+
+  // The door scanner (and any API client): one check-in implementation, in CheckInService.
+  router.post('/api/v1/admin/events/:slug/scan', ...json, async (req, res) => {
+    const input = scanSchema.parse(req.body ?? {});
+    const actor = actorOf(req);
+    const outcome = await services.bookings.checkIn.scan(
+      actor.organiserId,
+      param(req, 'slug'),
+      input.token,
+      { actorId: actor.userId, ...(input.force !== undefined ? { force: input.force } : {}), ...(input.checkOut !== undefined ? { checkOut: input.checkOut } : {}) },
+      await keyOf(req),
+    );
+    res.json(outcome);
   });
 
   return router;

@@ -17,6 +17,8 @@ export interface AttendeeRow {
   pricePaid: number;
   paymentId: string | null;
   checkedIn: boolean;
+  /** When it was checked in (null when out, or checked in before this was recorded). */
+  checkedInAt: string | null;
   refunded: boolean;
   createdAt: string;
 }
@@ -52,6 +54,7 @@ export function toAttendeeRow(r: Row): AttendeeRow {
     pricePaid: Number(r.price_paid),
     paymentId: str(r.payment_id),
     checkedIn: Number(r.checked_in) === 1,
+    checkedInAt: str(r.checked_in_at),
     refunded: Number(r.refunded) === 1,
     createdAt: String(r.created_at),
   };
@@ -120,24 +123,28 @@ export class AttendeeStore {
   }
 
   /** The one check-in write: never for a refunded ticket, and a second one says "already". */
-  checkIn(ref: EventRef, key: AttendeeKey, at: string): Promise<DoorOutcome> {
-    return this.door(ref, key, at, true);
+  checkIn(ref: EventRef, key: AttendeeKey, at: string, actorId?: number): Promise<DoorOutcome> {
+    return this.door(ref, key, at, true, actorId);
   }
 
-  checkOut(ref: EventRef, key: AttendeeKey, at: string): Promise<DoorOutcome> {
-    return this.door(ref, key, at, false);
+  checkOut(ref: EventRef, key: AttendeeKey, at: string, actorId?: number): Promise<DoorOutcome> {
+    return this.door(ref, key, at, false, actorId);
   }
 
-  private async door(ref: EventRef, key: AttendeeKey, at: string, entering: boolean): Promise<DoorOutcome> {
+  private async door(ref: EventRef, key: AttendeeKey, at: string, entering: boolean, actorId?: number): Promise<DoorOutcome> {
     const [cond, arg] = whereKey(key);
     const writer = await this.router.writer(ref.shard);
     const results = await writer.submit({
       steps: [
         [
-          { sql: `UPDATE attendees SET checked_in = ? WHERE ${cond} AND event_id = ? AND checked_in = ? AND refunded = 0`, args: [entering ? 1 : 0, arg, ref.id, entering ? 0 : 1] },
+          {
+            sql: `UPDATE attendees SET checked_in = ?, checked_in_at = ? WHERE ${cond} AND event_id = ? AND checked_in = ? AND refunded = 0`,
+            args: [entering ? 1 : 0, entering ? at : null, arg, ref.id, entering ? 0 : 1],
+          },
           logStatement({
             eventId: ref.id,
             at,
+            actorId: actorId ?? null,
             kind: entering ? 'checked_in' : 'checked_out',
             message: { expr: `? || (SELECT id FROM attendees WHERE ${cond} AND event_id = ?)`, args: [entering ? 'Checked in attendee #' : 'Checked out attendee #', arg, ref.id] },
             onlyIfChanged: true,
