@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { AppServices } from '../../app/services';
+import { adminAttendeePages } from './admin-attendee-pages';
 import { adminEventActions } from './admin-event-actions';
 import { adminEventPages } from './admin-event-pages';
 import { adminGroupPages } from './admin-group-pages';
@@ -10,6 +11,8 @@ import { checkinPages } from './checkin-pages';
 /** The organiser's HTML for events, attendees, check-in, holidays and groups: one mount point. */
 export function organiserPages(services: AppServices): Router {
   const router = Router();
+  // Before the event pages: /admin/events/:slug/attendees/new is not an event slug.
+  router.use(adminAttendeePages(services));
   router.use(adminEventPages(services));
   router.use(adminEventActions(services));
   router.use(adminHolidayPages(services));

@@ -26,8 +26,47 @@ export interface AttendeeRow {
 export interface AttendeeQuery {
   date?: string;
   checkedIn?: boolean;
+  refunded?: boolean;
+  /** Blind index of an exact contact email (search by a whole address costs no decryption). */
+  emailIndex?: string;
   limit?: number;
   offset?: number;
+  /** Column order (name needs decryption, so it is sorted above this layer). */
+  order?: AttendeeOrder;
+  /** Keyset paging for scans: only ids after (ascending) or before (descending) this one. */
+  afterId?: number;
+}
+
+export type AttendeeOrder = 'created' | '-created' | 'quantity' | '-quantity';
+
+const ORDER_SQL: Record<AttendeeOrder, string> = {
+  created: 'id',
+  '-created': 'id DESC',
+  quantity: 'quantity, id',
+  '-quantity': 'quantity DESC, id DESC',
+};
+
+/** WHERE of an attendee filter (never of PII: that is sealed). */
+function whereOf(ref: EventRef, q: AttendeeQuery): { where: string; args: InValue[] } {
+  const where = ['event_id = ?'];
+  const args: InValue[] = [ref.id];
+  if (q.date) {
+    where.push('date = ?');
+    args.push(q.date);
+  }
+  if (q.checkedIn !== undefined) {
+    where.push('checked_in = ?');
+    args.push(q.checkedIn ? 1 : 0);
+  }
+  if (q.refunded !== undefined) {
+    where.push('refunded = ?');
+    args.push(q.refunded ? 1 : 0);
+  }
+  if (q.emailIndex !== undefined) {
+    where.push('email_index = ?');
+    args.push(q.emailIndex);
+  }
+  return { where: where.join(' AND '), args };
 }
 
 /** Check-in and check-out by attendee id or by ticket (the blind index of its token). */
@@ -70,15 +109,12 @@ export class AttendeeStore {
   constructor(private readonly router: Pick<ShardRouter, 'db' | 'writer'>) {}
 
   async list(ref: EventRef, q: AttendeeQuery = {}): Promise<AttendeeRow[]> {
-    const where = ['event_id = ?'];
-    const args: InValue[] = [ref.id];
-    if (q.date) {
-      where.push('date = ?');
-      args.push(q.date);
-    }
-    if (q.checkedIn !== undefined) {
-      where.push('checked_in = ?');
-      args.push(q.checkedIn ? 1 : 0);
+    const { where, args } = whereOf(ref, q);
+    const order = q.order ?? 'created';
+    let keyset = '';
+    if (q.afterId !== undefined) {
+      keyset = order.startsWith('-') ? ' AND id < ?' : ' AND id > ?';
+      args.push(q.afterId);
     }
     let page = '';
     if (q.limit) {
@@ -86,8 +122,16 @@ export class AttendeeStore {
       args.push(q.limit, q.offset ?? 0);
     }
     const db = await this.router.db(ref.shard);
-    const rs = await db.execute({ sql: `SELECT * FROM attendees WHERE ${where.join(' AND ')} ORDER BY id${page}`, args });
+    const rs = await db.execute({ sql: `SELECT * FROM attendees WHERE ${where}${keyset} ORDER BY ${ORDER_SQL[order]}${page}`, args });
     return rs.rows.map(toAttendeeRow);
+  }
+
+  /** Bookings and tickets matching a filter (an admin page read: a COUNT is fine here). */
+  async totals(ref: EventRef, q: AttendeeQuery = {}): Promise<{ bookings: number; tickets: number }> {
+    const { where, args } = whereOf(ref, q);
+    const db = await this.router.db(ref.shard);
+    const rs = await db.execute({ sql: `SELECT COUNT(*) AS n, COALESCE(SUM(quantity), 0) AS t FROM attendees WHERE ${where}`, args });
+    return { bookings: Number(rs.rows[0]?.n ?? 0), tickets: Number(rs.rows[0]?.t ?? 0) };
   }
 
   async find(ref: EventRef, key: AttendeeKey): Promise<AttendeeRow | undefined> {
