@@ -1,4 +1,5 @@
 import { Admission } from '../admission/admission';
+import { ActivityFeed } from '../bookings/activity-feed';
 import { AttendeeAdminService } from '../bookings/attendee-admin-service';
 import { AttendeeService } from '../bookings/attendee-service';
 import { BookingService } from '../bookings/booking-service';
@@ -7,6 +8,8 @@ import { PublicTickets } from '../bookings/public-tickets';
 import { Reservations } from '../bookings/reservation';
 import { GroupStore } from '../catalog/group-store';
 import { HolidayStore } from '../catalog/holiday-store';
+import { OrganiserLogStore } from '../catalog/organiser-log';
+import { CalendarService } from '../events/calendar';
 import { EventService } from '../events/event-service';
 import { EventSnapshots } from '../events/event-snapshots';
 import { PublicEvents } from '../events/public-events';
@@ -29,7 +32,8 @@ export function createBookingModule(infra: Infra) {
   const admission = new Admission();
   const holidays = new HolidayStore(infra.catalog);
   const groups = new GroupStore(infra.catalog);
-  const events = new EventService({ infra, events: eventStore, snapshots, groups, releases: admission });
+  const organiserLog = new OrganiserLogStore(infra.catalog);
+  const events = new EventService({ infra, events: eventStore, snapshots, groups, releases: admission, organiserLog });
   const reservations = new Reservations({ ...pick(infra), snapshots, holidays, admission });
   const bookings = new BookingService({ keyring: infra.keyring, metrics: infra.metrics, config: infra.config, reservations, store: new BookingStore(infra.router) });
   const attendees = new AttendeeService({ keyring: infra.keyring, config: infra.config, events, attendees: attendeeStore, log: logStore });
@@ -43,6 +47,8 @@ export function createBookingModule(infra: Infra) {
     snapshots,
     releases: admission,
   });
+  const calendar = new CalendarService({ directory: infra.directory, events: eventStore });
+  const activity = new ActivityFeed({ directory: infra.directory, events, shardLog: logStore, organiserLog });
   const checkIn = new CheckInService({ directory: infra.directory, keyring: infra.keyring, organisers: infra.organisers, events, attendees: attendeeStore });
   const tickets = new PublicTickets({ infra, snapshots, attendees: attendeeStore });
   const publicEvents = new PublicEvents({ infra, snapshots, holidays, events: eventStore, admission });
@@ -56,6 +62,9 @@ export function createBookingModule(infra: Infra) {
     bookings,
     attendees,
     attendeeAdmin,
+    activity,
+    calendar,
+    organiserLog,
     checkIn,
     tickets,
     publicEvents,

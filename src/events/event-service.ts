@@ -1,5 +1,6 @@
 import type { DirectoryEntry } from '../catalog/event-directory';
 import type { GroupStore } from '../catalog/group-store';
+import type { OrganiserLogStore } from '../catalog/organiser-log';
 import type { EventRecord, EventSettings } from '../domain/events/event';
 import type { CreateEventInput, PatchEventInput } from '../domain/events/event-input';
 import { AppError, fieldError } from '../errors';
@@ -44,6 +45,8 @@ export interface EventServiceDeps {
   groups: GroupStore;
   /** Admission's caches: places that come back (capacity raised, event deleted) reach every one of them. */
   releases: InventoryReleases;
+  /** Organiser-wide log: an event's deletion is recorded there (its own log goes with it). */
+  organiserLog?: Pick<OrganiserLogStore, 'append'>;
 }
 
 /** Organisers' event management. Every method is scoped by the caller's organiser id. */
@@ -102,7 +105,7 @@ export class EventService {
     return (await this.get(organiserId, settings.slug)).event;
   }
 
-  async update(organiserId: number, slug: string, patch: PatchEventInput): Promise<EventRecord> {
+  async update(organiserId: number, slug: string, patch: PatchEventInput, actorId: number | null = null): Promise<EventRecord> {
     const { infra } = this.deps;
     const { entry, event } = await this.get(organiserId, slug);
     const { group, ...fields } = patch;
@@ -119,7 +122,10 @@ export class EventService {
     // A crash between the catalog rename and this shard write leaves the directory on the new
     // slug and the shard row on the old one: bookings still work (they go by id), and saving
     // the settings again completes the rename.
-    if (!(await this.deps.events.update(entry, settings, now))) {
+    // Deactivation and reactivation are named in the log, not hidden in "settings updated".
+    const message =
+      settings.active !== event.active ? `Event ${settings.active ? 'reactivated' : 'deactivated'}: ${settings.name}` : 'Event settings updated';
+    if (!(await this.deps.events.update(entry, settings, now, message, actorId))) {
       if (settings.slug !== entry.slug) await infra.directory.rename(entry.id, settings.slug, entry.slug);
       throw fieldError('conflict', 'capacity', messages.capacityBelowSold);
     }
@@ -128,10 +134,18 @@ export class EventService {
     return (await this.get(organiserId, settings.slug)).event;
   }
 
-  async remove(organiserId: number, slug: string): Promise<void> {
+  async remove(organiserId: number, slug: string, actorId: number | null = null): Promise<void> {
     const { infra } = this.deps;
     const entry = await this.entryFor(organiserId, slug);
+    const event = await this.deps.snapshots.fresh(entry);
     await this.deps.events.remove(entry);
+    await this.deps.organiserLog?.append({
+      organiserId,
+      actorUserId: actorId,
+      at: new Date().toISOString(),
+      kind: 'event',
+      message: `Event deleted: ${event?.name ?? slug} (${event?.sold ?? 0} ticket${event?.sold === 1 ? '' : 's'} sold)`,
+    });
     await infra.directory.markDeleted(entry.id, entry.slug);
     this.deps.snapshots.invalidate(entry.id);
     this.deps.releases.released(entry.id);

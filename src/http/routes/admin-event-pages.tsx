@@ -140,7 +140,7 @@ export function adminEventPages(services: AppServices): Router {
     const { data, errors } = validateEventForm(values, money, patchEventSchema);
     if (!data) return again(400, errors);
     try {
-      const updated = await events.update(p.orgId, event.slug, data);
+      const updated = await events.update(p.orgId, event.slug, data, p.principal.userId);
       res.redirect(303, `/admin/events/${updated.slug}?notice=updated`);
     } catch (e) {
       const shown = formErrorsOf(e);
