@@ -133,16 +133,18 @@ function start(root) {
     }
   });
 
-  root.querySelector('[data-photo]')?.addEventListener('change', (e) => {
+  // createImageBitmap reads the file directly: a blob: or data: URL would need the CSP to allow it.
+  root.querySelector('[data-photo]')?.addEventListener('change', async (e) => {
     const file = e.currentTarget.files && e.currentTarget.files[0];
     if (!file) return;
-    const img = new Image();
-    img.onload = () => {
+    try {
+      const bitmap = await createImageBitmap(file);
       last = { text: '', at: 0 };
-      if (!read(img, img.naturalWidth, img.naturalHeight)) show('not_found', 'No QR code found', 'Try again with the code filling the photo.');
-      URL.revokeObjectURL(img.src);
-    };
-    img.src = URL.createObjectURL(file);
+      if (!read(bitmap, bitmap.width, bitmap.height)) show('not_found', 'No QR code found', 'Try again with the code filling the photo.');
+      bitmap.close();
+    } catch {
+      show('not_found', 'Could not read that photo', 'Try another photo, or type the ticket code.');
+    }
   });
 
   root.querySelector('[data-manual]')?.addEventListener('submit', (e) => {

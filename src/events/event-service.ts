@@ -88,6 +88,9 @@ export class EventService {
       capacity: fields.capacity,
       groupId: await this.groupId(organiserId, group),
     };
+    // A dated event stops selling when it starts, unless told otherwise (the seed's events
+    // stayed bookable after they happened).
+    if (fields.closesAt === undefined && settings.date && settings.type === 'standard') settings.closesAt = settings.date;
     checkWindow(settings);
     const shard = shardName ? await infra.registry.get(shardName) : await infra.registry.leastLoadedShared();
     if (shard?.status !== 'active') throw shardName ? fieldError('invalid_request', 'shard', messages.unknownShard(shardName)) : new AppError('busy', messages.noShard);

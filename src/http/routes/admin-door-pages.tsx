@@ -5,6 +5,7 @@ import { AppError } from '../../errors';
 import { projectRoot } from '../../lib/paths';
 import type { AppServices } from '../../app/services';
 import { param } from '../params';
+import { ADMIN_JS } from '../public/admin-scripts';
 import { ScannerPage } from '../views/admin/scanner-page';
 import { organiserPage, pageGuards, sendPage } from './organiser-page-kit';
 
@@ -22,6 +23,11 @@ export function adminDoorPages(services: AppServices): Router {
     const p = await organiserPage(services, req);
     const { event } = await events.get(p.orgId, param(req, 'slug'));
     sendPage(res, 200, `Door: ${event.name}`, p.ctx, <ScannerPage event={event} csrfToken={p.ctx.csrfToken} timezone={p.organiser.timezone} />, ['/assets/scanner.js']);
+  });
+
+  router.get('/assets/admin.js', (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=3600');
+    res.type('application/javascript').send(ADMIN_JS);
   });
 
   router.get('/assets/scanner.js', async (_req, res) => {

@@ -98,7 +98,7 @@ function OrganiserSwitch({ ctx }: { ctx: AdminContext }) {
 
 export function AdminLayout({ title, ctx, children, scripts }: { title: string; ctx: AdminContext; children: ComponentChildren; scripts?: string[] }) {
   return (
-    <Layout title={title} nav={<AdminNav ctx={ctx} />} {...(scripts ? { scripts } : {})}>
+    <Layout title={title} nav={<AdminNav ctx={ctx} />} scripts={['/assets/admin.js', ...(scripts ?? [])]}>
       <div class="context-bar">
         <span class="muted small">{ctx.organiser ? `${ctx.organiser.name} · ${ctx.organiser.role}` : 'Platform administration'}</span>
         <OrganiserSwitch ctx={ctx} />

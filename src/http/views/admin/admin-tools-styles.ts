@@ -15,5 +15,6 @@ export const ADMIN_TOOLS_CSS = `
 .chart svg{width:100%;height:auto}.chart .bar{fill:var(--brand)}.chart .axis{stroke:var(--line)}.chart text{font-size:10px;fill:var(--muted)}
 table.calendar{width:100%;border-collapse:collapse;table-layout:fixed}table.calendar td,table.calendar th{border:1px solid var(--line);vertical-align:top;padding:.3rem;font-size:.8rem}
 table.calendar td{height:5.5rem}table.calendar .day-num{font-weight:700}table.calendar ul{list-style:none;margin:.2rem 0 0;padding:0}
-@media (max-width:600px){table.calendar td{height:auto}table.calendar th,table.calendar td{padding:.15rem;font-size:.7rem}}
+@media (max-width:600px){table.stack.attendees td.row-actions{grid-column:1/-1;grid-row:auto;justify-self:stretch;align-self:start;margin-top:.35rem}
+table.calendar td{height:auto}table.calendar th,table.calendar td{padding:.15rem;font-size:.7rem}}
 `;
