@@ -48,9 +48,20 @@ function Card({ ticket: t, qrSvg }: TicketCard) {
   );
 }
 
-export function renderTicketPage(cards: TicketCard[]): string {
+/** `staff`: shown only to logged-in staff of the tickets' organiser (their state and the door link). */
+export function renderTicketPage(cards: TicketCard[], staff?: { checkinHref: string; checkedIn: number; total: number }): string {
   return renderDocument(
     <Layout title={cards.length === 1 ? 'Your ticket' : 'Your tickets'}>
+      {staff && (
+        <section class="card staff-panel" aria-label="Door staff">
+          <p>
+            <strong>Staff:</strong> {staff.checkedIn} of {staff.total} ticket(s) here checked in.{' '}
+            <a class="button small" href={staff.checkinHref}>
+              Check in or out
+            </a>
+          </p>
+        </section>
+      )}
       <div class="tickets">
         {cards.map((c) => (
           <Card {...c} />
