@@ -1,6 +1,7 @@
 import { Admission } from '../admission/admission';
 import { ActivityFeed } from '../bookings/activity-feed';
 import { AttendeeAdminService } from '../bookings/attendee-admin-service';
+import { SalesOverview } from '../bookings/sales-overview';
 import { AttendeeService } from '../bookings/attendee-service';
 import { BookingService } from '../bookings/booking-service';
 import { CheckInService } from '../bookings/check-in-service';
@@ -48,6 +49,7 @@ export function createBookingModule(infra: Infra) {
     releases: admission,
   });
   const calendar = new CalendarService({ directory: infra.directory, events: eventStore });
+  const sales = new SalesOverview({ directory: infra.directory, events, attendees: attendeeStore });
   const activity = new ActivityFeed({ directory: infra.directory, events, shardLog: logStore, organiserLog });
   const checkIn = new CheckInService({ directory: infra.directory, keyring: infra.keyring, organisers: infra.organisers, events, attendees: attendeeStore });
   const tickets = new PublicTickets({ infra, snapshots, attendees: attendeeStore });
@@ -64,6 +66,7 @@ export function createBookingModule(infra: Infra) {
     attendeeAdmin,
     activity,
     calendar,
+    sales,
     organiserLog,
     checkIn,
     tickets,

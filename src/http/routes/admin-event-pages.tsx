@@ -89,7 +89,7 @@ export function adminEventPages(services: AppServices): Router {
     const filter = { ...readAttendeeFilter(req.query), ...(checked ? { checked } : {}) };
     const { entry, event } = await events.get(p.orgId, param(req, 'slug'));
     const key = unlockOrganiserPrivateKey(p.principal, p.organiser);
-    const [found, counters] = await Promise.all([
+    const [found, counters, sales] = await Promise.all([
       attendees.search(p.orgId, event.slug, key, {
         filter: listFilter(filter),
         ...(filter.q ? { q: filter.q } : {}),
@@ -98,6 +98,7 @@ export function adminEventPages(services: AppServices): Router {
         perPage: PER_PAGE,
       }),
       desk.counters(entry, filter.date),
+      services.bookings.sales.forEvent(p.orgId, event.slug),
     ]);
     sendPage(
       res,
@@ -108,6 +109,7 @@ export function adminEventPages(services: AppServices): Router {
         ctx={p.ctx}
         event={event}
         attendees={found.attendees}
+        sales={sales}
         listing={{ hasMore: found.hasMore, total: found.total, page: found.page, perPage: found.perPage }}
         filter={filter}
         counters={counters}

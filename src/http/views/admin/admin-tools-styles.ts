@@ -1,5 +1,6 @@
 /** Admin site additions: skip link, current page, error summary, the door scanner, charts, calendar. Appended to APP_CSS. */
 export const ADMIN_TOOLS_CSS = `
+.notice.warn{background:#fffaeb;border-color:#fedf89}
 .skip-link{position:absolute;left:-999px;top:.5rem;background:var(--card);padding:.5rem .8rem;border:2px solid var(--brand);border-radius:8px;z-index:10}
 .skip-link:focus{left:.5rem}
 .topbar nav a[aria-current=page]{color:var(--ink);font-weight:700;text-decoration:underline;text-underline-offset:.3em}
