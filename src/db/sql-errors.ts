@@ -16,8 +16,15 @@ const messages = {
   internal: 'Something went wrong on our side. Please try again.',
 };
 
+/**
+ * @libsql/client passes fetch's own failure through when the connection to a remote primary
+ * drops or is refused: a TypeError('fetch failed') with the socket error as its cause, no code.
+ */
+const isFetchFailure = (e: unknown): boolean => e instanceof TypeError && /fetch failed|terminated|socket|other side closed/i.test(e.message);
+
 function codeOf(e: unknown): string | undefined {
   if (!e || typeof e !== 'object') return undefined;
+  if (isFetchFailure(e)) return 'ECONNRESET';
   const { code, rawCode, cause } = e as { code?: unknown; rawCode?: unknown; cause?: unknown };
   if (typeof code === 'string' && code !== 'UNKNOWN') return code;
   if (typeof rawCode === 'number' && (rawCode & 0xff) === 5) return 'SQLITE_BUSY';
