@@ -1,6 +1,6 @@
-import { createClient } from '@libsql/client';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createClient } from '@libsql/client';
 import { backupDatabase } from '../../src/db/backup';
 import { readMigrations, schemaVersion } from '../../src/db/migrator';
 import { migrateFleet } from '../../src/fleet/fleet-migrator';
