@@ -1,5 +1,5 @@
-import { type MoveRecord, type MoveStep, MOVE_STEPS, MoveStore } from '../catalog/move-store';
 import type { DirectoryEntry } from '../catalog/event-directory';
+import { MOVE_STEPS, type MoveRecord, type MoveStep, MoveStore } from '../catalog/move-store';
 import { schemaVersion } from '../db/migrator';
 import { AppError } from '../errors';
 import type { Infra } from '../infra/infra';
