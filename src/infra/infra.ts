@@ -53,6 +53,8 @@ export async function openInfra(config: Config, logger: Logger, opts: { migratio
     mode: config.writeMode,
     maxBatch: config.coalesceMaxBatch,
     targetWaitMs: config.queueTargetWaitMs,
+    maxInFlight: config.shardMaxInflight,
+    simulatedLatencyMs: config.simRttMs + config.simCommitMs,
     metrics: metrics.writer,
   });
 
