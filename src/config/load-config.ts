@@ -1,5 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { envSchema, type WriteMode } from './schema';
 
@@ -20,6 +20,10 @@ export interface Config {
   readonly coalesceMaxBatch: number;
   readonly queueTargetWaitMs: number;
   readonly holdTtlMs: number;
+  readonly bunny: { readonly apiKey: string | undefined; readonly apiBase: string; readonly region: string };
+  readonly turso: { readonly apiToken: string | undefined; readonly org: string | undefined; readonly group: string; readonly apiBase: string };
+  readonly shardMaxInflight: number;
+  readonly webConcurrency: number;
 }
 
 /** A configuration problem: the message is one line naming the variable. */
@@ -67,7 +71,7 @@ export function loadConfig(
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
     const got = cleaned[variable];
-    const shown = variable === 'ROOT_KEY' || variable.endsWith('TOKEN') || got === undefined ? '' : ` (got "${got}")`;
+    const shown = /(KEY|TOKEN)$/.test(variable) || got === undefined ? '' : ` (got "${got}")`;
     throw new ConfigError(variable, `${issue.message}${shown}`);
   }
   const e = parsed.data;
@@ -94,6 +98,10 @@ export function loadConfig(
     coalesceMaxBatch: e.COALESCE_MAX_BATCH,
     queueTargetWaitMs: e.QUEUE_TARGET_WAIT_MS,
     holdTtlMs: e.HOLD_TTL_MINUTES * 60_000,
+    bunny: Object.freeze({ apiKey: e.BUNNY_API_KEY, apiBase: e.BUNNY_API_BASE.replace(/\/+$/, ''), region: e.BUNNY_REGION }),
+    turso: Object.freeze({ apiToken: e.TURSO_API_TOKEN, org: e.TURSO_ORG, group: e.TURSO_GROUP, apiBase: e.TURSO_API_BASE.replace(/\/+$/, '') }),
+    shardMaxInflight: e.SHARD_MAX_INFLIGHT,
+    webConcurrency: e.WEB_CONCURRENCY,
   };
   return Object.freeze(config);
 }
