@@ -38,16 +38,26 @@ export function authRoutes(services: AppServices): Router {
   const publicForm = [requireContentType('form'), parseForm, verifyPublicCsrf(keyring)];
   const token = () => createPublicCsrfToken(keyring);
 
-  router.get('/setup', async (_req, res) => {
-    if (await admins.isSetupComplete()) throw new AppError('not_found', 'There is nothing at this address.');
-    send(res, 200, renderSetupPage({ csrfToken: token() }));
+  const SETUP_CLOSED = 'Setup needs the one-time link that `npm run ops -- init` prints (the token is in DATA_DIR/setup.token).';
+  const setupGate = async (token: unknown) => {
+    const access = await admins.setupAccess(token);
+    if (access === 'done') throw new AppError('not_found', 'There is nothing at this address.');
+    if (access === 'needs_token') throw new AppError('forbidden', SETUP_CLOSED);
+  };
+  const tokenOf = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+  router.get('/setup', async (req, res) => {
+    const setupToken = tokenOf(req.query.token);
+    await setupGate(setupToken);
+    send(res, 200, renderSetupPage({ csrfToken: token(), ...(setupToken ? { setupToken } : {}) }));
   });
 
   router.post('/setup', ...publicForm, async (req, res) => {
-    if (await admins.isSetupComplete()) throw new AppError('not_found', 'There is nothing at this address.');
+    const setupToken = tokenOf(req.body?.setup_token);
+    await setupGate(setupToken);
     const form = readForm(setupForm, req);
     const email = typeof req.body?.email === 'string' ? req.body.email : '';
-    if (!form.ok) return send(res, 400, renderSetupPage({ csrfToken: token(), email, errors: form.errors }));
+    if (!form.ok) return send(res, 400, renderSetupPage({ csrfToken: token(), email, errors: form.errors, ...(setupToken ? { setupToken } : {}) }));
     const admin = await admins.setupFirstAdmin(form.data.email, form.data.password);
     const session = await sessions.open({ id: admin.id, platformAdmin: true }, [], userAgentOf(req));
     setSessionCookie(req, res, session.secret);
