@@ -11,8 +11,8 @@ const PASSWORD = 'the right password';
 describe('login', () => {
   let app: TestApp;
   const attempt = async (email: string, password: string, ip: string) => {
-    const csrf = await publicCsrf(app.baseUrl);
-    return request(app.baseUrl, '/admin/login', { form: { csrf_token: csrf, email, password }, headers: { 'x-forwarded-for': ip } });
+    const { csrf, cookie } = await publicCsrf(app.baseUrl);
+    return request(app.baseUrl, '/admin/login', { cookie, form: { csrf_token: csrf, email, password }, headers: { 'x-forwarded-for': ip } });
   };
 
   beforeAll(async () => {
