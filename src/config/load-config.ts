@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { envSchema, type WriteMode } from './schema';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy';
 
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
@@ -20,6 +21,14 @@ export interface Config {
   readonly coalesceMaxBatch: number;
   readonly queueTargetWaitMs: number;
   readonly holdTtlMs: number;
+  /** Bearer token of /metrics and detailed health; undefined = none set. */
+  readonly metricsToken: string | undefined;
+  /** /metrics answers at all (off in production without METRICS_TOKEN). */
+  readonly metricsEnabled: boolean;
+  readonly trustProxy: TrustProxy;
+  /** Webhook targets on loopback, private and link-local addresses are allowed. */
+  readonly webhookAllowPrivate: boolean;
+  readonly http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
 }
 
 /** A configuration problem: the message is one line naming the variable. */
@@ -77,6 +86,12 @@ export function loadConfig(
   else if (e.NODE_ENV === 'production') throw new ConfigError('ROOT_KEY', 'is required when NODE_ENV=production');
   else rootKey = loadOrCreateRootKey(dataDir, warn);
 
+  const trustProxy = parseTrustProxy(e.TRUST_PROXY);
+  if (typeof trustProxy === 'object' && !Array.isArray(trustProxy) && trustProxy !== null) throw new ConfigError('TRUST_PROXY', trustProxy.error);
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS', 'must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.METRICS_TOKEN) warn('METRICS_TOKEN not set: /metrics is off and /healthz shows no detail');
+
   const config: Config = {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -94,6 +109,16 @@ export function loadConfig(
     coalesceMaxBatch: e.COALESCE_MAX_BATCH,
     queueTargetWaitMs: e.QUEUE_TARGET_WAIT_MS,
     holdTtlMs: e.HOLD_TTL_MINUTES * 60_000,
+    metricsToken: e.METRICS_TOKEN,
+    metricsEnabled: !production || e.METRICS_TOKEN !== undefined,
+    trustProxy,
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE ?? !production,
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEPALIVE_TIMEOUT_MS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+    },
   };
   return Object.freeze(config);
 }
