@@ -12,7 +12,7 @@ const RIVAL = 'rival@example.com';
 describe('first-run setup and the session cookie', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp();
+    app = await startTestApp({ TRUST_PROXY: 'loopback' }); // the HTTPS case comes through a local proxy
   });
   afterAll(async () => {
     await app.close();

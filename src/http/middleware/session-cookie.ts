@@ -54,3 +54,21 @@ export function setPreSessionCookie(req: Request, res: Response, value: string):
     stringifySetCookie(req.secure ? PRE_SECURE_NAME : PRE_PLAIN_NAME, value, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', maxAge: PRE_MAX_AGE_SECONDS }),
   );
 }
+
+const DEVICE_SECURE_NAME = '__Host-device';
+const DEVICE_PLAIN_NAME = 'device';
+const DEVICE_MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
+
+/** The login device cookie: proof that this browser logged in to an account before. */
+export function readDeviceCookie(req: Request): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  return parseCookie(header)[req.secure ? DEVICE_SECURE_NAME : DEVICE_PLAIN_NAME];
+}
+
+export function setDeviceCookie(req: Request, res: Response, value: string): void {
+  res.append(
+    'Set-Cookie',
+    stringifySetCookie(req.secure ? DEVICE_SECURE_NAME : DEVICE_PLAIN_NAME, value, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', maxAge: DEVICE_MAX_AGE_SECONDS }),
+  );
+}

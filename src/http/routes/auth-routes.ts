@@ -8,7 +8,7 @@ import { requireLoginPage } from '../middleware/authenticate';
 import { parseForm, requireContentType } from '../middleware/body-parsing';
 import { csrfForSession, publicCsrfFor, verifyPublicCsrf } from '../middleware/csrf';
 import { STATUS_OF } from '../middleware/error-handler';
-import { clearSessionCookie, setSessionCookie } from '../middleware/session-cookie';
+import { clearSessionCookie, readDeviceCookie, setDeviceCookie, setSessionCookie } from '../middleware/session-cookie';
 import { renderJoinPage, renderLoginPage, renderSetupPage } from '../views/auth-pages';
 import { param } from '../params';
 
@@ -79,8 +79,9 @@ export function authRoutes(services: AppServices): Router {
       send(res, status, renderLoginPage({ csrfToken: publicCsrfFor(keyring, req, res), email, errors, ...(next ? { next } : {}) }), err);
     if (!form.ok) return again(400, form.errors);
     try {
-      const session = await sessions.login({ email: form.data.email, password: form.data.password, ip: req.ip, userAgent: userAgentOf(req) });
+      const session = await sessions.login({ email: form.data.email, password: form.data.password, ip: req.ip, userAgent: userAgentOf(req), device: readDeviceCookie(req) });
       setSessionCookie(req, res, session.secret);
+      setDeviceCookie(req, res, session.deviceCookie);
       res.redirect(303, next ?? (session.principal.organiser ? '/admin' : '/platform'));
     } catch (err) {
       const shown = inlineError(err, ['unauthorized', 'too_many_attempts', 'forbidden']);
