@@ -10,6 +10,8 @@ import { startWorkers } from './app/workers';
 
 /** Composition root: config → platform (catalog, shards) → services → HTTP + workers. */
 async function main(): Promise<void> {
+  // Everything this process creates (databases, WAL files, keys, backups) is for its owner only.
+  process.umask(0o077);
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();

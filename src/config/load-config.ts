@@ -1,4 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { ensurePrivateDir } from '../lib/private-files';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { envSchema, type WriteMode } from './schema';
@@ -53,7 +54,7 @@ function decodeRootKey(value: string): Buffer {
 function loadOrCreateRootKey(dataDir: string, warn: (msg: string) => void): Buffer {
   const file = path.join(dataDir, 'root.key');
   if (existsSync(file)) return decodeRootKey(readFileSync(file, 'utf8').trim());
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const key = randomBytes(32);
   writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);
