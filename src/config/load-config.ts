@@ -54,6 +54,10 @@ function decodeRootKey(value: string): Buffer {
 function loadOrCreateRootKey(dataDir: string, warn: (msg: string) => void): Buffer {
   const file = path.join(dataDir, 'root.key');
   if (existsSync(file)) return decodeRootKey(readFileSync(file, 'utf8').trim());
+  // A catalog without its key: a new key would seal new secrets that nothing else can open.
+  if (existsSync(path.join(dataDir, 'catalog.db'))) {
+    throw new ConfigError('ROOT_KEY', `not set and ${file} is missing, but ${dataDir} already holds a catalog; set ROOT_KEY to its key`);
+  }
   ensurePrivateDir(dataDir);
   const key = randomBytes(32);
   writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
