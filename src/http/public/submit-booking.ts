@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import type { BookingResult } from '../../bookings/booking-service';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
-import { checkPublicCsrfToken, createPublicCsrfToken } from '../middleware/csrf';
+import { checkPublicCsrfToken, BOOKING_FORM_BINDING, createPublicCsrfToken } from '../middleware/csrf';
 import { STATUS_OF } from '../middleware/error-handler';
 import { allowFormTargets } from '../middleware/security-headers';
 import { type BookingFormState, renderBookingPage } from '../views/public/booking-page';
@@ -70,12 +70,12 @@ export async function submitBooking(
   const render = async (status: number, state: Partial<BookingFormState>, refused?: AppError) => {
     const fresh = (await full()) ?? page;
     const shown = refused ? afterRefusal(fresh, refused) : fresh;
-    res.status(status).type('html').send(renderBookingPage(shown, { csrfToken: createPublicCsrfToken(keyring), values: typed, issues: [], nav, ...state }));
+    res.status(status).type('html').send(renderBookingPage(shown, { csrfToken: createPublicCsrfToken(keyring, BOOKING_FORM_BINDING), values: typed, issues: [], nav, ...state }));
   };
   // The events exactly as this page looked them up: the service does not look them up again.
   const resolved = new Map(page.events.map((b) => [b.view.slug, { entry: b.entry, event: b.event }]));
 
-  if (!checkPublicCsrfToken(keyring, csrfToken)) return render(STATUS_OF.forbidden, { notice: messages.csrf });
+  if (!checkPublicCsrfToken(keyring, csrfToken, BOOKING_FORM_BINDING)) return render(STATUS_OF.forbidden, { notice: messages.csrf });
   // slugs: the events in the order the service numbers them (`items.N` in its issues).
   let slugs: string[];
   let input: unknown;

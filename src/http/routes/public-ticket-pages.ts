@@ -3,7 +3,7 @@ import { splitTokens } from '../../bookings/public-tickets';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
 import { parseForm, requireContentType } from '../middleware/body-parsing';
-import { createPublicCsrfToken } from '../middleware/csrf';
+import { BOOKING_FORM_BINDING, createPublicCsrfToken } from '../middleware/csrf';
 import { allowFormTargets, allowFraming } from '../middleware/security-headers';
 import { param } from '../params';
 import { loadTicketPage, thankYouOrigins } from '../public/booking-page';
@@ -41,7 +41,7 @@ export function publicTicketRoutes(services: AppServices): Router {
     const page = await loadTicketPage(services, param(req, 'slugs'), isEmbed(req));
     allowFraming(res, page.organiser.embedHosts);
     allowFormTargets(res, thankYouOrigins(page));
-    res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(infra.keyring), values: {}, issues: [] }));
+    res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(infra.keyring, BOOKING_FORM_BINDING), values: {}, issues: [] }));
   });
 
   router.post('/ticket/:slugs', requireContentType('form'), parseForm, async (req, res) => {
