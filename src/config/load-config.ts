@@ -20,6 +20,8 @@ export interface Config {
   readonly coalesceMaxBatch: number;
   readonly queueTargetWaitMs: number;
   readonly holdTtlMs: number;
+  /** Outgoing mail; null when SMTP_URL/MAIL_FROM are not set (no mail is sent). */
+  readonly mail: { readonly smtpUrl: string; readonly from: string } | null;
 }
 
 /** A configuration problem: the message is one line naming the variable. */
@@ -67,7 +69,7 @@ export function loadConfig(
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
     const got = cleaned[variable];
-    const shown = variable === 'ROOT_KEY' || variable.endsWith('TOKEN') || got === undefined ? '' : ` (got "${got}")`;
+    const shown = variable === 'ROOT_KEY' || variable === 'SMTP_URL' || variable.endsWith('TOKEN') || got === undefined ? '' : ` (got "${got}")`;
     throw new ConfigError(variable, `${issue.message}${shown}`);
   }
   const e = parsed.data;
@@ -76,6 +78,10 @@ export function loadConfig(
   if (e.ROOT_KEY) rootKey = decodeRootKey(e.ROOT_KEY);
   else if (e.NODE_ENV === 'production') throw new ConfigError('ROOT_KEY', 'is required when NODE_ENV=production');
   else rootKey = loadOrCreateRootKey(dataDir, warn);
+
+  if (Boolean(e.SMTP_URL) !== Boolean(e.MAIL_FROM)) {
+    throw new ConfigError(e.SMTP_URL ? 'MAIL_FROM' : 'SMTP_URL', `must be set together with ${e.SMTP_URL ? 'SMTP_URL' : 'MAIL_FROM'}`);
+  }
 
   const config: Config = {
     env: e.NODE_ENV,
@@ -94,6 +100,7 @@ export function loadConfig(
     coalesceMaxBatch: e.COALESCE_MAX_BATCH,
     queueTargetWaitMs: e.QUEUE_TARGET_WAIT_MS,
     holdTtlMs: e.HOLD_TTL_MINUTES * 60_000,
+    mail: e.SMTP_URL && e.MAIL_FROM ? Object.freeze({ smtpUrl: e.SMTP_URL, from: e.MAIL_FROM }) : null,
   };
   return Object.freeze(config);
 }

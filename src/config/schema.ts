@@ -41,6 +41,17 @@ export const envSchema = z.object({
   QUEUE_TARGET_WAIT_MS: intFromEnv(2000, 10, 60_000),
   /** Minutes a paid booking holds its tickets while the buyer pays. */
   HOLD_TTL_MINUTES: intFromEnv(15, 1, 24 * 60),
+  /** Outgoing mail: both or neither; without them no mail is sent. */
+  SMTP_URL: z
+    .string()
+    .trim()
+    .refine((v) => /^smtps?:\/\/[^\s/]+/.test(v), 'must be smtp://user:pass@host:port or smtps://…')
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .refine((v) => /^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/.test(v), 'must be an address such as tickets@example.com or "Name <tickets@example.com>"')
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
