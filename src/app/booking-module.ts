@@ -4,6 +4,7 @@ import { BookingService } from '../bookings/booking-service';
 import { CheckInService } from '../bookings/check-in-service';
 import { PublicTickets } from '../bookings/public-tickets';
 import { Reservations } from '../bookings/reservation';
+import { TicketEmails } from '../bookings/ticket-emails';
 import { GroupStore } from '../catalog/group-store';
 import { HolidayStore } from '../catalog/holiday-store';
 import { EventService } from '../events/event-service';
@@ -31,6 +32,7 @@ export function createBookingModule(infra: Infra) {
   const reservations = new Reservations({ ...pick(infra), snapshots, holidays, admission });
   const bookings = new BookingService({ keyring: infra.keyring, metrics: infra.metrics, config: infra.config, reservations, store: new BookingStore(infra.router) });
   const attendees = new AttendeeService({ keyring: infra.keyring, config: infra.config, events, attendees: attendeeStore, log: logStore });
+  const ticketEmails = new TicketEmails({ keyring: infra.keyring, config: infra.config, organisers: infra.organisers, router: infra.router, events, attendees: attendeeStore, log: logStore });
   const checkIn = new CheckInService({ directory: infra.directory, keyring: infra.keyring, events, attendees: attendeeStore });
   const tickets = new PublicTickets({ infra, snapshots, attendees: attendeeStore });
   const publicEvents = new PublicEvents({ infra, snapshots, holidays, events: eventStore, admission });
@@ -43,6 +45,7 @@ export function createBookingModule(infra: Infra) {
     reservations,
     bookings,
     attendees,
+    ticketEmails,
     checkIn,
     tickets,
     publicEvents,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EmailWorker } from '../../src/outbox/email-worker';
 import { createSmtpMailer } from '../../src/email/mailer';
+import { createTenant, request } from '../helpers/accounts';
 import { createEventFixture, createOrganiserFixture, postJson } from '../helpers/organiser-fixture';
 import { makeTempDir } from '../helpers/temp-dir';
 import { startTestApp, type TestApp } from '../helpers/test-app';
@@ -173,6 +174,55 @@ describe('ticket email through the outbox (real SMTP server on 127.0.0.1)', () =
       }
     } finally {
       cleanup();
+    }
+  });
+
+  it('an organiser re-sends a buyer\'s ticket email from the attendee page (HTML) and the API', async () => {
+    const tenant = await createTenant(app, 'resender');
+    await createEventFixture(app.services, tenant.organiser.id, { slug: 'resend-gig', name: 'Resend Gig', capacity: 5, date: '2027-07-01T19:00:00.000Z' });
+    const booked = await postJson(app.baseUrl, '/api/v1/events/resend-gig/bookings', { name: 'Mary', email: 'mary@example.com', quantity: 1 });
+    const { worker, mailer } = workerFor(app);
+    await worker.runOnce();
+    await sink.waitFor(1);
+
+    const page = await request(app.baseUrl, '/admin/events/resend-gig', { cookie: tenant.cookie });
+    expect(page.text).toContain('Ticket emails are on');
+    const action = /action="(\/admin\/events\/resend-gig\/attendees\/(\d+)\/resend-email)"/.exec(page.text);
+    expect(action).not.toBeNull();
+    const posted = await request(app.baseUrl, action![1]!, { cookie: tenant.cookie, form: { csrf_token: tenant.csrfToken } });
+    expect(posted.status).toBe(303);
+    expect(posted.headers.get('location')).toBe('/admin/events/resend-gig?notice=email_resent');
+
+    const api = await request(app.baseUrl, `/api/v1/admin/events/resend-gig/attendees/${action![2]}/resend-email`, { method: 'POST', token: tenant.token });
+    expect(api.status).toBe(202);
+    expect(api.json).toEqual({ email: { to: 'mary@example.com', status: 'queued' } });
+    expect((await request(app.baseUrl, '/api/v1/admin/events/resend-gig/attendees/9999/resend-email', { method: 'POST', token: tenant.token })).status).toBe(404);
+
+    expect(await worker.runOnce()).toBe(2);
+    const mails = await sink.waitFor(3);
+    mailer.close();
+    expect(mails).toHaveLength(3);
+    const link = new URL(booked.body.booking.tickets[0].url).pathname;
+    for (const m of mails) {
+      expect(m.subject).toBe('Your tickets for Resend Gig');
+      expect(ticketPathsIn(m.text ?? '')).toEqual([link]);
+    }
+  });
+
+  it('with mail off, nothing is queued, the attendee page says so, and a re-send is refused', async () => {
+    const off = await startTestApp();
+    try {
+      const tenant = await createTenant(off, 'quiet');
+      await createEventFixture(off.services, tenant.organiser.id, { slug: 'quiet-gig', name: 'Quiet Gig', capacity: 5 });
+      expect((await postJson(off.baseUrl, '/api/v1/events/quiet-gig/bookings', { name: 'Ann', email: 'ann@example.com', quantity: 1 })).status).toBe(201);
+      expect(await emailRows(off, 'quiet-gig')).toHaveLength(0);
+      const page = await request(off.baseUrl, '/admin/events/quiet-gig', { cookie: tenant.cookie });
+      expect(page.text).toContain('Email is off on this server');
+      expect(page.text).not.toContain('resend-email');
+      const api = await request(off.baseUrl, '/api/v1/admin/events/quiet-gig/attendees/1/resend-email', { method: 'POST', token: tenant.token });
+      expect(api.status).toBe(409);
+    } finally {
+      await off.close();
     }
   });
 });
