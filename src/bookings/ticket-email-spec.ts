@@ -1,6 +1,7 @@
 import type { Organiser } from '../catalog/organiser-store';
 import type { EventRecord } from '../domain/events/event';
 import type { TicketEmailSpec } from '../email/ticket-email';
+import { bookingReference } from './ticket-token';
 
 export interface EmailedTicket {
   event: EventRecord;
@@ -14,6 +15,7 @@ export interface EmailedTicket {
 export function ticketEmailSpec(bookingId: string, to: string, name: string, organiser: Organiser, tickets: EmailedTicket[]): TicketEmailSpec {
   return {
     v: 1,
+    reference: bookingReference(bookingId),
     to,
     name,
     bookingId,

@@ -28,3 +28,6 @@ export const stripeKeyContext = (organiserId: number) => `organiser:${organiserI
 
 /** keyring.sealSecret context of a buyer email waiting in the email outbox (recipient and ticket links). */
 export const emailBodyContext = (bookingId: string) => `email:${bookingId}`;
+
+/** keyring.sealSecret context of the short-lived cookie that lets the booking browser see its confirmation's name and email. */
+export const bookedCookieContext = 'booked-confirmation';

@@ -8,6 +8,8 @@ import { formatMoney } from '../lib/money';
  */
 export interface TicketEmailSpec {
   v: 1;
+  /** The readable booking reference (bookings/ticket-token.ts bookingReference). */
+  reference: string;
   to: string;
   name: string;
   bookingId: string;
@@ -87,7 +89,7 @@ export function renderTicketEmail(spec: TicketEmailSpec, publicUrl: string, now 
     '',
     ...(allLink ? [`All your tickets: ${allLink}`, ''] : []),
     `Total paid: ${paid(total, organiser.currency)}`,
-    `Booking reference: ${spec.bookingId}`,
+    `Booking reference: ${spec.reference}`,
     '',
     `${organiser.name}`,
   ].join('\n');
@@ -109,7 +111,7 @@ export function renderTicketEmail(spec: TicketEmailSpec, publicUrl: string, now 
 <p>You're booked with ${html(organiser.name)}. Show the ticket link at the door.</p>
 ${htmlBlocks}
 ${allLink ? `<p><a href="${html(allLink)}">All your tickets</a></p>` : ''}
-<p>Total paid: ${html(paid(total, organiser.currency))}<br>Booking reference: ${html(spec.bookingId)}</p>
+<p>Total paid: ${html(paid(total, organiser.currency))}<br>Booking reference: ${html(spec.reference)}</p>
 <p>${html(organiser.name)}</p>
 </body></html>`;
 
