@@ -17,7 +17,9 @@ CREATE TABLE email_outbox (
 CREATE INDEX email_outbox_due ON email_outbox(sent_at, next_attempt_at);
 CREATE INDEX email_outbox_event ON email_outbox(event_id, booking_id);
 
--- One image per event, already resized; served under /images/<hash>.<ext> (content-addressed).
+-- One image per event, already resized; served under /images/<event id>/<file> where the file
+-- name is the content hash, so it can be cached for a year. events.image names the current file.
+ALTER TABLE events ADD COLUMN image TEXT;
 CREATE TABLE event_images (
   event_id    INTEGER PRIMARY KEY REFERENCES events(id) ON DELETE CASCADE,
   hash        TEXT NOT NULL,

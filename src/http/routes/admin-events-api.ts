@@ -12,6 +12,7 @@ import { parseJson, requireContentType } from '../middleware/body-parsing';
 import { requireOrganiser } from '../middleware/authenticate';
 import { csrfForSession } from '../middleware/csrf';
 import { param } from '../params';
+import { adminImageApiRoutes } from './event-image-routes';
 
 const attendeeFilter = z
   .object({
@@ -119,6 +120,8 @@ export function adminEventsApiRoutes(services: AppServices): Router {
     const queued = await services.bookings.ticketEmails.resend(orgId, param(req, 'slug'), id, unlockOrganiserPrivateKey(req.principal!, organiser));
     res.status(202).json({ email: { to: queued.to, status: 'queued' } });
   });
+
+  router.use(adminImageApiRoutes(services, organiserOf));
 
   router.post('/api/v1/admin/events/:slug/refunds', async (req, res) => {
     const result = await attendees.refundAll(organiserOf(req), param(req, 'slug'));

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import QRCode from 'qrcode';
 import { type PublicTicket, splitTokens } from '../../bookings/public-tickets';
 import { bookingReference } from '../../bookings/ticket-token';
+import { eventImagePath } from '../../domain/events/event';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
 import { type CalendarFacts, googleCalendarUrl, icsCalendar } from '../../lib/calendar-entry';
@@ -54,6 +55,7 @@ export function ticketViewRoutes(services: AppServices): Router {
         ticket,
         qrSvg: ticket.refunded ? '' : await QRCode.toString(checkinUrl(ticket.token), { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }),
         googleCalendar: googleCalendarUrl(calendarFacts(ticket)),
+        imageUrl: eventImagePath(ticket.event),
       })),
     );
     // The URL is the ticket: never leak it to another site in a Referer header.
