@@ -70,6 +70,17 @@ export const envSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: intFromEnv(30_000, 100, 3_600_000),
   HTTP_KEEPALIVE_TIMEOUT_MS: intFromEnv(5_000, 100, 600_000),
   HTTP_MAX_CONNECTIONS: intFromEnv(1024, 1, 1_000_000),
+  /** Outgoing mail: both or neither; without them no mail is sent. */
+  SMTP_URL: z
+    .string()
+    .trim()
+    .refine((v) => /^smtps?:\/\/[^\s/]+/.test(v), 'must be smtp://user:pass@host:port or smtps://…')
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .refine((v) => /^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/.test(v), 'must be an address such as tickets@example.com or "Name <tickets@example.com>"')
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -11,6 +11,7 @@ import { type BookingFormState, renderBookingPage } from '../views/public/bookin
 import { withEmbed } from '../views/public/format';
 import { renderWaitingPage } from '../views/public/waiting-page';
 import { type FormValues, parseMultiForm, parseSingleForm, readFormValues, serviceIssues } from './booking-form';
+import { setBookedCookie } from './booked-cookie';
 import { type BookingPage, thankYouOrigins } from './booking-page';
 
 const messages = {
@@ -80,22 +81,26 @@ export async function submitBooking(
   let slugs: string[];
   let input: unknown;
   let book: (id: string) => Promise<BookingResult>;
+  let buyer: { name: string; email?: string | undefined };
   if (page.kind === 'single') {
     const parsed = parseSingleForm(page, values);
     if (!parsed.ok) return render(STATUS_OF.invalid_request, { issues: parsed.issues });
     slugs = [page.events[0]!.view.slug];
     input = parsed.input;
+    buyer = parsed.input;
     book = (id) => bookings.bookOne(slugs[0]!, parsed.input, id, resolved.get(slugs[0]!));
   } else {
     const parsed = parseMultiForm(page, values);
     if (!parsed.ok) return render(STATUS_OF.invalid_request, { issues: parsed.issues });
     slugs = parsed.input.items.map((i) => i.slug);
     input = parsed.input;
+    buyer = parsed.input.attendee;
     book = (id) => bookings.bookMany(parsed.input, id, resolved);
   }
 
   try {
     const result = await book(formBookingId(csrfToken, page, { slugs, input }));
+    setBookedCookie(req, res, keyring, { bookingId: result.id, name: buyer.name, email: buyer.email ?? null, emailed: services.bookings.ticketEmails.enabled && Boolean(buyer.email) });
     res.redirect(303, successUrl(result, page));
   } catch (err) {
     if (!(err instanceof AppError)) throw err;

@@ -100,6 +100,14 @@ export function adminEventActions(services: AppServices): Router {
     res.redirect(303, `/admin/events/${slug}${back}${back ? '&' : '?'}notice=${state}`);
   });
 
+  router.post('/admin/events/:slug/attendees/:id/resend-email', ...form, async (req, res) => {
+    const p = await organiserPage(services, req);
+    const slug = param(req, 'slug');
+    await services.bookings.ticketEmails.resend(p.orgId, slug, idParam(req, 'id'), unlockOrganiserPrivateKey(p.principal, p.organiser));
+    const back = filterQuery(readAttendeeFilter(req.body));
+    res.redirect(303, `/admin/events/${slug}${back}${back ? '&' : '?'}notice=email_resent`);
+  });
+
   // Money leaves the organiser's account: one more page, so a mis-tap on a phone refunds nobody.
   router.get('/admin/events/:slug/attendees/:id/refund', page, async (req, res) => {
     const p = await organiserPage(services, req);
