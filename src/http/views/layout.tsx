@@ -27,13 +27,11 @@ export function Layout({ title, children, embed, refreshSeconds, nav, scripts, b
         {!embed && (
           <header class="topbar">
             {brand ? (
-              brand.href ? (
-                <a class="brand" href={brand.href}>
-                  {brand.name}
-                </a>
-              ) : (
-                <span class="brand">{brand.name}</span>
-              )
+              // The organiser's own site when it has one, else the home page (which sends a
+              // single-organiser install on to that organiser's events).
+              <a class="brand" href={brand.href ?? '/'}>
+                {brand.name}
+              </a>
             ) : (
               <a class="brand" href="/">
                 Boxoffice
