@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import type { AppServices } from '../../app/services';
 import { accountRoutes, mountAuthentication } from './accounts';
+import { adminAttendeesApiRoutes } from './admin-attendees-api';
 import { adminEventsApiRoutes } from './admin-events-api';
 import { dashboardEvents } from './dashboard-events';
 import { organiserPages } from './organiser-pages';
@@ -18,6 +19,7 @@ export function mountRoutes(app: Express, services: AppServices): void {
   mountAuthentication(app, services);
   app.use(accountRoutes(services, { dashboardSections: dashboardEvents(services) }));
   app.use(adminEventsApiRoutes(services));
+  app.use(adminAttendeesApiRoutes(services));
   app.use(platformApiRoutes(services));
   app.use(organiserPages(services));
   app.use(publicPageRoutes(services));
