@@ -33,6 +33,7 @@ export const settingsPatchSchema = z
     embedHosts: z.array(embedHostSchema).max(50, 'List at most 50 hosts.').transform((hs) => [...new Set(hs)]),
     // Write-only. null removes the key.
     stripeSecretKey: z.union([z.null(), z.string().trim().regex(/^(sk|rk)_[A-Za-z0-9_]{4,250}$/, 'That does not look like a Stripe secret key (sk_… or rk_…).')]),
+    holdMinutes: z.number({ message: 'Give the hold time in whole minutes.' }).int('Give the hold time in whole minutes.').min(2, 'Hold tickets for at least 2 minutes.').max(60, 'Hold tickets for at most 60 minutes.'),
   })
   .partial()
   .strict();
@@ -46,6 +47,8 @@ export interface SettingsView {
   embedHosts: string[];
   /** Whether a Stripe key is stored; the key itself is never sent back. */
   stripeSecretKeySet: boolean;
+  /** Minutes a paid booking holds its tickets while the buyer pays. */
+  holdMinutes: number;
 }
 
 export const settingsView = (o: Organiser): SettingsView => ({
@@ -54,7 +57,16 @@ export const settingsView = (o: Organiser): SettingsView => ({
   webhookUrl: o.webhookUrl,
   embedHosts: o.embedHosts,
   stripeSecretKeySet: o.sealedStripeKey !== null,
+  holdMinutes: o.holdMinutes,
 });
+
+/**
+ * Connects a Stripe key: checks it and registers the webhook endpoint, returning the sealed
+ * settings to store (payments/payment-setup.ts). A port, so accounts never import payments.
+ */
+export interface StripeConnector {
+  connect(organiser: Organiser, secretKey: string): Promise<OrganiserSettingsPatch>;
+}
 
 /** The organiser's Stripe secret key for payment code; null when none is set. */
 export function openStripeSecretKey(keyring: RootKeyring, organiser: Organiser): string | null {
@@ -63,7 +75,7 @@ export function openStripeSecretKey(keyring: RootKeyring, organiser: Organiser):
 
 /** Organiser settings, always for the caller's own organiser: there is no id to pass in. */
 export class OrganiserSettingsService {
-  constructor(private readonly deps: { organisers: OrganiserStore; keyring: RootKeyring }) {}
+  constructor(private readonly deps: { organisers: OrganiserStore; keyring: RootKeyring; stripe?: StripeConnector }) {}
 
   private async organiserOf(principal: Principal): Promise<Organiser> {
     if (!principal.organiser) throw new AppError('forbidden', 'Choose an organiser first.');
@@ -85,9 +97,14 @@ export class OrganiserSettingsService {
       terms: input.terms,
       webhookUrl: input.webhookUrl,
       embedHosts: input.embedHosts,
+      holdMinutes: input.holdMinutes,
     };
-    if (input.stripeSecretKey !== undefined) {
-      patch.sealedStripeKey = input.stripeSecretKey === null ? null : this.deps.keyring.sealSecret(input.stripeSecretKey, stripeKeyContext(organiser.id));
+    if (input.stripeSecretKey === null) {
+      Object.assign(patch, { sealedStripeKey: null });
+    } else if (input.stripeSecretKey !== undefined) {
+      // Checked with Stripe and its webhook endpoint registered before anything is stored.
+      if (this.deps.stripe) Object.assign(patch, await this.deps.stripe.connect(organiser, input.stripeSecretKey));
+      else patch.sealedStripeKey = this.deps.keyring.sealSecret(input.stripeSecretKey, stripeKeyContext(organiser.id));
     }
     await this.deps.organisers.update(organiser.id, patch);
     return this.get(principal);

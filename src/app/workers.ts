@@ -9,9 +9,11 @@ export interface Workers {
 export function startWorkers(services: AppServices): Workers {
   const webhooks = new WebhookWorker(services.infra);
   webhooks.start();
+  services.payments.sweeper.start();
+  services.payments.refunds.start();
   return {
     async stop() {
-      await webhooks.stop();
+      await Promise.all([webhooks.stop(), services.payments.sweeper.stop(), services.payments.refunds.stop()]);
     },
   };
 }

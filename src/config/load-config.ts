@@ -20,6 +20,7 @@ export interface Config {
   readonly coalesceMaxBatch: number;
   readonly queueTargetWaitMs: number;
   readonly holdTtlMs: number;
+  readonly stripeMaxRps: number;
 }
 
 /** A configuration problem: the message is one line naming the variable. */
@@ -94,6 +95,7 @@ export function loadConfig(
     coalesceMaxBatch: e.COALESCE_MAX_BATCH,
     queueTargetWaitMs: e.QUEUE_TARGET_WAIT_MS,
     holdTtlMs: e.HOLD_TTL_MINUTES * 60_000,
+    stripeMaxRps: e.STRIPE_MAX_RPS,
   };
   return Object.freeze(config);
 }

@@ -39,6 +39,8 @@ export const envSchema = z.object({
   COALESCE_MAX_BATCH: intFromEnv(256, 1, 10_000),
   /** Longest a buyer should wait in a shard queue before getting 503 busy. */
   QUEUE_TARGET_WAIT_MS: intFromEnv(2000, 10, 60_000),
+  /** Checkout Session creations per second per Stripe account (Stripe allows ~25/s per endpoint). */
+  STRIPE_MAX_RPS: intFromEnv(20, 1, 10_000),
   /** Minutes a paid booking holds its tickets while the buyer pays. */
   HOLD_TTL_MINUTES: intFromEnv(15, 1, 24 * 60),
 });

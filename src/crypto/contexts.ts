@@ -25,3 +25,6 @@ export const inviteKeyContext = (codeHash: string, organiserId: number) => `invi
 
 /** keyring.sealSecret context of an organiser's Stripe secret key. */
 export const stripeKeyContext = (organiserId: number) => `organiser:${organiserId}:stripe-secret-key`;
+
+/** keyring.sealSecret context of the signing secret of an organiser's Stripe webhook endpoint. */
+export const stripeWebhookSecretContext = (organiserId: number) => `organiser:${organiserId}:stripe-webhook-secret`;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ComponentChildren } from 'preact';
 import type { Request, Response } from 'express';
 import type { BookingResult } from '../../bookings/booking-service';
+import type { DeskResult } from '../../payments/booking-desk';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
 import { checkPublicCsrfToken, createPublicCsrfToken } from '../middleware/csrf';
@@ -50,7 +51,7 @@ function afterRefusal(page: BookingPage, err: AppError): BookingPage {
  */
 export async function submitBooking(services: AppServices, page: BookingPage, req: Request, res: Response, nav?: ComponentChildren): Promise<void> {
   const { keyring } = services.infra;
-  const { bookings } = services.bookings;
+  const { desk } = services.payments;
   const values = readFormValues(req.body);
   // Every page this answers (the form again, the waiting page) posts the same booking.
   allowFormTargets(res, thankYouOrigins(page));
@@ -63,24 +64,33 @@ export async function submitBooking(services: AppServices, page: BookingPage, re
   // slugs: the events in the order the service numbers them (`items.N` in its issues).
   let slugs: string[];
   let input: unknown;
-  let book: (id: string) => Promise<BookingResult>;
+  let book: (id: string) => Promise<DeskResult>;
   if (page.kind === 'single') {
     const parsed = parseSingleForm(page, values);
     if (!parsed.ok) return render(STATUS_OF.invalid_request, { issues: parsed.issues });
     slugs = [page.events[0]!.view.slug];
     input = parsed.input;
-    book = (id) => bookings.bookOne(slugs[0]!, parsed.input, id);
+    book = (id) => desk.bookOne(slugs[0]!, parsed.input, id);
   } else {
     const parsed = parseMultiForm(page, values);
     if (!parsed.ok) return render(STATUS_OF.invalid_request, { issues: parsed.issues });
     slugs = parsed.input.items.map((i) => i.slug);
     input = parsed.input;
-    book = (id) => bookings.bookMany(parsed.input, id);
+    book = (id) => desk.bookMany(parsed.input, id);
   }
 
   try {
     const result = await book(formBookingId(csrfToken, page, { slugs, input }));
-    res.redirect(303, successUrl(result, page));
+    switch (result.kind) {
+      case 'booked':
+        return res.redirect(303, successUrl(result.booking, page));
+      case 'checkout':
+        // form-action covers the redirect after a POST: Stripe's checkout origin must be listed.
+        allowFormTargets(res, [new URL(result.checkoutUrl).origin]);
+        return res.redirect(303, result.checkoutUrl);
+      case 'preparing':
+        return res.redirect(303, result.statusUrl);
+    }
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     switch (err.code) {
