@@ -51,3 +51,20 @@ export async function shardQuery(app: TestApp, slug: string, sql: string, args: 
   const db = await app.services.infra.router.db(entry.shard);
   return (await db.execute({ sql, args: args.map((a) => (a === '$id' ? entry.id : a)) })).rows;
 }
+
+/**
+ * The buyer pays at the stand-in and comes back: the session completes, then the browser
+ * follows success_url. Returns the app's answer to the success redirect (a 303 to the tickets).
+ */
+export async function payAndReturn(stripe: StripeStandin, checkoutUrl: string): Promise<Response> {
+  const session = stripe.complete(sessionIdOf(checkoutUrl));
+  const back = String(session.success_url).split('{CHECKOUT_SESSION_ID}').join(String(session.id));
+  return fetch(back, { redirect: 'manual' });
+}
+
+/** Saves a Stripe key for an existing organiser the real way (checked, endpoint registered). */
+export async function connectStripe(app: TestApp, stripe: StripeStandin, organiserId: number, secretKey: string): Promise<void> {
+  stripe.addAccount({ secretKey });
+  const organiser = (await app.services.infra.organisers.get(organiserId))!;
+  await app.services.infra.organisers.update(organiserId, await app.services.payments.setup.connect(organiser, secretKey));
+}

@@ -22,7 +22,8 @@ function Fact({ label, children }: { label: string; children: string | number })
 /** One card per ticket, paired with its own token's QR code. No name, email or other PII. */
 function Card({ ticket: t, qrSvg }: TicketCard) {
   const { event, organiser } = t;
-  const price = t.pricePaid > 0 ? t.pricePaid : event.price * t.quantity;
+  // What was actually paid, never the list price: a ticket added by hand shows no price.
+  const price = t.pricePaid;
   return (
     <article class={`card ticket-card${t.refunded ? ' refunded' : ''}`}>
       <div class="ticket-info">
@@ -33,7 +34,7 @@ function Card({ ticket: t, qrSvg }: TicketCard) {
           {event.location && <Fact label="Location">{event.location}</Fact>}
           {t.date && <Fact label="Booked for">{formatDay(t.date)}</Fact>}
           <Fact label="Admits">{`${t.quantity} ${t.quantity === 1 ? 'person' : 'people'}`}</Fact>
-          {price > 0 && <Fact label="Price">{formatMoney(price, event.currency)}</Fact>}
+          {price > 0 && <Fact label="Price paid">{formatMoney(price, event.currency)}</Fact>}
         </dl>
         {event.description && <p class="pre small muted">{event.description}</p>}
       </div>
