@@ -8,9 +8,12 @@ import { HoldSweeper } from '../payments/hold-sweeper';
 import type { GatewayFactory } from '../payments/payment-gateway';
 import { PaymentSetup } from '../payments/payment-setup';
 import { PaymentWebhook } from '../payments/payment-webhook';
+import { RefundService } from '../payments/refund-service';
 import { RefundWorker } from '../payments/refund-worker';
 import { stripeGatewayFactory } from '../payments/stripe-gateway';
+import { AttendeeStore } from '../shards/tables/attendee-store';
 import { HoldStore } from '../shards/tables/hold-store';
+import { RefundStore } from '../shards/tables/refund-store';
 import type { BookingModule } from './booking-module';
 
 /**
@@ -49,7 +52,17 @@ export function createPaymentsModule(infra: Infra, bookings: BookingModule, gate
   });
   const webhook = new PaymentWebhook({ organisers: infra.organisers, keyring: infra.keyring, config: infra.config, finalise });
   const sweeper = new HoldSweeper({ router: infra.router, directory: infra.directory, organisers: infra.organisers, keyring: infra.keyring, logger: infra.logger, metrics: infra.metrics, holds, gateways, reservations });
-  const refunds = new RefundWorker({ router: infra.router, pool: infra.pool, directory: infra.directory, organisers: infra.organisers, keyring: infra.keyring, logger: infra.logger, metrics: infra.metrics, gateways });
+  const refundWorker = new RefundWorker({ router: infra.router, pool: infra.pool, directory: infra.directory, organisers: infra.organisers, keyring: infra.keyring, logger: infra.logger, metrics: infra.metrics, gateways });
+  const refunds = new RefundService({
+    keyring: infra.keyring,
+    config: infra.config,
+    organisers: infra.organisers,
+    logger: infra.logger,
+    events: bookings.events,
+    attendees: new AttendeeStore(infra.router),
+    store: new RefundStore(infra.router),
+    reservations,
+  });
   const desk = new BookingDesk({ reservations, bookings: bookings.bookings, checkout });
   const setup = new PaymentSetup({ gateways, keyring: infra.keyring, publicUrl: infra.config.publicUrl });
   return {
@@ -59,6 +72,7 @@ export function createPaymentsModule(infra: Infra, bookings: BookingModule, gate
     finalise,
     webhook,
     sweeper,
+    refundWorker,
     refunds,
     setup,
     async close() {

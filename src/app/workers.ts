@@ -10,10 +10,10 @@ export function startWorkers(services: AppServices): Workers {
   const webhooks = new WebhookWorker(services.infra);
   webhooks.start();
   services.payments.sweeper.start();
-  services.payments.refunds.start();
+  services.payments.refundWorker.start();
   return {
     async stop() {
-      await Promise.all([webhooks.stop(), services.payments.sweeper.stop(), services.payments.refunds.stop()]);
+      await Promise.all([webhooks.stop(), services.payments.sweeper.stop(), services.payments.refundWorker.stop()]);
     },
   };
 }

@@ -94,8 +94,8 @@ describe('paid holds', () => {
     expect(await count('late-full', 'activity_log', "event_id = ? AND kind = 'refunded'")).toBe(1);
 
     w.stripe.reset();
-    await w.app.services.payments.refunds.runOnce();
-    await w.app.services.payments.refunds.runOnce();
+    await w.app.services.payments.refundWorker.runOnce();
+    await w.app.services.payments.refundWorker.runOnce();
     const refundCalls = w.stripe.callsTo('/v1/refunds').filter((c) => c.method === 'POST');
     expect(refundCalls).toHaveLength(1);
     expect(refundCalls[0]!.status).toBe(200);
@@ -118,9 +118,9 @@ describe('paid holds', () => {
     await w.stripe.deliver('checkout.session.completed', sessionId);
     w.stripe.reset();
     w.stripe.failNext(1, 503, { pathPrefix: '/v1/refunds' });
-    await w.app.services.payments.refunds.runOnce();
+    await w.app.services.payments.refundWorker.runOnce();
     await shardQuery(w.app, 'rr-gig', 'UPDATE refund_outbox SET next_attempt_at = 0 WHERE event_id = ?', ['$id']);
-    await w.app.services.payments.refunds.runOnce();
+    await w.app.services.payments.refundWorker.runOnce();
     const calls = w.stripe.callsTo('/v1/refunds').filter((c) => c.method === 'POST');
     expect(calls.map((c) => c.status)).toEqual([503, 200]);
     expect(new Set(calls.map((c) => c.idempotencyKey)).size).toBe(1);

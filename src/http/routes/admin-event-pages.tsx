@@ -21,6 +21,7 @@ const NOTICES = {
   deleted: 'The event and its attendees are deleted.',
   checked_in: 'Checked in.',
   checked_out: 'Checked out.',
+  refunded: 'Refunded: the money goes back to their card, and their tickets no longer work.',
 };
 
 /**
