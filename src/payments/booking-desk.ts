@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { BookingResult, BookingService } from '../bookings/booking-service';
-import type { Reservations, ReservedItem } from '../bookings/reservation';
+import type { BookingResult, BookingService, Resolved } from '../bookings/booking-service';
+import type { Reservations } from '../bookings/reservation';
 import type { MultiBookingInput, SingleBookingInput } from '../domain/bookings/booking-input';
 import type { CheckoutService, PaidStart } from './checkout-service';
 
@@ -14,18 +14,20 @@ export type DeskResult = { kind: 'booked'; booking: BookingResult } | PaidStart;
 export class BookingDesk {
   constructor(private readonly deps: { reservations: Reservations; bookings: BookingService; checkout: CheckoutService }) {}
 
-  async bookOne(slug: string, input: SingleBookingInput, bookingId: string = randomUUID(), resolved?: ReservedItem): Promise<DeskResult> {
+  async bookOne(slug: string, input: SingleBookingInput, bookingId: string = randomUUID(), resolved?: Resolved): Promise<DeskResult> {
     const { quantity, date, ...attendee } = input;
-    const item = resolved ? { ...resolved, quantity, date: date ?? null } : await this.deps.reservations.resolve(slug, quantity, date ?? null);
+    const { reservations } = this.deps;
+    const item = resolved ? reservations.item(resolved, quantity, date ?? null) : await reservations.resolve(slug, quantity, date ?? null);
     if (item.event.price > 0) return this.deps.checkout.book([item], attendee, bookingId);
     return { kind: 'booked', booking: await this.deps.bookings.bookOne(slug, input, bookingId, item) };
   }
 
-  async bookMany(input: MultiBookingInput, bookingId: string = randomUUID(), resolved?: Map<string, ReservedItem>): Promise<DeskResult> {
+  async bookMany(input: MultiBookingInput, bookingId: string = randomUUID(), resolved?: Map<string, Resolved>): Promise<DeskResult> {
+    const { reservations } = this.deps;
     const items = await Promise.all(
       input.items.map((i) => {
         const known = resolved?.get(i.slug);
-        return known ? { ...known, quantity: i.quantity, date: i.date ?? null } : this.deps.reservations.resolve(i.slug, i.quantity, i.date ?? null);
+        return known ? reservations.item(known, i.quantity, i.date ?? null) : reservations.resolve(i.slug, i.quantity, i.date ?? null);
       }),
     );
     if (items.some((i) => i.event.price > 0)) return this.deps.checkout.book(items, input.attendee, bookingId);

@@ -45,9 +45,12 @@ export function publicTicketRoutes(services: AppServices): Router {
   });
 
   router.post('/ticket/:slugs', requireContentType('form'), parseForm, async (req, res) => {
-    const page = await loadTicketPage(services, param(req, 'slugs'), isEmbed(req));
+    // Resolved once: the page's own look-up is what the booking uses, and the per-date counters
+    // (an uncached shard read) are read only if the form has to be drawn again.
+    const load = (dateCounters: boolean) => loadTicketPage(services, param(req, 'slugs'), isEmbed(req), { dateCounters });
+    const page = await load(false);
     allowFraming(res, page.organiser.embedHosts);
-    await submitBooking(services, page, req, res);
+    await submitBooking(services, page, () => load(true), req, res);
   });
 
   return router;
