@@ -39,7 +39,9 @@ export function createPaymentsModule(infra: Infra, bookings: BookingModule, gate
     preparer,
     buckets,
   });
+  const refundStore = new RefundStore(infra.router);
   const finalise = new FinalisePayment({
+    refunds: refundStore,
     directory: infra.directory,
     organisers: infra.organisers,
     keyring: infra.keyring,
@@ -60,7 +62,7 @@ export function createPaymentsModule(infra: Infra, bookings: BookingModule, gate
     logger: infra.logger,
     events: bookings.events,
     attendees: new AttendeeStore(infra.router),
-    store: new RefundStore(infra.router),
+    store: refundStore,
     reservations,
   });
   const desk = new BookingDesk({ reservations, bookings: bookings.bookings, checkout });

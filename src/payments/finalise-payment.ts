@@ -9,6 +9,7 @@ import type { EventSnapshots } from '../events/event-snapshots';
 import type { Infra } from '../infra/infra';
 import { formatMoney } from '../lib/money';
 import type { HoldStore } from '../shards/tables/hold-store';
+import type { RefundStore } from '../shards/tables/refund-store';
 import type { PaidPart, PartOutcome } from '../shards/tables/payment-statements';
 import type { WebhookToSend } from '../shards/tables/webhook-outbox';
 import { type CheckoutMetadata, readCheckoutMetadata } from './checkout-metadata';
@@ -26,6 +27,7 @@ export type FinaliseDeps = Pick<Infra, 'directory' | 'organisers' | 'keyring' | 
   holds: HoldStore;
   gateways: GatewayFactory;
   reservations: Reservations;
+  refunds: RefundStore;
 };
 
 export const finaliseMessages = {
@@ -109,6 +111,23 @@ export class FinalisePayment {
     );
     if (outcomes.every((o) => o.kind === 'unknown')) throw new AppError('not_found', finaliseMessages.unknown);
     if (outcomes.some((o) => o.kind !== 'sold')) {
+      // All or nothing across shards: a part that sold on its shard is refunded too (its own
+      // amount; the parts that could not be honoured were refunded in their transactions).
+      await Promise.all(
+        outcomes.map(async (o, i) => {
+          if (o.kind !== 'sold') return;
+          const part = parts[i]!;
+          await this.deps.refunds.refundAttendee(part.entry, {
+            eventId: part.event.id,
+            attendeeId: o.attendeeId,
+            key: `refund-${session.id}-${part.event.id}`,
+            logMessage: 'Automatic refund: another event of the same booking could not be honoured',
+            webhooks: [],
+            nowIso: new Date().toISOString(),
+            nowMs: Date.now(),
+          });
+        }),
+      );
       for (const p of parts) this.deps.reservations.releasedEvent(p.event.id);
       return { kind: 'refunded', bookingId: meta.bookingId };
     }

@@ -29,7 +29,7 @@ export interface FinaliseWrite {
 }
 
 export type PartOutcome =
-  | { kind: 'sold'; sealedToken: string; quantity: number }
+  | { kind: 'sold'; attendeeId: number; sealedToken: string; quantity: number }
   | { kind: 'refunding' }
   /** No hold of this booking for this session on the shard: nothing was written. */
   | { kind: 'unknown' }
@@ -155,7 +155,7 @@ export function buildFinaliseJob(w: FinaliseWrite): FinaliseJob {
   const probeStart = s.length;
   for (const p of w.parts) {
     s.push({
-      sql: `SELECT pp.status, a.sealed_token, a.quantity FROM processed_payments pp
+      sql: `SELECT pp.status, a.id AS attendee_id, a.sealed_token, a.quantity, a.refunded FROM processed_payments pp
               LEFT JOIN attendees a ON a.booking_id = pp.booking_id AND a.event_id = pp.event_id
              WHERE pp.session_id = ? AND pp.event_id = ?`,
       args: [w.sessionId, p.eventId],
@@ -167,7 +167,9 @@ export function buildFinaliseJob(w: FinaliseWrite): FinaliseJob {
       return w.parts.map((_, i) => {
         const row = results[probeStart + i]?.rows[0];
         if (!row) return { kind: 'unknown' };
-        if (row.status === 'finalised' && row.sealed_token != null) return { kind: 'sold', sealedToken: String(row.sealed_token), quantity: Number(row.quantity) };
+        if (row.status === 'finalised' && row.sealed_token != null && Number(row.refunded) === 0) {
+          return { kind: 'sold', attendeeId: Number(row.attendee_id), sealedToken: String(row.sealed_token), quantity: Number(row.quantity) };
+        }
         if (row.status === 'refunding' || row.status === 'finalised') return { kind: 'refunding' };
         return { kind: 'pending' };
       });
