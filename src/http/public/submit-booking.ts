@@ -12,7 +12,7 @@ import { type BookingFormState, renderBookingPage } from '../views/public/bookin
 import { withEmbed } from '../views/public/format';
 import { renderWaitingPage } from '../views/public/waiting-page';
 import { type FormValues, parseMultiForm, parseSingleForm, readFormValues, serviceIssues } from './booking-form';
-import { type BookingPage, thankYouOrigins } from './booking-page';
+import { type BookingPage, formTargets } from './booking-page';
 
 const messages = {
   csrf: 'This form expired or did not come from this site. Your details are still here: please check them and book again.',
@@ -66,7 +66,7 @@ export async function submitBooking(
   const { desk } = services.payments;
   const values = readFormValues(req.body);
   // Every page this answers (the form again, the waiting page) posts the same booking.
-  allowFormTargets(res, thankYouOrigins(page));
+  allowFormTargets(res, formTargets(page, services.infra.config.stripeApiBase));
   const { csrf_token: csrfToken = '', ...typed } = values;
   const render = async (status: number, state: Partial<BookingFormState>, refused?: AppError) => {
     const fresh = (await full()) ?? page;
@@ -102,7 +102,7 @@ export async function submitBooking(
         return res.redirect(303, successUrl(result.booking, page));
       case 'checkout':
         // form-action covers the redirect after a POST: Stripe's checkout origin must be listed.
-        allowFormTargets(res, [new URL(result.checkoutUrl).origin]);
+        allowFormTargets(res, [...formTargets(page, services.infra.config.stripeApiBase), new URL(result.checkoutUrl).origin]);
         return res.redirect(303, result.checkoutUrl);
       case 'preparing':
         return res.redirect(303, result.statusUrl);

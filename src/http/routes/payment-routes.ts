@@ -67,7 +67,8 @@ export function paymentRoutes(services: AppServices): Router {
             : { status: status.state };
       return void res.json(body);
     }
-    sendStatusPage(res, status, checkout.statusUrl(param(req, 'hold')));
+    // Same-origin path for the page's script (CSP connect-src 'self'), whatever PUBLIC_URL says.
+    sendStatusPage(res, status, `/payment/status/${encodeURIComponent(param(req, 'hold'))}`);
   });
 
   return router;

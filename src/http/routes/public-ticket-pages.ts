@@ -6,7 +6,7 @@ import { parseForm, requireContentType } from '../middleware/body-parsing';
 import { createPublicCsrfToken } from '../middleware/csrf';
 import { allowFormTargets, allowFraming } from '../middleware/security-headers';
 import { param } from '../params';
-import { loadTicketPage, thankYouOrigins } from '../public/booking-page';
+import { formTargets, loadTicketPage } from '../public/booking-page';
 import { submitBooking } from '../public/submit-booking';
 import { renderBookingPage } from '../views/public/booking-page';
 import { renderReservedPage } from '../views/public/reserved-page';
@@ -40,7 +40,7 @@ export function publicTicketRoutes(services: AppServices): Router {
   router.get('/ticket/:slugs', async (req, res) => {
     const page = await loadTicketPage(services, param(req, 'slugs'), isEmbed(req));
     allowFraming(res, page.organiser.embedHosts);
-    allowFormTargets(res, thankYouOrigins(page));
+    allowFormTargets(res, formTargets(page, infra.config.stripeApiBase));
     res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(infra.keyring), values: {}, issues: [] }));
   });
 
