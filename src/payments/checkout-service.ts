@@ -25,7 +25,7 @@ export type PaidStart =
 
 export type HoldStatus =
   | { state: 'ready'; checkoutUrl: string; expiresAt: string }
-  | { state: 'preparing'; expiresAt: string }
+  | { state: 'preparing'; expiresAt: string; total: number; currency: string }
   | { state: 'paid' }
   | { state: 'expired' };
 
@@ -227,7 +227,7 @@ export class CheckoutService {
     if (hold.status === 'released' || hold.expiresAt <= Date.now()) return { state: 'expired' };
     const expiresAt = new Date(hold.expiresAt).toISOString();
     if (hold.checkoutUrl) return { state: 'ready', checkoutUrl: hold.checkoutUrl, expiresAt };
-    return { state: 'preparing', expiresAt };
+    return { state: 'preparing', expiresAt, total: hold.unitPrice * hold.quantity, currency: hold.currency };
   }
 
   /** The buyer gave up (Stripe's cancel link): the places go back at once and the session is closed. */

@@ -20,7 +20,7 @@ import { type CheckoutSession, type GatewayFactory, PaymentRefusedError } from '
 export type Finalised =
   | { kind: 'sold'; bookingId: string; tickets: Array<{ token: string; eventId: number; quantity: number }>; thankYouUrl: string | null }
   | { kind: 'refunded'; bookingId: string }
-  | { kind: 'pending' };
+  | { kind: 'pending'; amount: number; currency: string };
 
 export type FinaliseDeps = Pick<Infra, 'directory' | 'organisers' | 'keyring' | 'config' | 'metrics'> & {
   snapshots: EventSnapshots;
@@ -68,7 +68,7 @@ export class FinalisePayment {
 
   async finalise(organiser: Organiser, session: CheckoutSession): Promise<Finalised> {
     const { meta, parts } = await this.partsOf(organiser, session);
-    if (!session.paid) return { kind: 'pending' };
+    if (!session.paid) return { kind: 'pending', amount: session.amountTotal, currency: session.currency };
     const expected = meta.items.reduce((sum, i) => sum + i.unitPrice * i.quantity, 0);
     if (expected !== session.amountTotal) throw new AppError('invalid_request', finaliseMessages.mismatch);
 

@@ -52,6 +52,7 @@ describe('paying for tickets in a real browser', () => {
 
     await Promise.all([page.waitForURL(/\/ticket\/reserved\?tokens=/), page.click('button:has-text("Pay")')]);
     expect(await page.textContent('h1')).toContain("You're booked");
+    expect(await page.textContent('[data-testid=total-paid]')).toBe('£45.00');
     await page.screenshot({ path: path.join(ARTIFACTS, 'paid-reserved-phone.png'), fullPage: true });
 
     await Promise.all([page.waitForURL(/\/t\//), page.click('text=View ticket')]);

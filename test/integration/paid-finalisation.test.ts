@@ -103,6 +103,7 @@ describe('paid booking finalisation', () => {
     const html = await page.text();
     expect(page.status).toBe(202);
     expect(html).toContain('Payment pending');
+    expect(html).toContain('£5.00');
     expect(html).toMatch(/http-equiv="refresh"/);
     expect(await count('slow-pay', 'processed_payments')).toBe(0);
     expect(await counters('slow-pay')).toMatchObject({ sold: 0, held: 1 });

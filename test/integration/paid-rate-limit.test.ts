@@ -73,6 +73,7 @@ describe('paid on-sale under Stripe rate limits', () => {
     const html = await page.text();
     expect(page.status).toBe(202);
     expect(html).toContain('Your tickets are held');
+    expect(html).toContain('£9.00');
     expect(html).toMatch(/http-equiv="refresh"/);
     expect(html).toContain('/assets/payment-poll.js');
     w.stripe.reset();

@@ -35,7 +35,7 @@ export function paymentRoutes(services: AppServices): Router {
     const result = await finalise.fromReturn(sessionId, hold);
     if (result.kind === 'pending') {
       if (wantsJson(req)) return void res.status(202).json({ status: 'pending' });
-      return void res.status(202).type('html').send(renderPaymentPendingPage());
+      return void res.status(202).type('html').send(renderPaymentPendingPage(result));
     }
     if (result.kind === 'refunded') {
       if (wantsJson(req)) return void res.json({ status: 'refunded' });
@@ -80,7 +80,7 @@ function sendStatusPage(res: Response, status: Awaited<ReturnType<AppServices['p
       return void res.redirect(303, status.checkoutUrl);
     case 'preparing': {
       const minutes = Math.max(1, Math.round((Date.parse(status.expiresAt) - Date.now()) / 60_000));
-      return void res.status(202).type('html').send(renderPreparingPage({ statusUrl, expiresAt: status.expiresAt, holdMinutesLeft: minutes }));
+      return void res.status(202).type('html').send(renderPreparingPage({ statusUrl, expiresAt: status.expiresAt, holdMinutesLeft: minutes, total: status.total, currency: status.currency }));
     }
     case 'expired':
       return void res.status(STATUS_OF.gone).type('html').send(renderHoldEndedPage({ title: 'Hold lapsed', message: messages.expired, backHref: null }));

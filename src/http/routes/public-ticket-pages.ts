@@ -34,7 +34,7 @@ export function publicTicketRoutes(services: AppServices): Router {
     const found = await publicTickets.findMany(splitTokens(typeof req.query.tokens === 'string' ? req.query.tokens : ''));
     if (found.length === 0) throw new AppError('not_found', messages.noTickets);
     allowFraming(res, found[0]!.organiser.embedHosts);
-    res.type('html').send(renderReservedPage({ tickets: found.map((t) => ({ token: t.token, eventName: t.event.name })), embed: isEmbed(req) }));
+    res.type('html').send(renderReservedPage({ tickets: found.map((t) => ({ token: t.token, eventName: t.event.name, pricePaid: t.pricePaid, currency: t.event.currency })), embed: isEmbed(req) }));
   });
 
   router.get('/ticket/:slugs', async (req, res) => {

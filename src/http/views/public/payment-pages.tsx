@@ -1,12 +1,16 @@
+import { formatMoney } from '../../../lib/money';
 import { Layout } from '../layout';
 import { renderDocument } from '../render';
 
 /** 202: the tickets are held; the Checkout Session is being created at Stripe's pace. */
-export function renderPreparingPage(p: { statusUrl: string; expiresAt: string; holdMinutesLeft: number }): string {
+export function renderPreparingPage(p: { statusUrl: string; expiresAt: string; holdMinutesLeft: number; total: number; currency: string }): string {
   return renderDocument(
     <Layout title="Preparing payment" refreshSeconds={3} scripts={['/assets/payment-poll.js']}>
       <section class="card narrow waiting" role="status" data-status-url={p.statusUrl}>
         <h1>Your tickets are held</h1>
+        <p>
+          Total to pay: <strong data-testid="total">{formatMoney(p.total, p.currency)}</strong>
+        </p>
         <p>We are preparing your payment. This page moves on to the payment by itself in a moment; please keep it open.</p>
         <p>
           Your tickets stay held for about {p.holdMinutesLeft} minute{p.holdMinutesLeft === 1 ? '' : 's'} (until <time dateTime={p.expiresAt}>{p.expiresAt.slice(11, 16)} UTC</time>).
@@ -20,12 +24,15 @@ export function renderPreparingPage(p: { statusUrl: string; expiresAt: string; h
 }
 
 /** The buyer came back from Stripe before the payment cleared. */
-export function renderPaymentPendingPage(): string {
+export function renderPaymentPendingPage(p: { amount: number; currency: string }): string {
   return renderDocument(
     <Layout title="Payment pending" refreshSeconds={3}>
       <section class="card narrow waiting" role="status">
         <h1>Payment pending</h1>
-        <p>Your payment has not been confirmed yet. This page checks again by itself every few seconds; your tickets appear here once it is.</p>
+        <p>
+          Your payment of <strong data-testid="total">{formatMoney(p.amount, p.currency)}</strong> has not been confirmed yet. This page checks again by itself every few
+          seconds; your tickets appear here once it is.
+        </p>
       </section>
     </Layout>,
   );

@@ -1,9 +1,13 @@
+import { formatMoney } from '../../../lib/money';
 import { Layout } from '../layout';
 import { renderDocument } from '../render';
 
 export interface ReservedTicket {
   token: string;
   eventName: string;
+  /** Minor units actually paid (0: free). */
+  pricePaid: number;
+  currency: string;
 }
 
 /**
@@ -13,6 +17,7 @@ export interface ReservedTicket {
 export function renderReservedPage({ tickets, embed }: { tickets: ReservedTicket[]; embed: boolean }): string {
   const target = embed ? { target: '_blank', rel: 'noopener' } : {};
   const all = `/t/${tickets.map((t) => t.token).join('+')}`;
+  const paid = tickets.reduce((sum, t) => sum + t.pricePaid, 0);
   return renderDocument(
     <Layout title="You're booked" embed={embed} {...(embed ? { scripts: ['/assets/embed-frame.js'] } : {})}>
       <section class="card narrow reserved">
@@ -24,13 +29,21 @@ export function renderReservedPage({ tickets, embed }: { tickets: ReservedTicket
         <ul class="ticket-links">
           {tickets.map((t) => (
             <li>
-              <span>{t.eventName}</span>
+              <span>
+                {t.eventName}
+                {t.pricePaid > 0 && <span class="muted"> · {formatMoney(t.pricePaid, t.currency)}</span>}
+              </span>
               <a class="button secondary small" href={`/t/${t.token}`} {...target}>
                 View ticket
               </a>
             </li>
           ))}
         </ul>
+        {paid > 0 && (
+          <p>
+            Total paid: <strong data-testid="total-paid">{formatMoney(paid, tickets[0]!.currency)}</strong>
+          </p>
+        )}
         {tickets.length > 1 && (
           <a class="button block" href={all} {...target}>
             View all tickets
