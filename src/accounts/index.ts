@@ -4,7 +4,7 @@ import { InviteService } from './invite-service';
 import { LoginThrottle } from './login-throttle';
 import { MemberService } from './member-service';
 import { OrganiserService } from './organiser-service';
-import { OrganiserSettingsService } from './organiser-settings';
+import { OrganiserSettingsService, type StripeConnector } from './organiser-settings';
 import { PasswordService } from './password-service';
 import { SessionService } from './session-service';
 import { SessionStore } from './session-store';
@@ -31,7 +31,7 @@ export interface AccountServices {
   close(): void;
 }
 
-export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logger' | 'organisers' | 'config'>): AccountServices {
+export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logger' | 'organisers' | 'config'>, opts: { stripe?: StripeConnector } = {}): AccountServices {
   const { catalog: db, keyring, logger } = infra;
   const users = new UserStore(db);
   const throttle = new LoginThrottle(db, keyring);
@@ -56,7 +56,7 @@ export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logge
       onRemoved: forget,
     }),
     passwords: new PasswordService({ users, sessions, throttle, logger }),
-    settings: new OrganiserSettingsService({ organisers: infra.organisers, keyring }),
+    settings: new OrganiserSettingsService({ organisers: infra.organisers, keyring, ...(opts.stripe ? { stripe: opts.stripe } : {}) }),
     close() {
       sessions.close();
       tokens.close();

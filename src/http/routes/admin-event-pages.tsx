@@ -31,6 +31,7 @@ const NOTICES = {
   attendee_moved: 'Attendee moved to this event.',
   attendee_deleted: 'Attendee deleted; their places are free again.',
   resent: 'The webhook is queued to be sent again.',
+  refunded: 'Refunded: the money goes back to their card, and their tickets no longer work.',
 };
 
 /**

@@ -135,7 +135,7 @@ export function adminEventsApiRoutes(services: AppServices): Router {
   router.post('/api/v1/admin/events/:slug/attendees/:id/refund', async (req, res) => {
     const id = Number(param(req, 'id'));
     if (!Number.isSafeInteger(id) || id < 1) throw new AppError('not_found', 'No such attendee for this event.');
-    await attendees.refund(organiserOf(req), param(req, 'slug'), id);
+    await services.payments.refunds.refundOne(organiserOf(req), param(req, 'slug'), id);
     res.status(204).end();
   });
 
@@ -151,8 +151,12 @@ export function adminEventsApiRoutes(services: AppServices): Router {
   router.use(adminImageApiRoutes(services, organiserOf));
 
   router.post('/api/v1/admin/events/:slug/refunds', async (req, res) => {
-    const result = await attendees.refundAll(organiserOf(req), param(req, 'slug'));
-    res.status(202).json({ job: result });
+    const job = await services.payments.refunds.startRefundAll(organiserOf(req), param(req, 'slug'));
+    res.status(202).json({ job, statusUrl: `/api/v1/admin/jobs/${job.id}` });
+  });
+
+  router.get('/api/v1/admin/jobs/:id', async (req, res) => {
+    res.json({ job: await services.payments.refunds.job(organiserOf(req), param(req, 'id')) });
   });
 
   router.get('/api/v1/admin/events/:slug/log', async (req, res) => {

@@ -368,6 +368,11 @@ export function EventPage(p: EventPageProps) {
               Reactivate
             </a>
           )}
+          {event.price > 0 && (
+            <a class="button danger" href={`${base}/refunds`}>
+              Refund everyone
+            </a>
+          )}
           <a class="button danger" href={`${base}/delete`}>
             Delete event
           </a>
