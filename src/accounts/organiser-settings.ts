@@ -49,6 +49,7 @@ export const settingsPatchSchema = z
       })
       .partial()
       .strict(),
+    holdMinutes: z.number({ message: 'Give the hold time in whole minutes.' }).int('Give the hold time in whole minutes.').min(2, 'Hold tickets for at least 2 minutes.').max(60, 'Hold tickets for at most 60 minutes.'),
   })
   .partial()
   .strict();
@@ -80,6 +81,8 @@ export interface SettingsView {
   /** Whether a Stripe key is stored; the key itself is never sent back. */
   stripeSecretKeySet: boolean;
   publicSite: { enabled: boolean; title: string; homeText: string; contactText: string };
+  /** Minutes a paid booking holds its tickets while the buyer pays. */
+  holdMinutes: number;
 }
 
 export const settingsView = (o: Organiser): SettingsView => ({
@@ -91,7 +94,16 @@ export const settingsView = (o: Organiser): SettingsView => ({
   embedHosts: o.embedHosts,
   stripeSecretKeySet: o.sealedStripeKey !== null,
   publicSite: { enabled: o.showPublicSite, title: o.siteTitle, homeText: o.homeText, contactText: o.contactText },
+  holdMinutes: o.holdMinutes,
 });
+
+/**
+ * Connects a Stripe key: checks it and registers the webhook endpoint, returning the sealed
+ * settings to store (payments/payment-setup.ts). A port, so accounts never import payments.
+ */
+export interface StripeConnector {
+  connect(organiser: Organiser, secretKey: string): Promise<OrganiserSettingsPatch>;
+}
 
 /** The organiser's Stripe secret key for payment code; null when none is set. */
 export function openStripeSecretKey(keyring: RootKeyring, organiser: Organiser): string | null {
@@ -100,7 +112,7 @@ export function openStripeSecretKey(keyring: RootKeyring, organiser: Organiser):
 
 /** Organiser settings, always for the caller's own organiser: there is no id to pass in. */
 export class OrganiserSettingsService {
-  constructor(private readonly deps: { organisers: OrganiserStore; keyring: RootKeyring }) {}
+  constructor(private readonly deps: { organisers: OrganiserStore; keyring: RootKeyring; stripe?: StripeConnector }) {}
 
   private async organiserOf(principal: Principal): Promise<Organiser> {
     if (!principal.organiser) throw new AppError('forbidden', 'Choose an organiser first.');
@@ -128,9 +140,14 @@ export class OrganiserSettingsService {
       siteTitle: input.publicSite?.title,
       homeText: input.publicSite?.homeText,
       contactText: input.publicSite?.contactText,
+      holdMinutes: input.holdMinutes,
     };
-    if (input.stripeSecretKey !== undefined) {
-      patch.sealedStripeKey = input.stripeSecretKey === null ? null : this.deps.keyring.sealSecret(input.stripeSecretKey, stripeKeyContext(organiser.id));
+    if (input.stripeSecretKey === null) {
+      Object.assign(patch, { sealedStripeKey: null });
+    } else if (input.stripeSecretKey !== undefined) {
+      // Checked with Stripe and its webhook endpoint registered before anything is stored.
+      if (this.deps.stripe) Object.assign(patch, await this.deps.stripe.connect(organiser, input.stripeSecretKey));
+      else patch.sealedStripeKey = this.deps.keyring.sealSecret(input.stripeSecretKey, stripeKeyContext(organiser.id));
     }
     // Only what really changes is named (a form section re-sends its unchanged fields too).
     const before = settingsView(organiser);

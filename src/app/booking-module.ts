@@ -7,10 +7,12 @@ import { BookingService } from '../bookings/booking-service';
 import { CheckInService } from '../bookings/check-in-service';
 import { PublicTickets } from '../bookings/public-tickets';
 import { Reservations } from '../bookings/reservation';
+import { TicketEmails } from '../bookings/ticket-emails';
 import { GroupStore } from '../catalog/group-store';
 import { HolidayStore } from '../catalog/holiday-store';
 import { OrganiserLogStore } from '../catalog/organiser-log';
 import { CalendarService } from '../events/calendar';
+import { EventImages } from '../events/event-images';
 import { EventService } from '../events/event-service';
 import { EventSnapshots } from '../events/event-snapshots';
 import { PublicEvents } from '../events/public-events';
@@ -19,6 +21,7 @@ import { ActivityLogStore } from '../shards/tables/activity-log';
 import { AttendeeAdminStore } from '../shards/tables/attendee-admin-store';
 import { AttendeeStore } from '../shards/tables/attendee-store';
 import { BookingStore } from '../shards/tables/booking-store';
+import { EventImageStore } from '../shards/tables/event-image-store';
 import { EventStore } from '../shards/tables/event-store';
 
 /**
@@ -35,9 +38,11 @@ export function createBookingModule(infra: Infra) {
   const groups = new GroupStore(infra.catalog);
   const organiserLog = new OrganiserLogStore(infra.catalog);
   const events = new EventService({ infra, events: eventStore, snapshots, groups, releases: admission, organiserLog });
+  const images = new EventImages({ infra, events, images: new EventImageStore(infra.router), snapshots });
   const reservations = new Reservations({ ...pick(infra), snapshots, holidays, admission });
   const bookings = new BookingService({ keyring: infra.keyring, metrics: infra.metrics, config: infra.config, reservations, store: new BookingStore(infra.router) });
   const attendees = new AttendeeService({ keyring: infra.keyring, config: infra.config, events, attendees: attendeeStore, log: logStore });
+  const ticketEmails = new TicketEmails({ keyring: infra.keyring, config: infra.config, organisers: infra.organisers, router: infra.router, events, attendees: attendeeStore, log: logStore });
   const attendeeAdmin = new AttendeeAdminService({
     keyring: infra.keyring,
     config: infra.config,
@@ -60,9 +65,11 @@ export function createBookingModule(infra: Infra) {
     holidays,
     groups,
     events,
+    images,
     reservations,
     bookings,
     attendees,
+    ticketEmails,
     attendeeAdmin,
     activity,
     calendar,

@@ -61,8 +61,6 @@ const SCAN_CHUNK = 250;
 
 const messages = {
   noAttendee: 'No such attendee for this event.',
-  alreadyRefunded: 'This attendee was already refunded.',
-  nothingPaid: 'This attendee paid nothing, so there is nothing to refund.',
 };
 
 export type AttendeeServiceDeps = Pick<Infra, 'keyring' | 'config'> & {
@@ -71,7 +69,7 @@ export type AttendeeServiceDeps = Pick<Infra, 'keyring' | 'config'> & {
   log: ActivityLogStore;
 };
 
-/** Attendee lists, the activity log and refunds for an organiser. PII is decrypted only with the caller's key. */
+/** Attendee lists and the activity log for an organiser (refunds: payments/refund-service.ts). PII is decrypted only with the caller's key. */
 export class AttendeeService {
   constructor(private readonly deps: AttendeeServiceDeps) {}
 
@@ -194,24 +192,6 @@ export class AttendeeService {
     const row = await this.deps.attendees.find(entry, { id: attendeeId });
     if (!row) throw new AppError('not_found', messages.noAttendee);
     return { name: openPii(privateKey, row.pii).name ?? '', quantity: row.quantity, pricePaid: row.pricePaid, refunded: row.refunded };
-  }
-
-  /** Free tickets carry no payment; paid refunds arrive with the payments work. */
-  async refund(organiserId: number, slug: string, attendeeId: number): Promise<never> {
-    const entry = await this.deps.events.entryFor(organiserId, slug);
-    const row = await this.deps.attendees.find(entry, { id: attendeeId });
-    if (!row) throw new AppError('not_found', messages.noAttendee);
-    if (row.refunded) throw new AppError('conflict', messages.alreadyRefunded);
-    throw new AppError('conflict', messages.nothingPaid);
-  }
-
-  /**
-   * Refunds every paid attendee not yet refunded. Free bookings carry no payment, so until
-   * paid events exist this finds nothing to do and says so.
-   */
-  async refundAll(organiserId: number, slug: string): Promise<{ status: 'done'; refunded: number; skippedUnpaid: number }> {
-    const entry = await this.deps.events.entryFor(organiserId, slug);
-    return { status: 'done', refunded: 0, skippedUnpaid: await this.deps.attendees.unpaidCount(entry) };
   }
 
   async recordExport(organiserId: number, slug: string, rows: number, actorId?: number): Promise<void> {

@@ -16,6 +16,7 @@ export type LogKind =
   | 'attendee_added'
   | 'attendee_edited'
   | 'attendee_deleted'
+  | 'email_resent'
   | 'attendee_moved'
   | 'webhook_resent';
 
