@@ -34,7 +34,29 @@ export function UsersPage(p: UsersPageProps) {
                   <td>
                     {m.email} {m.you && <span class="badge">you</span>}
                   </td>
-                  <td data-label="Role">{m.role}</td>
+                  <td data-label="Role">
+                    {m.you ? (
+                      m.role
+                    ) : (
+                      <form method="post" action={`/admin/users/${m.userId}/role`} class="inline">
+                        <CsrfField token={csrf} />
+                        <label class="sr-only" for={`role-${m.userId}`}>
+                          Role of {m.email}
+                        </label>
+                        <select id={`role-${m.userId}`} name="role">
+                          <option value="manager" selected={m.role === 'manager'}>
+                            manager
+                          </option>
+                          <option value="owner" selected={m.role === 'owner'}>
+                            owner
+                          </option>
+                        </select>{' '}
+                        <button type="submit" class="secondary small">
+                          Change role
+                        </button>
+                      </form>
+                    )}
+                  </td>
                   <td data-label="Joined">{formatTime(m.joinedAt)}</td>
                   <td>
                     {!m.you && (
