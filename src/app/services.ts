@@ -1,6 +1,7 @@
 import { type AccountServices, createAccounts } from '../accounts';
 import { type BookingModule, createBookingModule } from './booking-module';
 import type { Infra } from '../infra/infra';
+import { FleetService } from '../fleet/fleet-service';
 import { createPaymentsModule, type PaymentsModule } from './payments-module';
 
 /** Everything the HTTP layer may call; built once in main.ts (and in tests). */
@@ -9,6 +10,8 @@ export interface AppServices {
   bookings: BookingModule;
   payments: PaymentsModule;
   accounts: AccountServices;
+  /** Moves, promotions and drains of the shard fleet. */
+  fleet: FleetService;
   /** Stops every service's timers and caches, then closes the catalog and shard clients (after the writers drained). */
   close(): Promise<void>;
 }
@@ -17,11 +20,13 @@ export function createServices(infra: Infra): AppServices {
   const bookings = createBookingModule(infra);
   const payments = createPaymentsModule(infra, bookings);
   const accounts = createAccounts(infra, { stripe: payments.setup });
+  const fleet = new FleetService({ ...infra, snapshots: bookings.snapshots, admission: bookings.admission });
   return {
     infra,
     bookings,
     payments,
     accounts,
+    fleet,
     async close() {
       await payments.close();
       bookings.close();

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { ticketTokenContext, webhookPayloadContext } from '../crypto/contexts';
+import { emailBodyContext, ticketTokenContext, webhookPayloadContext } from '../crypto/contexts';
 import type { MultiBookingInput, SingleBookingInput } from '../domain/bookings/booking-input';
 import { AppError } from '../errors';
 import type { Infra } from '../infra/infra';
 import type { BookedStep, BookingStore } from '../shards/tables/booking-store';
+import type { EmailToSend } from '../shards/tables/email-outbox';
 import type { WebhookToSend } from '../shards/tables/webhook-outbox';
 import { outcomeError } from './booking-errors';
 import type { Reservation, Reservations, ReservedItem } from './reservation';
 import { runSaga } from './saga';
+import { ticketEmailSpec } from './ticket-email-spec';
 import { newTicketToken } from './ticket-token';
 import { type BookedTicket, registrationPayload } from './webhook-payload';
 import { webhookTargets } from './webhook-targets';
@@ -78,9 +80,25 @@ export class BookingService {
     const nowMs = r.now.getTime();
     const nowIso = r.now.toISOString();
     const targets = webhookTargets(r.items.map((i) => i.event), r.organiser);
-    const payload = targets.some((t) => t.length > 0) ? JSON.stringify(registrationPayload(r.bookingId, r.attendee, tickets, config.publicUrl, r.organiser.currency)) : null;
+    const payload = targets.some((t) => t.length > 0) ? JSON.stringify(registrationPayload(r.bookingId, r.attendee, tickets, config.publicUrl, r.organiser.currency, r.organiser.businessEmail)) : null;
     const multi = r.items.length > 1;
     const dueAt = multi ? nowMs + SAGA_WEBHOOK_GRACE_MS : nowMs;
+    // One confirmation per booking, written with its first step (and cancelled with it).
+    // Free path: every ticket's price paid is 0, as on its attendee row.
+    const email: EmailToSend | null =
+      config.mail && r.attendee.email
+        ? {
+            eventId: r.items[0]!.event.id,
+            bookingId: r.bookingId,
+            kind: 'confirmation',
+            sealedBody: keyring.sealSecret(
+              JSON.stringify(ticketEmailSpec(r.bookingId, r.attendee.email, r.attendee.name, r.organiser, tickets.map((t) => ({ ...t, pricePaid: 0 })))),
+              emailBodyContext(r.bookingId),
+            ),
+            dueAt,
+            nowMs,
+          }
+        : null;
 
     const settled = new Set<number>();
     const steps = r.items.map((item, i) => ({
@@ -103,6 +121,7 @@ export class BookingService {
             pricePaid: 0, // free path: nothing was paid (paid events go through holds and checkout)
             logMessage: `Booked ${item.quantity} ticket${item.quantity === 1 ? '' : 's'}${item.date ? ` for ${item.date}` : ''}`,
             webhooks,
+            emails: i === 0 && email ? [email] : [],
             nowIso,
             nowMs,
           });
@@ -139,6 +158,7 @@ export class BookingService {
       // Every step committed: the held-back webhooks may go now (best effort; the grace covers a crash).
       await Promise.all(r.items.map((item, i) => (targets[i]!.length > 0 ? store.releaseWebhooks(item.entry, r.bookingId, Date.now()) : undefined))).catch(() => undefined);
     }
+    if (multi && email) await store.releaseEmails(r.items[0]!.entry, r.bookingId, Date.now()).catch(() => undefined);
 
     saga.results.forEach((step, i) => {
       const o = step.outcome;

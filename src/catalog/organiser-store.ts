@@ -1,4 +1,4 @@
-import type { Client, Row } from '@libsql/client';
+import type { Client, InStatement, Row } from '@libsql/client';
 import NodeCache from 'node-cache';
 import { nowIso } from './catalog-db';
 
@@ -11,6 +11,7 @@ export interface Organiser {
   currency: string;
   timezone: string;
   terms: string;
+  businessEmail: string;
   webhookUrl: string | null;
   embedHosts: string[];
   sealedStripeKey: string | null;
@@ -26,7 +27,7 @@ export interface Organiser {
 }
 
 export type OrganiserSettingsPatch = Partial<
-  Pick<Organiser, 'name' | 'currency' | 'timezone' | 'terms' | 'webhookUrl' | 'embedHosts' | 'sealedStripeKey' | 'stripeWebhookEndpointId' | 'sealedStripeWebhookSecret' | 'holdMinutes' | 'showPublicSite' | 'siteTitle' | 'homeText' | 'contactText'>
+  Pick<Organiser, 'name' | 'currency' | 'timezone' | 'terms' | 'businessEmail' | 'webhookUrl' | 'embedHosts' | 'sealedStripeKey' | 'stripeWebhookEndpointId' | 'sealedStripeWebhookSecret' | 'holdMinutes' | 'showPublicSite' | 'siteTitle' | 'homeText' | 'contactText'>
 >;
 
 const toOrganiser = (r: Row): Organiser => ({
@@ -38,6 +39,7 @@ const toOrganiser = (r: Row): Organiser => ({
   currency: String(r.currency),
   timezone: String(r.timezone),
   terms: String(r.terms),
+  businessEmail: r.business_email === undefined || r.business_email === null ? '' : String(r.business_email),
   webhookUrl: r.webhook_url === null ? null : String(r.webhook_url),
   embedHosts: String(r.embed_hosts).split(',').filter(Boolean),
   sealedStripeKey: r.sealed_stripe_key === null ? null : String(r.sealed_stripe_key),
@@ -55,6 +57,7 @@ const COLUMN_OF: Record<keyof OrganiserSettingsPatch, string> = {
   currency: 'currency',
   timezone: 'timezone',
   terms: 'terms',
+  businessEmail: 'business_email',
   webhookUrl: 'webhook_url',
   embedHosts: 'embed_hosts',
   sealedStripeKey: 'sealed_stripe_key',
@@ -108,12 +111,14 @@ export class OrganiserStore {
     return rs.rows[0] ? Number(rs.rows[0].id) : undefined;
   }
 
-  async update(id: number, patch: OrganiserSettingsPatch): Promise<void> {
+  /** Saves the patch; `log` (the change's activity-log entry) commits in the same transaction. */
+  async update(id: number, patch: OrganiserSettingsPatch, log?: InStatement): Promise<void> {
     const entries = Object.entries(patch).filter(([, v]) => v !== undefined) as Array<[keyof OrganiserSettingsPatch, unknown]>;
     if (entries.length === 0) return;
     const sets = entries.map(([k]) => `${COLUMN_OF[k]} = ?`).join(', ');
     const args = entries.map(([k, v]) => (k === 'embedHosts' ? (v as string[]).join(',') : typeof v === 'boolean' ? (v ? 1 : 0) : (v as string | number | null)));
-    await this.db.execute({ sql: `UPDATE organisers SET ${sets} WHERE id = ?`, args: [...args, id] });
+    const update: InStatement = { sql: `UPDATE organisers SET ${sets} WHERE id = ?`, args: [...args, id] };
+    await this.db.batch(log ? [update, log] : [update], 'write');
     this.cache.del(id);
   }
 

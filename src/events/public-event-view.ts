@@ -1,7 +1,7 @@
 import type { HolidayStore } from '../catalog/holiday-store';
 import type { Organiser } from '../catalog/organiser-store';
 import { bookableDates } from '../domain/events/daily-dates';
-import { type EventRecord, remaining } from '../domain/events/event';
+import { type EventRecord, eventImagePath, remaining } from '../domain/events/event';
 import { registrationWindow } from '../domain/events/registration-window';
 import type { EventStore } from '../shards/tables/event-store';
 
@@ -23,6 +23,8 @@ export interface PublicEvent {
   opensAt?: string;
   closesAt?: string;
   status: PublicStatus;
+  /** The event image (a same-origin path, content-hashed), when it has one. */
+  imageUrl?: string;
   /** Daily events: each bookable date with its places left (capacity applies per date). */
   dates?: Array<{ date: string; available: number }>;
 }
@@ -59,6 +61,7 @@ export async function publicEventView(
     ...(event.opensAt ? { opensAt: event.opensAt } : {}),
     ...(event.closesAt ? { closesAt: event.closesAt } : {}),
     status,
+    ...(event.image ? { imageUrl: eventImagePath(event)! } : {}),
     ...(dates ? { dates } : {}),
   };
 }

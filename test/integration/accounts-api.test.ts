@@ -46,6 +46,9 @@ describe('settings and platform API', () => {
       webhookUrl: 'https://hooks.example.com/in',
       embedHosts: ['shop.example.com', '*.example.org'],
       stripeSecretKeySet: false,
+      timezone: 'Europe/London',
+      businessEmail: '',
+      publicSite: { enabled: false, title: '', homeText: '', contactText: '' },
       holdMinutes: 10,
     });
     const get = await request(app.baseUrl, '/api/v1/admin/settings', { token: acme.token });

@@ -5,13 +5,14 @@ import type { BookingResult } from '../../bookings/booking-service';
 import type { DeskResult } from '../../payments/booking-desk';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
-import { checkPublicCsrfToken, createPublicCsrfToken } from '../middleware/csrf';
+import { checkPublicCsrfToken, BOOKING_FORM_BINDING, createPublicCsrfToken } from '../middleware/csrf';
 import { STATUS_OF } from '../middleware/error-handler';
 import { allowFormTargets } from '../middleware/security-headers';
 import { type BookingFormState, renderBookingPage } from '../views/public/booking-page';
 import { withEmbed } from '../views/public/format';
 import { renderWaitingPage } from '../views/public/waiting-page';
 import { type FormValues, parseMultiForm, parseSingleForm, readFormValues, serviceIssues } from './booking-form';
+import { setBookedCookie } from './booked-cookie';
 import { type BookingPage, formTargets } from './booking-page';
 
 const messages = {
@@ -71,27 +72,30 @@ export async function submitBooking(
   const render = async (status: number, state: Partial<BookingFormState>, refused?: AppError) => {
     const fresh = (await full()) ?? page;
     const shown = refused ? afterRefusal(fresh, refused) : fresh;
-    res.status(status).type('html').send(renderBookingPage(shown, { csrfToken: createPublicCsrfToken(keyring), values: typed, issues: [], nav, ...state }));
+    res.status(status).type('html').send(renderBookingPage(shown, { csrfToken: createPublicCsrfToken(keyring, BOOKING_FORM_BINDING), values: typed, issues: [], nav, ...state }));
   };
   // The events exactly as this page looked them up: the service does not look them up again.
   const resolved = new Map(page.events.map((b) => [b.view.slug, { entry: b.entry, event: b.event }]));
 
-  if (!checkPublicCsrfToken(keyring, csrfToken)) return render(STATUS_OF.forbidden, { notice: messages.csrf });
+  if (!checkPublicCsrfToken(keyring, csrfToken, BOOKING_FORM_BINDING)) return render(STATUS_OF.forbidden, { notice: messages.csrf });
   // slugs: the events in the order the service numbers them (`items.N` in its issues).
   let slugs: string[];
   let input: unknown;
   let book: (id: string) => Promise<DeskResult>;
+  let buyer: { name: string; email?: string | undefined };
   if (page.kind === 'single') {
     const parsed = parseSingleForm(page, values);
     if (!parsed.ok) return render(STATUS_OF.invalid_request, { issues: parsed.issues });
     slugs = [page.events[0]!.view.slug];
     input = parsed.input;
+    buyer = parsed.input;
     book = (id) => desk.bookOne(slugs[0]!, parsed.input, id, resolved.get(slugs[0]!));
   } else {
     const parsed = parseMultiForm(page, values);
     if (!parsed.ok) return render(STATUS_OF.invalid_request, { issues: parsed.issues });
     slugs = parsed.input.items.map((i) => i.slug);
     input = parsed.input;
+    buyer = parsed.input.attendee;
     book = (id) => desk.bookMany(parsed.input, id, resolved);
   }
 
@@ -99,6 +103,7 @@ export async function submitBooking(
     const result = await book(formBookingId(csrfToken, page, { slugs, input }));
     switch (result.kind) {
       case 'booked':
+        setBookedCookie(req, res, keyring, { bookingId: result.booking.id, name: buyer.name, email: buyer.email ?? null, emailed: services.bookings.ticketEmails.enabled && Boolean(buyer.email) });
         return res.redirect(303, successUrl(result.booking, page));
       case 'checkout':
         // form-action covers the redirect after a POST: Stripe's checkout origin must be listed.

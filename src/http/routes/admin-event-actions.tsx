@@ -1,10 +1,10 @@
 import { STATUS_OF } from '../middleware/error-handler';
 import { type Response, Router } from 'express';
 import { unlockOrganiserPrivateKey } from '../../accounts/organiser-private-key';
-import { attendeesCsv, csvFileName } from '../../bookings/attendee-csv';
 import type { EventRecord } from '../../domain/events/event';
 import { formatMoney } from '../../lib/money';
 import type { AppServices } from '../../app/services';
+import { streamAttendeesCsv } from '../csv-stream';
 import { idParam } from '../form-input';
 import { asFormBody, confirmsName, text } from '../forms/form-values';
 import { param } from '../params';
@@ -101,6 +101,14 @@ export function adminEventActions(services: AppServices): Router {
     res.redirect(303, `/admin/events/${slug}${back}${back ? '&' : '?'}notice=${state}`);
   });
 
+  router.post('/admin/events/:slug/attendees/:id/resend-email', ...form, async (req, res) => {
+    const p = await organiserPage(services, req);
+    const slug = param(req, 'slug');
+    await services.bookings.ticketEmails.resend(p.orgId, slug, idParam(req, 'id'), unlockOrganiserPrivateKey(p.principal, p.organiser));
+    const back = filterQuery(readAttendeeFilter(req.body));
+    res.redirect(303, `/admin/events/${slug}${back}${back ? '&' : '?'}notice=email_resent`);
+  });
+
   // Money leaves the organiser's account: one more page, so a mis-tap on a phone refunds nobody.
   router.get('/admin/events/:slug/attendees/:id/refund', page, async (req, res) => {
     const p = await organiserPage(services, req);
@@ -188,9 +196,11 @@ export function adminEventActions(services: AppServices): Router {
     const p = await organiserPage(services, req);
     const filter = readAttendeeFilter(req.query);
     const { event } = await events.get(p.orgId, param(req, 'slug'));
-    const list = await attendees.list(p.orgId, event.slug, unlockOrganiserPrivateKey(p.principal, p.organiser), listFilter(filter));
-    await attendees.recordExport(p.orgId, event.slug, list.length);
-    res.attachment(csvFileName(event, filter.date)).type('text/csv').send(attendeesCsv(event, list));
+    const key = unlockOrganiserPrivateKey(p.principal, p.organiser);
+    const rows = await streamAttendeesCsv(res, event, p.organiser.timezone, filter.date, (each) =>
+      attendees.forEachChunk(p.orgId, event.slug, key, { filter: listFilter(filter), ...(filter.q ? { q: filter.q } : {}) }, each),
+    );
+    await attendees.recordExport(p.orgId, event.slug, rows, p.principal.userId);
   });
 
   return router;

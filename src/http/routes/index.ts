@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import type { AppServices } from '../../app/services';
 import { accountRoutes, mountAuthentication } from './accounts';
+import { adminAttendeesApiRoutes } from './admin-attendees-api';
 import { adminEventsApiRoutes } from './admin-events-api';
 import { dashboardEvents } from './dashboard-events';
 import { organiserPages } from './organiser-pages';
@@ -12,7 +13,7 @@ import { serviceRoutes } from './service-routes';
 
 /** Every router of the app, in order. Each feature adds one line here. */
 export function mountRoutes(app: Express, services: AppServices): void {
-  app.use(serviceRoutes(services.infra));
+  app.use(serviceRoutes(services));
   // Stripe's webhook keeps its raw body, so it comes before anything that might parse one.
   app.use(paymentRoutes(services));
   // The public API first: a booking should not walk every admin router to find its handler.
@@ -21,6 +22,7 @@ export function mountRoutes(app: Express, services: AppServices): void {
   mountAuthentication(app, services);
   app.use(accountRoutes(services, { dashboardSections: dashboardEvents(services) }));
   app.use(adminEventsApiRoutes(services));
+  app.use(adminAttendeesApiRoutes(services));
   app.use(platformApiRoutes(services));
   app.use(organiserPages(services));
   app.use(publicPageRoutes(services));

@@ -4,7 +4,7 @@ import { isOrganiserSlug } from '../../domain/inputs';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
 import { parseForm, requireContentType } from '../middleware/body-parsing';
-import { createPublicCsrfToken } from '../middleware/csrf';
+import { BOOKING_FORM_BINDING, createPublicCsrfToken } from '../middleware/csrf';
 import { param } from '../params';
 import { allowFormTargets } from '../middleware/security-headers';
 import { formTargets, loadSitePage } from '../public/booking-page';
@@ -45,7 +45,7 @@ export function publicSiteRoutes(services: AppServices): Router {
     if (!page) return void res.type('html').send(renderNoEventsPage(organiser));
     const nav = <SiteNav organiser={organiser} current="events" />;
     allowFormTargets(res, formTargets(page, services.infra.config.stripeApiBase));
-    res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(services.infra.keyring), values: {}, issues: [], nav }));
+    res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(services.infra.keyring, BOOKING_FORM_BINDING), values: {}, issues: [], nav }));
   });
 
   router.post('/o/:organiser/events', requireContentType('form'), parseForm, async (req, res) => {

@@ -3,9 +3,10 @@ import { splitTokens } from '../../bookings/public-tickets';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
 import { parseForm, requireContentType } from '../middleware/body-parsing';
-import { createPublicCsrfToken } from '../middleware/csrf';
+import { BOOKING_FORM_BINDING, createPublicCsrfToken } from '../middleware/csrf';
 import { allowFormTargets, allowFraming } from '../middleware/security-headers';
 import { param } from '../params';
+import { readBookedCookie } from '../public/booked-cookie';
 import { formTargets, loadTicketPage } from '../public/booking-page';
 import { submitBooking } from '../public/submit-booking';
 import { renderBookingPage } from '../views/public/booking-page';
@@ -34,14 +35,15 @@ export function publicTicketRoutes(services: AppServices): Router {
     const found = await publicTickets.findMany(splitTokens(typeof req.query.tokens === 'string' ? req.query.tokens : ''));
     if (found.length === 0) throw new AppError('not_found', messages.noTickets);
     allowFraming(res, found[0]!.organiser.embedHosts);
-    res.type('html').send(renderReservedPage({ tickets: found.map((t) => ({ token: t.token, eventName: t.event.name, pricePaid: t.pricePaid, currency: t.event.currency })), embed: isEmbed(req) }));
+    const booked = readBookedCookie(req, infra.keyring, found[0]!.bookingId);
+    res.type('html').send(renderReservedPage({ tickets: found, embed: isEmbed(req), booked }));
   });
 
   router.get('/ticket/:slugs', async (req, res) => {
     const page = await loadTicketPage(services, param(req, 'slugs'), isEmbed(req));
     allowFraming(res, page.organiser.embedHosts);
     allowFormTargets(res, formTargets(page, infra.config.stripeApiBase));
-    res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(infra.keyring), values: {}, issues: [] }));
+    res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(infra.keyring, BOOKING_FORM_BINDING), values: {}, issues: [] }));
   });
 
   router.post('/ticket/:slugs', requireContentType('form'), parseForm, async (req, res) => {
