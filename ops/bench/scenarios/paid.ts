@@ -3,12 +3,12 @@
 //  (a) holds of a paid on-sale vs free bookings, same run: holds must sell >= 80% of the free rate;
 //  (b) the webhook finalisation path on one shard: >= 1,000 finalisations/s;
 //  (c) how long --buyers buyers for --tickets paid tickets wait for a checkout URL at STRIPE_MAX_RPS=20.
-import { startStripeStandin, type StripeStandin } from '../../../test/support/stripe';
+import { type StripeStandin, startStripeStandin } from '../../../test/support/stripe';
 import { BOOKING_BODY, bookingPath, getEvent, startApp, UNLIMITED_CAPACITY } from '../app-setup';
 import { percentiles, sustainedLoad } from '../load';
 import { ms, num, pct } from '../report';
 import type { ScenarioFn, ScenarioResult, TargetCheck } from '../types';
-import { statusSummary, throughputRow, THROUGHPUT_HEADERS } from './common';
+import { statusSummary, THROUGHPUT_HEADERS, throughputRow } from './common';
 
 const PRICE = 1500;
 const HOLD_RATIO_TARGET = 0.8;
