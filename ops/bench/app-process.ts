@@ -66,6 +66,8 @@ export interface AppConfig {
   writeMode?: 'coalesce' | 'direct';
   simRttMs?: number;
   simCommitMs?: number;
+  /** More of the app's variables (the paid scenario: STRIPE_API_BASE, STRIPE_MAX_RPS, PUBLIC_URL). */
+  extraEnv?: Record<string, string>;
 }
 
 // Variables of the app's contract that must never leak in from the operator's shell: a
@@ -79,6 +81,7 @@ const APP_VARIABLES = [
   'CATALOG_AUTH_TOKEN',
   'ROOT_KEY',
   'STRIPE_API_BASE',
+  'STRIPE_MAX_RPS',
   'SHARD_WRITE_MODE',
   'SHARD_SIM_RTT_MS',
   'SHARD_SIM_COMMIT_MS',
@@ -98,6 +101,7 @@ export function appEnv(cfg: AppConfig): NodeJS.ProcessEnv {
     SHARD_WRITE_MODE: cfg.writeMode ?? 'coalesce',
     SHARD_SIM_RTT_MS: String(cfg.simRttMs ?? 0),
     SHARD_SIM_COMMIT_MS: String(cfg.simCommitMs ?? 0),
+    ...cfg.extraEnv,
   };
 }
 

@@ -63,6 +63,7 @@ const LOG_LABEL: Record<string, string> = {
   webhookUrl: 'webhook URL',
   embedHosts: 'embed hosts',
   stripeSecretKey: 'Stripe key',
+  holdMinutes: 'hold time',
   'publicSite.enabled': 'public site switch',
   'publicSite.title': 'site title',
   'publicSite.homeText': 'home text',
