@@ -17,7 +17,7 @@ export interface AppServices {
 export function createServices(infra: Infra): AppServices {
   const bookings = createBookingModule(infra);
   const accounts = createAccounts(infra);
-  const fleet = new FleetService({ ...infra, snapshots: bookings.snapshots, admission: bookings.admission });
+  const fleet = new FleetService({ ...infra, snapshots: bookings.snapshots, admission: bookings.admission, metrics: infra.metrics });
   return {
     infra,
     bookings,

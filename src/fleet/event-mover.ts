@@ -59,7 +59,7 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
   if (!resumed) {
     if (entry.shard === toShard) throw new AppError('conflict', messages.sameShard(slug, toShard));
     const target = await deps.registry.get(toShard);
-    if (!target || target.status !== 'active' || target.draining) throw new AppError('invalid_request', messages.badTarget(toShard));
+    if (target?.status !== 'active' || target.draining) throw new AppError('invalid_request', messages.badTarget(toShard));
     const [fromVersion, toVersion] = await Promise.all([deps.router.record(entry.shard), deps.router.record(toShard)].map(async (r) => schemaVersion(await deps.pool.unwrapped(await r))));
     if (fromVersion !== toVersion) throw new AppError('conflict', messages.schema(entry.shard, toShard));
     if (!(await moves.start({ eventId: entry.id, fromShard: entry.shard, toShard, generation: entry.generation }))) {

@@ -5,6 +5,7 @@ import { adminEventsApiRoutes } from './admin-events-api';
 import { dashboardEvents } from './dashboard-events';
 import { organiserPages } from './organiser-pages';
 import { platformApiRoutes } from './platform-api';
+import { platformFleetApiRoutes } from './platform-fleet-api';
 import { publicApiRoutes } from './public-api';
 import { publicPageRoutes } from './public-pages';
 import { serviceRoutes } from './service-routes';
@@ -19,6 +20,7 @@ export function mountRoutes(app: Express, services: AppServices): void {
   app.use(accountRoutes(services, { dashboardSections: dashboardEvents(services) }));
   app.use(adminEventsApiRoutes(services));
   app.use(platformApiRoutes(services));
+  app.use(platformFleetApiRoutes(services));
   app.use(organiserPages(services));
   app.use(publicPageRoutes(services));
 }
