@@ -6,6 +6,7 @@ import { dashboardEvents } from './dashboard-events';
 import { organiserPages } from './organiser-pages';
 import { platformApiRoutes } from './platform-api';
 import { platformFleetApiRoutes } from './platform-fleet-api';
+import { platformFleetPages } from './platform-fleet-pages';
 import { publicApiRoutes } from './public-api';
 import { publicPageRoutes } from './public-pages';
 import { serviceRoutes } from './service-routes';
@@ -21,6 +22,7 @@ export function mountRoutes(app: Express, services: AppServices): void {
   app.use(adminEventsApiRoutes(services));
   app.use(platformApiRoutes(services));
   app.use(platformFleetApiRoutes(services));
+  app.use(platformFleetPages(services));
   app.use(organiserPages(services));
   app.use(publicPageRoutes(services));
 }
