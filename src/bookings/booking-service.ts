@@ -5,7 +5,7 @@ import { AppError } from '../errors';
 import type { Infra } from '../infra/infra';
 import type { BookedStep, BookingStore } from '../shards/tables/booking-store';
 import type { WebhookToSend } from '../shards/tables/webhook-outbox';
-import { outcomeError } from './booking-errors';
+import { EventMovedError, outcomeError } from './booking-errors';
 import type { Reservation, Reservations, ReservedItem } from './reservation';
 import { runSaga } from './saga';
 import { newTicketToken } from './ticket-token';
@@ -48,6 +48,26 @@ export class BookingService {
 
   /** `resolved`: the HTML form already resolved the event for its page; it is not resolved twice. */
   async bookOne(slug: string, input: SingleBookingInput, bookingId: string = randomUUID(), resolved?: ReservedItem): Promise<BookingResult> {
+    // A stale directory entry (the event moved): the refused attempt wrote nothing, and the
+    // same booking id keeps the second attempt idempotent.
+    return this.onceMoreIfMoved(() => this.bookOneAt(slug, input, bookingId, resolved), () => this.bookOneAt(slug, input, bookingId));
+  }
+
+  async bookMany(input: MultiBookingInput, bookingId: string = randomUUID(), resolved?: Map<string, ReservedItem>): Promise<BookingResult> {
+    // The saga compensated every other step of the refused attempt before this retry.
+    return this.onceMoreIfMoved(() => this.bookManyAt(input, bookingId, resolved), () => this.bookManyAt(input, bookingId));
+  }
+
+  private async onceMoreIfMoved<T>(first: () => Promise<T>, again: () => Promise<T>): Promise<T> {
+    try {
+      return await first();
+    } catch (e) {
+      if (!(e instanceof EventMovedError)) throw e;
+      return again();
+    }
+  }
+
+  private async bookOneAt(slug: string, input: SingleBookingInput, bookingId: string, resolved?: ReservedItem): Promise<BookingResult> {
     const { quantity, date, ...attendee } = input;
     const item = resolved ? { ...resolved, quantity, date: date ?? null } : await this.deps.reservations.resolve(slug, quantity, date ?? null);
     const reservation = await this.deps.reservations.reserve(bookingId, attendee, [item]);
@@ -55,7 +75,7 @@ export class BookingService {
     return { ...result, thankYouUrl: item.event.thankYouUrl };
   }
 
-  async bookMany(input: MultiBookingInput, bookingId: string = randomUUID(), resolved?: Map<string, ReservedItem>): Promise<BookingResult> {
+  private async bookManyAt(input: MultiBookingInput, bookingId: string, resolved?: Map<string, ReservedItem>): Promise<BookingResult> {
     const items = await Promise.all(
       input.items.map((i) => {
         const known = resolved?.get(i.slug);
