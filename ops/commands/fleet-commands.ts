@@ -67,3 +67,16 @@ export const shardDrainCommand: Command = {
     return fleet.drain(requireStr(flags, 'name'), { onProgress: progressLine(ctx) });
   },
 };
+
+export const shardPurgeMovedCommand: Command = {
+  name: 'shard:purge-moved',
+  summary: 'delete the rows of events that moved away from a shard (their tombstones stay); run a minute or more after the move',
+  flags: { name: { type: 'string', required: true, description: 'the shard the events moved away from' } },
+  async run(ctx, flags) {
+    const fleet = await fleetOf(ctx);
+    const name = requireStr(flags, 'name');
+    const purged = await fleet.purgeMoved(name);
+    ctx.say(`purged ${purged} moved event copies from ${name}`);
+    return { shard: name, purged };
+  },
+};

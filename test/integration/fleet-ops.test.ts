@@ -1,5 +1,5 @@
 import type { CommandContext, Flags } from '../../ops/command';
-import { eventMoveCommand, eventPromoteCommand, shardDrainCommand } from '../../ops/commands/fleet-commands';
+import { eventMoveCommand, eventPromoteCommand, shardDrainCommand, shardPurgeMovedCommand } from '../../ops/commands/fleet-commands';
 import { provisionShard } from '../../src/fleet/provision-shard';
 import { createEventFixture, createOrganiserFixture, postJson } from '../helpers/organiser-fixture';
 import { startTestApp, type TestApp } from '../helpers/test-app';
@@ -50,6 +50,17 @@ describe('ops fleet commands', () => {
     expect(await shardOf('quiet-a')).toBe('shared-1');
     expect(said.at(-1)).toMatch(/^quiet-a now lives on shared-1 \(generation 2, buyers saw busy for \d+ ms\)$/);
     await expect(run(eventMoveCommand, { slug: 'quiet-a', shard: 'shared-1' })).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('shard:purge-moved deletes the old copies\' rows later, keeping the tombstone that tells stale processes', async () => {
+    const old = await app.services.infra.router.db('shared-2');
+    const id = (await app.services.infra.directory.fresh('hot-show'))!.id;
+    expect(Number((await old.execute({ sql: 'SELECT COUNT(*) AS n FROM attendees WHERE event_id = ?', args: [id] })).rows[0]!.n)).toBe(1);
+    expect(await run(shardPurgeMovedCommand, { name: 'shared-2' })).toEqual({ shard: 'shared-2', purged: 2 });
+    expect(Number((await old.execute({ sql: 'SELECT COUNT(*) AS n FROM attendees WHERE event_id = ?', args: [id] })).rows[0]!.n)).toBe(0);
+    expect((await old.execute({ sql: 'SELECT state FROM events WHERE id = ?', args: [id] })).rows[0]!.state).toBe('moved');
+    // Events still living on the shard are untouched.
+    expect(Number((await old.execute("SELECT COUNT(*) AS n FROM events WHERE slug = 'quiet-b' AND state = 'live'")).rows[0]!.n)).toBe(1);
   });
 
   it('shard:drain moves every event away, purges the old copies and retires the shard', async () => {
