@@ -37,6 +37,8 @@ export interface AppSetup {
   simCommitMs?: number;
   /** Dedicated shards to provision before start (`shard:provision --dedicated`). */
   dedicatedShards?: string[];
+  /** Further app variables (SHARD_MAX_INFLIGHT, …). */
+  extraEnv?: Record<string, string>;
   events: EventSpec[];
   logDir: string;
   keepData: boolean;
@@ -114,6 +116,7 @@ export async function startApp(s: AppSetup): Promise<RunningApp> {
     writeMode: s.writeMode ?? 'coalesce',
     simRttMs: s.simRttMs ?? 0,
     simCommitMs: s.simCommitMs ?? 0,
+    ...(s.extraEnv ? { extraEnv: s.extraEnv } : {}),
   };
   const env = appEnv(config);
   const cliLog = path.join(s.logDir, `${s.label}.cli.log`);
@@ -150,7 +153,12 @@ export async function startApp(s: AppSetup): Promise<RunningApp> {
       port,
       logFile: path.join(s.logDir, `${s.label}.app.log`),
     });
-    for (const ev of s.events) await createEvent(proc.baseUrl, token, ev);
+    for (const ev of s.events) {
+      // Dedicated shards take only events a platform admin places there: create the event in
+      // the shared pool, then move it (before any load, so the move costs the run nothing).
+      await createEvent(proc.baseUrl, token, { ...ev, shard: undefined });
+      if (ev.shard) await runCli(env, ['event:move', '--slug', ev.slug, '--shard', ev.shard], cliLog);
+    }
     const running = proc;
     return {
       proc: running,
