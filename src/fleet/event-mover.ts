@@ -3,7 +3,7 @@ import { MOVE_STEPS, type MoveRecord, type MoveStep, MoveStore } from '../catalo
 import { schemaVersion } from '../db/migrator';
 import { AppError } from '../errors';
 import type { Infra } from '../infra/infra';
-import { eventFigures, purgeMovedCopy, readEventRows, setEventState, writeEventRows } from '../shards/tables/event-copy';
+import { eventFigures, parkOutboxes, purgeMovedCopy, readEventRows, setEventState, writeEventRows } from '../shards/tables/event-copy';
 
 export type MoverDeps = Pick<Infra, 'catalog' | 'directory' | 'registry' | 'router' | 'pool' | 'logger'> & {
   /** This process's caches of the event (snapshots, sold-out state) must forget it. */
@@ -93,6 +93,8 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
     frozenAt = Date.now();
     const state = await setEventState(source, m.eventId, 'frozen', ['live', 'frozen']);
     if (state === undefined) throw new AppError('not_found', messages.notFound(slug));
+    // Pending webhooks and refunds go out from the new copy only (copied parked, released there on unfreeze).
+    await parkOutboxes(source, m.eventId, true);
   });
   await step('copied', async () => {
     await writeEventRows(target, m.eventId, await readEventRows(source, m.eventId));
@@ -117,6 +119,7 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
   await step(
     'unfrozen',
     async () => {
+      await parkOutboxes(target, m.eventId, false);
       await setEventState(target, m.eventId, 'live', ['frozen', 'live']);
     },
     frozenAt === null ? {} : { frozenMs: Date.now() - frozenAt },

@@ -29,6 +29,26 @@ export async function setEventState(db: Db, eventId: number, to: CopyState, from
   return row ? (String(row.state) as CopyState) : undefined;
 }
 
+/** A lease no worker ever reaches: outbox rows of a frozen or moved copy are not delivered from it. */
+const PARKED_LEASE = 8_000_000_000_000_000;
+
+/**
+ * Stops the shard's outbox workers from delivering this event's pending rows (the copy on
+ * the new shard delivers them), or lets them go again on the copy that now lives.
+ */
+export async function parkOutboxes(db: Db, eventId: number, parked: boolean): Promise<void> {
+  const statements: InStatement[] = parked
+    ? [
+        { sql: 'UPDATE webhook_outbox SET lease_until = ? WHERE event_id = ? AND delivered_at IS NULL', args: [PARKED_LEASE, eventId] },
+        { sql: 'UPDATE refund_outbox SET lease_until = ? WHERE event_id = ? AND done_at IS NULL', args: [PARKED_LEASE, eventId] },
+      ]
+    : [
+        { sql: 'UPDATE webhook_outbox SET lease_until = 0 WHERE event_id = ? AND lease_until = ?', args: [eventId, PARKED_LEASE] },
+        { sql: 'UPDATE refund_outbox SET lease_until = 0 WHERE event_id = ? AND lease_until = ?', args: [eventId, PARKED_LEASE] },
+      ];
+  await db.batch(statements, 'write');
+}
+
 export interface EventRows {
   table: EventTable;
   columns: string[];
