@@ -19,6 +19,7 @@ const SCENARIOS: Record<string, { id: string; load: () => Promise<ScenarioFn> }>
   'scale-out': { id: '5', load: async () => (await import('./scenarios/scale-out')).run },
   crypto: { id: '6', load: async () => (await import('./scenarios/crypto')).run },
   'remote-inflight': { id: '7', load: async () => (await import('./scenarios/remote-inflight')).run },
+  move: { id: '8', load: async () => (await import('./scenarios/move')).run },
 };
 /** Names accepted by --scenario that are produced by another scenario. */
 const ALIASES: Record<string, string> = { memory: 'burst' };

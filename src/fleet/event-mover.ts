@@ -3,7 +3,7 @@ import { MOVE_STEPS, type MoveRecord, type MoveStep, MoveStore } from '../catalo
 import { schemaVersion } from '../db/migrator';
 import { AppError } from '../errors';
 import type { Infra } from '../infra/infra';
-import { eventFigures, parkOutboxes, purgeMovedCopy, readEventRows, setEventState, writeEventRows } from '../shards/tables/event-copy';
+import { canKeepIds, eventFigures, parkOutboxes, purgeMovedCopy, readEventRows, setEventState, syncEventRows, writeEventRows } from '../shards/tables/event-copy';
 
 export type MoverDeps = Pick<Infra, 'catalog' | 'directory' | 'registry' | 'router' | 'pool' | 'logger'> & {
   /** This process's caches of the event (snapshots, sold-out state) must forget it. */
@@ -89,6 +89,12 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
     await opts.onStep?.({ step: name, index: MOVE_STEPS.indexOf(name), total });
   };
 
+  // While the event still sells: copy everything to a target that can keep the rows' ids, so the
+  // freeze below only waits for what changed meanwhile (a shared target with other events'
+  // rows gets a renumbered full copy under the freeze instead).
+  await step('precopied', async () => {
+    if (await canKeepIds(target, m.eventId)) await syncEventRows(source, target, m.eventId);
+  });
   await step('frozen', async () => {
     frozenAt = Date.now();
     const state = await setEventState(source, m.eventId, 'frozen', ['live', 'frozen']);
@@ -97,7 +103,8 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
     await parkOutboxes(source, m.eventId, true);
   });
   await step('copied', async () => {
-    await writeEventRows(target, m.eventId, await readEventRows(source, m.eventId));
+    if (await canKeepIds(target, m.eventId)) await syncEventRows(source, target, m.eventId);
+    else await writeEventRows(target, m.eventId, await readEventRows(source, m.eventId));
   });
   await step('verified', async () => {
     const [a, b] = await Promise.all([eventFigures(source, m.eventId), eventFigures(target, m.eventId)]);

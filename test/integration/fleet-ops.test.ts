@@ -29,6 +29,7 @@ describe('ops fleet commands', () => {
     expect(result).toMatchObject({ shard: 'hot-show-hot', provider: 'local' });
     expect(said[0]).toBe('provisioned dedicated shard hot-show-hot');
     expect(said.filter((l) => l.startsWith('  hot-show → hot-show-hot:')).map((l) => l.split(': ')[1]!.split(' ')[0])).toEqual([
+      'precopied',
       'frozen',
       'copied',
       'verified',
