@@ -40,6 +40,10 @@ const messages = {
   mismatch: (what: string) => `The copy does not match the source (${what}); the event stays frozen on its old shard. Run the move again.`,
 };
 
+/** Live sync passes before the freeze, and the difference (rows) that is small enough to freeze for. */
+const PRECOPY_PASSES = 4;
+const PRECOPY_SMALL_DIFF = 200;
+
 const after = (step: MoveStep, done: MoveStep) => MOVE_STEPS.indexOf(done) >= MOVE_STEPS.indexOf(step);
 
 /**
@@ -93,7 +97,9 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
   // freeze below only waits for what changed meanwhile (a shared target with other events'
   // rows gets a renumbered full copy under the freeze instead).
   await step('precopied', async () => {
-    if (await canKeepIds(target, m.eventId)) await syncEventRows(source, target, m.eventId);
+    if (!(await canKeepIds(target, m.eventId))) return;
+    // Each pass copies what changed during the one before; stop once the difference is small.
+    for (let pass = 0; pass < PRECOPY_PASSES; pass++) if ((await syncEventRows(source, target, m.eventId)) < PRECOPY_SMALL_DIFF) break;
   });
   await step('frozen', async () => {
     frozenAt = Date.now();
