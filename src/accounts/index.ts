@@ -4,10 +4,11 @@ import { InviteService } from './invite-service';
 import { LoginThrottle } from './login-throttle';
 import { MemberService } from './member-service';
 import { OrganiserService } from './organiser-service';
-import { OrganiserSettingsService } from './organiser-settings';
+import { OrganiserSettingsService, type StripeConnector } from './organiser-settings';
 import { PasswordService } from './password-service';
 import { SessionService } from './session-service';
 import { SessionStore } from './session-store';
+import { SetupToken } from './setup-token';
 import { TokenService } from './token-service';
 import { UserStore } from './user-store';
 
@@ -30,7 +31,7 @@ export interface AccountServices {
   close(): void;
 }
 
-export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logger' | 'organisers'>): AccountServices {
+export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logger' | 'organisers' | 'config'>, opts: { stripe?: StripeConnector } = {}): AccountServices {
   const { catalog: db, keyring, logger } = infra;
   const users = new UserStore(db);
   const throttle = new LoginThrottle(db, keyring);
@@ -45,7 +46,7 @@ export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logge
     throttle,
     sessions,
     tokens,
-    admins: new AdminService({ users, keyring, logger, onPromoted: forget }),
+    admins: new AdminService({ users, keyring, logger, onPromoted: forget, setupToken: new SetupToken(infra.config.dataDir) }),
     organisers: new OrganiserService({ users, organisers: infra.organisers, keyring, logger }),
     invites: new InviteService({ db, users, organisers: infra.organisers, throttle, keyring, logger }),
     members: new MemberService({
@@ -55,7 +56,7 @@ export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logge
       onRemoved: forget,
     }),
     passwords: new PasswordService({ users, sessions, throttle, logger }),
-    settings: new OrganiserSettingsService({ organisers: infra.organisers, keyring }),
+    settings: new OrganiserSettingsService({ organisers: infra.organisers, keyring, ...(opts.stripe ? { stripe: opts.stripe } : {}) }),
     close() {
       sessions.close();
       tokens.close();

@@ -54,20 +54,32 @@ export class Reservations {
   constructor(private readonly deps: ReservationDeps) {}
 
   /** Directory → shard → event snapshot; a stale directory entry (event moved) is re-resolved once. */
-  async resolve(slug: string, quantity: number, date: string | null, retried = false): Promise<ReservedItem> {
+  async lookup(slug: string, retried = false): Promise<Pick<ReservedItem, 'entry' | 'event'>> {
     const entry = await this.deps.directory.resolve(slug);
     if (!entry || entry.status === 'deleted') throw new AppError('not_found', bookingMessages.notFound);
     const event = await this.deps.snapshots.get(entry);
     if (event?.state === 'moved' && !retried) {
       this.forget(entry);
-      return this.resolve(slug, quantity, date, true);
+      return this.lookup(slug, true);
     }
     if (!event) throw new AppError('not_found', bookingMessages.notFound);
-    if (this.deps.admission.isSoldOut(entry.id, date)) {
-      this.deps.metrics.soldOut.inc({ event: event.slug });
-      throw soldOutError(event, date);
+    return { entry, event };
+  }
+
+  /**
+   * An event already looked up (by `lookup`, or by the booking page the form was posted
+   * from) as an item of this booking, with the sold-out fast path before any shard I/O.
+   */
+  item(found: Pick<ReservedItem, 'entry' | 'event'>, quantity: number, date: string | null): ReservedItem {
+    if (this.deps.admission.isSoldOut(found.entry.id, date)) {
+      this.deps.metrics.soldOut.inc({ event: found.event.slug });
+      throw soldOutError(found.event, date);
     }
-    return { entry, event, quantity, date };
+    return { entry: found.entry, event: found.event, quantity, date };
+  }
+
+  async resolve(slug: string, quantity: number, date: string | null): Promise<ReservedItem> {
+    return this.item(await this.lookup(slug), quantity, date);
   }
 
   /** This process's view of the event is stale (moved, deleted): forget it so the next look re-reads. */
@@ -77,7 +89,7 @@ export class Reservations {
   }
 
   /** The domain rules for every item; the organiser they all belong to. */
-  async check(attendee: AttendeeInput, items: ReservedItem[], now: Date): Promise<Organiser> {
+  async check(attendee: AttendeeInput, items: ReservedItem[], now: Date, path: 'free' | 'paid' = 'free'): Promise<Organiser> {
     if (new Set(items.map((i) => i.event.organiserId)).size > 1) throw new AppError('invalid_request', bookingMessages.mixedOrganisers);
     const organiser = await this.deps.organisers.get(items[0]!.event.organiserId);
     if (!organiser) throw new AppError('not_found', bookingMessages.notFound);
@@ -86,7 +98,8 @@ export class Reservations {
       const ctx = { terms: organiser.terms, holidays, timeZone: organiser.timezone, now };
       const refusal = checkBooking(item.event, attendee, item, ctx, items.length > 1 ? `items.${index}.` : '');
       if (refusal) throw refusalError(refusal, item.event);
-      if (item.event.price > 0 && organiser.sealedStripeKey) throw new AppError('conflict', bookingMessages.paymentsUnavailable(item.event.name));
+      // Never book a priced event for free: it needs the paid path, and that needs the organiser's Stripe key.
+      if (item.event.price > 0 && (path === 'free' || !organiser.sealedStripeKey)) throw new AppError('conflict', bookingMessages.paymentsUnavailable(item.event.name));
     }
     return organiser;
   }
@@ -121,6 +134,12 @@ export class Reservations {
   released(item: ReservedItem): void {
     this.deps.admission.released(item.event.id);
     this.deps.snapshots.invalidate(item.event.id);
+  }
+
+  /** Places of an event came back (by id, when no snapshot is at hand). */
+  releasedEvent(eventId: number): void {
+    this.deps.admission.released(eventId);
+    this.deps.snapshots.invalidate(eventId);
   }
 
   abandon(items: ReservedItem[]): void {

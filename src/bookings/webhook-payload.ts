@@ -12,7 +12,7 @@ export interface BookedTicket {
  * The seed's `registration.completed` payload, kept key for key so existing receivers keep
  * working; `booking_id` is added so receivers can drop duplicate deliveries.
  */
-export function registrationPayload(bookingId: string, attendee: AttendeeInput, tickets: BookedTicket[], publicUrl: string, currency: string) {
+export function registrationPayload(bookingId: string, attendee: AttendeeInput, tickets: BookedTicket[], publicUrl: string, currency: string, businessEmail = '') {
   const priced = tickets.some((t) => t.event.price > 0);
   return {
     event_type: 'registration.completed',
@@ -34,6 +34,6 @@ export function registrationPayload(bookingId: string, attendee: AttendeeInput, 
       date: t.date,
     })),
     timestamp: new Date().toISOString(),
-    business_email: '',
+    business_email: businessEmail,
   };
 }

@@ -1,7 +1,9 @@
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { ensurePrivateDir } from '../lib/private-files';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { envSchema, type WriteMode } from './schema';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy';
 
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
@@ -25,6 +27,17 @@ export interface Config {
   readonly shardMaxInflight: number;
   readonly placementPolicy: 'fewest-events' | 'least-load';
   readonly webConcurrency: number;
+  /** Bearer token of /metrics and detailed health; undefined = none set. */
+  readonly metricsToken: string | undefined;
+  /** /metrics answers at all (off in production without METRICS_TOKEN). */
+  readonly metricsEnabled: boolean;
+  readonly trustProxy: TrustProxy;
+  /** Webhook targets on loopback, private and link-local addresses are allowed. */
+  readonly webhookAllowPrivate: boolean;
+  readonly http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
+  /** Outgoing mail; null when SMTP_URL/MAIL_FROM are not set (no mail is sent). */
+  readonly mail: { readonly smtpUrl: string; readonly from: string } | null;
+  readonly stripeMaxRps: number;
 }
 
 /** A configuration problem: the message is one line naming the variable. */
@@ -49,7 +62,11 @@ function decodeRootKey(value: string): Buffer {
 function loadOrCreateRootKey(dataDir: string, warn: (msg: string) => void): Buffer {
   const file = path.join(dataDir, 'root.key');
   if (existsSync(file)) return decodeRootKey(readFileSync(file, 'utf8').trim());
-  mkdirSync(dataDir, { recursive: true });
+  // A catalog without its key: a new key would seal new secrets that nothing else can open.
+  if (existsSync(path.join(dataDir, 'catalog.db'))) {
+    throw new ConfigError('ROOT_KEY', `not set and ${file} is missing, but ${dataDir} already holds a catalog; set ROOT_KEY to its key`);
+  }
+  ensurePrivateDir(dataDir);
   const key = randomBytes(32);
   writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);
@@ -72,7 +89,7 @@ export function loadConfig(
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
     const got = cleaned[variable];
-    const shown = /(KEY|TOKEN)$/.test(variable) || got === undefined ? '' : ` (got "${got}")`;
+    const shown = /(KEY|TOKEN)$/.test(variable) || variable === 'SMTP_URL' || got === undefined ? '' : ` (got "${got}")`;
     throw new ConfigError(variable, `${issue.message}${shown}`);
   }
   const e = parsed.data;
@@ -81,6 +98,15 @@ export function loadConfig(
   if (e.ROOT_KEY) rootKey = decodeRootKey(e.ROOT_KEY);
   else if (e.NODE_ENV === 'production') throw new ConfigError('ROOT_KEY', 'is required when NODE_ENV=production');
   else rootKey = loadOrCreateRootKey(dataDir, warn);
+
+  const trustProxy = parseTrustProxy(e.TRUST_PROXY);
+  if (typeof trustProxy === 'object' && !Array.isArray(trustProxy) && trustProxy !== null) throw new ConfigError('TRUST_PROXY', trustProxy.error);
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS', 'must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.METRICS_TOKEN) warn('METRICS_TOKEN not set: /metrics is off and /healthz shows no detail');
+  if (Boolean(e.SMTP_URL) !== Boolean(e.MAIL_FROM)) {
+    throw new ConfigError(e.SMTP_URL ? 'MAIL_FROM' : 'SMTP_URL', `must be set together with ${e.SMTP_URL ? 'SMTP_URL' : 'MAIL_FROM'}`);
+  }
 
   const config: Config = {
     env: e.NODE_ENV,
@@ -104,6 +130,18 @@ export function loadConfig(
     shardMaxInflight: e.SHARD_MAX_INFLIGHT,
     placementPolicy: e.PLACEMENT_POLICY,
     webConcurrency: e.WEB_CONCURRENCY,
+    metricsToken: e.METRICS_TOKEN,
+    metricsEnabled: !production || e.METRICS_TOKEN !== undefined,
+    trustProxy,
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE ?? !production,
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEPALIVE_TIMEOUT_MS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+    },
+    mail: e.SMTP_URL && e.MAIL_FROM ? Object.freeze({ smtpUrl: e.SMTP_URL, from: e.MAIL_FROM }) : null,
+    stripeMaxRps: e.STRIPE_MAX_RPS,
   };
   return Object.freeze(config);
 }

@@ -18,6 +18,13 @@ const dbUrl = z
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
+const onOff = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['0', '1', 'true', 'false', 'on', 'off', 'yes', 'no'].includes(v), 'must be 1 or 0')
+  .transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
   PORT: intFromEnv(3000, 0, 65535),
@@ -54,8 +61,30 @@ export const envSchema = z.object({
   PLACEMENT_POLICY: z.enum(['fewest-events', 'least-load']).optional().default('fewest-events'),
   /** App processes behind the one port (node:cluster). */
   WEB_CONCURRENCY: intFromEnv(1, 1, 64),
+  /** Checkout Session creations per second per Stripe account (Stripe allows ~25/s per endpoint). */
+  STRIPE_MAX_RPS: intFromEnv(20, 1, 10_000),
   /** Minutes a paid booking holds its tickets while the buyer pays. */
   HOLD_TTL_MINUTES: intFromEnv(15, 1, 24 * 60),
+  /** Bearer token for /metrics and detailed /healthz. */
+  METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').max(512, 'must be at most 512 characters').optional(),
+  /** Off, a hop count, or a comma list of addresses/CIDRs (and loopback, linklocal, uniquelocal). */
+  TRUST_PROXY: z.string().trim().optional(),
+  WEBHOOK_ALLOW_PRIVATE: onOff.optional(),
+  HTTP_HEADERS_TIMEOUT_MS: intFromEnv(10_000, 100, 600_000),
+  HTTP_REQUEST_TIMEOUT_MS: intFromEnv(30_000, 100, 3_600_000),
+  HTTP_KEEPALIVE_TIMEOUT_MS: intFromEnv(5_000, 100, 600_000),
+  HTTP_MAX_CONNECTIONS: intFromEnv(1024, 1, 1_000_000),
+  /** Outgoing mail: both or neither; without them no mail is sent. */
+  SMTP_URL: z
+    .string()
+    .trim()
+    .refine((v) => /^smtps?:\/\/[^\s/]+/.test(v), 'must be smtp://user:pass@host:port or smtps://…')
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .refine((v) => /^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/.test(v), 'must be an address such as tickets@example.com or "Name <tickets@example.com>"')
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

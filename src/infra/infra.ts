@@ -1,5 +1,6 @@
 import type { Client } from '@libsql/client';
 import { openCatalog } from '../catalog/catalog-db';
+import { verifyRootKey } from '../catalog/root-key-check';
 import { EventDirectory } from '../catalog/event-directory';
 import { OrganiserStore } from '../catalog/organiser-store';
 import { ShardRegistry } from '../catalog/shard-registry';
@@ -38,6 +39,12 @@ export const DEFAULT_SHARED_SHARD = 'shared-1';
 export async function openInfra(config: Config, logger: Logger, opts: { migrationConcurrency?: number } = {}): Promise<Infra> {
   const { db: catalog } = await openCatalog(config.catalogUrl, config.catalogAuthToken);
   const keyring = createRootKeyring(config.rootKey);
+  try {
+    await verifyRootKey(catalog, keyring);
+  } catch (e) {
+    catalog.close();
+    throw e;
+  }
   const registry = new ShardRegistry(catalog);
   const directory = new EventDirectory(catalog);
   const organisers = new OrganiserStore(catalog);

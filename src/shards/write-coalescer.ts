@@ -18,6 +18,8 @@ export interface ShardWriter {
   /** Throws AppError('busy') when a new job would wait past the target; call before costly work. */
   admit(): void;
   readonly depth: number;
+  /** Jobs already sent to the database and not yet answered. */
+  readonly inFlightJobs: number;
   /** Jobs committed per second lately (decaying): the live write load placement compares. */
   readonly load: number;
   /**
@@ -83,6 +85,7 @@ export class WriteCoalescer implements ShardWriter {
   readonly chainsSteps = true;
   private queue: Pending[] = [];
   private inFlight = 0;
+  private jobsInFlight = 0;
   private scheduled = false;
   private idle: Array<() => void> = [];
   /** Seconds per batch, smoothed (it includes the wait behind other batches at the primary). */
@@ -106,6 +109,11 @@ export class WriteCoalescer implements ShardWriter {
 
   get batchesInFlight(): number {
     return this.inFlight;
+  }
+
+  /** Jobs in batches sent but not yet answered (accepted work that `depth` no longer counts). */
+  get inFlightJobs(): number {
+    return this.jobsInFlight;
   }
 
   get load(): number {
@@ -172,6 +180,7 @@ export class WriteCoalescer implements ShardWriter {
       const batch = this.queue.splice(0, this.opts.maxBatch);
       this.opts.metrics?.onQueueDepth(this.opts.shard, this.queue.length);
       this.inFlight++;
+      this.jobsInFlight += batch.length;
       this.opts.metrics?.onInFlight?.(this.opts.shard, this.inFlight);
       void this.send(batch);
     }
@@ -190,6 +199,7 @@ export class WriteCoalescer implements ShardWriter {
       this.recentMs.push(seconds * 1000);
       if (this.recentMs.length > RECENT_BATCHES) this.recentMs.shift();
       this.inFlight--;
+      this.jobsInFlight -= batch.length;
       this.opts.metrics?.onInFlight?.(this.opts.shard, this.inFlight);
       if (this.queue.length > 0) this.schedule();
       else if (this.inFlight === 0) for (const r of this.idle.splice(0)) r();

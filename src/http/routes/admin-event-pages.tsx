@@ -3,6 +3,7 @@ import { unlockOrganiserPrivateKey } from '../../accounts/organiser-private-key'
 import { createEventSchema, patchEventSchema } from '../../domain/events/event-input';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
+import { mailStatusLine } from '../../bookings/ticket-emails';
 import { noticeFrom } from '../form-input';
 import { blankEventForm, EVENT_FORM_FIELDS, type EventFormValues, eventToForm, readEventForm, validateEventForm } from '../forms/event-form';
 import { asFormBody, errorsFromAppError, type FieldErrors } from '../forms/form-values';
@@ -13,6 +14,9 @@ import { EventPage } from '../views/admin/event-page';
 import { EventsListPage } from '../views/admin/events-list-page';
 import { listFilter, type OrganiserPage, organiserPage, pageGuards, readAttendeeFilter, sendPage } from './organiser-page-kit';
 
+/** Attendees per page of the event page. */
+const PER_PAGE = 50;
+
 const NOTICES = {
   created: 'Event created. Share its booking link below.',
   updated: 'Changes saved.',
@@ -21,6 +25,13 @@ const NOTICES = {
   deleted: 'The event and its attendees are deleted.',
   checked_in: 'Checked in.',
   checked_out: 'Checked out.',
+  email_resent: 'The ticket email is on its way again.',
+  attendee_added: 'Attendee added.',
+  attendee_updated: 'Attendee saved.',
+  attendee_moved: 'Attendee moved to this event.',
+  attendee_deleted: 'Attendee deleted; their places are free again.',
+  resent: 'The webhook is queued to be sent again.',
+  refunded: 'Refunded: the money goes back to their card, and their tickets no longer work.',
 };
 
 /**
@@ -64,7 +75,7 @@ export function adminEventPages(services: AppServices): Router {
     const again = (status: number, errors: FieldErrors) =>
       renderForm(res, status, p, { mode: 'create', action: '/admin/events', values, errors, currency: money.currency, cancelHref: '/admin/events' });
     const { data, errors } = validateEventForm(values, money, createEventSchema);
-    if (!data) return again(400, errors);
+    if (!data) return again(STATUS_OF.invalid_request, errors);
     try {
       const event = await events.create(p.orgId, data);
       res.redirect(303, `/admin/events/${event.slug}?notice=created`);
@@ -81,7 +92,16 @@ export function adminEventPages(services: AppServices): Router {
     const filter = { ...readAttendeeFilter(req.query), ...(checked ? { checked } : {}) };
     const { entry, event } = await events.get(p.orgId, param(req, 'slug'));
     const key = unlockOrganiserPrivateKey(p.principal, p.organiser);
-    const [list, counters] = await Promise.all([attendees.list(p.orgId, event.slug, key, listFilter(filter)), desk.counters(entry, filter.date)]);
+    const [found, counters] = await Promise.all([
+      attendees.search(p.orgId, event.slug, key, {
+        filter: listFilter(filter),
+        ...(filter.q ? { q: filter.q } : {}),
+        ...(filter.sort ? { sort: filter.sort } : {}),
+        page: filter.page ?? 1,
+        perPage: PER_PAGE,
+      }),
+      desk.counters(entry, filter.date),
+    ]);
     sendPage(
       res,
       200,
@@ -90,12 +110,14 @@ export function adminEventPages(services: AppServices): Router {
       <EventPage
         ctx={p.ctx}
         event={event}
-        attendees={list}
+        attendees={found.attendees}
+        listing={{ hasMore: found.hasMore, total: found.total, page: found.page, perPage: found.perPage }}
         filter={filter}
         counters={counters}
         publicUrl={services.infra.config.publicUrl}
         timezone={p.organiser.timezone}
         notice={noticeFrom(req, NOTICES)}
+        mail={{ on: services.bookings.ticketEmails.enabled, status: mailStatusLine(services.infra.config) }}
       />,
     );
   };
@@ -120,7 +142,7 @@ export function adminEventPages(services: AppServices): Router {
     const again = (status: number, errors: FieldErrors) =>
       renderForm(res, status, p, { mode: 'edit', action, values, errors, currency: money.currency, cancelHref: `/admin/events/${event.slug}` });
     const { data, errors } = validateEventForm(values, money, patchEventSchema);
-    if (!data) return again(400, errors);
+    if (!data) return again(STATUS_OF.invalid_request, errors);
     try {
       const updated = await events.update(p.orgId, event.slug, data);
       res.redirect(303, `/admin/events/${updated.slug}?notice=updated`);

@@ -3,10 +3,11 @@ import { splitTokens } from '../../bookings/public-tickets';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
 import { parseForm, requireContentType } from '../middleware/body-parsing';
-import { createPublicCsrfToken } from '../middleware/csrf';
+import { BOOKING_FORM_BINDING, createPublicCsrfToken } from '../middleware/csrf';
 import { allowFormTargets, allowFraming } from '../middleware/security-headers';
 import { param } from '../params';
-import { loadTicketPage, thankYouOrigins } from '../public/booking-page';
+import { readBookedCookie } from '../public/booked-cookie';
+import { formTargets, loadTicketPage } from '../public/booking-page';
 import { submitBooking } from '../public/submit-booking';
 import { renderBookingPage } from '../views/public/booking-page';
 import { renderReservedPage } from '../views/public/reserved-page';
@@ -34,20 +35,24 @@ export function publicTicketRoutes(services: AppServices): Router {
     const found = await publicTickets.findMany(splitTokens(typeof req.query.tokens === 'string' ? req.query.tokens : ''));
     if (found.length === 0) throw new AppError('not_found', messages.noTickets);
     allowFraming(res, found[0]!.organiser.embedHosts);
-    res.type('html').send(renderReservedPage({ tickets: found.map((t) => ({ token: t.token, eventName: t.event.name })), embed: isEmbed(req) }));
+    const booked = readBookedCookie(req, infra.keyring, found[0]!.bookingId);
+    res.type('html').send(renderReservedPage({ tickets: found, embed: isEmbed(req), booked }));
   });
 
   router.get('/ticket/:slugs', async (req, res) => {
     const page = await loadTicketPage(services, param(req, 'slugs'), isEmbed(req));
     allowFraming(res, page.organiser.embedHosts);
-    allowFormTargets(res, thankYouOrigins(page));
-    res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(infra.keyring), values: {}, issues: [] }));
+    allowFormTargets(res, formTargets(page, infra.config.stripeApiBase));
+    res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(infra.keyring, BOOKING_FORM_BINDING), values: {}, issues: [] }));
   });
 
   router.post('/ticket/:slugs', requireContentType('form'), parseForm, async (req, res) => {
-    const page = await loadTicketPage(services, param(req, 'slugs'), isEmbed(req));
+    // Resolved once: the page's own look-up is what the booking uses, and the per-date counters
+    // (an uncached shard read) are read only if the form has to be drawn again.
+    const load = (dateCounters: boolean) => loadTicketPage(services, param(req, 'slugs'), isEmbed(req), { dateCounters });
+    const page = await load(false);
     allowFraming(res, page.organiser.embedHosts);
-    await submitBooking(services, page, req, res);
+    await submitBooking(services, page, () => load(true), req, res);
   });
 
   return router;

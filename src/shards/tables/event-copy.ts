@@ -11,7 +11,7 @@ import { EVENT_TABLES, type EventTable } from './event-tables';
 const COPY_CHUNK = 1000;
 
 /** Tables whose `id` is a shard-local row id: the target numbers them afresh (ids of other events there would collide). */
-const SHARD_LOCAL_IDS: ReadonlySet<EventTable> = new Set(['attendees', 'holds', 'activity_log', 'webhook_outbox', 'refund_outbox']);
+const SHARD_LOCAL_IDS: ReadonlySet<EventTable> = new Set(['attendees', 'holds', 'activity_log', 'webhook_outbox', 'refund_outbox', 'email_outbox']);
 
 export type CopyState = 'live' | 'frozen' | 'moved';
 
@@ -41,10 +41,12 @@ export async function parkOutboxes(db: Db, eventId: number, parked: boolean): Pr
     ? [
         { sql: 'UPDATE webhook_outbox SET lease_until = ? WHERE event_id = ? AND delivered_at IS NULL', args: [PARKED_LEASE, eventId] },
         { sql: 'UPDATE refund_outbox SET lease_until = ? WHERE event_id = ? AND done_at IS NULL', args: [PARKED_LEASE, eventId] },
+        { sql: 'UPDATE email_outbox SET lease_until = ? WHERE event_id = ? AND sent_at IS NULL', args: [PARKED_LEASE, eventId] },
       ]
     : [
         { sql: 'UPDATE webhook_outbox SET lease_until = 0 WHERE event_id = ? AND lease_until = ?', args: [eventId, PARKED_LEASE] },
         { sql: 'UPDATE refund_outbox SET lease_until = 0 WHERE event_id = ? AND lease_until = ?', args: [eventId, PARKED_LEASE] },
+        { sql: 'UPDATE email_outbox SET lease_until = 0 WHERE event_id = ? AND lease_until = ?', args: [eventId, PARKED_LEASE] },
       ];
   await db.batch(statements, 'write');
 }
@@ -59,7 +61,7 @@ export interface EventRows {
 export async function readEventRows(db: Db, eventId: number): Promise<EventRows[]> {
   const results = await db.batch(
     EVENT_TABLES.map(({ table, eventColumn }) => ({
-      sql: `SELECT * FROM ${table} WHERE ${eventColumn} = ? ORDER BY ${table === 'event_dates' ? 'date' : table === 'processed_payments' ? 'session_id' : 'rowid'}`,
+      sql: `SELECT * FROM ${table} WHERE ${eventColumn} = ? ORDER BY ${table === 'event_dates' ? 'date' : table === 'processed_payments' ? 'session_id, event_id' : 'rowid'}`,
       args: [eventId],
     })),
     'read',
@@ -92,10 +94,12 @@ const KEY_COLUMNS: Record<EventTable, string[]> = {
   event_dates: ['event_id', 'date'],
   attendees: ['id'],
   holds: ['id'],
-  processed_payments: ['session_id'],
+  processed_payments: ['session_id', 'event_id'],
   activity_log: ['id'],
   webhook_outbox: ['id'],
   refund_outbox: ['id'],
+  email_outbox: ['id'],
+  event_images: ['event_id'],
   events: ['id'],
 };
 
