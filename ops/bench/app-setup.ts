@@ -39,6 +39,8 @@ export interface AppSetup {
   simCommitMs?: number;
   /** Dedicated shards to provision before start (`shard:provision --dedicated`). */
   dedicatedShards?: string[];
+  /** Further app variables (SHARD_MAX_INFLIGHT, …). */
+  extraEnv?: Record<string, string>;
   events: EventSpec[];
   logDir: string;
   keepData: boolean;
@@ -159,7 +161,12 @@ export async function startApp(s: AppSetup): Promise<RunningApp> {
       logFile: path.join(s.logDir, `${s.label}.app.log`),
     });
     await s.beforeEvents?.(proc.baseUrl, token);
-    for (const ev of s.events) await createEvent(proc.baseUrl, token, ev);
+    for (const ev of s.events) {
+      // Dedicated shards take only events a platform admin places there: create the event in
+      // the shared pool, then move it (before any load, so the move costs the run nothing).
+      await createEvent(proc.baseUrl, token, { ...ev, shard: undefined });
+      if (ev.shard) await runCli(env, ['event:move', '--slug', ev.slug, '--shard', ev.shard], cliLog);
+    }
     const running = proc;
     return {
       proc: running,

@@ -5,6 +5,7 @@ import type { EventRecord, EventSettings } from '../domain/events/event';
 import type { CreateEventInput, PatchEventInput } from '../domain/events/event-input';
 import { AppError, fieldError } from '../errors';
 import type { InventoryReleases } from '../domain/ports';
+import { placeEvent } from '../fleet/placement';
 import type { Infra } from '../infra/infra';
 import type { EventStore } from '../shards/tables/event-store';
 import type { EventSnapshots } from './event-snapshots';
@@ -12,8 +13,6 @@ import type { EventSnapshots } from './event-snapshots';
 const messages = {
   notFound: 'No event with that slug exists for your organisation.',
   slugTaken: (slug: string) => `The slug "${slug}" is already used by another event or group; choose another.`,
-  noShard: 'No shared shard is available for new events. Provision one with `npm run ops -- shard:provision`.',
-  unknownShard: (name: string) => `There is no active shard named ${name}.`,
   unknownGroup: (slug: string) => `There is no group "${slug}" in your organisation.`,
   capacityBelowSold: 'Capacity cannot go below the tickets already sold or held.',
   window: 'closesAt must be later than opensAt.',
@@ -39,7 +38,7 @@ const DEFAULTS: Omit<EventSettings, 'slug' | 'name' | 'capacity'> = {
 };
 
 export interface EventServiceDeps {
-  infra: Pick<Infra, 'directory' | 'organisers' | 'registry'>;
+  infra: Pick<Infra, 'directory' | 'organisers' | 'registry' | 'router' | 'config'>;
   events: EventStore;
   snapshots: EventSnapshots;
   groups: GroupStore;
@@ -75,7 +74,8 @@ export class EventService {
     return lists.flat().sort((a, b) => a.id - b.id);
   }
 
-  async create(organiserId: number, input: CreateEventInput): Promise<EventRecord> {
+  /** `byPlatformAdmin`: the caller may place the event on a dedicated shard (see fleet/placement). */
+  async create(organiserId: number, input: CreateEventInput, opts: { byPlatformAdmin?: boolean } = {}): Promise<EventRecord> {
     const { infra } = this.deps;
     const organiser = await infra.organisers.get(organiserId);
     if (!organiser) throw new AppError('not_found', 'organiser not found');
@@ -92,8 +92,10 @@ export class EventService {
     // stayed bookable after they happened).
     if (fields.closesAt === undefined && settings.date && settings.type === 'standard') settings.closesAt = settings.date;
     checkWindow(settings);
-    const shard = shardName ? await infra.registry.get(shardName) : await infra.registry.leastLoadedShared();
-    if (shard?.status !== 'active') throw shardName ? fieldError('invalid_request', 'shard', messages.unknownShard(shardName)) : new AppError('busy', messages.noShard);
+    const shard = await placeEvent(
+      { registry: infra.registry, loadOf: (name) => infra.router.loadOf(name), policy: infra.config.placementPolicy },
+      { organiserId, shard: shardName, byPlatformAdmin: opts.byPlatformAdmin === true },
+    );
 
     const entry = await infra.directory.register(settings.slug, organiserId, shard.name);
     if (!entry) throw fieldError('conflict', 'slug', messages.slugTaken(settings.slug));
