@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Organiser, OrganiserSettingsPatch, OrganiserStore } from '../catalog/organiser-store';
 import type { RootKeyring } from '../crypto';
-import { webhookUrlSchema } from '../domain/inputs';
+import { multilineText, webhookUrlSchema } from '../domain/inputs';
 import { AppError } from '../errors';
 import { stripeKeyContext } from './key-contexts';
 import type { Principal } from './principal';
@@ -28,7 +28,7 @@ export const settingsPatchSchema = z
       .trim()
       .regex(/^[A-Za-z]{3}$/, 'Use a 3-letter currency code such as GBP.')
       .transform((c) => c.toUpperCase()),
-    terms: z.string().trim().max(10_240, 'Keep the terms under 10,240 characters.'),
+    terms: multilineText().max(10_240, 'Keep the terms under 10,240 characters.'),
     webhookUrl: z.union([z.literal('').transform(() => null), z.null(), webhookUrlSchema]),
     embedHosts: z.array(embedHostSchema).max(50, 'List at most 50 hosts.').transform((hs) => [...new Set(hs)]),
     // Write-only. null removes the key.

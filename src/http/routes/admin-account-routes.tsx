@@ -2,6 +2,7 @@ import { type Request, Router } from 'express';
 import type { ComponentChildren } from 'preact';
 import { z } from 'zod';
 import { newPasswordPair } from '../../accounts/inputs';
+import { lineText } from '../../domain/inputs';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
 import { idParam, inlineError, noticeFrom, readForm } from '../form-input';
@@ -15,7 +16,7 @@ import { type AdminContext, renderAdminPage } from '../views/admin-layout';
 import { loadAdminContext } from './admin-context';
 
 const passwordForm = z.object({ current_password: z.string().min(1, 'Enter your current password.').max(1024) }).and(newPasswordPair);
-const tokenForm = z.object({ label: z.string().trim().max(100, 'Use at most 100 characters for the label.').optional().default('') });
+const tokenForm = z.object({ label: lineText().max(100, 'Use at most 100 characters for the label.').optional().default('') });
 const switchForm = z.object({ organiser_id: z.coerce.number().int().positive() });
 
 const SESSION_NOTICES = { revoked: 'All your other sessions are logged out.' };
