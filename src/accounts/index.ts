@@ -55,7 +55,7 @@ export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logge
       logger,
       onRemoved: forget,
     }),
-    passwords: new PasswordService({ users, sessions, throttle, logger }),
+    passwords: new PasswordService({ users, sessions, tokens, throttle, logger }),
     settings: new OrganiserSettingsService({ organisers: infra.organisers, keyring }),
     close() {
       sessions.close();

@@ -15,7 +15,9 @@ import { AdminDashboard, PasswordPage, SessionsPage, TokensPage } from '../views
 import { type AdminContext, renderAdminPage } from '../views/admin-layout';
 import { loadAdminContext } from './admin-context';
 
-const passwordForm = z.object({ current_password: z.string().min(1, 'Enter your current password.').max(1024) }).and(newPasswordPair);
+const passwordForm = z
+  .object({ current_password: z.string().min(1, 'Enter your current password.').max(1024), revoke_tokens: z.literal('1').optional() })
+  .and(newPasswordPair);
 const tokenForm = z.object({ label: lineText().max(100, 'Use at most 100 characters for the label.').optional().default('') });
 const switchForm = z.object({ organiser_id: z.coerce.number().int().positive() });
 
@@ -100,7 +102,9 @@ export function adminAccountRoutes(services: AppServices, options: AdminAccountR
     };
     if (!input.ok) return again(400, input.errors);
     try {
-      const next = await passwords.changePassword(principal, input.data.current_password, input.data.password, req.get('user-agent') ?? '');
+      const next = await passwords.changePassword(principal, input.data.current_password, input.data.password, req.get('user-agent') ?? '', {
+        revokeTokens: input.data.revoke_tokens === '1',
+      });
       setSessionCookie(req, res, next.secret);
       res.redirect(303, '/admin/password?notice=changed');
     } catch (err) {
