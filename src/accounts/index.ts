@@ -56,7 +56,7 @@ export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logge
       onRemoved: forget,
     }),
     passwords: new PasswordService({ users, sessions, tokens, throttle, logger }),
-    settings: new OrganiserSettingsService({ organisers: infra.organisers, keyring }),
+    settings: new OrganiserSettingsService({ organisers: infra.organisers, keyring, allowPrivateWebhooks: infra.config.webhookAllowPrivate }),
     close() {
       sessions.close();
       tokens.close();

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Organiser, OrganiserSettingsPatch, OrganiserStore } from '../catalog/organiser-store';
 import type { RootKeyring } from '../crypto';
 import { multilineText, webhookUrlSchema } from '../domain/inputs';
-import { AppError } from '../errors';
+import { AppError, fieldError } from '../errors';
+import { privateTargetProblem } from '../lib/webhook-address-policy';
 import { stripeKeyContext } from './key-contexts';
 import type { Principal } from './principal';
 
@@ -63,7 +64,7 @@ export function openStripeSecretKey(keyring: RootKeyring, organiser: Organiser):
 
 /** Organiser settings, always for the caller's own organiser: there is no id to pass in. */
 export class OrganiserSettingsService {
-  constructor(private readonly deps: { organisers: OrganiserStore; keyring: RootKeyring }) {}
+  constructor(private readonly deps: { organisers: OrganiserStore; keyring: RootKeyring; allowPrivateWebhooks?: boolean }) {}
 
   private async organiserOf(principal: Principal): Promise<Organiser> {
     if (!principal.organiser) throw new AppError('forbidden', 'Choose an organiser first.');
@@ -80,6 +81,10 @@ export class OrganiserSettingsService {
     if (principal.organiser?.role !== 'owner') throw new AppError('forbidden', 'Only an owner can change settings.');
     const input = settingsPatchSchema.parse(body);
     const organiser = await this.organiserOf(principal);
+    if (input.webhookUrl) {
+      const problem = await privateTargetProblem(input.webhookUrl, this.deps.allowPrivateWebhooks ?? true);
+      if (problem) throw fieldError('invalid_request', 'webhookUrl', problem);
+    }
     const patch: OrganiserSettingsPatch = {
       currency: input.currency,
       terms: input.terms,

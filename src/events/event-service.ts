@@ -4,6 +4,7 @@ import type { EventRecord, EventSettings } from '../domain/events/event';
 import type { CreateEventInput, PatchEventInput } from '../domain/events/event-input';
 import { AppError, fieldError } from '../errors';
 import type { InventoryReleases } from '../domain/ports';
+import { privateTargetProblem } from '../lib/webhook-address-policy';
 import type { Infra } from '../infra/infra';
 import type { EventStore } from '../shards/tables/event-store';
 import type { EventSnapshots } from './event-snapshots';
@@ -38,7 +39,7 @@ const DEFAULTS: Omit<EventSettings, 'slug' | 'name' | 'capacity'> = {
 };
 
 export interface EventServiceDeps {
-  infra: Pick<Infra, 'directory' | 'organisers' | 'registry'>;
+  infra: Pick<Infra, 'directory' | 'organisers' | 'registry' | 'config'>;
   events: EventStore;
   snapshots: EventSnapshots;
   groups: GroupStore;
@@ -49,6 +50,13 @@ export interface EventServiceDeps {
 /** Organisers' event management. Every method is scoped by the caller's organiser id. */
 export class EventService {
   constructor(private readonly deps: EventServiceDeps) {}
+
+  /** Managers set per-event URLs: the same refusal of private targets as organiser settings (finding 2). */
+  private async checkWebhookTarget(url: string | null | undefined): Promise<void> {
+    if (!url) return;
+    const problem = await privateTargetProblem(url, this.deps.infra.config.webhookAllowPrivate);
+    if (problem) throw fieldError('invalid_request', 'webhookUrl', problem);
+  }
 
   /** The organiser's event by slug; another organiser's event is "not found", never "forbidden". */
   async entryFor(organiserId: number, slug: string): Promise<DirectoryEntry> {
@@ -76,6 +84,7 @@ export class EventService {
     const { infra } = this.deps;
     const organiser = await infra.organisers.get(organiserId);
     if (!organiser) throw new AppError('not_found', 'organiser not found');
+    await this.checkWebhookTarget(input.webhookUrl);
     const { shard: shardName, group, ...fields } = input;
     const settings: EventSettings = {
       ...DEFAULTS,
@@ -105,6 +114,7 @@ export class EventService {
   async update(organiserId: number, slug: string, patch: PatchEventInput): Promise<EventRecord> {
     const { infra } = this.deps;
     const { entry, event } = await this.get(organiserId, slug);
+    await this.checkWebhookTarget(patch.webhookUrl);
     const { group, ...fields } = patch;
     const settings: EventSettings = {
       ...settingsOf(event),

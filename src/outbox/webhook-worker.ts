@@ -12,7 +12,7 @@ export interface WebhookWorkerOptions {
   deliver?: typeof deliverWebhook;
 }
 
-export type WebhookWorkerDeps = Pick<Infra, 'router' | 'pool' | 'keyring' | 'logger' | 'metrics'>;
+export type WebhookWorkerDeps = Pick<Infra, 'router' | 'pool' | 'keyring' | 'logger' | 'metrics' | 'config'>;
 
 /**
  * Delivers webhook-outbox rows through the leased-outbox core. Delivered or abandoned rows
@@ -37,7 +37,7 @@ export class WebhookWorker {
         } catch {
           return { ok: false, error: 'payload could not be opened', permanent: true };
         }
-        return deliver(row.url, body, { 'idempotency-key': row.bookingId, 'x-boxoffice-delivery': String(row.id) });
+        return deliver(row.url, body, { 'idempotency-key': row.bookingId, 'x-boxoffice-delivery': String(row.id) }, { allowPrivate: deps.config.webhookAllowPrivate });
       },
       logger: deps.logger,
       metrics: {
