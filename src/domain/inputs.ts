@@ -8,14 +8,14 @@ import { z } from 'zod';
 
 // C0 controls, DEL, C1 controls, and the bidi marks, embeddings, overrides and isolates
 // that make text display differently from what it is ("Gig\u202Egnp.exe" shows as "Gigexe.png").
-const CONTROLS_IN_LINE = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-const CONTROLS_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+// \p{Cc} is C0, DEL and C1.
+const CONTROLS = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
 
 /** Single-line text (names, places): tabs and line breaks become spaces, other controls go. */
-export const cleanLine = (s: string): string => s.replace(/[\t\r\n]/g, ' ').replace(CONTROLS_IN_LINE, '');
+export const cleanLine = (s: string): string => s.replace(/[\t\r\n]/g, ' ').replace(CONTROLS, '');
 
 /** Multi-line text (descriptions, terms, notes): line breaks (as \n) and tabs stay, other controls go. */
-export const cleanMultiline = (s: string): string => s.replace(/\r\n?/g, '\n').replace(CONTROLS_IN_TEXT, '');
+export const cleanMultiline = (s: string): string => s.replace(/\r\n?/g, '\n').replace(CONTROLS, (c) => (c === '\n' || c === '\t' ? c : ''));
 
 /** A string schema that strips controls (finding 15), then trims. Stays a plain string in OpenAPI. */
 export const lineText = () => z.string().overwrite(cleanLine).trim();
