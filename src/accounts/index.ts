@@ -46,7 +46,7 @@ export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logge
     throttle,
     sessions,
     tokens,
-    admins: new AdminService({ users, keyring, logger, onPromoted: forget, setupToken: new SetupToken(infra.config.dataDir) }),
+    admins: new AdminService({ users, keyring, logger, onPromoted: forget, onRemoved: forget, setupToken: new SetupToken(infra.config.dataDir) }),
     organisers: new OrganiserService({ users, organisers: infra.organisers, keyring, logger }),
     invites: new InviteService({ db, users, organisers: infra.organisers, throttle, keyring, logger }),
     members: new MemberService({

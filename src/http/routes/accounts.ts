@@ -1,3 +1,4 @@
+import { platformAccountsApiRoutes } from './platform-accounts-api';
 import { type Express, Router } from 'express';
 import type { AppServices } from '../../app/services';
 import { authenticate } from '../middleware/authenticate';
@@ -23,5 +24,6 @@ export function accountRoutes(services: AppServices, options: AdminAccountRouteO
   router.use(adminUsersRoutes(services));
   router.use(platformRoutes(services));
   router.use(accountsApiRoutes(services));
+  router.use(platformAccountsApiRoutes(services));
   return router;
 }
