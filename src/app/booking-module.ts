@@ -4,8 +4,10 @@ import { BookingService } from '../bookings/booking-service';
 import { CheckInService } from '../bookings/check-in-service';
 import { PublicTickets } from '../bookings/public-tickets';
 import { Reservations } from '../bookings/reservation';
+import { TicketEmails } from '../bookings/ticket-emails';
 import { GroupStore } from '../catalog/group-store';
 import { HolidayStore } from '../catalog/holiday-store';
+import { EventImages } from '../events/event-images';
 import { EventService } from '../events/event-service';
 import { EventSnapshots } from '../events/event-snapshots';
 import { PublicEvents } from '../events/public-events';
@@ -13,6 +15,7 @@ import type { Infra } from '../infra/infra';
 import { ActivityLogStore } from '../shards/tables/activity-log';
 import { AttendeeStore } from '../shards/tables/attendee-store';
 import { BookingStore } from '../shards/tables/booking-store';
+import { EventImageStore } from '../shards/tables/event-image-store';
 import { EventStore } from '../shards/tables/event-store';
 
 /**
@@ -28,9 +31,11 @@ export function createBookingModule(infra: Infra) {
   const holidays = new HolidayStore(infra.catalog);
   const groups = new GroupStore(infra.catalog);
   const events = new EventService({ infra, events: eventStore, snapshots, groups, releases: admission });
+  const images = new EventImages({ infra, events, images: new EventImageStore(infra.router), snapshots });
   const reservations = new Reservations({ ...pick(infra), snapshots, holidays, admission });
   const bookings = new BookingService({ keyring: infra.keyring, metrics: infra.metrics, config: infra.config, reservations, store: new BookingStore(infra.router) });
   const attendees = new AttendeeService({ keyring: infra.keyring, config: infra.config, events, attendees: attendeeStore, log: logStore });
+  const ticketEmails = new TicketEmails({ keyring: infra.keyring, config: infra.config, organisers: infra.organisers, router: infra.router, events, attendees: attendeeStore, log: logStore });
   const checkIn = new CheckInService({ directory: infra.directory, keyring: infra.keyring, events, attendees: attendeeStore });
   const tickets = new PublicTickets({ infra, snapshots, attendees: attendeeStore });
   const publicEvents = new PublicEvents({ infra, snapshots, holidays, events: eventStore, admission });
@@ -40,9 +45,11 @@ export function createBookingModule(infra: Infra) {
     holidays,
     groups,
     events,
+    images,
     reservations,
     bookings,
     attendees,
+    ticketEmails,
     checkIn,
     tickets,
     publicEvents,

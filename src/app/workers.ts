@@ -1,3 +1,5 @@
+import { createSmtpMailer } from '../email/mailer';
+import { EmailWorker } from '../outbox/email-worker';
 import { WebhookWorker } from '../outbox/webhook-worker';
 import type { AppServices } from './services';
 
@@ -7,11 +9,17 @@ export interface Workers {
 
 /** Background loops (outbox delivery). Each stops cleanly on shutdown, finishing its current pass. */
 export function startWorkers(services: AppServices): Workers {
-  const webhooks = new WebhookWorker(services.infra);
+  const { infra } = services;
+  const webhooks = new WebhookWorker(infra);
   webhooks.start();
+  const mailer = infra.config.mail ? createSmtpMailer(infra.config.mail) : null;
+  const emails = mailer ? new EmailWorker(infra, mailer) : null;
+  if (emails) emails.start();
+  else infra.logger.warn('mail.off: SMTP_URL and MAIL_FROM are not set, so no email is sent (tickets are only shown on screen)');
   return {
     async stop() {
-      await webhooks.stop();
+      await Promise.all([webhooks.stop(), emails?.stop()]);
+      mailer?.close();
     },
   };
 }

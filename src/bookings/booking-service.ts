@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { ticketTokenContext, webhookPayloadContext } from '../crypto/contexts';
+import { emailBodyContext, ticketTokenContext, webhookPayloadContext } from '../crypto/contexts';
 import type { MultiBookingInput, SingleBookingInput } from '../domain/bookings/booking-input';
 import { AppError } from '../errors';
 import type { Infra } from '../infra/infra';
 import type { BookedStep, BookingStore } from '../shards/tables/booking-store';
+import type { EmailToSend } from '../shards/tables/email-outbox';
 import type { WebhookToSend } from '../shards/tables/webhook-outbox';
 import { outcomeError } from './booking-errors';
 import type { Reservation, Reservations, ReservedItem } from './reservation';
 import { runSaga } from './saga';
+import { ticketEmailSpec } from './ticket-email-spec';
 import { newTicketToken } from './ticket-token';
 import { type BookedTicket, registrationPayload } from './webhook-payload';
 import { webhookTargets } from './webhook-targets';
@@ -34,6 +36,9 @@ export interface BookingResult {
  */
 export const SAGA_WEBHOOK_GRACE_MS = 30_000;
 
+/** An event as a page already looked it up: its directory entry and snapshot. */
+export type Resolved = Pick<ReservedItem, 'entry' | 'event'>;
+
 export type BookingServiceDeps = Pick<Infra, 'keyring' | 'metrics' | 'config'> & {
   reservations: Reservations;
   store: BookingStore;
@@ -46,20 +51,22 @@ export type BookingServiceDeps = Pick<Infra, 'keyring' | 'metrics' | 'config'> &
 export class BookingService {
   constructor(private readonly deps: BookingServiceDeps) {}
 
-  /** `resolved`: the HTML form already resolved the event for its page; it is not resolved twice. */
-  async bookOne(slug: string, input: SingleBookingInput, bookingId: string = randomUUID(), resolved?: ReservedItem): Promise<BookingResult> {
+  /** `resolved`: the event as the HTML form's page already looked it up; it is not looked up twice. */
+  async bookOne(slug: string, input: SingleBookingInput, bookingId: string = randomUUID(), resolved?: Resolved): Promise<BookingResult> {
     const { quantity, date, ...attendee } = input;
-    const item = resolved ? { ...resolved, quantity, date: date ?? null } : await this.deps.reservations.resolve(slug, quantity, date ?? null);
+    const { reservations } = this.deps;
+    const item = resolved ? reservations.item(resolved, quantity, date ?? null) : await reservations.resolve(slug, quantity, date ?? null);
     const reservation = await this.deps.reservations.reserve(bookingId, attendee, [item]);
     const result = await this.write(reservation);
     return { ...result, thankYouUrl: item.event.thankYouUrl };
   }
 
-  async bookMany(input: MultiBookingInput, bookingId: string = randomUUID(), resolved?: Map<string, ReservedItem>): Promise<BookingResult> {
+  async bookMany(input: MultiBookingInput, bookingId: string = randomUUID(), resolved?: Map<string, Resolved>): Promise<BookingResult> {
+    const { reservations } = this.deps;
     const items = await Promise.all(
       input.items.map((i) => {
         const known = resolved?.get(i.slug);
-        return known ? { ...known, quantity: i.quantity, date: i.date ?? null } : this.deps.reservations.resolve(i.slug, i.quantity, i.date ?? null);
+        return known ? reservations.item(known, i.quantity, i.date ?? null) : reservations.resolve(i.slug, i.quantity, i.date ?? null);
       }),
     );
     const reservation = await this.deps.reservations.reserve(bookingId, input.attendee, items);
@@ -76,6 +83,22 @@ export class BookingService {
     const payload = targets.some((t) => t.length > 0) ? JSON.stringify(registrationPayload(r.bookingId, r.attendee, tickets, config.publicUrl, r.organiser.currency)) : null;
     const multi = r.items.length > 1;
     const dueAt = multi ? nowMs + SAGA_WEBHOOK_GRACE_MS : nowMs;
+    // One confirmation per booking, written with its first step (and cancelled with it).
+    // Free path: every ticket's price paid is 0, as on its attendee row.
+    const email: EmailToSend | null =
+      config.mail && r.attendee.email
+        ? {
+            eventId: r.items[0]!.event.id,
+            bookingId: r.bookingId,
+            kind: 'confirmation',
+            sealedBody: keyring.sealSecret(
+              JSON.stringify(ticketEmailSpec(r.bookingId, r.attendee.email, r.attendee.name, r.organiser, tickets.map((t) => ({ ...t, pricePaid: 0 })))),
+              emailBodyContext(r.bookingId),
+            ),
+            dueAt,
+            nowMs,
+          }
+        : null;
 
     const settled = new Set<number>();
     const steps = r.items.map((item, i) => ({
@@ -98,6 +121,7 @@ export class BookingService {
             pricePaid: 0, // free path: nothing was paid (paid events go through holds and checkout)
             logMessage: `Booked ${item.quantity} ticket${item.quantity === 1 ? '' : 's'}${item.date ? ` for ${item.date}` : ''}`,
             webhooks,
+            emails: i === 0 && email ? [email] : [],
             nowIso,
             nowMs,
           });
@@ -134,6 +158,7 @@ export class BookingService {
       // Every step committed: the held-back webhooks may go now (best effort; the grace covers a crash).
       await Promise.all(r.items.map((item, i) => (targets[i]!.length > 0 ? store.releaseWebhooks(item.entry, r.bookingId, Date.now()) : undefined))).catch(() => undefined);
     }
+    if (multi && email) await store.releaseEmails(r.items[0]!.entry, r.bookingId, Date.now()).catch(() => undefined);
 
     saga.results.forEach((step, i) => {
       const o = step.outcome;

@@ -20,7 +20,9 @@ export interface PublicTicket extends TicketRow {
   /** The token this card belongs to: cards are never paired with tokens by position. */
   token: string;
   event: EventRecord;
-  organiser: Pick<Organiser, 'timezone' | 'currency' | 'embedHosts'>;
+  /** The booking the ticket belongs to (shown as its readable reference, never as PII). */
+  bookingId: string;
+  organiser: Pick<Organiser, 'name' | 'slug' | 'timezone' | 'currency' | 'embedHosts' | 'contactText' | 'showPublicSite'>;
 }
 
 /**
@@ -46,7 +48,7 @@ export class PublicTickets {
     ]);
     if (!found || !event || !organiser) return undefined;
     const row: TicketRow = { quantity: found.quantity, date: found.date, pricePaid: found.pricePaid, refunded: found.refunded };
-    return { ...row, token, event, organiser };
+    return { ...row, token, bookingId: found.bookingId, event, organiser };
   }
 
   /** Each token paired with its own ticket, in the order asked; unknown tokens are dropped. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { randomToken } from '../crypto';
 
 /**
@@ -17,3 +18,22 @@ export function eventIdOfToken(token: string): number | null {
   const id = Number.parseInt(m[1]!, 36);
   return Number.isSafeInteger(id) && id > 0 ? id : null;
 }
+
+/** Crockford's base32: no I, L, O or U, so a code read aloud or typed is never ambiguous. */
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+function readableCode(label: string, value: string): string {
+  const digest = createHash('sha256').update(label).update('\0').update(value).digest();
+  let out = '';
+  for (let i = 0; i < 8; i++) out += CROCKFORD[digest[i]! & 31];
+  return `${out.slice(0, 4)}-${out.slice(4)}`;
+}
+
+/**
+ * "K7QF-2M9D": printed under a ticket's QR code so door staff can compare it with what
+ * their scanner shows, or read it out. Derived from the token; it reveals nothing of it.
+ */
+export const ticketShortCode = (token: string): string => readableCode('ticket', token);
+
+/** "BK-K7QF-2M9D": the booking reference shown on the confirmation, the ticket and the email. */
+export const bookingReference = (bookingId: string): string => `BK-${readableCode('booking', bookingId)}`;

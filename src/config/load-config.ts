@@ -22,6 +22,10 @@ export interface Config {
   readonly coalesceMaxBatch: number;
   readonly queueTargetWaitMs: number;
   readonly holdTtlMs: number;
+  readonly bunny: { readonly apiKey: string | undefined; readonly apiBase: string; readonly region: string };
+  readonly turso: { readonly apiToken: string | undefined; readonly org: string | undefined; readonly group: string; readonly apiBase: string };
+  readonly shardMaxInflight: number;
+  readonly webConcurrency: number;
   /** Bearer token of /metrics and detailed health; undefined = none set. */
   readonly metricsToken: string | undefined;
   /** /metrics answers at all (off in production without METRICS_TOKEN). */
@@ -30,6 +34,8 @@ export interface Config {
   /** Webhook targets on loopback, private and link-local addresses are allowed. */
   readonly webhookAllowPrivate: boolean;
   readonly http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
+  /** Outgoing mail; null when SMTP_URL/MAIL_FROM are not set (no mail is sent). */
+  readonly mail: { readonly smtpUrl: string; readonly from: string } | null;
 }
 
 /** A configuration problem: the message is one line naming the variable. */
@@ -81,7 +87,7 @@ export function loadConfig(
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
     const got = cleaned[variable];
-    const shown = variable === 'ROOT_KEY' || variable.endsWith('TOKEN') || got === undefined ? '' : ` (got "${got}")`;
+    const shown = /(KEY|TOKEN)$/.test(variable) || variable === 'SMTP_URL' || got === undefined ? '' : ` (got "${got}")`;
     throw new ConfigError(variable, `${issue.message}${shown}`);
   }
   const e = parsed.data;
@@ -96,6 +102,9 @@ export function loadConfig(
   if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS', 'must not exceed HTTP_REQUEST_TIMEOUT_MS');
   const production = e.NODE_ENV === 'production';
   if (production && !e.METRICS_TOKEN) warn('METRICS_TOKEN not set: /metrics is off and /healthz shows no detail');
+  if (Boolean(e.SMTP_URL) !== Boolean(e.MAIL_FROM)) {
+    throw new ConfigError(e.SMTP_URL ? 'MAIL_FROM' : 'SMTP_URL', `must be set together with ${e.SMTP_URL ? 'SMTP_URL' : 'MAIL_FROM'}`);
+  }
 
   const config: Config = {
     env: e.NODE_ENV,
@@ -114,6 +123,10 @@ export function loadConfig(
     coalesceMaxBatch: e.COALESCE_MAX_BATCH,
     queueTargetWaitMs: e.QUEUE_TARGET_WAIT_MS,
     holdTtlMs: e.HOLD_TTL_MINUTES * 60_000,
+    bunny: Object.freeze({ apiKey: e.BUNNY_API_KEY, apiBase: e.BUNNY_API_BASE.replace(/\/+$/, ''), region: e.BUNNY_REGION }),
+    turso: Object.freeze({ apiToken: e.TURSO_API_TOKEN, org: e.TURSO_ORG, group: e.TURSO_GROUP, apiBase: e.TURSO_API_BASE.replace(/\/+$/, '') }),
+    shardMaxInflight: e.SHARD_MAX_INFLIGHT,
+    webConcurrency: e.WEB_CONCURRENCY,
     metricsToken: e.METRICS_TOKEN,
     metricsEnabled: !production || e.METRICS_TOKEN !== undefined,
     trustProxy,
@@ -124,6 +137,7 @@ export function loadConfig(
       keepAliveTimeoutMs: e.HTTP_KEEPALIVE_TIMEOUT_MS,
       maxConnections: e.HTTP_MAX_CONNECTIONS,
     },
+    mail: e.SMTP_URL && e.MAIL_FROM ? Object.freeze({ smtpUrl: e.SMTP_URL, from: e.MAIL_FROM }) : null,
   };
   return Object.freeze(config);
 }

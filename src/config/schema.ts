@@ -46,6 +46,19 @@ export const envSchema = z.object({
   COALESCE_MAX_BATCH: intFromEnv(256, 1, 10_000),
   /** Longest a buyer should wait in a shard queue before getting 503 busy. */
   QUEUE_TARGET_WAIT_MS: intFromEnv(2000, 10, 60_000),
+  /** Bunny Database: account key (`AccessKey` header), API base and primary region for `--provider bunny`. */
+  BUNNY_API_KEY: z.string().trim().min(1, 'must not be empty when set').optional(),
+  BUNNY_API_BASE: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional().default('https://api.bunny.net/database'),
+  BUNNY_REGION: z.string().trim().regex(/^[A-Za-z0-9-]{1,16}$/, 'must be a region id such as DE').optional().default('DE'),
+  /** Turso Platform API: token, organisation slug, group and API base for `--provider turso`. */
+  TURSO_API_TOKEN: z.string().trim().min(1, 'must not be empty when set').optional(),
+  TURSO_ORG: z.string().trim().regex(/^[a-z0-9-]{1,64}$/, 'must be a Turso organisation slug').optional(),
+  TURSO_GROUP: z.string().trim().regex(/^[a-z0-9-]{1,64}$/, 'must be a Turso group name').optional().default('default'),
+  TURSO_API_BASE: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional().default('https://api.turso.tech'),
+  /** Write batches in flight per shard per process (group commit pipelining). */
+  SHARD_MAX_INFLIGHT: intFromEnv(4, 1, 64),
+  /** App processes behind the one port (node:cluster). */
+  WEB_CONCURRENCY: intFromEnv(1, 1, 64),
   /** Minutes a paid booking holds its tickets while the buyer pays. */
   HOLD_TTL_MINUTES: intFromEnv(15, 1, 24 * 60),
   /** Bearer token for /metrics and detailed /healthz. */
@@ -57,6 +70,17 @@ export const envSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: intFromEnv(30_000, 100, 3_600_000),
   HTTP_KEEPALIVE_TIMEOUT_MS: intFromEnv(5_000, 100, 600_000),
   HTTP_MAX_CONNECTIONS: intFromEnv(1024, 1, 1_000_000),
+  /** Outgoing mail: both or neither; without them no mail is sent. */
+  SMTP_URL: z
+    .string()
+    .trim()
+    .refine((v) => /^smtps?:\/\/[^\s/]+/.test(v), 'must be smtp://user:pass@host:port or smtps://…')
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .refine((v) => /^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/.test(v), 'must be an address such as tickets@example.com or "Name <tickets@example.com>"')
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -25,3 +25,9 @@ export const inviteKeyContext = (codeHash: string, organiserId: number) => `invi
 
 /** keyring.sealSecret context of an organiser's Stripe secret key. */
 export const stripeKeyContext = (organiserId: number) => `organiser:${organiserId}:stripe-secret-key`;
+
+/** keyring.sealSecret context of a buyer email waiting in the email outbox (recipient and ticket links). */
+export const emailBodyContext = (bookingId: string) => `email:${bookingId}`;
+
+/** keyring.sealSecret context of the short-lived cookie that lets the booking browser see its confirmation's name and email. */
+export const bookedCookieContext = 'booked-confirmation';

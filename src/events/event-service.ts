@@ -164,6 +164,6 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 }
 
 function settingsOf(e: EventRecord): EventSettings {
-  const { id: _i, organiserId: _o, sold: _s, held: _h, currency: _c, state: _st, createdAt: _ca, updatedAt: _u, ...settings } = e;
+  const { id: _i, organiserId: _o, sold: _s, held: _h, currency: _c, state: _st, image: _im, createdAt: _ca, updatedAt: _u, ...settings } = e;
   return settings;
 }

@@ -1,7 +1,7 @@
 import type { HolidayStore } from '../catalog/holiday-store';
 import type { Organiser } from '../catalog/organiser-store';
 import { bookableDates } from '../domain/events/daily-dates';
-import { type EventRecord, remaining } from '../domain/events/event';
+import { type EventRecord, eventImagePath, remaining } from '../domain/events/event';
 import { registrationWindow } from '../domain/events/registration-window';
 import type { EventStore } from '../shards/tables/event-store';
 
@@ -23,6 +23,8 @@ export interface PublicEvent {
   opensAt?: string;
   closesAt?: string;
   status: PublicStatus;
+  /** The event image (a same-origin path, content-hashed), when it has one. */
+  imageUrl?: string;
   /** Daily events: each bookable date with its places left (capacity applies per date). */
   dates?: Array<{ date: string; available: number }>;
 }
@@ -31,14 +33,14 @@ export interface PublicEvent {
 export async function publicEventView(
   event: EventRecord,
   organiser: Organiser,
-  deps: { events: EventStore; holidays: HolidayStore; shard: string; availableNow?: number },
+  deps: { events: EventStore; holidays: HolidayStore; shard: string; dateCounters?: boolean; availableNow?: number },
   now = new Date(),
 ): Promise<PublicEvent> {
   let available = deps.availableNow ?? remaining(event);
   let dates: PublicEvent['dates'];
   if (event.type === 'daily') {
     const list = bookableDates(event, await deps.holidays.list(organiser.id), organiser.timezone, now);
-    const taken = await deps.events.dateCounters({ shard: deps.shard, id: event.id }, list);
+    const taken = deps.dateCounters === false ? new Map<string, number>() : await deps.events.dateCounters({ shard: deps.shard, id: event.id }, list);
     dates = list.map((date) => ({ date, available: Math.max(0, event.capacity - (taken.get(date) ?? 0)) }));
     available = dates.reduce((max, d) => Math.max(max, d.available), 0);
   }
@@ -59,6 +61,7 @@ export async function publicEventView(
     ...(event.opensAt ? { opensAt: event.opensAt } : {}),
     ...(event.closesAt ? { closesAt: event.closesAt } : {}),
     status,
+    ...(event.image ? { imageUrl: eventImagePath(event)! } : {}),
     ...(dates ? { dates } : {}),
   };
 }

@@ -22,8 +22,9 @@ export interface TestApp {
  * Boots the real app on real libSQL files in a temp folder, listening on 127.0.0.1 with a
  * free port. `env` overrides configuration (e.g. SHARD_WRITE_MODE, QUEUE_TARGET_WAIT_MS).
  */
-export async function startTestApp(env: Record<string, string> = {}, opts: { logStream?: NodeJS.WritableStream } = {}): Promise<TestApp> {
-  const { dir, cleanup } = makeTempDir();
+export async function startTestApp(env: Record<string, string> = {}, opts: { logStream?: NodeJS.WritableStream; dataDir?: string } = {}): Promise<TestApp> {
+  // `dataDir`: boot on another app's files (a restart); the caller passes its ROOT_KEY and cleans up.
+  const { dir, cleanup } = opts.dataDir ? { dir: opts.dataDir, cleanup: () => {} } : makeTempDir();
   const config = loadConfig(
     { NODE_ENV: 'test', DATA_DIR: dir, ROOT_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'silent', PORT: '0', ...env },
     () => {},

@@ -35,6 +35,8 @@ export interface EventRecord {
   /** 0 means two years, as in the seed. */
   maxDaysAfter: number;
   state: EventState;
+  /** File name of the event's image (content hash + extension), or null. Set only through the image upload. */
+  image: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -46,7 +48,10 @@ export interface Holiday {
 }
 
 /** The changeable fields of an event (create and patch), already validated at the edge. */
-export type EventSettings = Omit<EventRecord, 'id' | 'organiserId' | 'sold' | 'held' | 'currency' | 'state' | 'createdAt' | 'updatedAt'>;
+export type EventSettings = Omit<EventRecord, 'id' | 'organiserId' | 'sold' | 'held' | 'currency' | 'state' | 'image' | 'createdAt' | 'updatedAt'>;
+
+/** Where an event's image is served (content-addressed, cached for a year), or null. */
+export const eventImagePath = (e: Pick<EventRecord, 'id' | 'image'>): string | null => (e.image ? `/images/${e.id}/${e.image}` : null);
 
 export const remaining = (e: Pick<EventRecord, 'capacity' | 'sold' | 'held'>): number => Math.max(0, e.capacity - e.sold - e.held);
 

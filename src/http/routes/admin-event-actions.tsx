@@ -1,3 +1,4 @@
+import { STATUS_OF } from '../middleware/error-handler';
 import { type Response, Router } from 'express';
 import { unlockOrganiserPrivateKey } from '../../accounts/organiser-private-key';
 import { attendeesCsv, csvFileName } from '../../bookings/attendee-csv';
@@ -79,7 +80,7 @@ export function adminEventActions(services: AppServices): Router {
       const { event } = await events.get(p.orgId, param(req, 'slug'));
       const typed = text(asFormBody(req.body), 'confirm_name');
       if (!confirmsName(typed, event.name)) {
-        return confirmPage(res, 400, p, event, kind, typed, 'That is not the name of this event. Type it exactly as shown (capitals do not matter).');
+        return confirmPage(res, STATUS_OF.invalid_request, p, event, kind, typed, 'That is not the name of this event. Type it exactly as shown (capitals do not matter).');
       }
       if (kind === 'delete') {
         await events.remove(p.orgId, event.slug);
@@ -97,6 +98,14 @@ export function adminEventActions(services: AppServices): Router {
     // Back to the same filtered list; the target is built here, never taken from the form.
     const back = filterQuery(readAttendeeFilter(req.body));
     res.redirect(303, `/admin/events/${slug}${back}${back ? '&' : '?'}notice=${state}`);
+  });
+
+  router.post('/admin/events/:slug/attendees/:id/resend-email', ...form, async (req, res) => {
+    const p = await organiserPage(services, req);
+    const slug = param(req, 'slug');
+    await services.bookings.ticketEmails.resend(p.orgId, slug, idParam(req, 'id'), unlockOrganiserPrivateKey(p.principal, p.organiser));
+    const back = filterQuery(readAttendeeFilter(req.body));
+    res.redirect(303, `/admin/events/${slug}${back}${back ? '&' : '?'}notice=email_resent`);
   });
 
   // Money leaves the organiser's account: one more page, so a mis-tap on a phone refunds nobody.

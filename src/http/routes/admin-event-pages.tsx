@@ -3,6 +3,7 @@ import { unlockOrganiserPrivateKey } from '../../accounts/organiser-private-key'
 import { createEventSchema, patchEventSchema } from '../../domain/events/event-input';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
+import { mailStatusLine } from '../../bookings/ticket-emails';
 import { noticeFrom } from '../form-input';
 import { blankEventForm, EVENT_FORM_FIELDS, type EventFormValues, eventToForm, readEventForm, validateEventForm } from '../forms/event-form';
 import { asFormBody, errorsFromAppError, type FieldErrors } from '../forms/form-values';
@@ -21,6 +22,7 @@ const NOTICES = {
   deleted: 'The event and its attendees are deleted.',
   checked_in: 'Checked in.',
   checked_out: 'Checked out.',
+  email_resent: 'The ticket email is on its way again.',
 };
 
 /**
@@ -64,7 +66,7 @@ export function adminEventPages(services: AppServices): Router {
     const again = (status: number, errors: FieldErrors) =>
       renderForm(res, status, p, { mode: 'create', action: '/admin/events', values, errors, currency: money.currency, cancelHref: '/admin/events' });
     const { data, errors } = validateEventForm(values, money, createEventSchema);
-    if (!data) return again(400, errors);
+    if (!data) return again(STATUS_OF.invalid_request, errors);
     try {
       const event = await events.create(p.orgId, data);
       res.redirect(303, `/admin/events/${event.slug}?notice=created`);
@@ -96,6 +98,7 @@ export function adminEventPages(services: AppServices): Router {
         publicUrl={services.infra.config.publicUrl}
         timezone={p.organiser.timezone}
         notice={noticeFrom(req, NOTICES)}
+        mail={{ on: services.bookings.ticketEmails.enabled, status: mailStatusLine(services.infra.config) }}
       />,
     );
   };
@@ -120,7 +123,7 @@ export function adminEventPages(services: AppServices): Router {
     const again = (status: number, errors: FieldErrors) =>
       renderForm(res, status, p, { mode: 'edit', action, values, errors, currency: money.currency, cancelHref: `/admin/events/${event.slug}` });
     const { data, errors } = validateEventForm(values, money, patchEventSchema);
-    if (!data) return again(400, errors);
+    if (!data) return again(STATUS_OF.invalid_request, errors);
     try {
       const updated = await events.update(p.orgId, event.slug, data);
       res.redirect(303, `/admin/events/${updated.slug}?notice=updated`);

@@ -12,6 +12,7 @@ import { parseJson, requireContentType } from '../middleware/body-parsing';
 import { requireOrganiser } from '../middleware/authenticate';
 import { csrfForSession } from '../middleware/csrf';
 import { param } from '../params';
+import { adminImageApiRoutes } from './event-image-routes';
 
 const attendeeFilter = z
   .object({
@@ -110,6 +111,17 @@ export function adminEventsApiRoutes(services: AppServices): Router {
     await attendees.refund(organiserOf(req), param(req, 'slug'), id);
     res.status(204).end();
   });
+
+  router.post('/api/v1/admin/events/:slug/attendees/:id/resend-email', async (req, res) => {
+    const id = Number(param(req, 'id'));
+    if (!Number.isSafeInteger(id) || id < 1) throw new AppError('not_found', 'No such attendee for this event.');
+    const orgId = organiserOf(req);
+    const organiser = (await services.infra.organisers.get(orgId))!;
+    const queued = await services.bookings.ticketEmails.resend(orgId, param(req, 'slug'), id, unlockOrganiserPrivateKey(req.principal!, organiser));
+    res.status(202).json({ email: { to: queued.to, status: 'queued' } });
+  });
+
+  router.use(adminImageApiRoutes(services, organiserOf));
 
   router.post('/api/v1/admin/events/:slug/refunds', async (req, res) => {
     const result = await attendees.refundAll(organiserOf(req), param(req, 'slug'));

@@ -56,7 +56,7 @@ export function authRoutes(services: AppServices): Router {
     await setupGate(setupToken);
     const form = readForm(setupForm, req);
     const email = typeof req.body?.email === 'string' ? req.body.email : '';
-    if (!form.ok) return send(res, 400, renderSetupPage({ csrfToken: publicCsrfFor(keyring, req, res), email, errors: form.errors, ...(setupToken ? { setupToken } : {}) }));
+    if (!form.ok) return send(res, STATUS_OF.invalid_request, renderSetupPage({ csrfToken: publicCsrfFor(keyring, req, res), email, errors: form.errors, ...(setupToken ? { setupToken } : {}) }));
     const admin = await admins.setupFirstAdmin(form.data.email, form.data.password);
     const session = await sessions.open({ id: admin.id, platformAdmin: true }, [], userAgentOf(req));
     setSessionCookie(req, res, session.secret);
@@ -77,7 +77,7 @@ export function authRoutes(services: AppServices): Router {
     const next = safeNext(form.ok ? form.data.next : undefined);
     const again = (status: number, errors: string[], err?: AppError) =>
       send(res, status, renderLoginPage({ csrfToken: publicCsrfFor(keyring, req, res), email, errors, ...(next ? { next } : {}) }), err);
-    if (!form.ok) return again(400, form.errors);
+    if (!form.ok) return again(STATUS_OF.invalid_request, form.errors);
     try {
       const session = await sessions.login({ email: form.data.email, password: form.data.password, ip: req.ip, userAgent: userAgentOf(req), device: readDeviceCookie(req) });
       setSessionCookie(req, res, session.secret);
@@ -111,7 +111,7 @@ export function authRoutes(services: AppServices): Router {
     const code = param(req, 'code');
     const invite = await invites.lookup(code);
     const form = invite.existingAccount ? readForm(existingPasswordForm, req) : readForm(newPasswordPair, req);
-    if (!form.ok) return send(res, 400, renderJoinPage({ csrfToken: publicCsrfFor(keyring, req, res), invite, errors: form.errors }));
+    if (!form.ok) return send(res, STATUS_OF.invalid_request, renderJoinPage({ csrfToken: publicCsrfFor(keyring, req, res), invite, errors: form.errors }));
     try {
       await invites.accept(code, form.data.password);
     } catch (err) {

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { AppServices } from '../../app/services';
+import { eventImageRoutes } from './event-image-routes';
 import { homePageRoutes } from './home-page';
 import { publicAssetRoutes } from './public-assets';
 import { publicSiteRoutes } from './public-site-pages';
@@ -10,6 +11,7 @@ import { ticketViewRoutes } from './ticket-view-pages';
 export function publicPageRoutes(services: AppServices): Router {
   const router = Router();
   router.use(publicAssetRoutes());
+  router.use(eventImageRoutes(services));
   router.use(homePageRoutes(services));
   router.use(publicTicketRoutes(services));
   router.use(ticketViewRoutes(services));

@@ -48,9 +48,9 @@ export function publicSiteRoutes(services: AppServices): Router {
 
   router.post('/o/:organiser/events', requireContentType('form'), parseForm, async (req, res) => {
     const organiser = await siteOf(req);
-    const page = await loadSitePage(services, organiser);
+    const page = await loadSitePage(services, organiser, { dateCounters: false });
     if (!page) throw new AppError('not_found', messages.notFound);
-    await submitBooking(services, page, req, res, <SiteNav organiser={organiser} current="events" />);
+    await submitBooking(services, page, () => loadSitePage(services, organiser), req, res, <SiteNav organiser={organiser} current="events" />);
   });
 
   return router;

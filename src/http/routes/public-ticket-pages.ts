@@ -6,6 +6,7 @@ import { parseForm, requireContentType } from '../middleware/body-parsing';
 import { BOOKING_FORM_BINDING, createPublicCsrfToken } from '../middleware/csrf';
 import { allowFormTargets, allowFraming } from '../middleware/security-headers';
 import { param } from '../params';
+import { readBookedCookie } from '../public/booked-cookie';
 import { loadTicketPage, thankYouOrigins } from '../public/booking-page';
 import { submitBooking } from '../public/submit-booking';
 import { renderBookingPage } from '../views/public/booking-page';
@@ -34,7 +35,8 @@ export function publicTicketRoutes(services: AppServices): Router {
     const found = await publicTickets.findMany(splitTokens(typeof req.query.tokens === 'string' ? req.query.tokens : ''));
     if (found.length === 0) throw new AppError('not_found', messages.noTickets);
     allowFraming(res, found[0]!.organiser.embedHosts);
-    res.type('html').send(renderReservedPage({ tickets: found.map((t) => ({ token: t.token, eventName: t.event.name })), embed: isEmbed(req) }));
+    const booked = readBookedCookie(req, infra.keyring, found[0]!.bookingId);
+    res.type('html').send(renderReservedPage({ tickets: found, embed: isEmbed(req), booked }));
   });
 
   router.get('/ticket/:slugs', async (req, res) => {
@@ -45,9 +47,12 @@ export function publicTicketRoutes(services: AppServices): Router {
   });
 
   router.post('/ticket/:slugs', requireContentType('form'), parseForm, async (req, res) => {
-    const page = await loadTicketPage(services, param(req, 'slugs'), isEmbed(req));
+    // Resolved once: the page's own look-up is what the booking uses, and the per-date counters
+    // (an uncached shard read) are read only if the form has to be drawn again.
+    const load = (dateCounters: boolean) => loadTicketPage(services, param(req, 'slugs'), isEmbed(req), { dateCounters });
+    const page = await load(false);
     allowFraming(res, page.organiser.embedHosts);
-    await submitBooking(services, page, req, res);
+    await submitBooking(services, page, () => load(true), req, res);
   });
 
   return router;

@@ -1,13 +1,17 @@
 import { Router } from 'express';
 import QRCode from 'qrcode';
-import { splitTokens } from '../../bookings/public-tickets';
+import { type PublicTicket, splitTokens } from '../../bookings/public-tickets';
+import { bookingReference } from '../../bookings/ticket-token';
+import { eventImagePath } from '../../domain/events/event';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
+import { type CalendarFacts, googleCalendarUrl, icsCalendar } from '../../lib/calendar-entry';
 import { param } from '../params';
 import { renderTicketPage } from '../views/public/ticket-page';
 
 const messages = {
   notFound: 'There is no ticket at this address. Check the link you were given.',
+  noDate: 'These tickets have no date to put in a calendar.',
 };
 
 /**
@@ -17,15 +21,41 @@ const messages = {
 export function ticketViewRoutes(services: AppServices): Router {
   const router = Router();
   const { tickets } = services.bookings;
-  const checkinUrl = (token: string) => `${services.infra.config.publicUrl}/checkin/${token}`;
+  const { publicUrl } = services.infra.config;
+  const checkinUrl = (token: string) => `${publicUrl}/checkin/${token}`;
+  const calendarFacts = (t: PublicTicket): CalendarFacts => ({
+    uid: `${t.bookingId}-${t.event.slug}@boxoffice`,
+    title: t.event.name,
+    startsAt: t.event.date,
+    day: t.date,
+    location: t.event.location,
+    description: `${t.quantity} ticket${t.quantity === 1 ? '' : 's'} · ${t.organiser.name} · ${bookingReference(t.bookingId)}`,
+    url: `${publicUrl}/t/${t.token}`,
+  });
+
+  const findOr404 = async (tokens: string) => {
+    const found = await tickets.findMany(splitTokens(tokens));
+    if (found.length === 0) throw new AppError('not_found', messages.notFound);
+    return found;
+  };
+
+  // Before /t/:tokens. The same entries as the email's attachment.
+  router.get('/t/:tokens/calendar.ics', async (req, res) => {
+    const found = (await findOr404(param(req, 'tokens'))).filter((t) => !t.refunded);
+    const ics = icsCalendar(found.map(calendarFacts));
+    if (!ics) throw new AppError('not_found', messages.noDate);
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.type('text/calendar; charset=utf-8').attachment(`${found[0]!.event.slug}.ics`).send(ics);
+  });
 
   router.get('/t/:tokens', async (req, res) => {
-    const found = await tickets.findMany(splitTokens(param(req, 'tokens')));
-    if (found.length === 0) throw new AppError('not_found', messages.notFound);
+    const found = await findOr404(param(req, 'tokens'));
     const cards = await Promise.all(
       found.map(async (ticket) => ({
         ticket,
         qrSvg: ticket.refunded ? '' : await QRCode.toString(checkinUrl(ticket.token), { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }),
+        googleCalendar: googleCalendarUrl(calendarFacts(ticket)),
+        imageUrl: eventImagePath(ticket.event),
       })),
     );
     // The URL is the ticket: never leak it to another site in a Referer header.

@@ -9,24 +9,34 @@ export interface LayoutProps {
   refreshSeconds?: number;
   nav?: ComponentChildren;
   scripts?: string[];
+  /** A page of one organiser: their name (and link) in the header and the title, not "Boxoffice". */
+  brand?: { name: string; href?: string | undefined } | undefined;
 }
 
-export function Layout({ title, children, embed, refreshSeconds, nav, scripts }: LayoutProps) {
+export function Layout({ title, children, embed, refreshSeconds, nav, scripts, brand }: LayoutProps) {
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         {refreshSeconds !== undefined && <meta http-equiv="refresh" content={String(refreshSeconds)} />}
-        <title>{`${title} · Boxoffice`}</title>
+        <title>{`${title} · ${brand?.name ?? 'Boxoffice'}`}</title>
         <link rel="stylesheet" href="/assets/app.css" />
       </head>
       <body class={embed ? 'embed' : undefined}>
         {!embed && (
           <header class="topbar">
-            <a class="brand" href="/">
-              Boxoffice
-            </a>
+            {brand ? (
+              // The organiser's own site when it has one, else the home page (which sends a
+              // single-organiser install on to that organiser's events).
+              <a class="brand" href={brand.href ?? '/'}>
+                {brand.name}
+              </a>
+            ) : (
+              <a class="brand" href="/">
+                Boxoffice
+              </a>
+            )}
             {nav}
           </header>
         )}

@@ -15,7 +15,8 @@ export type LogKind =
   | 'refunded'
   | 'attendee_added'
   | 'attendee_edited'
-  | 'attendee_deleted';
+  | 'attendee_deleted'
+  | 'email_resent';
 
 export interface LogEntry {
   eventId: number | null;

@@ -2,6 +2,7 @@ import type { InStatement, ResultSet } from '@libsql/client';
 import type { EventType } from '../../domain/events/event';
 import type { WriteJob } from '../write-job';
 import { logStatement } from './activity-log';
+import { type EmailToSend, emailCancel, emailInsert } from './email-outbox';
 import { type WebhookToSend, webhookCancel, webhookInsert } from './webhook-outbox';
 
 /** What one booking writes for one event; every value is computed before the write. */
@@ -19,6 +20,8 @@ export interface BookingWrite {
   logMessage: string;
   /** Webhook-outbox rows, written in the same transaction (none when no URL is configured). */
   webhooks: WebhookToSend[];
+  /** Email-outbox rows (the buyer's confirmation), same transaction; none when mail is off or no email was given. */
+  emails: EmailToSend[];
   nowIso: string;
   nowMs: number;
 }
@@ -88,10 +91,11 @@ export function buildBookingJob(w: BookingWrite, chained: boolean): BookingJob {
     args: [w.nowIso, w.nowIso, ...(daily ? [w.eventId, w.date] : []), w.bookingId, w.eventId, w.bookingId, w.eventId, w.eventId],
   };
   // Each follow-up depends on the one before it having written (changes() = 1): the log
-  // entry on the attendee insert, each webhook row on the row before it.
+  // entry on the attendee insert, each webhook and email row on the row before it.
   const followUps: InStatement[] = [
     logStatement({ eventId: w.eventId, at: w.nowIso, kind: 'booked', message: w.logMessage, onlyIfChanged: chained }),
     ...w.webhooks.map((hook) => webhookInsert(hook, chained)),
+    ...w.emails.map((mail) => emailInsert(mail, chained)),
   ];
 
   const attendeeIndex = counter.length;
@@ -146,6 +150,7 @@ export function buildCompensationJob(eventId: number, bookingId: string, nowIso:
           onlyIf: { sql: exists, args: [bookingId, eventId] },
         }),
         webhookCancel(eventId, bookingId),
+        emailCancel(eventId, bookingId),
         { sql: `DELETE FROM attendees WHERE ${mine}`, args: [bookingId, eventId] },
       ],
     ],

@@ -1,6 +1,7 @@
 import type { ShardRouter } from '../shard-router';
 import { type BookingOutcome, type BookingWrite, buildBookingJob, buildCompensationJob } from './booking-statements';
 import type { EventRef } from './event-tables';
+import { emailRelease } from './email-outbox';
 import { webhookRelease } from './webhook-outbox';
 
 export interface BookedStep {
@@ -33,5 +34,11 @@ export class BookingStore {
   async releaseWebhooks(ref: EventRef, bookingId: string, nowMs: number): Promise<void> {
     const writer = await this.router.writer(ref.shard);
     await writer.submit({ steps: [[webhookRelease(ref.id, bookingId, nowMs)]] });
+  }
+
+  /** Every step of the booking committed: its held-back confirmation email may go at once. */
+  async releaseEmails(ref: EventRef, bookingId: string, nowMs: number): Promise<void> {
+    const writer = await this.router.writer(ref.shard);
+    await writer.submit({ steps: [[emailRelease(ref.id, bookingId, nowMs)]] });
   }
 }

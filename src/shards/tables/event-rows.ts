@@ -30,6 +30,7 @@ export function toEventRecord(r: Row): EventRecord {
     minDaysBefore: Number(r.min_days_before),
     maxDaysAfter: Number(r.max_days_after),
     state: String(r.state) as EventState,
+    image: str(r.image),
     createdAt: String(r.created_at),
     updatedAt: String(r.updated_at),
   };

@@ -14,6 +14,8 @@ export const EVENT_TABLES = [
   { table: 'activity_log', eventColumn: 'event_id' },
   { table: 'webhook_outbox', eventColumn: 'event_id' },
   { table: 'refund_outbox', eventColumn: 'event_id' },
+  { table: 'email_outbox', eventColumn: 'event_id' },
+  { table: 'event_images', eventColumn: 'event_id' },
   { table: 'events', eventColumn: 'id' },
 ] as const;
 

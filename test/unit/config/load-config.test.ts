@@ -54,6 +54,17 @@ describe('loadConfig', () => {
     expect((error as Error).message).not.toContain('\n');
   });
 
+  it('reads SMTP_URL and MAIL_FROM together, never echoes the SMTP credentials, and leaves mail off without them', () => {
+    expect(load({}).mail).toBeNull();
+    expect(load({ SMTP_URL: 'smtps://u:p@mail.example.com:465', MAIL_FROM: 'Tickets <t@example.com>' }).mail).toEqual({ smtpUrl: 'smtps://u:p@mail.example.com:465', from: 'Tickets <t@example.com>' });
+    expect(() => load({ SMTP_URL: 'smtp://u:p@mail.example.com' })).toThrow(expect.objectContaining({ variable: 'MAIL_FROM' }));
+    expect(() => load({ MAIL_FROM: 't@example.com' })).toThrow(expect.objectContaining({ variable: 'SMTP_URL' }));
+    expect(() => load({ SMTP_URL: 'http://u:hunter2@mail.example.com', MAIL_FROM: 't@example.com' })).toThrow(
+      expect.objectContaining({ variable: 'SMTP_URL', message: expect.not.stringContaining('hunter2') }),
+    );
+    expect(() => load({ SMTP_URL: 'smtp://mail.example.com', MAIL_FROM: 'not an address' })).toThrow(expect.objectContaining({ variable: 'MAIL_FROM' }));
+  });
+
   it('never echoes a ROOT_KEY value in its error', () => {
     expect(() => load({ ROOT_KEY: 'c2VjcmV0LXZhbHVl' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('c2VjcmV0LXZhbHVl') }));
   });

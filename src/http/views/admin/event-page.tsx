@@ -28,6 +28,8 @@ export interface EventPageProps {
   publicUrl: string;
   timezone: string;
   notice?: string | undefined;
+  /** Whether ticket emails can be (re)sent, and the line that says so. */
+  mail?: { on: boolean; status: string };
 }
 
 function Stat({ label, value, sub }: { label: string; value: string | number; sub?: string }) {
@@ -106,7 +108,7 @@ function Filters({ event, filter, count, tickets }: { event: EventRecord; filter
   );
 }
 
-function AttendeeRow({ a, event, ctx, filter, timezone }: { a: AttendeeView; event: EventRecord; ctx: AdminContext; filter: AttendeeFilter; timezone: string }) {
+function AttendeeRow({ a, event, ctx, filter, timezone, mailOn }: { a: AttendeeView; event: EventRecord; ctx: AdminContext; filter: AttendeeFilter; timezone: string; mailOn: boolean }) {
   const base = `/admin/events/${event.slug}/attendees/${a.id}`;
   const contact = [a.email, a.phone].filter(Boolean);
   return (
@@ -134,6 +136,16 @@ function AttendeeRow({ a, event, ctx, filter, timezone }: { a: AttendeeView; eve
             {filter.checked && <input type="hidden" name="checked" value={filter.checked} />}
             <button type="submit" class={a.checkedIn ? 'small toggle on' : 'small secondary toggle'} aria-pressed={a.checkedIn ? 'true' : 'false'}>
               {a.checkedIn ? '✓ Checked in' : 'Check in'}
+            </button>
+          </form>
+        )}
+        {!a.refunded && mailOn && a.email && (
+          <form method="post" action={`${base}/resend-email`} class="inline">
+            <CsrfField token={ctx.csrfToken} />
+            {filter.date && <input type="hidden" name="date" value={filter.date} />}
+            {filter.checked && <input type="hidden" name="checked" value={filter.checked} />}
+            <button type="submit" class="small secondary">
+              Resend email
             </button>
           </form>
         )}
@@ -218,6 +230,7 @@ export function EventPage(p: EventPageProps) {
             <a href={`${base}/log`}>Activity log</a>
           </div>
         </div>
+        {p.mail && <p class={p.mail.on ? 'small muted mail-status' : 'small notice mail-status'}>{p.mail.status}</p>}
         <Filters event={event} filter={filter} count={p.attendees.length} tickets={tickets} />
         {p.attendees.length === 0 ? (
           <p class="muted">{filter.date || filter.checked ? 'No attendees match this filter.' : 'No bookings yet.'}</p>
@@ -236,7 +249,7 @@ export function EventPage(p: EventPageProps) {
               </thead>
               <tbody>
                 {p.attendees.map((a) => (
-                  <AttendeeRow a={a} event={event} ctx={ctx} filter={filter} timezone={p.timezone} />
+                  <AttendeeRow a={a} event={event} ctx={ctx} filter={filter} timezone={p.timezone} mailOn={p.mail?.on ?? false} />
                 ))}
               </tbody>
             </table>

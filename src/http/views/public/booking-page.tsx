@@ -75,6 +75,7 @@ function EventChoice({ page, b, state }: { page: BookingPage; b: BookingPage['ev
   const line = whenWhere(b.view, page.organiser.timezone);
   return (
     <div class="choice">
+      {b.view.imageUrl && <img class="event-thumb" src={b.view.imageUrl} alt="" loading="lazy" />}
       <div class="choice-info">
         <strong>{b.view.name}</strong>
         {line && <div class="muted small">{line}</div>}
@@ -130,7 +131,13 @@ function MultiForm({ page, state }: { page: BookingPage; state: BookingFormState
 /** The booking form of `/ticket/…` and `/o/:organiser/events`: single or multi-event. */
 export function renderBookingPage(page: BookingPage, state: BookingFormState): string {
   return renderDocument(
-    <Layout title={page.title} embed={page.embed} nav={state.nav} {...(page.embed ? { scripts: EMBED_SCRIPTS } : {})}>
+    <Layout
+      title={page.title}
+      embed={page.embed}
+      nav={state.nav}
+      brand={{ name: page.organiser.name, href: page.organiser.showPublicSite ? `/o/${page.organiser.slug}` : undefined }}
+      {...(page.embed ? { scripts: EMBED_SCRIPTS } : {})}
+    >
       <div class="booking">{page.kind === 'single' ? <SingleForm page={page} state={state} /> : <MultiForm page={page} state={state} />}</div>
     </Layout>,
   );

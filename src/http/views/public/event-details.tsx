@@ -37,6 +37,7 @@ export function EventDetails({ view, timeZone }: { view: PublicEvent; timeZone: 
   const line = whenWhere(view, timeZone);
   return (
     <section class="card event-head">
+      {view.imageUrl && <img class="event-image" src={view.imageUrl} alt="" />}
       <h1>{view.name}</h1>
       {line && <p class="when">{line}</p>}
       <p class="actions">

@@ -1,0 +1,120 @@
+import type { InStatement } from '@libsql/client';
+import type { Db } from '../../db/db';
+import type { ShardWriter } from '../write-coalescer';
+import type { FailedAttempt, OutboxRow, OutboxTable } from './outbox-table';
+
+export type EmailKind = 'confirmation' | 'resend';
+
+export interface EmailOutboxRow extends OutboxRow {
+  bookingId: string;
+  kind: EmailKind;
+  /** Sealed with ROOT_KEY under emailBodyContext(bookingId). */
+  body: string;
+}
+
+/** An email to send, written in the transaction of the booking it confirms. */
+export interface EmailToSend {
+  eventId: number;
+  bookingId: string;
+  kind: EmailKind;
+  /** Sealed with ROOT_KEY: it names the buyer and carries the ticket links. Erased once sent or abandoned. */
+  sealedBody: string;
+  /** Not before this instant (ms): a multi-shard booking waits until every step has committed. */
+  dueAt: number;
+  nowMs: number;
+}
+
+const INSERT = 'INSERT INTO email_outbox (event_id, booking_id, kind, body, next_attempt_at, created_at) SELECT ?, ?, ?, ?, ?, ?';
+const INSERT_CHAINED = `${INSERT} WHERE changes() = 1`;
+
+/** The outbox row. `chained`: only if the statement before it wrote, so a refused booking sends nothing. */
+export function emailInsert(e: EmailToSend, chained: boolean): InStatement {
+  return { sql: chained ? INSERT_CHAINED : INSERT, args: [e.eventId, e.bookingId, e.kind, e.sealedBody, e.dueAt, e.nowMs] };
+}
+
+/** A cancelled booking step takes its unsent emails with it (same batch as the cancellation). */
+export const emailCancel = (eventId: number, bookingId: string): InStatement => ({
+  sql: 'DELETE FROM email_outbox WHERE booking_id = ? AND event_id = ? AND sent_at IS NULL',
+  args: [bookingId, eventId],
+});
+
+/** Every step of a booking committed: its held-back email may go now. */
+export const emailRelease = (eventId: number, bookingId: string, nowMs: number): InStatement => ({
+  sql: 'UPDATE email_outbox SET next_attempt_at = ? WHERE booking_id = ? AND event_id = ? AND sent_at IS NULL AND next_attempt_at > ?',
+  args: [nowMs, bookingId, eventId, nowMs],
+});
+
+const DUE = "sent_at IS NULL AND body != '' AND next_attempt_at <= ? AND lease_until <= ?";
+
+/** The email outbox as the leased-outbox core drives it. */
+export const emailOutboxTable: OutboxTable<EmailOutboxRow> = {
+  name: 'email',
+
+  async hasDue(db: Db, now: number) {
+    const rs = await db.execute({ sql: `SELECT 1 FROM email_outbox WHERE ${DUE} LIMIT 1`, args: [now, now] });
+    return rs.rows.length > 0;
+  },
+
+  async claim(writer: ShardWriter, now: number, leaseUntil: number, limit: number) {
+    const [claimed] = await writer.submit({
+      steps: [
+        [
+          {
+            sql: `UPDATE email_outbox SET lease_until = ?, attempts = attempts + 1
+                   WHERE id IN (SELECT id FROM email_outbox WHERE ${DUE} ORDER BY id LIMIT ?)
+                  RETURNING id, booking_id, kind, body, attempts`,
+            args: [leaseUntil, now, now, limit],
+          },
+        ],
+      ],
+    });
+    return claimed!.rows.map((r) => ({
+      id: Number(r.id),
+      bookingId: String(r.booking_id),
+      kind: String(r.kind) as EmailKind,
+      body: String(r.body),
+      attempts: Number(r.attempts),
+    }));
+  },
+
+  async done(writer: ShardWriter, row: EmailOutboxRow, now: number) {
+    await writer.submit({ steps: [[{ sql: "UPDATE email_outbox SET sent_at = ?, body = '', last_error = NULL, lease_until = 0 WHERE id = ?", args: [now, row.id] }]] });
+  },
+
+  async failed(writer: ShardWriter, row: EmailOutboxRow, f: FailedAttempt) {
+    await writer.submit({
+      steps: [
+        [
+          {
+            sql: `UPDATE email_outbox SET last_error = ?, lease_until = 0, next_attempt_at = ?${f.giveUp ? ", body = ''" : ''} WHERE id = ?`,
+            args: [f.giveUp ? `gave up: ${f.error}` : f.error, f.nextAttemptAt, row.id],
+          },
+        ],
+      ],
+    });
+  },
+
+  async backlog(db: Db) {
+    const rs = await db.execute("SELECT COUNT(*) AS n FROM email_outbox WHERE sent_at IS NULL AND body != ''");
+    return Number(rs.rows[0]!.n);
+  },
+};
+
+/** Queues one email outside a booking (a re-send from the attendee page), on the event's shard. */
+export async function queueEmail(writer: ShardWriter, e: EmailToSend): Promise<void> {
+  await writer.submit({ steps: [[emailInsert(e, false)]] });
+}
+
+/** The latest email rows of a booking on this shard, for the attendee page (no body). */
+export async function emailStatus(db: Db, eventId: number, bookingId: string) {
+  const rs = await db.execute({
+    sql: 'SELECT kind, attempts, sent_at, last_error, created_at FROM email_outbox WHERE event_id = ? AND booking_id = ? ORDER BY id DESC LIMIT 5',
+    args: [eventId, bookingId],
+  });
+  return rs.rows.map((r) => ({
+    kind: String(r.kind),
+    attempts: Number(r.attempts),
+    sentAt: r.sent_at === null ? null : Number(r.sent_at),
+    lastError: r.last_error === null ? null : String(r.last_error),
+  }));
+}
