@@ -31,7 +31,7 @@ export interface AccountServices {
   close(): void;
 }
 
-export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logger' | 'organisers' | 'config'>): AccountServices {
+export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logger' | 'organisers' | 'config' | 'webhookSecrets'>): AccountServices {
   const { catalog: db, keyring, logger } = infra;
   const users = new UserStore(db);
   const throttle = new LoginThrottle(db, keyring);
@@ -56,7 +56,12 @@ export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logge
       onRemoved: forget,
     }),
     passwords: new PasswordService({ users, sessions, tokens, throttle, logger }),
-    settings: new OrganiserSettingsService({ organisers: infra.organisers, keyring, allowPrivateWebhooks: infra.config.webhookAllowPrivate }),
+    settings: new OrganiserSettingsService({
+      organisers: infra.organisers,
+      keyring,
+      allowPrivateWebhooks: infra.config.webhookAllowPrivate,
+      onWebhookUrlSaved: (organiserId, url) => infra.webhookSecrets.enable(organiserId, url),
+    }),
     close() {
       sessions.close();
       tokens.close();

@@ -64,7 +64,9 @@ export function openStripeSecretKey(keyring: RootKeyring, organiser: Organiser):
 
 /** Organiser settings, always for the caller's own organiser: there is no id to pass in. */
 export class OrganiserSettingsService {
-  constructor(private readonly deps: { organisers: OrganiserStore; keyring: RootKeyring; allowPrivateWebhooks?: boolean }) {}
+  constructor(
+    private readonly deps: { organisers: OrganiserStore; keyring: RootKeyring; allowPrivateWebhooks?: boolean; onWebhookUrlSaved?: (organiserId: number, url: string) => Promise<void> },
+  ) {}
 
   private async organiserOf(principal: Principal): Promise<Organiser> {
     if (!principal.organiser) throw new AppError('forbidden', 'Choose an organiser first.');
@@ -84,6 +86,7 @@ export class OrganiserSettingsService {
     if (input.webhookUrl) {
       const problem = await privateTargetProblem(input.webhookUrl, this.deps.allowPrivateWebhooks ?? true);
       if (problem) throw fieldError('invalid_request', 'webhookUrl', problem);
+      await this.deps.onWebhookUrlSaved?.(organiser.id, input.webhookUrl);
     }
     const patch: OrganiserSettingsPatch = {
       currency: input.currency,

@@ -1,6 +1,9 @@
 import type { AttendeeInput } from '../domain/bookings/booking-input';
 import type { EventRecord } from '../domain/events/event';
 
+/** What happened, in Standard Webhooks style. */
+export type WebhookType = 'booking.created' | 'booking.refunded' | 'attendee.checked_in';
+
 export interface BookedTicket {
   event: EventRecord;
   quantity: number;
@@ -12,9 +15,14 @@ export interface BookedTicket {
  * The seed's `registration.completed` payload, kept key for key so existing receivers keep
  * working; `booking_id` is added so receivers can drop duplicate deliveries.
  */
-export function registrationPayload(bookingId: string, attendee: AttendeeInput, tickets: BookedTicket[], publicUrl: string, currency: string) {
+export function registrationPayload(bookingId: string, attendee: AttendeeInput, tickets: BookedTicket[], publicUrl: string, currency: string, type: WebhookType = 'booking.created') {
   const priced = tickets.some((t) => t.event.price > 0);
+  const createdAt = new Date().toISOString();
   return {
+    // Standard Webhooks: `id` is also the webhook-id header (receivers dedupe by it), `type` names the event.
+    id: `msg_${type.replace('.', '_')}_${bookingId}`,
+    type,
+    createdAt,
     event_type: 'registration.completed',
     booking_id: bookingId,
     name: attendee.name,

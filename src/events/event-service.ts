@@ -39,7 +39,7 @@ const DEFAULTS: Omit<EventSettings, 'slug' | 'name' | 'capacity'> = {
 };
 
 export interface EventServiceDeps {
-  infra: Pick<Infra, 'directory' | 'organisers' | 'registry' | 'config'>;
+  infra: Pick<Infra, 'directory' | 'organisers' | 'registry' | 'config' | 'webhookSecrets'>;
   events: EventStore;
   snapshots: EventSnapshots;
   groups: GroupStore;
@@ -52,10 +52,12 @@ export class EventService {
   constructor(private readonly deps: EventServiceDeps) {}
 
   /** Managers set per-event URLs: the same refusal of private targets as organiser settings (finding 2). */
-  private async checkWebhookTarget(url: string | null | undefined): Promise<void> {
+  private async checkWebhookTarget(organiserId: number, url: string | null | undefined): Promise<void> {
     if (!url) return;
     const problem = await privateTargetProblem(url, this.deps.infra.config.webhookAllowPrivate);
     if (problem) throw fieldError('invalid_request', 'webhookUrl', problem);
+    // Saving a URL that answered 410 Gone turns it back on.
+    await this.deps.infra.webhookSecrets.enable(organiserId, url);
   }
 
   /** The organiser's event by slug; another organiser's event is "not found", never "forbidden". */
@@ -84,7 +86,7 @@ export class EventService {
     const { infra } = this.deps;
     const organiser = await infra.organisers.get(organiserId);
     if (!organiser) throw new AppError('not_found', 'organiser not found');
-    await this.checkWebhookTarget(input.webhookUrl);
+    await this.checkWebhookTarget(organiserId, input.webhookUrl);
     const { shard: shardName, group, ...fields } = input;
     const settings: EventSettings = {
       ...DEFAULTS,
@@ -114,7 +116,7 @@ export class EventService {
   async update(organiserId: number, slug: string, patch: PatchEventInput): Promise<EventRecord> {
     const { infra } = this.deps;
     const { entry, event } = await this.get(organiserId, slug);
-    await this.checkWebhookTarget(patch.webhookUrl);
+    await this.checkWebhookTarget(organiserId, patch.webhookUrl);
     const { group, ...fields } = patch;
     const settings: EventSettings = {
       ...settingsOf(event),

@@ -7,6 +7,8 @@ export interface WebhookOutboxRow extends OutboxRow {
   url: string;
   payload: string;
   bookingId: string;
+  /** The event's organiser: whose secret signs the delivery (null if the event is gone). */
+  organiserId: number | null;
 }
 
 /** A webhook to send, written in the transaction of the change it reports. */
@@ -62,13 +64,13 @@ export const webhookOutboxTable: OutboxTable<WebhookOutboxRow> = {
           {
             sql: `UPDATE webhook_outbox SET lease_until = ?, attempts = attempts + 1
                    WHERE id IN (SELECT id FROM webhook_outbox WHERE ${DUE} ORDER BY id LIMIT ?)
-                  RETURNING id, url, payload, booking_id, attempts`,
+                  RETURNING id, url, payload, booking_id, attempts, (SELECT organiser_id FROM events WHERE events.id = webhook_outbox.event_id) AS organiser_id`,
             args: [leaseUntil, now, now, limit],
           },
         ],
       ],
     });
-    return claimed!.rows.map((r) => ({ id: Number(r.id), url: String(r.url), payload: String(r.payload), bookingId: String(r.booking_id), attempts: Number(r.attempts) }));
+    return claimed!.rows.map((r) => ({ id: Number(r.id), url: String(r.url), payload: String(r.payload), bookingId: String(r.booking_id), attempts: Number(r.attempts), organiserId: r.organiser_id === null ? null : Number(r.organiser_id) }));
   },
 
   async done(writer: ShardWriter, row: WebhookOutboxRow, now: number) {
