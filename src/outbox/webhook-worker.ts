@@ -11,6 +11,7 @@ export interface WebhookWorkerOptions {
   /** Tests shorten the ladder; production uses the constants. */
   backoff?: (attempts: number) => number;
   deliver?: typeof deliverWebhook;
+  maxAttempts?: number;
 }
 
 export type WebhookWorkerDeps = Pick<Infra, 'router' | 'pool' | 'keyring' | 'logger' | 'metrics' | 'config' | 'webhookSecrets'>;
@@ -84,6 +85,7 @@ export class WebhookWorker {
       ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
       ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize } : {}),
       ...(opts.backoff ? { backoff: opts.backoff } : {}),
+      ...(opts.maxAttempts !== undefined ? { maxAttempts: opts.maxAttempts } : {}),
     });
   }
 

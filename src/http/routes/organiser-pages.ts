@@ -1,3 +1,4 @@
+import { adminWebhooksPages } from './admin-webhooks-pages';
 import { Router } from 'express';
 import type { AppServices } from '../../app/services';
 import { adminEventActions } from './admin-event-actions';
@@ -14,5 +15,6 @@ export function organiserPages(services: AppServices): Router {
   router.use(adminHolidayPages(services));
   router.use(adminGroupPages(services));
   router.use(checkinPages(services));
+  router.use(adminWebhooksPages(services));
   return router;
 }

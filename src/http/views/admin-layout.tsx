@@ -38,6 +38,7 @@ function AdminNav({ ctx }: { ctx: AdminContext }) {
     <nav aria-label="Admin">
       {ctx.organiser && <a href="/admin">Dashboard</a>}
       {ctx.organiser && <a href="/admin/events">Events</a>}
+      {ctx.organiser && <a href="/admin/webhooks">Webhooks</a>}
       {owner && <a href="/admin/users">Users</a>}
       <a href="/admin/tokens">API tokens</a>
       <a href="/admin/sessions">Sessions</a>
