@@ -86,4 +86,29 @@ describe('/admin/webhooks', () => {
     await worker.runOnce();
     expect(hits).toBe(before + 1);
   });
+
+  // Finding 4: a dead delivery's sealed payload (it names the buyer) stays only for the
+  // retry window the README states, then is erased, keeping the row and its ids.
+  it('erases a dead delivery’s payload once its 7-day retry window has passed', async () => {
+    status = 503;
+    expect((await postJson(app.baseUrl, `/api/v1/events/${a.organiser.slug}-gig/bookings`, { name: 'Di', email: 'di@example.com', quantity: 1 })).status).toBe(201);
+    const worker = new WebhookWorker(app.services.infra, { backoff: () => 0, maxAttempts: 1 });
+    await worker.runOnce();
+    const entry = (await app.services.infra.directory.resolve(`${a.organiser.slug}-gig`))!;
+    const db = await app.services.infra.router.db(entry.shard);
+    const dead = async () =>
+      (await db.execute({ sql: "SELECT id, payload, booking_id, next_attempt_at FROM webhook_outbox WHERE event_id = ? AND last_error LIKE 'gave up:%' ORDER BY id DESC", args: [entry.id] })).rows[0]!;
+    const row = await dead();
+    expect(String(row.payload)).not.toBe('');
+    expect(Number(row.next_attempt_at) - Date.now()).toBeGreaterThan(6.9 * 24 * 60 * 60_000);
+    await worker.runOnce();
+    expect(String((await dead()).payload)).not.toBe('');
+    // Time passes (as the deadline column says), and the next pass erases it.
+    const writer = await app.services.infra.router.writer(entry.shard);
+    await writer.submit({ steps: [[{ sql: 'UPDATE webhook_outbox SET next_attempt_at = ? WHERE id = ?', args: [Date.now() - 1, row.id] }]] });
+    await worker.runOnce();
+    const after = await dead();
+    expect(String(after.payload)).toBe('');
+    expect(String(after.booking_id)).toBe(String(row.booking_id));
+  });
 });
