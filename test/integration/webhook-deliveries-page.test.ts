@@ -105,7 +105,7 @@ describe('/admin/webhooks', () => {
     expect(String((await dead()).payload)).not.toBe('');
     // Time passes (as the deadline column says), and the next pass erases it.
     const writer = await app.services.infra.router.writer(entry.shard);
-    await writer.submit({ steps: [[{ sql: 'UPDATE webhook_outbox SET next_attempt_at = ? WHERE id = ?', args: [Date.now() - 1, row.id] }]] });
+    await writer.submit({ steps: [[{ sql: 'UPDATE webhook_outbox SET next_attempt_at = ? WHERE id = ?', args: [Date.now() - 1, Number(row.id)] }]] });
     await worker.runOnce();
     const after = await dead();
     expect(String(after.payload)).toBe('');
