@@ -1,4 +1,5 @@
 import { Admission } from '../admission/admission';
+import { AttendeeAdminService } from '../bookings/attendee-admin-service';
 import { AttendeeService } from '../bookings/attendee-service';
 import { BookingService } from '../bookings/booking-service';
 import { CheckInService } from '../bookings/check-in-service';
@@ -13,6 +14,7 @@ import { EventSnapshots } from '../events/event-snapshots';
 import { PublicEvents } from '../events/public-events';
 import type { Infra } from '../infra/infra';
 import { ActivityLogStore } from '../shards/tables/activity-log';
+import { AttendeeAdminStore } from '../shards/tables/attendee-admin-store';
 import { AttendeeStore } from '../shards/tables/attendee-store';
 import { BookingStore } from '../shards/tables/booking-store';
 import { EventImageStore } from '../shards/tables/event-image-store';
@@ -36,7 +38,17 @@ export function createBookingModule(infra: Infra) {
   const bookings = new BookingService({ keyring: infra.keyring, metrics: infra.metrics, config: infra.config, reservations, store: new BookingStore(infra.router) });
   const attendees = new AttendeeService({ keyring: infra.keyring, config: infra.config, events, attendees: attendeeStore, log: logStore });
   const ticketEmails = new TicketEmails({ keyring: infra.keyring, config: infra.config, organisers: infra.organisers, router: infra.router, events, attendees: attendeeStore, log: logStore });
-  const checkIn = new CheckInService({ directory: infra.directory, keyring: infra.keyring, events, attendees: attendeeStore });
+  const attendeeAdmin = new AttendeeAdminService({
+    keyring: infra.keyring,
+    config: infra.config,
+    organisers: infra.organisers,
+    events,
+    attendees: attendeeStore,
+    store: new AttendeeAdminStore(infra.router),
+    snapshots,
+    releases: admission,
+  });
+  const checkIn = new CheckInService({ directory: infra.directory, keyring: infra.keyring, organisers: infra.organisers, events, attendees: attendeeStore });
   const tickets = new PublicTickets({ infra, snapshots, attendees: attendeeStore });
   const publicEvents = new PublicEvents({ infra, snapshots, holidays, events: eventStore, admission });
   return {
@@ -50,6 +62,7 @@ export function createBookingModule(infra: Infra) {
     bookings,
     attendees,
     ticketEmails,
+    attendeeAdmin,
     checkIn,
     tickets,
     publicEvents,

@@ -2,11 +2,13 @@ import { type AccountServices, createAccounts } from '../accounts';
 import { type BookingModule, createBookingModule } from './booking-module';
 import type { Infra } from '../infra/infra';
 import { FleetService } from '../fleet/fleet-service';
+import { createPaymentsModule, type PaymentsModule } from './payments-module';
 
 /** Everything the HTTP layer may call; built once in main.ts (and in tests). */
 export interface AppServices {
   infra: Infra;
   bookings: BookingModule;
+  payments: PaymentsModule;
   accounts: AccountServices;
   /** Moves, promotions and drains of the shard fleet. */
   fleet: FleetService;
@@ -16,14 +18,17 @@ export interface AppServices {
 
 export function createServices(infra: Infra): AppServices {
   const bookings = createBookingModule(infra);
-  const accounts = createAccounts(infra);
+  const payments = createPaymentsModule(infra, bookings);
+  const accounts = createAccounts(infra, { stripe: payments.setup });
   const fleet = new FleetService({ ...infra, snapshots: bookings.snapshots, admission: bookings.admission });
   return {
     infra,
     bookings,
+    payments,
     accounts,
     fleet,
     async close() {
+      await payments.close();
       bookings.close();
       accounts.close();
       await infra.close();

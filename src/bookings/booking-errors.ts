@@ -10,7 +10,7 @@ export const bookingMessages = {
   soldOutDate: (name: string, date: string) => `Sorry, ${name} is sold out on ${date}.`,
   closed: (name: string) => `Registration for ${name} has closed.`,
   paymentsUnavailable: (name: string) =>
-    `${name} takes payment online, which this server does not offer yet. Please contact the organiser.`,
+    `${name} takes payment online, but the organiser has not finished setting up payments yet. Please contact the organiser.`,
   mixedOrganisers: 'All events of one booking must belong to the same organiser.',
   frozen: 'This event is being moved to a new home and takes bookings again in a moment.',
   check: (name: string) => `Please check your booking for ${name}.`,

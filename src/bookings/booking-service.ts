@@ -80,7 +80,7 @@ export class BookingService {
     const nowMs = r.now.getTime();
     const nowIso = r.now.toISOString();
     const targets = webhookTargets(r.items.map((i) => i.event), r.organiser);
-    const payload = targets.some((t) => t.length > 0) ? JSON.stringify(registrationPayload(r.bookingId, r.attendee, tickets, config.publicUrl, r.organiser.currency)) : null;
+    const payload = targets.some((t) => t.length > 0) ? JSON.stringify(registrationPayload(r.bookingId, r.attendee, tickets, config.publicUrl, r.organiser.currency, r.organiser.businessEmail)) : null;
     const multi = r.items.length > 1;
     const dueAt = multi ? nowMs + SAGA_WEBHOOK_GRACE_MS : nowMs;
     // One confirmation per booking, written with its first step (and cancelled with it).

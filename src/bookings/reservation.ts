@@ -89,7 +89,7 @@ export class Reservations {
   }
 
   /** The domain rules for every item; the organiser they all belong to. */
-  async check(attendee: AttendeeInput, items: ReservedItem[], now: Date): Promise<Organiser> {
+  async check(attendee: AttendeeInput, items: ReservedItem[], now: Date, path: 'free' | 'paid' = 'free'): Promise<Organiser> {
     if (new Set(items.map((i) => i.event.organiserId)).size > 1) throw new AppError('invalid_request', bookingMessages.mixedOrganisers);
     const organiser = await this.deps.organisers.get(items[0]!.event.organiserId);
     if (!organiser) throw new AppError('not_found', bookingMessages.notFound);
@@ -98,7 +98,8 @@ export class Reservations {
       const ctx = { terms: organiser.terms, holidays, timeZone: organiser.timezone, now };
       const refusal = checkBooking(item.event, attendee, item, ctx, items.length > 1 ? `items.${index}.` : '');
       if (refusal) throw refusalError(refusal, item.event);
-      if (item.event.price > 0 && organiser.sealedStripeKey) throw new AppError('conflict', bookingMessages.paymentsUnavailable(item.event.name));
+      // Never book a priced event for free: it needs the paid path, and that needs the organiser's Stripe key.
+      if (item.event.price > 0 && (path === 'free' || !organiser.sealedStripeKey)) throw new AppError('conflict', bookingMessages.paymentsUnavailable(item.event.name));
     }
     return organiser;
   }
@@ -133,6 +134,12 @@ export class Reservations {
   released(item: ReservedItem): void {
     this.deps.admission.released(item.event.id);
     this.deps.snapshots.invalidate(item.event.id);
+  }
+
+  /** Places of an event came back (by id, when no snapshot is at hand). */
+  releasedEvent(eventId: number): void {
+    this.deps.admission.released(eventId);
+    this.deps.snapshots.invalidate(eventId);
   }
 
   abandon(items: ReservedItem[]): void {

@@ -15,7 +15,15 @@ export interface BookedTicket {
  * The seed's `registration.completed` payload, kept key for key so existing receivers keep
  * working; `booking_id` is added so receivers can drop duplicate deliveries.
  */
-export function registrationPayload(bookingId: string, attendee: AttendeeInput, tickets: BookedTicket[], publicUrl: string, currency: string, type: WebhookType = 'booking.created') {
+export function registrationPayload(
+  bookingId: string,
+  attendee: AttendeeInput,
+  tickets: BookedTicket[],
+  publicUrl: string,
+  currency: string,
+  businessEmail = '',
+  type: WebhookType = 'booking.created',
+) {
   const priced = tickets.some((t) => t.event.price > 0);
   const createdAt = new Date().toISOString();
   return {
@@ -42,6 +50,6 @@ export function registrationPayload(bookingId: string, attendee: AttendeeInput, 
       date: t.date,
     })),
     timestamp: new Date().toISOString(),
-    business_email: '',
+    business_email: businessEmail,
   };
 }

@@ -38,6 +38,7 @@ export interface Config {
   readonly abuseLimits: { bookingPerIp: number; bookingPerEmail: number; loginPerIp: number };
   /** Outgoing mail; null when SMTP_URL/MAIL_FROM are not set (no mail is sent). */
   readonly mail: { readonly smtpUrl: string; readonly from: string } | null;
+  readonly stripeMaxRps: number;
 }
 
 /** A configuration problem: the message is one line naming the variable. */
@@ -145,6 +146,7 @@ export function loadConfig(
       maxConnections: e.HTTP_MAX_CONNECTIONS,
     },
     mail: e.SMTP_URL && e.MAIL_FROM ? Object.freeze({ smtpUrl: e.SMTP_URL, from: e.MAIL_FROM }) : null,
+    stripeMaxRps: e.STRIPE_MAX_RPS,
   };
   return Object.freeze(config);
 }

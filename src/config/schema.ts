@@ -59,6 +59,8 @@ export const envSchema = z.object({
   SHARD_MAX_INFLIGHT: intFromEnv(4, 1, 64),
   /** App processes behind the one port (node:cluster). */
   WEB_CONCURRENCY: intFromEnv(1, 1, 64),
+  /** Checkout Session creations per second per Stripe account (Stripe allows ~25/s per endpoint). */
+  STRIPE_MAX_RPS: intFromEnv(20, 1, 10_000),
   /** Minutes a paid booking holds its tickets while the buyer pays. */
   HOLD_TTL_MINUTES: intFromEnv(15, 1, 24 * 60),
   /** Bearer token for /metrics and detailed /healthz. */

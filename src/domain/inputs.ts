@@ -76,3 +76,29 @@ export const webhookUrlSchema = z
     const u = new URL(v);
     return u.protocol === 'https:' || (u.protocol === 'http:' && LOCAL_HOSTS.has(u.hostname));
   }, 'The webhook URL must start with https://.');
+
+/** The zone's canonical IANA name ("europe/london" → "Europe/London"), or undefined when Intl does not know it. */
+export function canonicalTimeZone(name: string): string | undefined {
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/.test(name)) return undefined;
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An IANA time zone such as Europe/London, stored in its canonical spelling. */
+export const timeZoneSchema = z
+  .string()
+  .trim()
+  .transform((v, ctx) => {
+    const zone = canonicalTimeZone(v);
+    if (!zone) {
+      ctx.addIssue({ code: 'custom', message: 'Choose a time zone from the list, such as Europe/London.' });
+      return z.NEVER;
+    }
+    return zone;
+  });
+
+/** A plain contact email such as name@example.com. */
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

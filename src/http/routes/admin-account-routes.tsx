@@ -36,7 +36,7 @@ export function adminAccountRoutes(services: AppServices, options: AdminAccountR
   const { sessions, tokens, passwords } = services.accounts;
   const page = requireLoginPage();
   const form = [page, requireContentType('form'), parseForm, csrfForSession()];
-  const ctxOf = (req: Request) => loadAdminContext(services, callerOf(req));
+  const ctxOf = (req: Request) => loadAdminContext(services, callerOf(req), req.path);
 
   router.get('/admin', page, async (req, res) => {
     const principal = callerOf(req);

@@ -14,6 +14,9 @@ import { EventPage } from '../views/admin/event-page';
 import { EventsListPage } from '../views/admin/events-list-page';
 import { listFilter, type OrganiserPage, organiserPage, pageGuards, readAttendeeFilter, sendPage } from './organiser-page-kit';
 
+/** Attendees per page of the event page. */
+const PER_PAGE = 50;
+
 const NOTICES = {
   created: 'Event created. Share its booking link below.',
   updated: 'Changes saved.',
@@ -23,6 +26,12 @@ const NOTICES = {
   checked_in: 'Checked in.',
   checked_out: 'Checked out.',
   email_resent: 'The ticket email is on its way again.',
+  attendee_added: 'Attendee added.',
+  attendee_updated: 'Attendee saved.',
+  attendee_moved: 'Attendee moved to this event.',
+  attendee_deleted: 'Attendee deleted; their places are free again.',
+  resent: 'The webhook is queued to be sent again.',
+  refunded: 'Refunded: the money goes back to their card, and their tickets no longer work.',
 };
 
 /**
@@ -83,7 +92,16 @@ export function adminEventPages(services: AppServices): Router {
     const filter = { ...readAttendeeFilter(req.query), ...(checked ? { checked } : {}) };
     const { entry, event } = await events.get(p.orgId, param(req, 'slug'));
     const key = unlockOrganiserPrivateKey(p.principal, p.organiser);
-    const [list, counters] = await Promise.all([attendees.list(p.orgId, event.slug, key, listFilter(filter)), desk.counters(entry, filter.date)]);
+    const [found, counters] = await Promise.all([
+      attendees.search(p.orgId, event.slug, key, {
+        filter: listFilter(filter),
+        ...(filter.q ? { q: filter.q } : {}),
+        ...(filter.sort ? { sort: filter.sort } : {}),
+        page: filter.page ?? 1,
+        perPage: PER_PAGE,
+      }),
+      desk.counters(entry, filter.date),
+    ]);
     sendPage(
       res,
       200,
@@ -92,7 +110,8 @@ export function adminEventPages(services: AppServices): Router {
       <EventPage
         ctx={p.ctx}
         event={event}
-        attendees={list}
+        attendees={found.attendees}
+        listing={{ hasMore: found.hasMore, total: found.total, page: found.page, perPage: found.perPage }}
         filter={filter}
         counters={counters}
         publicUrl={services.infra.config.publicUrl}

@@ -8,7 +8,7 @@ import { BOOKING_FORM_BINDING, createPublicCsrfToken } from '../middleware/csrf'
 import { allowFormTargets, allowFraming } from '../middleware/security-headers';
 import { param } from '../params';
 import { readBookedCookie } from '../public/booked-cookie';
-import { loadTicketPage, thankYouOrigins } from '../public/booking-page';
+import { formTargets, loadTicketPage } from '../public/booking-page';
 import { submitBooking } from '../public/submit-booking';
 import { renderBookingPage } from '../views/public/booking-page';
 import { renderReservedPage } from '../views/public/reserved-page';
@@ -43,7 +43,7 @@ export function publicTicketRoutes(services: AppServices): Router {
   router.get('/ticket/:slugs', async (req, res) => {
     const page = await loadTicketPage(services, param(req, 'slugs'), isEmbed(req));
     allowFraming(res, page.organiser.embedHosts);
-    allowFormTargets(res, thankYouOrigins(page));
+    allowFormTargets(res, formTargets(page, infra.config.stripeApiBase));
     res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(infra.keyring, BOOKING_FORM_BINDING), values: {}, issues: [] }));
   });
 

@@ -13,6 +13,8 @@ export interface AdminContext {
   organisers: Array<{ id: number; name: string }>;
   /** Webhook URLs of this organiser that a receiver turned off with 410 Gone. */
   disabledWebhooks?: Array<{ url: string; reason: string; disabledAt: string }>;
+  /** The request path, so the navigation marks the current section. */
+  currentPath?: string;
 }
 
 export const CsrfField = ({ token }: { token: string }) => <input type="hidden" name="csrf_token" value={token} />;
@@ -32,18 +34,38 @@ export function FormErrors({ errors }: { errors: string[] | undefined }) {
 
 export const formatTime = (value: number | string): string => `${new Date(value).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
+/** The nav link whose section holds `path` (the longest matching prefix; /admin only for itself). */
+export function currentSection(path: string | undefined, hrefs: string[]): string | undefined {
+  if (!path) return undefined;
+  const matches = hrefs.filter((h) => path === h || (h !== '/admin' && path.startsWith(`${h}/`)));
+  return matches.sort((a, b) => b.length - a.length)[0];
+}
+
 function AdminNav({ ctx }: { ctx: AdminContext }) {
   const owner = ctx.organiser?.role === 'owner';
+  const links: Array<[string, string, boolean]> = [
+    ['/admin', 'Dashboard', Boolean(ctx.organiser)],
+    ['/admin/events', 'Events', Boolean(ctx.organiser)],
+    ['/admin/calendar', 'Calendar', Boolean(ctx.organiser)],
+    ['/admin/log', 'Activity log', Boolean(ctx.organiser)],
+    ['/admin/webhooks', 'Webhooks', Boolean(ctx.organiser)],
+    ['/admin/users', 'Users', owner],
+    ['/admin/settings', 'Settings', owner],
+    ['/admin/tokens', 'API tokens', true],
+    ['/admin/sessions', 'Sessions', true],
+    ['/admin/password', 'Password', true],
+    ['/admin/guide', 'Guide', Boolean(ctx.organiser)],
+    ['/platform', 'Platform', ctx.platformAdmin],
+  ];
+  const shown = links.filter(([, , on]) => on);
+  const current = currentSection(ctx.currentPath, shown.map(([href]) => href));
   return (
     <nav aria-label="Admin">
-      {ctx.organiser && <a href="/admin">Dashboard</a>}
-      {ctx.organiser && <a href="/admin/events">Events</a>}
-      {ctx.organiser && <a href="/admin/webhooks">Webhooks</a>}
-      {owner && <a href="/admin/users">Users</a>}
-      <a href="/admin/tokens">API tokens</a>
-      <a href="/admin/sessions">Sessions</a>
-      <a href="/admin/password">Password</a>
-      {ctx.platformAdmin && <a href="/platform">Platform</a>}
+      {shown.map(([href, label]) => (
+        <a href={href} aria-current={href === current ? 'page' : undefined}>
+          {label}
+        </a>
+      ))}
       <form method="post" action="/admin/logout" class="inline">
         <CsrfField token={ctx.csrfToken} />
         <button type="submit" class="link">

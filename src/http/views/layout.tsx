@@ -25,6 +25,11 @@ export function Layout({ title, children, embed, refreshSeconds, nav, scripts, b
       </head>
       <body class={embed ? 'embed' : undefined}>
         {!embed && (
+          <a class="skip-link" href="#main">
+            Skip to content
+          </a>
+        )}
+        {!embed && (
           <header class="topbar">
             {brand ? (
               // The organiser's own site when it has one, else the home page (which sends a
@@ -40,7 +45,9 @@ export function Layout({ title, children, embed, refreshSeconds, nav, scripts, b
             {nav}
           </header>
         )}
-        <main class="page">{children}</main>
+        <main class="page" id="main" tabindex={-1}>
+          {children}
+        </main>
         {scripts?.map((src) => (
           <script src={src} defer />
         ))}

@@ -1,4 +1,5 @@
 import { ADMIN_EVENTS_CSS } from './admin/admin-styles';
+import { ADMIN_TOOLS_CSS } from './admin/admin-tools-styles';
 
 /** The one stylesheet, served from /assets/app.css (CSP allows only same-origin styles). */
 export const APP_CSS = `
@@ -68,4 +69,4 @@ button.block,.button.block{display:block;width:100%;text-align:center;margin:.4r
 .calendar-links{margin:.4rem 0 0}.ticket-card .event-image{flex:1 1 100%}
 .event-image{display:block;width:100%;height:auto;max-height:320px;object-fit:cover;border-radius:8px;margin:0 0 .8rem;background:#eef2f6}
 .event-thumb{width:96px;height:64px;object-fit:cover;border-radius:6px;flex:none}
-` + ADMIN_EVENTS_CSS;
+` + ADMIN_EVENTS_CSS + ADMIN_TOOLS_CSS;

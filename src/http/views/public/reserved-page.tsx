@@ -24,7 +24,7 @@ export function renderReservedPage({ tickets, embed, booked }: ReservedPageProps
   const target = embed ? { target: '_blank', rel: 'noopener' } : {};
   const all = `/t/${tickets.map((t) => t.token).join('+')}`;
   const first = tickets[0]!;
-  const currency = first.organiser.currency;
+  const currency = first.event.currency;
   const total = tickets.reduce((sum, t) => sum + t.pricePaid, 0);
   return renderDocument(
     <Layout title="You're booked" embed={embed} brand={{ name: first.organiser.name }} {...(embed ? { scripts: ['/assets/embed-frame.js'] } : {})}>
@@ -40,7 +40,7 @@ export function renderReservedPage({ tickets, embed, booked }: ReservedPageProps
             </>
           )}
           <dt>Total paid</dt>
-          <dd>{total > 0 ? formatMoney(total, currency) : 'Free'}</dd>
+          <dd data-testid="total-paid">{total > 0 ? formatMoney(total, currency) : 'Free'}</dd>
         </dl>
         <ul class="ticket-links">
           {tickets.map((t) => (
