@@ -4,6 +4,15 @@ import type { EventRecord } from '../domain/events/event';
 /** What happened, in Standard Webhooks style. */
 export type WebhookType = 'booking.created' | 'booking.refunded' | 'attendee.checked_in';
 
+/**
+ * The Standard Webhooks fields every payload starts with: `id` (also the webhook-id header, the
+ * same on every retry, so receivers dedupe by it), `type` and `createdAt`. `key` makes the id
+ * unique per message (a booking id, or booking + attendee for a refund).
+ */
+export function webhookEnvelope(type: WebhookType, key: string, at: Date = new Date()) {
+  return { id: `msg_${type.replace('.', '_')}_${key}`, type, createdAt: at.toISOString() };
+}
+
 export interface BookedTicket {
   event: EventRecord;
   quantity: number;
@@ -25,12 +34,8 @@ export function registrationPayload(
   type: WebhookType = 'booking.created',
 ) {
   const priced = tickets.some((t) => t.event.price > 0);
-  const createdAt = new Date().toISOString();
   return {
-    // Standard Webhooks: `id` is also the webhook-id header (receivers dedupe by it), `type` names the event.
-    id: `msg_${type.replace('.', '_')}_${bookingId}`,
-    type,
-    createdAt,
+    ...webhookEnvelope(type, bookingId),
     event_type: 'registration.completed',
     booking_id: bookingId,
     name: attendee.name,
