@@ -39,12 +39,10 @@ export interface AppSetup {
   simCommitMs?: number;
   /** Dedicated shards to provision before start (`shard:provision --dedicated`). */
   dedicatedShards?: string[];
-  /** Further app variables (SHARD_MAX_INFLIGHT, …). */
-  extraEnv?: Record<string, string>;
   events: EventSpec[];
   logDir: string;
   keepData: boolean;
-  /** Extra app variables; `{port}` in a value becomes the app's port (PUBLIC_URL). */
+  /** Extra app variables (SHARD_MAX_INFLIGHT, STRIPE_API_BASE…); `{port}` in a value becomes the app's port (PUBLIC_URL). */
   extraEnv?: Record<string, string>;
   /** Runs once the server is up, before events are created (e.g. saving a Stripe key). */
   beforeEvents?: (baseUrl: string, token: string) => Promise<void>;

@@ -6,6 +6,7 @@ import type { CreateEventInput, PatchEventInput } from '../domain/events/event-i
 import { AppError, fieldError } from '../errors';
 import type { InventoryReleases } from '../domain/ports';
 import { placeEvent } from '../fleet/placement';
+import { privateTargetProblem } from '../lib/webhook-address-policy';
 import type { Infra } from '../infra/infra';
 import type { EventStore } from '../shards/tables/event-store';
 import type { EventSnapshots } from './event-snapshots';
@@ -38,7 +39,7 @@ const DEFAULTS: Omit<EventSettings, 'slug' | 'name' | 'capacity'> = {
 };
 
 export interface EventServiceDeps {
-  infra: Pick<Infra, 'directory' | 'organisers' | 'registry' | 'router' | 'config'>;
+  infra: Pick<Infra, 'directory' | 'organisers' | 'registry' | 'router' | 'config' | 'webhookSecrets'>;
   events: EventStore;
   snapshots: EventSnapshots;
   groups: GroupStore;
@@ -51,6 +52,15 @@ export interface EventServiceDeps {
 /** Organisers' event management. Every method is scoped by the caller's organiser id. */
 export class EventService {
   constructor(private readonly deps: EventServiceDeps) {}
+
+  /** Managers set per-event URLs: the same refusal of private targets as organiser settings (finding 2). */
+  private async checkWebhookTarget(organiserId: number, url: string | null | undefined): Promise<void> {
+    if (!url) return;
+    const problem = await privateTargetProblem(url, this.deps.infra.config.webhookAllowPrivate);
+    if (problem) throw fieldError('invalid_request', 'webhookUrl', problem);
+    // Saving a URL that answered 410 Gone turns it back on.
+    await this.deps.infra.webhookSecrets.enable(organiserId, url);
+  }
 
   /** The organiser's event by slug; another organiser's event is "not found", never "forbidden". */
   async entryFor(organiserId: number, slug: string): Promise<DirectoryEntry> {
@@ -79,6 +89,7 @@ export class EventService {
     const { infra } = this.deps;
     const organiser = await infra.organisers.get(organiserId);
     if (!organiser) throw new AppError('not_found', 'organiser not found');
+    await this.checkWebhookTarget(organiserId, input.webhookUrl);
     const { shard: shardName, group, ...fields } = input;
     const settings: EventSettings = {
       ...DEFAULTS,
@@ -113,6 +124,7 @@ export class EventService {
   async update(organiserId: number, slug: string, patch: PatchEventInput, actorId: number | null = null): Promise<EventRecord> {
     const { infra } = this.deps;
     const { entry, event } = await this.get(organiserId, slug);
+    await this.checkWebhookTarget(organiserId, patch.webhookUrl);
     const { group, ...fields } = patch;
     const settings: EventSettings = {
       ...settingsOf(event),

@@ -1,3 +1,4 @@
+import { adminWebhooksPages } from './admin-webhooks-pages';
 import { Router } from 'express';
 import type { AppServices } from '../../app/services';
 import { adminAttendeePages } from './admin-attendee-pages';
@@ -21,6 +22,7 @@ export function organiserPages(services: AppServices): Router {
   router.use(adminHolidayPages(services));
   router.use(adminGroupPages(services));
   router.use(checkinPages(services));
+  router.use(adminWebhooksPages(services));
   router.use(adminSettingsPages(services));
   router.use(adminOverviewPages(services));
   return router;
