@@ -5,6 +5,8 @@ import type { EventRecord, EventSettings } from '../domain/events/event';
 import type { CreateEventInput, PatchEventInput } from '../domain/events/event-input';
 import { AppError, fieldError } from '../errors';
 import type { InventoryReleases } from '../domain/ports';
+import { placeEvent } from '../fleet/placement';
+import { privateTargetProblem } from '../lib/webhook-address-policy';
 import type { Infra } from '../infra/infra';
 import type { EventStore } from '../shards/tables/event-store';
 import type { EventSnapshots } from './event-snapshots';
@@ -12,8 +14,6 @@ import type { EventSnapshots } from './event-snapshots';
 const messages = {
   notFound: 'No event with that slug exists for your organisation.',
   slugTaken: (slug: string) => `The slug "${slug}" is already used by another event or group; choose another.`,
-  noShard: 'No shared shard is available for new events. Provision one with `npm run ops -- shard:provision`.',
-  unknownShard: (name: string) => `There is no active shard named ${name}.`,
   unknownGroup: (slug: string) => `There is no group "${slug}" in your organisation.`,
   capacityBelowSold: 'Capacity cannot go below the tickets already sold or held.',
   window: 'closesAt must be later than opensAt.',
@@ -39,7 +39,7 @@ const DEFAULTS: Omit<EventSettings, 'slug' | 'name' | 'capacity'> = {
 };
 
 export interface EventServiceDeps {
-  infra: Pick<Infra, 'directory' | 'organisers' | 'registry'>;
+  infra: Pick<Infra, 'directory' | 'organisers' | 'registry' | 'router' | 'config' | 'webhookSecrets'>;
   events: EventStore;
   snapshots: EventSnapshots;
   groups: GroupStore;
@@ -52,6 +52,15 @@ export interface EventServiceDeps {
 /** Organisers' event management. Every method is scoped by the caller's organiser id. */
 export class EventService {
   constructor(private readonly deps: EventServiceDeps) {}
+
+  /** Managers set per-event URLs: the same refusal of private targets as organiser settings (finding 2). */
+  private async checkWebhookTarget(organiserId: number, url: string | null | undefined): Promise<void> {
+    if (!url) return;
+    const problem = await privateTargetProblem(url, this.deps.infra.config.webhookAllowPrivate);
+    if (problem) throw fieldError('invalid_request', 'webhookUrl', problem);
+    // Saving a URL that answered 410 Gone turns it back on.
+    await this.deps.infra.webhookSecrets.enable(organiserId, url);
+  }
 
   /** The organiser's event by slug; another organiser's event is "not found", never "forbidden". */
   async entryFor(organiserId: number, slug: string): Promise<DirectoryEntry> {
@@ -75,10 +84,12 @@ export class EventService {
     return lists.flat().sort((a, b) => a.id - b.id);
   }
 
-  async create(organiserId: number, input: CreateEventInput): Promise<EventRecord> {
+  /** `byPlatformAdmin`: the caller may place the event on a dedicated shard (see fleet/placement). */
+  async create(organiserId: number, input: CreateEventInput, opts: { byPlatformAdmin?: boolean } = {}): Promise<EventRecord> {
     const { infra } = this.deps;
     const organiser = await infra.organisers.get(organiserId);
     if (!organiser) throw new AppError('not_found', 'organiser not found');
+    await this.checkWebhookTarget(organiserId, input.webhookUrl);
     const { shard: shardName, group, ...fields } = input;
     const settings: EventSettings = {
       ...DEFAULTS,
@@ -92,8 +103,10 @@ export class EventService {
     // stayed bookable after they happened).
     if (fields.closesAt === undefined && settings.date && settings.type === 'standard') settings.closesAt = settings.date;
     checkWindow(settings);
-    const shard = shardName ? await infra.registry.get(shardName) : await infra.registry.leastLoadedShared();
-    if (shard?.status !== 'active') throw shardName ? fieldError('invalid_request', 'shard', messages.unknownShard(shardName)) : new AppError('busy', messages.noShard);
+    const shard = await placeEvent(
+      { registry: infra.registry, loadOf: (name) => infra.router.loadOf(name), policy: infra.config.placementPolicy },
+      { organiserId, shard: shardName, byPlatformAdmin: opts.byPlatformAdmin === true },
+    );
 
     const entry = await infra.directory.register(settings.slug, organiserId, shard.name);
     if (!entry) throw fieldError('conflict', 'slug', messages.slugTaken(settings.slug));
@@ -111,6 +124,7 @@ export class EventService {
   async update(organiserId: number, slug: string, patch: PatchEventInput, actorId: number | null = null): Promise<EventRecord> {
     const { infra } = this.deps;
     const { entry, event } = await this.get(organiserId, slug);
+    await this.checkWebhookTarget(organiserId, patch.webhookUrl);
     const { group, ...fields } = patch;
     const settings: EventSettings = {
       ...settingsOf(event),

@@ -1,3 +1,4 @@
+import { adminWebhooksPages } from './admin-webhooks-pages';
 import { Router } from 'express';
 import type { AppServices } from '../../app/services';
 import { adminAttendeePages } from './admin-attendee-pages';
@@ -24,6 +25,7 @@ export function organiserPages(services: AppServices): Router {
   router.use(adminGroupPages(services));
   router.use(adminGroupEditPages(services));
   router.use(checkinPages(services));
+  router.use(adminWebhooksPages(services));
   router.use(adminSettingsPages(services));
   router.use(adminMemberRoleRoutes(services));
   router.use(adminOverviewPages(services));
