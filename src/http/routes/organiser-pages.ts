@@ -2,6 +2,7 @@ import { adminWebhooksPages } from './admin-webhooks-pages';
 import { Router } from 'express';
 import type { AppServices } from '../../app/services';
 import { adminAttendeePages } from './admin-attendee-pages';
+import { adminConfirmPages } from './admin-confirm-pages';
 import { adminDoorPages } from './admin-door-pages';
 import { adminOverviewPages } from './admin-overview-pages';
 import { adminEventActions } from './admin-event-actions';
@@ -28,6 +29,7 @@ export function organiserPages(services: AppServices): Router {
   router.use(adminWebhooksPages(services));
   router.use(adminSettingsPages(services));
   router.use(adminMemberRoleRoutes(services));
+  router.use(adminConfirmPages(services));
   router.use(adminOverviewPages(services));
   return router;
 }

@@ -60,12 +60,9 @@ export function UsersPage(p: UsersPageProps) {
                   <td data-label="Joined">{formatTime(m.joinedAt)}</td>
                   <td>
                     {!m.you && (
-                      <form method="post" action={`/admin/users/${m.userId}/remove`}>
-                        <CsrfField token={csrf} />
-                        <button type="submit" class="secondary small">
-                          Remove
-                        </button>
-                      </form>
+                      <a class="button secondary small" href={`/admin/users/${m.userId}/remove`}>
+                        Remove
+                      </a>
                     )}
                   </td>
                 </tr>
@@ -106,12 +103,9 @@ export function UsersPage(p: UsersPageProps) {
                     <td data-label="Role">{i.role}</td>
                     <td data-label="Expires">{i.expired ? <span class="badge bad">expired</span> : formatTime(i.expiresAt)}</td>
                     <td>
-                      <form method="post" action={`/admin/users/invites/${i.id}/cancel`}>
-                        <CsrfField token={csrf} />
-                        <button type="submit" class="secondary small">
-                          Cancel
-                        </button>
-                      </form>
+                      <a class="button secondary small" href={`/admin/users/invites/${i.id}/cancel`}>
+                        Cancel
+                      </a>
                     </td>
                   </tr>
                 ))}
