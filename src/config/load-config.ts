@@ -35,6 +35,8 @@ export interface Config {
   /** Webhook targets on loopback, private and link-local addresses are allowed. */
   readonly webhookAllowPrivate: boolean;
   readonly http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
+  /** Requests per minute (0 = off) for booking per client address and per email, and login attempts per address. */
+  readonly abuseLimits: { bookingPerIp: number; bookingPerEmail: number; loginPerIp: number };
   /** Outgoing mail; null when SMTP_URL/MAIL_FROM are not set (no mail is sent). */
   readonly mail: { readonly smtpUrl: string; readonly from: string } | null;
   readonly stripeMaxRps: number;
@@ -134,6 +136,11 @@ export function loadConfig(
     metricsEnabled: !production || e.METRICS_TOKEN !== undefined,
     trustProxy,
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE ?? !production,
+    abuseLimits: {
+      bookingPerIp: e.BOOKING_LIMIT_PER_IP >= 0 ? e.BOOKING_LIMIT_PER_IP : production ? 60 : 0,
+      bookingPerEmail: e.BOOKING_LIMIT_PER_EMAIL >= 0 ? e.BOOKING_LIMIT_PER_EMAIL : production ? 10 : 0,
+      loginPerIp: e.LOGIN_LIMIT_PER_IP >= 0 ? e.LOGIN_LIMIT_PER_IP : production ? 30 : 0,
+    },
     http: {
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,

@@ -74,6 +74,10 @@ export const envSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: intFromEnv(30_000, 100, 3_600_000),
   HTTP_KEEPALIVE_TIMEOUT_MS: intFromEnv(5_000, 100, 600_000),
   HTTP_MAX_CONNECTIONS: intFromEnv(1024, 1, 1_000_000),
+  /** Abuse limits per minute (0 = off); defaults apply in production, off otherwise. */
+  BOOKING_LIMIT_PER_IP: intFromEnv(-1, 0, 1_000_000),
+  BOOKING_LIMIT_PER_EMAIL: intFromEnv(-1, 0, 1_000_000),
+  LOGIN_LIMIT_PER_IP: intFromEnv(-1, 0, 1_000_000),
   /** Outgoing mail: both or neither; without them no mail is sent. */
   SMTP_URL: z
     .string()
