@@ -40,9 +40,7 @@ describe('attendee management API', () => {
     manager = await createManager(app, acme);
     const create = (json: unknown) => api('/events', { method: 'POST', json });
     expect((await create({ slug: 'talk', name: 'Talk', capacity: 5, maxPerPurchase: 2, fields: ['email'], webhookUrl: 'http://127.0.0.1:9/hook' })).status).toBe(201);
-    // Dedicated shards take only events a platform admin places there: created in the pool, then moved.
-    expect((await create({ slug: 'small-room', name: 'Small room', capacity: 2, fields: [] })).status).toBe(201);
-    await app.services.fleet.move('small-room', 'hot-1');
+    expect((await create({ slug: 'small-room', name: 'Small room', capacity: 2, fields: [], shard: 'hot-1' })).status).toBe(201);
     expect((await create({ slug: 'tour', name: 'Tour', capacity: 3, type: 'daily', fields: ['phone'] })).status).toBe(201);
     expect((await create({ slug: 'closed', name: 'Closed', capacity: 3, active: false, fields: [] })).status).toBe(201);
   });
