@@ -66,13 +66,18 @@ export interface AppConfig {
   writeMode?: 'coalesce' | 'direct';
   simRttMs?: number;
   simCommitMs?: number;
-  /** More of the app's variables (the paid scenario: STRIPE_API_BASE, STRIPE_MAX_RPS, PUBLIC_URL). */
+  /** Further app variables of one run (the paid scenario: STRIPE_API_BASE, STRIPE_MAX_RPS, PUBLIC_URL; SHARD_MAX_INFLIGHT). */
   extraEnv?: Record<string, string>;
 }
 
 // Variables of the app's contract that must never leak in from the operator's shell: a
 // CATALOG_URL there would point the benchmark at a real catalog.
 const APP_VARIABLES = [
+  'SHARD_MAX_INFLIGHT',
+  'WEB_CONCURRENCY',
+  'PLACEMENT_POLICY',
+  'BUNNY_API_KEY',
+  'TURSO_API_TOKEN',
   'PORT',
   'HOST',
   'PUBLIC_URL',

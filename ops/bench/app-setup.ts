@@ -42,7 +42,7 @@ export interface AppSetup {
   events: EventSpec[];
   logDir: string;
   keepData: boolean;
-  /** Extra app variables; `{port}` in a value becomes the app's port (PUBLIC_URL). */
+  /** Extra app variables (SHARD_MAX_INFLIGHT, STRIPE_API_BASE…); `{port}` in a value becomes the app's port (PUBLIC_URL). */
   extraEnv?: Record<string, string>;
   /** Runs once the server is up, before events are created (e.g. saving a Stripe key). */
   beforeEvents?: (baseUrl: string, token: string) => Promise<void>;
@@ -159,7 +159,12 @@ export async function startApp(s: AppSetup): Promise<RunningApp> {
       logFile: path.join(s.logDir, `${s.label}.app.log`),
     });
     await s.beforeEvents?.(proc.baseUrl, token);
-    for (const ev of s.events) await createEvent(proc.baseUrl, token, ev);
+    for (const ev of s.events) {
+      // Dedicated shards take only events a platform admin places there: create the event in
+      // the shared pool, then move it (before any load, so the move costs the run nothing).
+      await createEvent(proc.baseUrl, token, { ...ev, shard: undefined });
+      if (ev.shard) await runCli(env, ['event:move', '--slug', ev.slug, '--shard', ev.shard], cliLog);
+    }
     const running = proc;
     return {
       proc: running,

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { Organiser, OrganiserSettingsPatch, OrganiserStore } from '../catalog/organiser-store';
 import type { RootKeyring } from '../crypto';
 import { organiserLogStatement } from '../catalog/organiser-log';
-import { EMAIL, timeZoneSchema, webhookUrlSchema } from '../domain/inputs';
-import { AppError } from '../errors';
+import { EMAIL, multilineText, timeZoneSchema, webhookUrlSchema } from '../domain/inputs';
+import { AppError, fieldError } from '../errors';
+import { privateTargetProblem } from '../lib/webhook-address-policy';
 import { stripeKeyContext } from './key-contexts';
 import type { Principal } from './principal';
 
@@ -35,7 +36,7 @@ export const settingsPatchSchema = z
       .trim()
       .max(254, 'Keep the business email under 254 characters.')
       .refine((v) => v === '' || EMAIL.test(v), 'Enter an email address such as hello@example.com, or leave it empty.'),
-    terms: z.string().trim().max(10_240, 'Keep the terms under 10,240 characters.'),
+    terms: multilineText().max(10_240, 'Keep the terms under 10,240 characters.'),
     webhookUrl: z.union([z.literal('').transform(() => null), z.null(), webhookUrlSchema]),
     embedHosts: z.array(embedHostSchema).max(50, 'List at most 50 hosts.').transform((hs) => [...new Set(hs)]),
     // Write-only. null removes the key.
@@ -113,7 +114,15 @@ export function openStripeSecretKey(keyring: RootKeyring, organiser: Organiser):
 
 /** Organiser settings, always for the caller's own organiser: there is no id to pass in. */
 export class OrganiserSettingsService {
-  constructor(private readonly deps: { organisers: OrganiserStore; keyring: RootKeyring; stripe?: StripeConnector }) {}
+  constructor(
+    private readonly deps: {
+      organisers: OrganiserStore;
+      keyring: RootKeyring;
+      stripe?: StripeConnector;
+      allowPrivateWebhooks?: boolean;
+      onWebhookUrlSaved?: (organiserId: number, url: string) => Promise<void>;
+    },
+  ) {}
 
   private async organiserOf(principal: Principal): Promise<Organiser> {
     if (!principal.organiser) throw new AppError('forbidden', 'Choose an organiser first.');
@@ -130,6 +139,11 @@ export class OrganiserSettingsService {
     if (principal.organiser?.role !== 'owner') throw new AppError('forbidden', 'Only an owner can change settings.');
     const input = settingsPatchSchema.parse(body);
     const organiser = await this.organiserOf(principal);
+    if (input.webhookUrl) {
+      const problem = await privateTargetProblem(input.webhookUrl, this.deps.allowPrivateWebhooks ?? true);
+      if (problem) throw fieldError('invalid_request', 'webhookUrl', problem);
+      await this.deps.onWebhookUrlSaved?.(organiser.id, input.webhookUrl);
+    }
     const patch: OrganiserSettingsPatch = {
       currency: input.currency,
       timezone: input.timezone,
@@ -150,9 +164,18 @@ export class OrganiserSettingsService {
       if (this.deps.stripe) Object.assign(patch, await this.deps.stripe.connect(organiser, input.stripeSecretKey));
       else patch.sealedStripeKey = this.deps.keyring.sealSecret(input.stripeSecretKey, stripeKeyContext(organiser.id));
     }
-    const changed = Object.entries(input).flatMap(([k, v]) =>
-      k === 'publicSite' && v && typeof v === 'object' ? Object.keys(v).map((sub) => LOG_LABEL[`publicSite.${sub}`] ?? sub) : [LOG_LABEL[k] ?? k],
-    );
+    // Only what really changes is named (a form section re-sends its unchanged fields too).
+    const before = settingsView(organiser);
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    const changed = Object.entries(input).flatMap(([k, v]) => {
+      if (k === 'publicSite' && v && typeof v === 'object') {
+        return Object.entries(v)
+          .filter(([sub, val]) => !same(before.publicSite[sub as keyof SettingsView['publicSite']], val))
+          .map(([sub]) => LOG_LABEL[`publicSite.${sub}`] ?? sub);
+      }
+      if (k === 'stripeSecretKey') return [LOG_LABEL[k] ?? k];
+      return same(before[k as keyof SettingsView], v) ? [] : [LOG_LABEL[k] ?? k];
+    });
     const log =
       changed.length > 0
         ? organiserLogStatement({ organiserId: organiser.id, actorUserId: principal.userId, at: new Date().toISOString(), kind: 'settings', message: `Settings changed: ${changed.join(', ')}` })

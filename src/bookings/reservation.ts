@@ -146,7 +146,11 @@ export class Reservations {
     for (const item of items) this.deps.admission.settle(claimOf(item), null);
   }
 
-  /** One envelope for every PII field of the booking, and the email's blind index. */
+  /**
+   * One envelope for every PII field of the booking, and the email's blind index. The index
+   * is keyed per organiser (its own HKDF subkey): the same buyer at two organisers gets two
+   * unrelated values, so a database copy cannot link tenants' buyers (finding 5).
+   */
   seal(organiser: Organiser, a: AttendeeInput): { pii: string; emailIndex: string | null } {
     const fields: Record<string, string> = { name: a.name };
     if (a.email) fields.email = a.email;
@@ -155,7 +159,7 @@ export class Reservations {
     if (a.specialInstructions) fields.specialInstructions = a.specialInstructions;
     return {
       pii: sealPii(publicKeyFromPem(organiser.publicKeyPem), fields),
-      emailIndex: a.email ? this.deps.keyring.blindIndex('email', a.email.toLowerCase()) : null,
+      emailIndex: a.email ? this.deps.keyring.blindIndex(`email:organiser:${organiser.id}`, a.email.toLowerCase()) : null,
     };
   }
 

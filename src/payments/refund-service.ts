@@ -1,3 +1,4 @@
+import { webhookEnvelope } from '../bookings/webhook-payload';
 import { randomUUID } from 'node:crypto';
 import type { Reservations } from '../bookings/reservation';
 import { webhookTargets } from '../bookings/webhook-targets';
@@ -83,6 +84,7 @@ export class RefundService {
     const key = `admin-refund-${entry.id}-${row.id}`;
     const urls = organiser ? webhookTargets([event], organiser)[0]! : [];
     const payload = JSON.stringify({
+      ...webhookEnvelope('booking.refunded', `${row.bookingId}_${row.id}`, now),
       event_type: 'booking.refunded',
       booking_id: row.bookingId,
       event_name: event.name,

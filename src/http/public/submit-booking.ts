@@ -10,6 +10,7 @@ import { STATUS_OF } from '../middleware/error-handler';
 import { allowFormTargets } from '../middleware/security-headers';
 import { type BookingFormState, renderBookingPage } from '../views/public/booking-page';
 import { withEmbed } from '../views/public/format';
+import { HONEYPOT_FIELD } from '../views/public/form-parts';
 import { renderWaitingPage } from '../views/public/waiting-page';
 import { type FormValues, parseMultiForm, parseSingleForm, readFormValues, serviceIssues } from './booking-form';
 import { setBookedCookie } from './booked-cookie';
@@ -17,6 +18,7 @@ import { type BookingPage, formTargets } from './booking-page';
 
 const messages = {
   csrf: 'This form expired or did not come from this site. Your details are still here: please check them and book again.',
+  honeypot: 'This booking could not be accepted. Reload the page and book again.',
 };
 
 /** Retry-After when the service did not say (it always should). */
@@ -68,7 +70,7 @@ export async function submitBooking(
   const values = readFormValues(req.body);
   // Every page this answers (the form again, the waiting page) posts the same booking.
   allowFormTargets(res, formTargets(page, services.infra.config.stripeApiBase));
-  const { csrf_token: csrfToken = '', ...typed } = values;
+  const { csrf_token: csrfToken = '', [HONEYPOT_FIELD]: honeypot = '', ...typed } = values;
   const render = async (status: number, state: Partial<BookingFormState>, refused?: AppError) => {
     const fresh = (await full()) ?? page;
     const shown = refused ? afterRefusal(fresh, refused) : fresh;
@@ -78,6 +80,8 @@ export async function submitBooking(
   const resolved = new Map(page.events.map((b) => [b.view.slug, { entry: b.entry, event: b.event }]));
 
   if (!checkPublicCsrfToken(keyring, csrfToken, BOOKING_FORM_BINDING)) return render(STATUS_OF.forbidden, { notice: messages.csrf });
+  // The honeypot: nobody sees the field, so a value in it is a bot. Nothing is booked.
+  if (honeypot !== '') return render(STATUS_OF.invalid_request, { notice: messages.honeypot });
   // slugs: the events in the order the service numbers them (`items.N` in its issues).
   let slugs: string[];
   let input: unknown;

@@ -5,6 +5,7 @@ import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
 import { bookingIdFor } from '../idempotency';
 import { param } from '../params';
+import { bookingLimits } from '../middleware/abuse-limits';
 import { parseJson, requireContentType } from '../middleware/body-parsing';
 import { buildOpenApiDocument } from '../openapi';
 
@@ -60,13 +61,14 @@ export function publicApiRoutes(services: AppServices): Router {
     res.json({ event: bundle.view });
   });
 
-  router.post('/api/v1/events/:slug/bookings', requireContentType('json'), parseJson, async (req, res) => {
+  const limits = bookingLimits(services.infra.config, services.infra.keyring);
+  router.post('/api/v1/events/:slug/bookings', requireContentType('json'), parseJson, limits, async (req, res) => {
     const input = singleBookingSchema.parse(req.body ?? {});
     const slug = param(req, 'slug');
     sendDeskResult(res, await desk.bookOne(slug, input, bookingIdFor(req, { slug, ...input })));
   });
 
-  router.post('/api/v1/bookings', requireContentType('json'), parseJson, async (req, res) => {
+  router.post('/api/v1/bookings', requireContentType('json'), parseJson, limits, async (req, res) => {
     const input = multiBookingSchema.parse(req.body ?? {});
     sendDeskResult(res, await desk.bookMany(input, bookingIdFor(req, input)));
   });

@@ -1,3 +1,4 @@
+import { bookingLimits } from '../middleware/abuse-limits';
 import { type Request, Router } from 'express';
 import type { Organiser } from '../../catalog/organiser-store';
 import { isOrganiserSlug } from '../../domain/inputs';
@@ -48,7 +49,7 @@ export function publicSiteRoutes(services: AppServices): Router {
     res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(services.infra.keyring, BOOKING_FORM_BINDING), values: {}, issues: [], nav }));
   });
 
-  router.post('/o/:organiser/events', requireContentType('form'), parseForm, async (req, res) => {
+  router.post('/o/:organiser/events', requireContentType('form'), parseForm, bookingLimits(services.infra.config, services.infra.keyring), async (req, res) => {
     const organiser = await siteOf(req);
     const page = await loadSitePage(services, organiser, { dateCounters: false });
     if (!page) throw new AppError('not_found', messages.notFound);

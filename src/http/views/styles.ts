@@ -43,7 +43,7 @@ button.small,.button.small{padding:.35rem .7rem;font-size:.875rem}button:disable
 @media (max-width:600px){table.stack thead{display:none}table.stack tr{display:block;padding:.5rem 0;border-bottom:1px solid var(--line)}table.stack td{display:block;border:none;padding:.1rem 0}}
 @media (max-width:600px){table.stack td[data-label]::before{content:attr(data-label) ": ";color:var(--muted);font-size:.85rem}}
 /* Public booking pages, tickets and organiser mini-sites (phone first). */
-.pre{white-space:pre-line}.booking .notice,.tickets .notice{margin:0 0 1rem}.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.pre{white-space:pre-line}.booking .notice,.tickets .notice{margin:0 0 1rem}.hp{position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden}.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .booking{max-width:640px;margin:0 auto}.booking h1{margin-top:0}.event-head .when{margin:.1rem 0 .6rem;font-weight:600;color:var(--muted)}
 .badge.warn{background:#fffaeb;color:var(--warn)}.badge.price{background:#eef4ff;color:var(--brand);font-weight:600}
 .field-error{color:var(--bad);font-size:.875rem}[aria-invalid=true]{border-color:var(--bad)}
