@@ -1,3 +1,4 @@
+import { attendeeEmailIndex } from './email-index';
 import { type KeyObject, randomUUID } from 'node:crypto';
 import type { DirectoryEntry } from '../catalog/event-directory';
 import type { Organiser } from '../catalog/organiser-store';
@@ -93,7 +94,7 @@ export class AttendeeAdminService {
     for (const k of ['email', 'phone', 'address', 'specialInstructions'] as const) if (c[k]) fields[k] = c[k];
     return {
       pii: sealPii(publicKeyFromPem(organiser.publicKeyPem), fields),
-      emailIndex: c.email ? this.deps.keyring.blindIndex('email', c.email.toLowerCase()) : null,
+      emailIndex: c.email ? attendeeEmailIndex(this.deps.keyring, organiser.id, c.email) : null,
     };
   }
 

@@ -1,3 +1,4 @@
+import { attendeeEmailIndex } from './email-index';
 import type { KeyObject } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import { openPii } from '../crypto';
@@ -95,7 +96,7 @@ export class AttendeeService {
     const byName = sort === 'name' || sort === '-name';
 
     if (q && EMAIL.test(q)) {
-      const rows = await this.deps.attendees.list(entry, { ...s.filter, emailIndex: this.deps.keyring.blindIndex('email', q) });
+      const rows = await this.deps.attendees.list(entry, { ...s.filter, emailIndex: attendeeEmailIndex(this.deps.keyring, organiserId, q) });
       const views = sortViews(await this.open(entry, rows, privateKey), sort);
       return { attendees: views.slice(offset, offset + perPage), page, perPage, hasMore: views.length > offset + perPage, total: totalsOf(views) };
     }

@@ -1,3 +1,4 @@
+import { attendeeEmailIndex } from './email-index';
 import type { AdmissionClaim } from '../admission/admission';
 import type { DirectoryEntry } from '../catalog/event-directory';
 import type { HolidayStore } from '../catalog/holiday-store';
@@ -159,7 +160,7 @@ export class Reservations {
     if (a.specialInstructions) fields.specialInstructions = a.specialInstructions;
     return {
       pii: sealPii(publicKeyFromPem(organiser.publicKeyPem), fields),
-      emailIndex: a.email ? this.deps.keyring.blindIndex(`email:organiser:${organiser.id}`, a.email.toLowerCase()) : null,
+      emailIndex: a.email ? attendeeEmailIndex(this.deps.keyring, organiser.id, a.email) : null,
     };
   }
 

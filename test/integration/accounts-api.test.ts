@@ -50,6 +50,8 @@ describe('settings and platform API', () => {
       businessEmail: '',
       publicSite: { enabled: false, title: '', homeText: '', contactText: '' },
       holdMinutes: 10,
+      // Owners read the webhook signing secret with the settings (CONTRACT.md).
+      webhookSecret: expect.stringMatching(/^whsec_/),
     });
     const get = await request(app.baseUrl, '/api/v1/admin/settings', { token: acme.token });
     expect((get.json as { settings: Settings }).settings.currency).toBe('EUR');
