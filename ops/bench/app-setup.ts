@@ -28,6 +28,8 @@ export interface EventSpec {
   slug: string;
   capacity: number;
   shard?: string;
+  /** Minor units; a priced event books through holds and Stripe Checkout. */
+  price?: number;
 }
 
 export interface AppSetup {
@@ -40,6 +42,10 @@ export interface AppSetup {
   events: EventSpec[];
   logDir: string;
   keepData: boolean;
+  /** Extra app variables (SHARD_MAX_INFLIGHT, STRIPE_API_BASE…); `{port}` in a value becomes the app's port (PUBLIC_URL). */
+  extraEnv?: Record<string, string>;
+  /** Runs once the server is up, before events are created (e.g. saving a Stripe key). */
+  beforeEvents?: (baseUrl: string, token: string) => Promise<void>;
 }
 
 export interface RunningApp {
@@ -70,6 +76,7 @@ export async function createEvent(baseUrl: string, token: string, ev: EventSpec)
     maxPerPurchase: 10,
     fields: ['email'],
     ...(ev.shard ? { shard: ev.shard } : {}),
+    ...(ev.price ? { price: ev.price } : {}),
   };
   const res = await fetch(`${baseUrl}/api/v1/admin/events`, {
     method: 'POST',
@@ -114,6 +121,7 @@ export async function startApp(s: AppSetup): Promise<RunningApp> {
     writeMode: s.writeMode ?? 'coalesce',
     simRttMs: s.simRttMs ?? 0,
     simCommitMs: s.simCommitMs ?? 0,
+    ...(s.extraEnv ? { extraEnv: Object.fromEntries(Object.entries(s.extraEnv).map(([k, v]) => [k, v.replace('{port}', String(port))])) } : {}),
   };
   const env = appEnv(config);
   const cliLog = path.join(s.logDir, `${s.label}.cli.log`);
@@ -150,7 +158,13 @@ export async function startApp(s: AppSetup): Promise<RunningApp> {
       port,
       logFile: path.join(s.logDir, `${s.label}.app.log`),
     });
-    for (const ev of s.events) await createEvent(proc.baseUrl, token, ev);
+    await s.beforeEvents?.(proc.baseUrl, token);
+    for (const ev of s.events) {
+      // Dedicated shards take only events a platform admin places there: create the event in
+      // the shared pool, then move it (before any load, so the move costs the run nothing).
+      await createEvent(proc.baseUrl, token, { ...ev, shard: undefined });
+      if (ev.shard) await runCli(env, ['event:move', '--slug', ev.slug, '--shard', ev.shard], cliLog);
+    }
     const running = proc;
     return {
       proc: running,

@@ -64,6 +64,7 @@ const LOG_LABEL: Record<string, string> = {
   webhookUrl: 'webhook URL',
   embedHosts: 'embed hosts',
   stripeSecretKey: 'Stripe key',
+  holdMinutes: 'hold time',
   'publicSite.enabled': 'public site switch',
   'publicSite.title': 'site title',
   'publicSite.homeText': 'home text',
@@ -163,9 +164,18 @@ export class OrganiserSettingsService {
       if (this.deps.stripe) Object.assign(patch, await this.deps.stripe.connect(organiser, input.stripeSecretKey));
       else patch.sealedStripeKey = this.deps.keyring.sealSecret(input.stripeSecretKey, stripeKeyContext(organiser.id));
     }
-    const changed = Object.entries(input).flatMap(([k, v]) =>
-      k === 'publicSite' && v && typeof v === 'object' ? Object.keys(v).map((sub) => LOG_LABEL[`publicSite.${sub}`] ?? sub) : [LOG_LABEL[k] ?? k],
-    );
+    // Only what really changes is named (a form section re-sends its unchanged fields too).
+    const before = settingsView(organiser);
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    const changed = Object.entries(input).flatMap(([k, v]) => {
+      if (k === 'publicSite' && v && typeof v === 'object') {
+        return Object.entries(v)
+          .filter(([sub, val]) => !same(before.publicSite[sub as keyof SettingsView['publicSite']], val))
+          .map(([sub]) => LOG_LABEL[`publicSite.${sub}`] ?? sub);
+      }
+      if (k === 'stripeSecretKey') return [LOG_LABEL[k] ?? k];
+      return same(before[k as keyof SettingsView], v) ? [] : [LOG_LABEL[k] ?? k];
+    });
     const log =
       changed.length > 0
         ? organiserLogStatement({ organiserId: organiser.id, actorUserId: principal.userId, at: new Date().toISOString(), kind: 'settings', message: `Settings changed: ${changed.join(', ')}` })

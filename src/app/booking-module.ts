@@ -1,5 +1,7 @@
 import { Admission } from '../admission/admission';
+import { ActivityFeed } from '../bookings/activity-feed';
 import { AttendeeAdminService } from '../bookings/attendee-admin-service';
+import { SalesOverview } from '../bookings/sales-overview';
 import { AttendeeService } from '../bookings/attendee-service';
 import { BookingService } from '../bookings/booking-service';
 import { CheckInService } from '../bookings/check-in-service';
@@ -8,6 +10,8 @@ import { Reservations } from '../bookings/reservation';
 import { TicketEmails } from '../bookings/ticket-emails';
 import { GroupStore } from '../catalog/group-store';
 import { HolidayStore } from '../catalog/holiday-store';
+import { OrganiserLogStore } from '../catalog/organiser-log';
+import { CalendarService } from '../events/calendar';
 import { EventImages } from '../events/event-images';
 import { EventService } from '../events/event-service';
 import { EventSnapshots } from '../events/event-snapshots';
@@ -32,7 +36,8 @@ export function createBookingModule(infra: Infra) {
   const admission = new Admission();
   const holidays = new HolidayStore(infra.catalog);
   const groups = new GroupStore(infra.catalog);
-  const events = new EventService({ infra, events: eventStore, snapshots, groups, releases: admission });
+  const organiserLog = new OrganiserLogStore(infra.catalog);
+  const events = new EventService({ infra, events: eventStore, snapshots, groups, releases: admission, organiserLog });
   const images = new EventImages({ infra, events, images: new EventImageStore(infra.router), snapshots });
   const reservations = new Reservations({ ...pick(infra), snapshots, holidays, admission });
   const bookings = new BookingService({ keyring: infra.keyring, metrics: infra.metrics, config: infra.config, reservations, store: new BookingStore(infra.router) });
@@ -48,6 +53,9 @@ export function createBookingModule(infra: Infra) {
     snapshots,
     releases: admission,
   });
+  const calendar = new CalendarService({ directory: infra.directory, events: eventStore });
+  const sales = new SalesOverview({ directory: infra.directory, events, attendees: attendeeStore });
+  const activity = new ActivityFeed({ directory: infra.directory, events, shardLog: logStore, organiserLog });
   const checkIn = new CheckInService({ directory: infra.directory, keyring: infra.keyring, organisers: infra.organisers, events, attendees: attendeeStore });
   const tickets = new PublicTickets({ infra, snapshots, attendees: attendeeStore });
   const publicEvents = new PublicEvents({ infra, snapshots, holidays, events: eventStore, admission });
@@ -63,6 +71,10 @@ export function createBookingModule(infra: Infra) {
     attendees,
     ticketEmails,
     attendeeAdmin,
+    activity,
+    calendar,
+    sales,
+    organiserLog,
     checkIn,
     tickets,
     publicEvents,

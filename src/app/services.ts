@@ -20,7 +20,7 @@ export function createServices(infra: Infra): AppServices {
   const bookings = createBookingModule(infra);
   const payments = createPaymentsModule(infra, bookings);
   const accounts = createAccounts(infra, { stripe: payments.setup });
-  const fleet = new FleetService({ ...infra, snapshots: bookings.snapshots, admission: bookings.admission });
+  const fleet = new FleetService({ ...infra, snapshots: bookings.snapshots, admission: bookings.admission, metrics: infra.metrics });
   return {
     infra,
     bookings,

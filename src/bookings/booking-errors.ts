@@ -31,6 +31,16 @@ export function refusalError(r: Refusal, e: EventRecord): AppError {
   }
 }
 
+/**
+ * The shard said the event lives elsewhere now (this process's directory entry was stale): the
+ * booking service re-resolves and tries once more before the buyer ever sees it (as busy).
+ */
+export class EventMovedError extends AppError {
+  constructor() {
+    super('busy', bookingMessages.frozen, { retryAfterSeconds: 1 });
+  }
+}
+
 export type RefusalReason = Extract<BookingOutcome, { kind: 'refused' }>['reason'];
 
 /** A refusal decided by the write transaction as the app's error. */
@@ -43,7 +53,7 @@ export function outcomeError(reason: RefusalReason, event: EventRecord, date: st
     case 'frozen':
       return new AppError('busy', bookingMessages.frozen, { retryAfterSeconds: 2 });
     case 'moved':
-      return new AppError('busy', bookingMessages.frozen, { retryAfterSeconds: 1 });
+      return new EventMovedError();
     case 'inactive':
     case 'missing':
       return new AppError('not_found', bookingMessages.notFound);

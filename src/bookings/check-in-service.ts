@@ -125,6 +125,14 @@ export class CheckInService {
     }
   }
 
+  /** Checks a ticket out by its token (the /checkin page's "Check out all", after confirmation). */
+  async checkOutToken(organiserId: number, token: string, actorId?: number): Promise<boolean> {
+    const entry = await this.entryOfToken(organiserId, token);
+    if (!entry) throw new AppError('not_found', messages.noTicket);
+    const outcome = await this.deps.attendees.checkOut(entry, this.ticketKey(token), new Date().toISOString(), actorId);
+    return outcome.kind === 'checked_out';
+  }
+
   /** Flips one attendee in or out (the attendee table's button); the new state. */
   async toggle(organiserId: number, slug: string, attendeeId: number): Promise<'checked_in' | 'checked_out'> {
     const entry = await this.deps.events.entryFor(organiserId, slug);

@@ -57,6 +57,8 @@ export const envSchema = z.object({
   TURSO_API_BASE: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional().default('https://api.turso.tech'),
   /** Write batches in flight per shard per process (group commit pipelining). */
   SHARD_MAX_INFLIGHT: intFromEnv(4, 1, 64),
+  /** Where new events go among shared shards: the fewest events, or the least live write load. */
+  PLACEMENT_POLICY: z.enum(['fewest-events', 'least-load']).optional().default('fewest-events'),
   /** App processes behind the one port (node:cluster). */
   WEB_CONCURRENCY: intFromEnv(1, 1, 64),
   /** Checkout Session creations per second per Stripe account (Stripe allows ~25/s per endpoint). */

@@ -13,8 +13,8 @@ export interface PrepareJob {
   /** Builds the request for an attempt (expires_at must stay 30+ minutes ahead). */
   request: (attempt: number) => CheckoutRequest;
   create: (req: CheckoutRequest) => Promise<CheckoutSession>;
-  /** The session exists: store it with the hold. */
-  done: (session: CheckoutSession) => Promise<void>;
+  /** The session exists: store it with the hold. Returns the checkout URL the buyer should use. */
+  done: (session: CheckoutSession) => Promise<string>;
   /** Stripe refused for good, or the hold lapsed first. */
   failed: (reason: string) => Promise<void>;
 }
@@ -45,8 +45,8 @@ export class CheckoutPreparer {
     return this.known.has(ref);
   }
 
-  /** Runs the first attempt now if a token is free; otherwise queues it. Resolves with the session when created at once. */
-  async startNow(job: PrepareJob): Promise<CheckoutSession | null> {
+  /** Runs the first attempt now if a token is free; otherwise queues it. Resolves with the checkout URL when created at once. */
+  async startNow(job: PrepareJob): Promise<string | null> {
     if (this.known.has(job.ref) || !this.buckets.tryTake(job.account)) {
       this.enqueue(job);
       return null;
@@ -54,9 +54,9 @@ export class CheckoutPreparer {
     this.known.add(job.ref);
     try {
       const session = await job.create(job.request(0));
-      await job.done(session);
+      const url = await job.done(session);
       this.known.delete(job.ref);
-      return session;
+      return url;
     } catch (e) {
       this.known.delete(job.ref);
       if (!(e instanceof PaymentRetryableError)) throw e;

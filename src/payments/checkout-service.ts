@@ -17,7 +17,7 @@ import { checkoutMetadata } from './checkout-metadata';
 import type { CheckoutPreparer, PrepareJob } from './checkout-preparer';
 import { formatHoldRef, type HoldRef, parseHoldRef } from './hold-ref';
 import { stripeKeyOf } from './organiser-stripe';
-import type { CheckoutRequest, CheckoutSession, GatewayFactory } from './payment-gateway';
+import type { CheckoutRequest, GatewayFactory } from './payment-gateway';
 
 export type PaidStart =
   | { kind: 'checkout'; holdId: string; checkoutUrl: string; holdExpiresAt: string }
@@ -136,15 +136,15 @@ export class CheckoutService {
     if (existing?.checkoutUrl) return { kind: 'checkout', holdId: ref, checkoutUrl: existing.checkoutUrl, holdExpiresAt };
 
     const job = this.prepareJob(organiser, key, items, holds, attendee, { bookingId, eventIds: items.map((i) => i.event.id) });
-    let session: CheckoutSession | null;
+    let url: string | null;
     try {
-      session = await this.deps.preparer.startNow(job);
+      url = await this.deps.preparer.startNow(job);
     } catch (e) {
       await job.failed('refused').catch(() => undefined);
       this.deps.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'checkout.create_failed');
       throw new AppError('conflict', messages.providerRefused);
     }
-    if (session?.url) return { kind: 'checkout', holdId: ref, checkoutUrl: session.url, holdExpiresAt };
+    if (url) return { kind: 'checkout', holdId: ref, checkoutUrl: url, holdExpiresAt };
     return { kind: 'preparing', holdId: ref, holdExpiresAt, statusUrl: this.statusUrl(ref) };
   }
 
@@ -203,7 +203,14 @@ export class CheckoutService {
       },
       done: async (session) => {
         if (!session.url) throw new AppError('internal', 'Stripe returned a session without a URL');
-        await Promise.all(items.map((item) => this.deps.holds.attachSession(item.entry, ref.bookingId, session.id, session.url!)));
+        const attached = await Promise.all(items.map((item) => this.deps.holds.attachSession(item.entry, ref.bookingId, session.id, session.url!)));
+        if (attached.every(Boolean)) return session.url;
+        // A repeat of this booking (another process) attached its session first: close ours, so
+        // nobody can pay a session no hold knows, and send the buyer to the one that counts.
+        await gateway.expireSession(session.id).catch(() => undefined);
+        const hold = await this.deps.holds.find(items[0]!.entry, ref.bookingId);
+        if (!hold?.checkoutUrl) throw new AppError('conflict', messages.providerRefused);
+        return hold.checkoutUrl;
       },
       failed: async () => {
         await Promise.all(

@@ -50,24 +50,30 @@ interface Part {
 export class FinalisePayment {
   constructor(private readonly deps: FinaliseDeps) {}
 
-  /** The booking and its parts, checked to be this organiser's: otherwise a 4xx, and nothing written. */
-  private async partsOf(organiser: Organiser, session: CheckoutSession): Promise<{ meta: CheckoutMetadata; parts: Part[] }> {
+  /**
+   * The booking and its parts, checked to be this organiser's: otherwise a 4xx, and nothing
+   * written. `vanished`: items whose event was deleted since the hold (the booking is refunded).
+   */
+  private async partsOf(organiser: Organiser, session: CheckoutSession): Promise<{ meta: CheckoutMetadata; parts: Part[]; vanished: CheckoutMetadata['items'] }> {
     const meta = readCheckoutMetadata(session.metadata, this.deps.config.publicUrl);
     if (!meta || meta.organiserId !== organiser.id) throw new AppError('not_found', finaliseMessages.notOurs);
-    const parts = await Promise.all(
+    const found = await Promise.all(
       meta.items.map(async (item) => {
         const entry = await this.deps.directory.resolveId(item.eventId);
-        if (!entry || entry.organiserId !== organiser.id) throw new AppError('not_found', finaliseMessages.unknown);
+        if (!entry) return { item, part: null };
+        if (entry.organiserId !== organiser.id) throw new AppError('not_found', finaliseMessages.unknown);
         const event = await this.deps.snapshots.get(entry);
-        if (!event) throw new AppError('not_found', finaliseMessages.unknown);
-        return { entry, event, item };
+        return { item, part: event ? { entry, event, item } : null };
       }),
     );
-    return { meta, parts };
+    const parts = found.flatMap((f) => (f.part ? [f.part] : []));
+    // Nothing of the booking is left anywhere: there is no shard to decide a refund on.
+    if (parts.length === 0) throw new AppError('not_found', finaliseMessages.unknown);
+    return { meta, parts, vanished: found.filter((f) => !f.part).map((f) => f.item) };
   }
 
   async finalise(organiser: Organiser, session: CheckoutSession): Promise<Finalised> {
-    const { meta, parts } = await this.partsOf(organiser, session);
+    const { meta, parts, vanished } = await this.partsOf(organiser, session);
     if (!session.paid) return { kind: 'pending', amount: session.amountTotal, currency: session.currency };
     const expected = meta.items.reduce((sum, i) => sum + i.unitPrice * i.quantity, 0);
     if (expected !== session.amountTotal) throw new AppError('invalid_request', finaliseMessages.mismatch);
@@ -80,7 +86,8 @@ export class FinalisePayment {
       list.push({ part, index });
       byShard.set(part.entry.shard, list);
     });
-    const multiShard = byShard.size > 1;
+    // A vanished event's part is refunded on its own row, so the parts still here are refunded by amount too.
+    const multiShard = byShard.size > 1 || vanished.length > 0;
     const outcomes: PartOutcome[] = new Array(parts.length);
     await Promise.all(
       [...byShard.entries()].map(async ([shard, list]) => {
@@ -110,7 +117,24 @@ export class FinalisePayment {
       }),
     );
     if (outcomes.every((o) => o.kind === 'unknown')) throw new AppError('not_found', finaliseMessages.unknown);
-    if (outcomes.some((o) => o.kind !== 'sold')) {
+    if (vanished.length > 0 && session.paymentId) {
+      const first = parts[0]!;
+      await this.deps.refunds.queue(
+        first.entry,
+        {
+          eventId: first.event.id,
+          bookingId: meta.bookingId,
+          paymentId: session.paymentId,
+          amount: vanished.reduce((sum, i) => sum + i.unitPrice * i.quantity, 0),
+          reason: 'an event of the booking was deleted',
+          key: `refund-${session.id}-vanished`,
+          nowMs: now.getTime(),
+        },
+        'Automatic refund: another event of the same booking no longer exists',
+        now.toISOString(),
+      );
+    }
+    if (vanished.length > 0 || outcomes.some((o) => o.kind !== 'sold')) {
       // All or nothing across shards: a part that sold on its shard is refunded too (its own
       // amount; the parts that could not be honoured were refunded in their transactions).
       await Promise.all(

@@ -58,4 +58,21 @@ describe('paid multi-event bookings', () => {
     const refunds = w.stripe.callsTo('/v1/refunds').filter((c) => c.method === 'POST' && c.status === 200);
     expect(refunds.map((c) => Number(c.params.amount)).sort((a, b) => a - b)).toEqual([1000, 5000]);
   });
+
+  it('refunds the whole booking when one of its events was deleted while the buyer paid', async () => {
+    await seedPaidEvent(w, orgId, { slug: 'pop-up', name: 'Pop-up', capacity: 5, price: 700, maxPerPurchase: 2 });
+    const res = await book([{ slug: 'day-two', quantity: 1 }, { slug: 'pop-up', quantity: 2 }], 'Di');
+    expect(res.status).toBe(201);
+    const before = (await state('day-two')).sold;
+    await w.app.services.bookings.events.remove(orgId, 'pop-up');
+    const sessionId = sessionIdOf(res.body.checkoutUrl);
+    w.stripe.complete(sessionId);
+    const deliveries = await w.stripe.deliver('checkout.session.completed', sessionId, { times: 2, concurrently: false });
+    expect(deliveries.map((d) => JSON.parse(d.body).processed)).toEqual(['refunded', 'refunded']);
+    expect((await state('day-two')).sold).toBe(before);
+    w.stripe.reset();
+    await w.app.services.payments.refundWorker.runOnce();
+    const refunds = w.stripe.callsTo('/v1/refunds').filter((c) => c.method === 'POST' && c.status === 200);
+    expect(refunds.map((c) => Number(c.params.amount)).sort((a, b) => a - b)).toEqual([1400, 1500]);
+  });
 });

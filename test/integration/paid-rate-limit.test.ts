@@ -85,4 +85,25 @@ describe('paid on-sale under Stripe rate limits', () => {
     }
     expect(ready?.headers.get('location')).toMatch(/\/pay\/cs_/);
   }, 30_000);
+
+  it('closes its own session when a repeat of the booking in another process attached one first', async () => {
+    const org = await seedPaidOrganiser(w, 'racer');
+    await seedPaidEvent(w, org.organiser.id, { slug: 'race-two', name: 'Race Two', capacity: 5, price: 900 });
+    w.stripe.reset();
+    w.stripe.failNext(1, 503, { pathPrefix: '/v1/checkout/sessions' });
+    const first = await w.app.services.payments.desk.bookOne('race-two', { name: 'Kai', email: 'kai@example.com', quantity: 1 }, 'booking-race-0001');
+    expect(first.kind).toBe('preparing'); // this process retries in the background
+    // Meanwhile another process attached its own session to the same hold.
+    const theirs = 'https://checkout.stripe.example/pay/cs_test_theirs';
+    await shardQuery(w.app, 'race-two', "UPDATE holds SET session_id = 'cs_test_theirs', checkout_url = ? WHERE event_id = ?", [theirs, '$id']);
+    const created = () => w.stripe.callsTo('/v1/checkout/sessions').filter((c) => c.method === 'POST' && c.path === '/v1/checkout/sessions' && c.status === 200);
+    const expires = () => w.stripe.callsTo('/v1/checkout/sessions/').filter((c) => c.path.endsWith('/expire'));
+    for (let i = 0; i < 200 && expires().length < 1; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(created()).toHaveLength(1);
+    expect(expires()).toHaveLength(1);
+    const ours = expires()[0]!.path.split('/')[4]!;
+    expect(w.stripe.retrieve(ours)!.status).toBe('expired'); // nobody can pay a session no hold knows
+    const status = await statusOf(`${w.app.config.publicUrl}/payment/status/${(first as { holdId: string }).holdId}`);
+    expect(status.checkoutUrl).toBe(theirs);
+  });
 });

@@ -6,6 +6,8 @@ import { formatMoney } from '../../lib/money';
 import type { AppServices } from '../../app/services';
 import { streamAttendeesCsv } from '../csv-stream';
 import { idParam } from '../form-input';
+import { AppError } from '../../errors';
+import { actorNames } from './activity-actors';
 import { asFormBody, confirmsName, text } from '../forms/form-values';
 import { param } from '../params';
 import { ConfirmPage } from '../views/admin/confirm-page';
@@ -14,7 +16,14 @@ import { EventLogPage } from '../views/admin/event-log-page';
 import { RefundJobPage } from '../views/admin/refund-job-page';
 import { listFilter, type OrganiserPage, organiserPage, pageGuards, readAttendeeFilter, sendPage } from './organiser-page-kit';
 
-const LOG_LIMIT = 100;
+const LOG_PER_PAGE = 50;
+
+/** ?page=N (1 when absent); anything else is a 400. */
+export function pageParam(v: unknown): number {
+  if (v === undefined || v === '') return 1;
+  if (typeof v !== 'string' || !/^[1-9]\d{0,4}$/.test(v)) throw new AppError('invalid_request', 'The page must be a number from 1.');
+  return Number(v);
+}
 
 type Lifecycle = 'delete' | 'deactivate' | 'reactivate';
 
@@ -84,10 +93,10 @@ export function adminEventActions(services: AppServices): Router {
         return confirmPage(res, STATUS_OF.invalid_request, p, event, kind, typed, 'That is not the name of this event. Type it exactly as shown (capitals do not matter).');
       }
       if (kind === 'delete') {
-        await events.remove(p.orgId, event.slug);
+        await events.remove(p.orgId, event.slug, p.principal.userId);
         return res.redirect(303, '/admin/events?notice=deleted');
       }
-      await events.update(p.orgId, event.slug, { active: kind === 'reactivate' });
+      await events.update(p.orgId, event.slug, { active: kind === 'reactivate' }, p.principal.userId);
       res.redirect(303, `/admin/events/${event.slug}?notice=${kind}d`);
     });
   }
@@ -187,8 +196,22 @@ export function adminEventActions(services: AppServices): Router {
   router.get('/admin/events/:slug/log', page, async (req, res) => {
     const p = await organiserPage(services, req);
     const { event } = await events.get(p.orgId, param(req, 'slug'));
-    const entries = await attendees.log(p.orgId, event.slug, LOG_LIMIT);
-    sendPage(res, 200, `Log: ${event.name}`, p.ctx, <EventLogPage event={event} entries={entries} timezone={p.organiser.timezone} />);
+    const feed = await services.bookings.activity.forEvent(p.orgId, event.slug, unlockOrganiserPrivateKey(p.principal, p.organiser), pageParam(req.query.page), LOG_PER_PAGE);
+    const actors = await actorNames(services, feed.entries.map((e) => e.actorUserId));
+    sendPage(
+      res,
+      200,
+      `Log: ${event.name}`,
+      p.ctx,
+      <EventLogPage event={event} entries={feed.entries} actors={actors} timezone={p.organiser.timezone} page={feed.page} hasMore={feed.hasMore} base={`/admin/events/${event.slug}/log`} />,
+    );
+  });
+
+  router.get('/admin/log', page, async (req, res) => {
+    const p = await organiserPage(services, req);
+    const feed = await services.bookings.activity.forOrganiser(p.orgId, unlockOrganiserPrivateKey(p.principal, p.organiser), pageParam(req.query.page), LOG_PER_PAGE);
+    const actors = await actorNames(services, feed.entries.map((e) => e.actorUserId));
+    sendPage(res, 200, 'Activity log', p.ctx, <EventLogPage entries={feed.entries} actors={actors} timezone={p.organiser.timezone} page={feed.page} hasMore={feed.hasMore} base="/admin/log" />);
   });
 
   // Honours both filters (the seed's export ignored in/out); each download is logged.

@@ -92,7 +92,7 @@ export function adminEventPages(services: AppServices): Router {
     const filter = { ...readAttendeeFilter(req.query), ...(checked ? { checked } : {}) };
     const { entry, event } = await events.get(p.orgId, param(req, 'slug'));
     const key = unlockOrganiserPrivateKey(p.principal, p.organiser);
-    const [found, counters] = await Promise.all([
+    const [found, counters, sales] = await Promise.all([
       attendees.search(p.orgId, event.slug, key, {
         filter: listFilter(filter),
         ...(filter.q ? { q: filter.q } : {}),
@@ -101,6 +101,7 @@ export function adminEventPages(services: AppServices): Router {
         perPage: PER_PAGE,
       }),
       desk.counters(entry, filter.date),
+      services.bookings.sales.forEvent(p.orgId, event.slug),
     ]);
     sendPage(
       res,
@@ -111,6 +112,7 @@ export function adminEventPages(services: AppServices): Router {
         ctx={p.ctx}
         event={event}
         attendees={found.attendees}
+        sales={sales}
         listing={{ hasMore: found.hasMore, total: found.total, page: found.page, perPage: found.perPage }}
         filter={filter}
         counters={counters}
@@ -144,7 +146,7 @@ export function adminEventPages(services: AppServices): Router {
     const { data, errors } = validateEventForm(values, money, patchEventSchema);
     if (!data) return again(STATUS_OF.invalid_request, errors);
     try {
-      const updated = await events.update(p.orgId, event.slug, data);
+      const updated = await events.update(p.orgId, event.slug, data, p.principal.userId);
       res.redirect(303, `/admin/events/${updated.slug}?notice=updated`);
     } catch (e) {
       const shown = formErrorsOf(e);

@@ -81,13 +81,13 @@ export function adminEventsApiRoutes(services: AppServices): Router {
 
   router.patch('/api/v1/admin/events/:slug', requireContentType('json'), parseJson, async (req, res) => {
     const orgId = organiserOf(req);
-    const event = await events.update(orgId, param(req, 'slug'), patchEventSchema.parse(req.body ?? {}));
+    const event = await events.update(orgId, param(req, 'slug'), patchEventSchema.parse(req.body ?? {}), req.principal?.userId ?? null);
     const entry = await events.entryFor(orgId, event.slug);
     res.json({ event: adminEventView(event, entry.shard) });
   });
 
   router.delete('/api/v1/admin/events/:slug', async (req, res) => {
-    await events.remove(organiserOf(req), param(req, 'slug'));
+    await events.remove(organiserOf(req), param(req, 'slug'), req.principal?.userId ?? null);
     res.status(204).end();
   });
 

@@ -15,6 +15,7 @@ const NOTICES: Record<SettingsSection, string> = {
   webhook: 'Webhook URL saved.',
   'embed-hosts': 'Embed hosts saved.',
   'public-site': 'Public site saved.',
+  payments: 'Payment settings saved.',
 };
 
 /** Each section's form → the JSON settings patch, so the page and the API share one validation. */
@@ -31,6 +32,15 @@ const READERS: Record<SettingsSection, (b: FormBody) => Record<string, unknown>>
   'public-site': (b) => ({
     publicSite: { enabled: text(b, 'enabled') === 'on', title: text(b, 'site_title'), homeText: text(b, 'home_text'), contactText: text(b, 'contact_text') },
   }),
+  // The key is write-only: an empty field keeps the saved one. A non-number hold time reaches zod as typed.
+  payments: (b) => {
+    const minutes = text(b, 'hold_minutes').trim();
+    const key = text(b, 'stripe_secret_key').trim();
+    return {
+      holdMinutes: /^\d+$/.test(minutes) ? Number(minutes) : minutes,
+      ...(text(b, 'remove_stripe_key') === 'on' ? { stripeSecretKey: null } : key ? { stripeSecretKey: key } : {}),
+    };
+  },
 };
 
 /** Issue path of the API → the form field it is about. */
@@ -45,6 +55,8 @@ const FIELD_OF: Record<string, string> = {
   'publicSite.homeText': 'home_text',
   'publicSite.contactText': 'contact_text',
   'publicSite.enabled': 'enabled',
+  stripeSecretKey: 'stripe_secret_key',
+  holdMinutes: 'hold_minutes',
 };
 
 function fieldErrorsOf(e: ZodError): FieldErrors {
@@ -55,6 +67,12 @@ function fieldErrorsOf(e: ZodError): FieldErrors {
     const message = path[0] === 'embedHosts' && path[1] !== undefined ? `${issue.message} (entry ${Number(path[1]) + 1})` : issue.message;
     addError(errors, field, message);
   }
+  return errors;
+}
+
+function appFieldErrors(e: AppError): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of e.issues ?? []) addError(errors, FIELD_OF[issue.path] ?? '', issue.message);
   return errors;
 }
 
@@ -93,9 +111,13 @@ export function adminSettingsPages(services: AppServices): Router {
     try {
       await settings.update(callerOf(req), READERS[section](body));
     } catch (e) {
-      if (!(e instanceof ZodError)) throw e;
-      const values = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, Array.isArray(v) ? (v.at(-1) ?? '') : (v ?? '')]));
-      const { p, html } = await render(req, 400, { failed: { section, values, errors: fieldErrorsOf(e) } });
+      // Stripe refusing a key is an AppError naming the field; zod's issues name theirs.
+      const refused = e instanceof AppError && e.code === 'invalid_request' && e.issues?.length;
+      if (!(e instanceof ZodError) && !refused) throw e;
+      // The secret key is never echoed back into the page, even when it was refused.
+      const values = Object.fromEntries(Object.entries(body).filter(([k]) => k !== 'stripe_secret_key').map(([k, v]) => [k, Array.isArray(v) ? (v.at(-1) ?? '') : (v ?? '')]));
+      const errors = e instanceof ZodError ? fieldErrorsOf(e) : appFieldErrors(e as AppError);
+      const { p, html } = await render(req, 400, { failed: { section, values, errors } });
       return sendPage(res, 400, 'Settings', p.ctx, html);
     }
     res.redirect(303, `/admin/settings?notice=${section}#${section}`);

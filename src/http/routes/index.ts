@@ -7,6 +7,8 @@ import { dashboardEvents } from './dashboard-events';
 import { organiserPages } from './organiser-pages';
 import { paymentRoutes } from './payment-routes';
 import { platformApiRoutes } from './platform-api';
+import { platformFleetApiRoutes } from './platform-fleet-api';
+import { platformFleetPages } from './platform-fleet-pages';
 import { publicApiRoutes } from './public-api';
 import { publicPageRoutes } from './public-pages';
 import { serviceRoutes } from './service-routes';
@@ -24,6 +26,8 @@ export function mountRoutes(app: Express, services: AppServices): void {
   app.use(adminEventsApiRoutes(services));
   app.use(adminAttendeesApiRoutes(services));
   app.use(platformApiRoutes(services));
+  app.use(platformFleetApiRoutes(services));
+  app.use(platformFleetPages(services));
   app.use(organiserPages(services));
   app.use(publicPageRoutes(services));
 }

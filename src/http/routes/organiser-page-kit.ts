@@ -28,8 +28,8 @@ export async function organiserPage(services: AppServices, req: Request): Promis
   return { principal, orgId, organiser, ctx };
 }
 
-export function sendPage(res: Response, status: number, title: string, ctx: AdminContext, body: ComponentChildren): void {
-  res.status(status).type('html').send(renderAdminPage(title, ctx, body));
+export function sendPage(res: Response, status: number, title: string, ctx: AdminContext, body: ComponentChildren, scripts?: string[]): void {
+  res.status(status).type('html').send(renderAdminPage(title, ctx, body, scripts));
 }
 
 /** Guards: GET pages, and POST forms (guard → urlencoded only → body → session CSRF token). */

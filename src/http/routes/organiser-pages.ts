@@ -2,6 +2,8 @@ import { adminWebhooksPages } from './admin-webhooks-pages';
 import { Router } from 'express';
 import type { AppServices } from '../../app/services';
 import { adminAttendeePages } from './admin-attendee-pages';
+import { adminDoorPages } from './admin-door-pages';
+import { adminOverviewPages } from './admin-overview-pages';
 import { adminEventActions } from './admin-event-actions';
 import { adminEventPages } from './admin-event-pages';
 import { adminGroupPages } from './admin-group-pages';
@@ -14,6 +16,7 @@ export function organiserPages(services: AppServices): Router {
   const router = Router();
   // Before the event pages: /admin/events/:slug/attendees/new is not an event slug.
   router.use(adminAttendeePages(services));
+  router.use(adminDoorPages(services));
   router.use(adminEventPages(services));
   router.use(adminEventActions(services));
   router.use(adminHolidayPages(services));
@@ -21,5 +24,6 @@ export function organiserPages(services: AppServices): Router {
   router.use(checkinPages(services));
   router.use(adminWebhooksPages(services));
   router.use(adminSettingsPages(services));
+  router.use(adminOverviewPages(services));
   return router;
 }

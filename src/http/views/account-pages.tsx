@@ -16,7 +16,7 @@ export function AdminDashboard({ ctx, children }: { ctx: AdminContext; children?
         <h1>{ctx.organiser ? ctx.organiser.name : 'Welcome'}</h1>
         <p class="muted">
           {ctx.organiser?.role === 'owner'
-            ? 'You own this organiser: you manage its users, settings and API tokens.'
+            ? 'You own this organiser: you manage its events, users, settings and API tokens.'
             : 'You manage events and attendees for this organiser.'}
         </p>
         <div class="actions">

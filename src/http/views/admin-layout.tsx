@@ -118,9 +118,9 @@ function DisabledWebhooks({ ctx }: { ctx: AdminContext }) {
   );
 }
 
-export function AdminLayout({ title, ctx, children }: { title: string; ctx: AdminContext; children: ComponentChildren }) {
+export function AdminLayout({ title, ctx, children, scripts }: { title: string; ctx: AdminContext; children: ComponentChildren; scripts?: string[] }) {
   return (
-    <Layout title={title} nav={<AdminNav ctx={ctx} />}>
+    <Layout title={title} nav={<AdminNav ctx={ctx} />} scripts={['/assets/admin.js', ...(scripts ?? [])]}>
       <div class="context-bar">
         <span class="muted small">{ctx.organiser ? `${ctx.organiser.name} · ${ctx.organiser.role}` : 'Platform administration'}</span>
         <OrganiserSwitch ctx={ctx} />
@@ -132,9 +132,9 @@ export function AdminLayout({ title, ctx, children }: { title: string; ctx: Admi
 }
 
 /** Renders a whole admin page; routes call this so every page has the same chrome. */
-export const renderAdminPage = (title: string, ctx: AdminContext, body: ComponentChildren): string =>
+export const renderAdminPage = (title: string, ctx: AdminContext, body: ComponentChildren, scripts?: string[]): string =>
   renderDocument(
-    <AdminLayout title={title} ctx={ctx}>
+    <AdminLayout title={title} ctx={ctx} {...(scripts ? { scripts } : {})}>
       {body}
     </AdminLayout>,
   );

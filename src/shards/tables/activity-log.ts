@@ -96,6 +96,18 @@ export class ActivityLogStore {
     return rs.rows.map((r) => toLogLine(r as unknown as Record<string, unknown>));
   }
 
+  /** The newest entries of several events of one shard (the organiser-wide log merges shards). */
+  async forEvents(shard: string, eventIds: number[], limit: number): Promise<LogLine[]> {
+    if (eventIds.length === 0) return [];
+    const db = await this.router.db(shard);
+    const rs = await db.execute({
+      sql: `SELECT id, event_id, created_at, kind, message, actor_user_id, pii FROM activity_log
+             WHERE event_id IN (${eventIds.map(() => '?').join(',')}) ORDER BY created_at DESC, id DESC LIMIT ?`,
+      args: [...eventIds, limit],
+    });
+    return rs.rows.map((r) => toLogLine(r as unknown as Record<string, unknown>));
+  }
+
   /** An entry on its own (an export, which changes nothing else). */
   async append(ref: EventRef, entry: Omit<LogEntry, 'eventId' | 'onlyIfChanged'>): Promise<void> {
     const writer = await this.router.writer(ref.shard);

@@ -126,6 +126,28 @@ export class AttendeeStore {
     return rs.rows.map(toAttendeeRow);
   }
 
+  /** Tickets and revenue per day of booking (UTC day), oldest first: the sales chart. */
+  async salesByDay(ref: EventRef): Promise<Array<{ day: string; tickets: number; revenue: number }>> {
+    const db = await this.router.db(ref.shard);
+    const rs = await db.execute({
+      sql: `SELECT substr(created_at, 1, 10) AS day, SUM(quantity) AS tickets, SUM(CASE WHEN refunded = 0 THEN price_paid ELSE 0 END) AS revenue
+              FROM attendees WHERE event_id = ? GROUP BY day ORDER BY day`,
+      args: [ref.id],
+    });
+    return rs.rows.map((r) => ({ day: String(r.day), tickets: Number(r.tickets), revenue: Number(r.revenue) }));
+  }
+
+  /** The newest bookings of some events of one shard (the dashboard's "recent bookings"). */
+  async recent(shard: string, eventIds: number[], limit: number, since?: string): Promise<AttendeeRow[]> {
+    if (eventIds.length === 0) return [];
+    const db = await this.router.db(shard);
+    const rs = await db.execute({
+      sql: `SELECT * FROM attendees WHERE event_id IN (${eventIds.map(() => '?').join(',')})${since ? ' AND created_at >= ?' : ''} ORDER BY created_at DESC, id DESC LIMIT ?`,
+      args: [...eventIds, ...(since ? [since] : []), limit],
+    });
+    return rs.rows.map(toAttendeeRow);
+  }
+
   /** Bookings and tickets matching a filter (an admin page read: a COUNT is fine here). */
   async totals(ref: EventRef, q: AttendeeQuery = {}): Promise<{ bookings: number; tickets: number }> {
     const { where, args } = whereOf(ref, q);

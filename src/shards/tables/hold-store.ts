@@ -28,9 +28,11 @@ export class HoldStore {
     return { outcome: built.outcome(results), remaining: built.remaining(results) };
   }
 
-  async attachSession(ref: EventRef, bookingId: string, sessionId: string, checkoutUrl: string): Promise<void> {
+  /** False when the hold already carries another session (a repeat of the booking raced this one). */
+  async attachSession(ref: EventRef, bookingId: string, sessionId: string, checkoutUrl: string): Promise<boolean> {
     const writer = await this.router.writer(ref.shard);
-    await writer.submit({ steps: [[attachSessionStatement(ref.id, bookingId, sessionId, checkoutUrl)]] });
+    const [rs] = await writer.submit({ steps: [[attachSessionStatement(ref.id, bookingId, sessionId, checkoutUrl)]] });
+    return (rs?.rowsAffected ?? 0) > 0;
   }
 
   /** Whether this call released the hold (false: already converted, released or unknown). */

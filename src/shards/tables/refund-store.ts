@@ -1,5 +1,7 @@
 import type { ShardRouter } from '../shard-router';
 import type { EventRef } from './event-tables';
+import { logStatement } from './activity-log';
+import { type RefundToSend, refundInsert } from './refund-outbox';
 import { type AttendeeRefundWrite, buildAttendeeRefundJob, REFUNDABLE_ATTENDEES_SQL } from './refund-statements';
 
 /** Admin refunds on one shard: the decision and its outbox row in one transaction, through the single writer. */
@@ -11,6 +13,12 @@ export class RefundStore {
     const writer = await this.router.writer(ref.shard);
     const results = await writer.submit(buildAttendeeRefundJob(write));
     return (results[results.length - 1]?.rowsAffected ?? 0) > 0;
+  }
+
+  /** A refund decided outside any sale (an event of the booking vanished), with its log row; idempotent by its key. */
+  async queue(ref: EventRef, refund: RefundToSend, logMessage: string, nowIso: string): Promise<void> {
+    const writer = await this.router.writer(ref.shard);
+    await writer.submit({ steps: [[refundInsert(refund), logStatement({ eventId: ref.id, at: nowIso, kind: 'refunded', message: logMessage, onlyIfChanged: true })]] });
   }
 
   async refundableIds(ref: EventRef): Promise<number[]> {

@@ -1,5 +1,6 @@
 /** Admin site additions: skip link, current page, error summary, the door scanner, charts, calendar. Appended to APP_CSS. */
 export const ADMIN_TOOLS_CSS = `
+.notice.warn{background:#fffaeb;border-color:#fedf89}
 .skip-link{position:absolute;left:-999px;top:.5rem;background:var(--card);padding:.5rem .8rem;border:2px solid var(--brand);border-radius:8px;z-index:10}
 .skip-link:focus{left:.5rem}
 .topbar nav a[aria-current=page]{color:var(--ink);font-weight:700;text-decoration:underline;text-underline-offset:.3em}
@@ -15,5 +16,6 @@ export const ADMIN_TOOLS_CSS = `
 .chart svg{width:100%;height:auto}.chart .bar{fill:var(--brand)}.chart .axis{stroke:var(--line)}.chart text{font-size:10px;fill:var(--muted)}
 table.calendar{width:100%;border-collapse:collapse;table-layout:fixed}table.calendar td,table.calendar th{border:1px solid var(--line);vertical-align:top;padding:.3rem;font-size:.8rem}
 table.calendar td{height:5.5rem}table.calendar .day-num{font-weight:700}table.calendar ul{list-style:none;margin:.2rem 0 0;padding:0}
-@media (max-width:600px){table.calendar td{height:auto}table.calendar th,table.calendar td{padding:.15rem;font-size:.7rem}}
+@media (max-width:600px){table.stack.attendees td.row-actions{grid-column:1/-1;grid-row:auto;justify-self:stretch;align-self:start;margin-top:.35rem}
+table.calendar td{height:auto}table.calendar th,table.calendar td{padding:.15rem;font-size:.7rem}}
 `;

@@ -3,7 +3,10 @@ import { type EventRecord, remaining } from '../../../domain/events/event';
 import { formatMoney } from '../../../lib/money';
 import { formatInZone, formatShortInZone } from '../../../lib/zoned-time';
 import { type AdminContext, CsrfField } from '../admin-layout';
+import type { EventSales } from '../../../bookings/sales-overview';
+import { EVENT_STATUS_LABEL, eventStatus } from '../../../domain/events/event-status';
 import { CapacityMeter } from './capacity-meter';
+import { SalesChart } from './sales-chart';
 
 export interface AttendeeFilter {
   date?: string;
@@ -42,6 +45,9 @@ export interface EventPageProps {
   publicUrl: string;
   timezone: string;
   notice?: string | undefined;
+  /** Sales by day and revenue (the chart and the revenue figure). */
+  sales?: EventSales;
+  now?: Date;
   /** Whether ticket emails can be (re)sent, and the line that says so. */
   mail?: { on: boolean; status: string };
 }
@@ -278,6 +284,11 @@ function Share({ event, publicUrl }: { event: EventRecord; publicUrl: string }) 
   );
 }
 
+function StatusBadge({ event, now }: { event: EventRecord; now: Date }) {
+  const s = EVENT_STATUS_LABEL[eventStatus(event, now)];
+  return <span class={s.tone ? `badge ${s.tone}` : 'badge'}>{s.text}</span>;
+}
+
 export function EventPage(p: EventPageProps) {
   const { event, ctx, filter } = p;
   const base = `/admin/events/${event.slug}`;
@@ -295,7 +306,7 @@ export function EventPage(p: EventPageProps) {
               {event.location ? ` · ${event.location}` : ''}
               {' · '}
               {event.price > 0 ? formatMoney(event.price, event.currency) : 'Free'}{' '}
-              {event.active ? <span class="badge ok">Active</span> : <span class="badge">Inactive: not taking bookings</span>}
+              <StatusBadge event={event} now={p.now ?? new Date()} />
             </p>
           </div>
           <div class="actions">
@@ -308,7 +319,16 @@ export function EventPage(p: EventPageProps) {
           </div>
         </div>
         {p.notice && <p class="notice ok">{p.notice}</p>}
+        {eventStatus(event, p.now ?? new Date()) === 'past' && <p class="notice warn">This event’s date has passed, so it takes no more bookings.</p>}
         <Counters event={event} counters={p.counters} filter={filter} />
+        {p.sales && (
+          <>
+            <p class="small">
+              Revenue: <strong>{formatMoney(p.sales.revenue, event.currency)}</strong>
+            </p>
+            <SalesChart days={p.sales.days} />
+          </>
+        )}
         <Share event={event} publicUrl={p.publicUrl} />
       </section>
 

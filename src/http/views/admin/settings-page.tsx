@@ -6,7 +6,7 @@ import { ErrorSummary } from './error-summary';
 import { FieldError } from './form-fields';
 
 /** The sections of the settings page; each is its own form and saves on its own. */
-export type SettingsSection = 'general' | 'business-email' | 'terms' | 'webhook' | 'embed-hosts' | 'public-site';
+export type SettingsSection = 'general' | 'business-email' | 'terms' | 'webhook' | 'embed-hosts' | 'public-site' | 'payments';
 
 export interface SettingsPageProps {
   ctx: AdminContext;
@@ -30,6 +30,8 @@ const LABELS: Record<string, string> = {
   site_title: 'Site title',
   home_text: 'Home page text',
   contact_text: 'Contact page text',
+  stripe_secret_key: 'Stripe secret key',
+  hold_minutes: 'Hold time (minutes)',
 };
 
 function Section(p: { id: SettingsSection; title: string; ctx: AdminContext; failed: SettingsPageProps['failed']; submit?: string; children: ComponentChildren; intro?: string }) {
@@ -85,6 +87,7 @@ export function SettingsPage(p: SettingsPageProps) {
           <a class="chip" href="#webhook">Webhook</a>
           <a class="chip" href="#embed-hosts">Embed hosts</a>
           <a class="chip" href="#public-site">Public site</a>
+          <a class="chip" href="#payments">Payments</a>
           <a class="chip" href="#password">Password</a>
         </nav>
         {p.notice && (
@@ -146,6 +149,39 @@ export function SettingsPage(p: SettingsPageProps) {
             Live at <a href={`/o/${p.ctx.organiser.slug}`}>/o/{p.ctx.organiser.slug}</a>
           </p>
         )}
+      </Section>
+
+      <Section
+        id="payments"
+        title="Payments"
+        ctx={p.ctx}
+        failed={p.failed}
+        intro="Paid events take payment with Stripe Checkout. Saving a key checks it with Stripe and registers this site's webhook for you. The key is stored encrypted and never shown again."
+      >
+        <p class="small">
+          {s.stripeSecretKeySet ? <span class="badge ok">A Stripe key is saved</span> : <span class="badge">No Stripe key: paid events cannot be booked</span>}
+        </p>
+        <Input
+          name="stripe_secret_key"
+          type="password"
+          value=""
+          errors={errorsOf('payments')}
+          hint={s.stripeSecretKeySet ? 'Leave empty to keep the saved key, or paste a new one (sk_… or rk_…).' : 'Paste your secret key (sk_… or rk_…) from the Stripe dashboard.'}
+        />
+        {s.stripeSecretKeySet && (
+          <div class="field">
+            <label class="check">
+              <input type="checkbox" name="remove_stripe_key" value="on" /> Remove the saved key (paid events stop taking bookings)
+            </label>
+          </div>
+        )}
+        <Input
+          name="hold_minutes"
+          type="number"
+          value={typed('payments', 'hold_minutes', String(s.holdMinutes))}
+          errors={errorsOf('payments')}
+          hint="How long tickets stay held while a buyer pays: 2 to 60 minutes."
+        />
       </Section>
 
       {p.extra}

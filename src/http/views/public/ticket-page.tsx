@@ -79,12 +79,23 @@ function heading(names: string[]): string {
   return `${unique.slice(0, 2).join(', ')} and ${unique.length - 2} more`;
 }
 
-export function renderTicketPage(cards: TicketCard[]): string {
+/** `staff`: shown only to logged-in staff of the tickets' organiser (their state and the door link). */
+export function renderTicketPage(cards: TicketCard[], staff?: { checkinHref: string; checkedIn: number; total: number }): string {
   const organiser = cards[0]!.ticket.organiser;
   const title = heading(cards.map((c) => c.ticket.event.name));
   const contact = organiser.contactText.trim();
   return renderDocument(
     <Layout title={`${cards.length === 1 ? 'Ticket' : 'Tickets'}: ${title}`} brand={{ name: organiser.name, href: organiser.showPublicSite ? `/o/${organiser.slug}` : undefined }}>
+      {staff && (
+        <section class="card staff-panel" aria-label="Door staff">
+          <p>
+            <strong>Staff:</strong> {staff.checkedIn} of {staff.total} ticket(s) here checked in.{' '}
+            <a class="button small" href={staff.checkinHref}>
+              Check in or out
+            </a>
+          </p>
+        </section>
+      )}
       <h1 class="tickets-heading">{title}</h1>
       <p class="muted">
         {cards.length === 1 ? 'Your ticket' : 'Your tickets'} from {organiser.name}
