@@ -50,7 +50,7 @@ describe('settings and platform API', () => {
       businessEmail: '',
       publicSite: { enabled: false, title: '', homeText: '', contactText: '' },
       holdMinutes: 10,
-      // Owners read the webhook signing secret with the settings (CONTRACT.md).
+      // Owners see the organiser's Standard Webhooks signing secret.
       webhookSecret: expect.stringMatching(/^whsec_/),
     });
     const get = await request(app.baseUrl, '/api/v1/admin/settings', { token: acme.token });
