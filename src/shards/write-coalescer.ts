@@ -85,8 +85,6 @@ export class WriteCoalescer implements ShardWriter {
   readonly chainsSteps = true;
   private queue: Pending[] = [];
   private inFlight = 0;
-  /** Start times (performance.now) of the batches in flight. */
-  private readonly sentAt = new Set<number>();
   private jobsInFlight = 0;
   private scheduled = false;
   private idle: Array<() => void> = [];
@@ -134,25 +132,7 @@ export class WriteCoalescer implements ShardWriter {
     return rounds * this.batchSeconds * 1000;
   }
 
-  /** How long the oldest batch now in flight has been waiting for the shard, in ms (0 if none). */
-  private stalledMs(): number {
-    let oldest = Number.POSITIVE_INFINITY;
-    for (const t of this.sentAt) oldest = Math.min(oldest, t);
-    return oldest === Number.POSITIVE_INFINITY ? 0 : performance.now() - oldest;
-  }
-
   admit(): void {
-    // A shard that has not answered a batch for longer than a buyer should wait is stalled
-    // (a primary slow to acknowledge, a hung connection): new buyers get busy at once instead
-    // of joining a queue that cannot move. The latency average only learns of a stall when the
-    // batch finally returns, too late for everyone who queued meanwhile.
-    const stalled = this.stalledMs();
-    if (stalled > this.opts.targetWaitMs) {
-      this.opts.metrics?.onRejected(this.opts.shard);
-      throw new AppError('busy', 'This event cannot take bookings for a moment. Please try again shortly.', {
-        retryAfterSeconds: Math.max(1, Math.ceil(this.opts.targetWaitMs / 1000)),
-      });
-    }
     const waitMs = this.expectedWaitMs();
     // A job that goes out with the next round is never refused: refusing cannot make a single
     // batch's latency shorter, and an idle shard must always take work.
@@ -209,11 +189,9 @@ export class WriteCoalescer implements ShardWriter {
 
   private async send(batch: Pending[]): Promise<void> {
     const started = performance.now();
-    this.sentAt.add(started);
     try {
       await this.writeIsolating(batch);
     } finally {
-      this.sentAt.delete(started);
       const seconds = (performance.now() - started) / 1000;
       this.opts.metrics?.onBatch(this.opts.shard, batch.length, seconds);
       this.committed.add(batch.length);

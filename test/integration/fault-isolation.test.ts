@@ -42,8 +42,8 @@ describe('a stalled shard', () => {
 
     const results = await Promise.all(stalled);
     // Every stalled buyer gets an answer: the booking, or busy with a message (never a 5xx).
-    // Not yet: answering them QUICKLY — reads of the stalled shard (the event's snapshot) wait
-    // for it too, so a buyer's busy comes only when the stall ends (see the issue report).
+    // Not yet: answering them QUICKLY. Buyers of a stalled shard wait for it (its reads and its
+    // in-flight batch), so their answer comes only when the stall ends (see the issue report).
     for (const r of results) {
       expect([201, 503]).toContain(r.status);
       if (r.status === 503) {
