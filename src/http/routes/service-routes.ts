@@ -2,6 +2,8 @@ import { Router } from 'express';
 import { APP_CSS } from '../views/styles';
 import type { Infra } from '../../infra/infra';
 import { checkHealth } from '../../infra/health';
+import { ROBOTS_TXT } from '../middleware/robots';
+import { FAVICON_ICO } from '../public/favicon';
 
 /** /healthz, /metrics and static assets: no auth, no session. */
 export function serviceRoutes(infra: Infra): Router {
@@ -16,6 +18,16 @@ export function serviceRoutes(infra: Infra): Router {
   router.get('/metrics', async (_req, res) => {
     const { registry } = infra.metrics;
     res.type(registry.contentType).send(await registry.metrics());
+  });
+
+  router.get('/robots.txt', (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=86400');
+    res.type('text/plain').send(ROBOTS_TXT);
+  });
+
+  router.get('/favicon.ico', (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    res.type('image/x-icon').send(FAVICON_ICO);
   });
 
   router.get('/assets/app.css', (_req, res) => {

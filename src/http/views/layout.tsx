@@ -9,7 +9,7 @@ export interface LayoutProps {
   refreshSeconds?: number;
   nav?: ComponentChildren;
   scripts?: string[];
-  /** A page of one organiser: their name (and link) in the header and the title, not "Boxoffice". */
+  /** A page of one organiser: their name in the header and the title, not "Boxoffice"; the link goes to their mini-site when it is on, else home. */
   brand?: { name: string; href?: string | undefined } | undefined;
 }
 
@@ -21,24 +21,15 @@ export function Layout({ title, children, embed, refreshSeconds, nav, scripts, b
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         {refreshSeconds !== undefined && <meta http-equiv="refresh" content={String(refreshSeconds)} />}
         <title>{`${title} · ${brand?.name ?? 'Boxoffice'}`}</title>
+        <link rel="icon" href="/favicon.ico" sizes="32x32" />
         <link rel="stylesheet" href="/assets/app.css" />
       </head>
       <body class={embed ? 'embed' : undefined}>
         {!embed && (
           <header class="topbar">
-            {brand ? (
-              brand.href ? (
-                <a class="brand" href={brand.href}>
-                  {brand.name}
-                </a>
-              ) : (
-                <span class="brand">{brand.name}</span>
-              )
-            ) : (
-              <a class="brand" href="/">
-                Boxoffice
-              </a>
-            )}
+            <a class="brand" href={brand?.href ?? '/'}>
+              {brand?.name ?? 'Boxoffice'}
+            </a>
             {nav}
           </header>
         )}
