@@ -166,7 +166,7 @@ function ImageForm({ event, ctx }: { event: EventRecord; ctx: AdminContext }) {
   return (
     <details class="share event-image-admin" open={!src}>
       <summary>{src ? 'Event image' : 'Add an event image'}</summary>
-      {src && <img class="event-image" src={src} alt={`Image of ${event.name}`} />}
+      {src && <img class="event-image" src={src} alt={`Poster for ${event.name}`} />}
       <form method="post" action={base} enctype="multipart/form-data" class="actions">
         <CsrfField token={ctx.csrfToken} />
         <input type="file" name="image" accept="image/png,image/jpeg,image/webp" required aria-label="Image file" />
