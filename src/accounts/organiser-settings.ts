@@ -31,6 +31,16 @@ export const settingsPatchSchema = z
     terms: z.string().trim().max(10_240, 'Keep the terms under 10,240 characters.'),
     webhookUrl: z.union([z.literal('').transform(() => null), z.null(), webhookUrlSchema]),
     embedHosts: z.array(embedHostSchema).max(50, 'List at most 50 hosts.').transform((hs) => [...new Set(hs)]),
+    // Public pages and embeds; null or '' returns to the default colours.
+    accentColor: z.union([
+      z.null(),
+      z.literal('').transform(() => null),
+      z
+        .string()
+        .trim()
+        .regex(/^#[0-9A-Fa-f]{6}$/, 'Use a colour like #3b4cca (a # and six hex digits).')
+        .transform((c) => c.toLowerCase()),
+    ]),
     // Write-only. null removes the key.
     stripeSecretKey: z.union([z.null(), z.string().trim().regex(/^(sk|rk)_[A-Za-z0-9_]{4,250}$/, 'That does not look like a Stripe secret key (sk_… or rk_…).')]),
   })
@@ -46,6 +56,7 @@ export interface SettingsView {
   embedHosts: string[];
   /** Whether a Stripe key is stored; the key itself is never sent back. */
   stripeSecretKeySet: boolean;
+  accentColor: string | null;
 }
 
 export const settingsView = (o: Organiser): SettingsView => ({
@@ -54,6 +65,7 @@ export const settingsView = (o: Organiser): SettingsView => ({
   webhookUrl: o.webhookUrl,
   embedHosts: o.embedHosts,
   stripeSecretKeySet: o.sealedStripeKey !== null,
+  accentColor: o.accentColor,
 });
 
 /** The organiser's Stripe secret key for payment code; null when none is set. */
@@ -85,6 +97,7 @@ export class OrganiserSettingsService {
       terms: input.terms,
       webhookUrl: input.webhookUrl,
       embedHosts: input.embedHosts,
+      accentColor: input.accentColor,
     };
     if (input.stripeSecretKey !== undefined) {
       patch.sealedStripeKey = input.stripeSecretKey === null ? null : this.deps.keyring.sealSecret(input.stripeSecretKey, stripeKeyContext(organiser.id));

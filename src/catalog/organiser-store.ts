@@ -18,10 +18,12 @@ export interface Organiser {
   siteTitle: string;
   homeText: string;
   contactText: string;
+  /** "#rrggbb" for public pages and embeds, or null for the default colours. */
+  accentColor: string | null;
 }
 
 export type OrganiserSettingsPatch = Partial<
-  Pick<Organiser, 'name' | 'currency' | 'timezone' | 'terms' | 'webhookUrl' | 'embedHosts' | 'sealedStripeKey' | 'showPublicSite' | 'siteTitle' | 'homeText' | 'contactText'>
+  Pick<Organiser, 'name' | 'currency' | 'timezone' | 'terms' | 'webhookUrl' | 'embedHosts' | 'sealedStripeKey' | 'showPublicSite' | 'siteTitle' | 'homeText' | 'contactText' | 'accentColor'>
 >;
 
 const toOrganiser = (r: Row): Organiser => ({
@@ -40,6 +42,7 @@ const toOrganiser = (r: Row): Organiser => ({
   siteTitle: String(r.site_title),
   homeText: String(r.home_text),
   contactText: String(r.contact_text),
+  accentColor: r.accent_color === null || r.accent_color === undefined ? null : String(r.accent_color),
 });
 
 const COLUMN_OF: Record<keyof OrganiserSettingsPatch, string> = {
@@ -54,6 +57,7 @@ const COLUMN_OF: Record<keyof OrganiserSettingsPatch, string> = {
   siteTitle: 'site_title',
   homeText: 'home_text',
   contactText: 'contact_text',
+  accentColor: 'accent_color',
 };
 
 /** Organisers (tenants), read through a short cache: every booking needs its organiser's public key. */

@@ -12,6 +12,7 @@ interface Settings {
   webhookUrl: string | null;
   embedHosts: string[];
   stripeSecretKeySet: boolean;
+  accentColor: string | null;
 }
 
 describe('settings and platform API', () => {
@@ -40,6 +41,7 @@ describe('settings and platform API', () => {
       webhookUrl: 'https://hooks.example.com/in',
       embedHosts: ['shop.example.com', '*.example.org'],
       stripeSecretKeySet: false,
+      accentColor: null,
     });
     const get = await request(app.baseUrl, '/api/v1/admin/settings', { token: acme.token });
     expect((get.json as { settings: Settings }).settings.currency).toBe('EUR');

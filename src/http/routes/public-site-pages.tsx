@@ -43,7 +43,7 @@ export function publicSiteRoutes(services: AppServices): Router {
     const page = await loadSitePage(services, organiser);
     if (!page) return void res.type('html').send(renderNoEventsPage(organiser));
     const nav = <SiteNav organiser={organiser} current="events" />;
-    res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(services.infra.keyring), values: {}, issues: [], nav }));
+    res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(services.infra.keyring), values: {}, issues: [], nav, listEvents: true }));
   });
 
   router.post('/o/:organiser/events', requireContentType('form'), parseForm, async (req, res) => {

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { APP_CSS } from '../views/styles';
+import { isThemeColour, themeCss } from '../views/theme';
 import type { Infra } from '../../infra/infra';
 import { checkHealth } from '../../infra/health';
 import { ROBOTS_TXT } from '../middleware/robots';
@@ -28,6 +29,13 @@ export function serviceRoutes(infra: Infra): Router {
   router.get('/favicon.ico', (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
     res.type('image/x-icon').send(FAVICON_ICO);
+  });
+
+  router.get('/assets/theme/:file', (req, res, next) => {
+    const m = /^([0-9a-f]{6})\.css$/.exec(String(req.params.file));
+    if (!m || !isThemeColour(m[1]!)) return next();
+    res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    res.type('text/css').send(themeCss(m[1]!));
   });
 
   router.get('/assets/app.css', (_req, res) => {

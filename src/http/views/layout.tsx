@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { themeHref } from './theme';
 
 export interface LayoutProps {
   title: string;
@@ -10,7 +11,7 @@ export interface LayoutProps {
   nav?: ComponentChildren;
   scripts?: string[];
   /** A page of one organiser: their name in the header and the title, not "Boxoffice"; the link goes to their mini-site when it is on, else home. */
-  brand?: { name: string; href?: string | undefined } | undefined;
+  brand?: { name: string; href?: string | undefined; accentColor?: string | null | undefined } | undefined;
 }
 
 export function Layout({ title, children, embed, refreshSeconds, nav, scripts, brand }: LayoutProps) {
@@ -23,6 +24,7 @@ export function Layout({ title, children, embed, refreshSeconds, nav, scripts, b
         <title>{`${title} · ${brand?.name ?? 'Boxoffice'}`}</title>
         <link rel="icon" href="/favicon.ico" sizes="32x32" />
         <link rel="stylesheet" href="/assets/app.css" />
+        {themeHref(brand?.accentColor) && <link rel="stylesheet" href={themeHref(brand?.accentColor)!} />}
       </head>
       <body class={embed ? 'embed' : undefined}>
         {!embed && (

@@ -68,4 +68,6 @@ button.block,.button.block{display:block;width:100%;text-align:center;margin:.4r
 .calendar-links{margin:.4rem 0 0}.ticket-card .event-image{flex:1 1 100%}
 .event-image{display:block;width:100%;height:auto;max-height:320px;object-fit:cover;border-radius:8px;margin:0 0 .8rem;background:#eef2f6}
 .event-thumb{width:96px;height:64px;object-fit:cover;border-radius:6px;flex:none}
+.event-links{list-style:none;padding:0;margin:0}.event-links li{display:flex;gap:.8rem;align-items:flex-start;padding:.7rem 0;border-bottom:1px solid var(--line)}.event-links li:last-child{border-bottom:none}
+.choice .event-thumb{width:72px;height:48px}
 ` + ADMIN_EVENTS_CSS;

@@ -16,6 +16,38 @@ export interface BookingFormState {
   notice?: string | undefined;
   /** Organiser mini-site navigation, when the form is part of it. */
   nav?: ComponentChildren;
+  /** The mini-site's Events page: each event with a link to its own page, above the combined form. */
+  listEvents?: boolean;
+}
+
+/** What's on: every event of the page with its image, date, price and a link to book it alone. */
+function EventLinks({ page }: { page: BookingPage }) {
+  return (
+    <section class="card event-list">
+      <h2>What's on</h2>
+      <ul class="event-links">
+        {page.events.map((b) => {
+          const line = whenWhere(b.view, page.organiser.timezone);
+          return (
+            <li>
+              {b.view.imageUrl && <img class="event-thumb" src={b.view.imageUrl} alt="" loading="lazy" />}
+              <div class="choice-info">
+                <a href={withEmbed(`/ticket/${b.view.slug}`, page.embed)}>
+                  <strong>{b.view.name}</strong>
+                </a>
+                {line && <div class="muted small">{line}</div>}
+                <div class="actions small">
+                  <span>{priceLabel(b.view)}</span>
+                  <StatusBadge view={b.view} />
+                </div>
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+      {page.events.length > 1 && <p class="small muted">Or book several at once below.</p>}
+    </section>
+  );
 }
 
 const EMBED_SCRIPTS = ['/assets/embed-frame.js'];
@@ -101,6 +133,7 @@ function MultiForm({ page, state }: { page: BookingPage; state: BookingFormState
     <form method="post" action={page.action} class="booking-form">
       <h1>{page.title}</h1>
       <Notice text={state.notice} />
+      {state.listEvents && <EventLinks page={page} />}
       <CsrfField token={state.csrfToken} />
       <IssueSummary issues={state.issues} />
       <section class="card">
@@ -135,7 +168,7 @@ export function renderBookingPage(page: BookingPage, state: BookingFormState): s
       title={page.title}
       embed={page.embed}
       nav={state.nav}
-      brand={{ name: page.organiser.name, href: page.organiser.showPublicSite ? `/o/${page.organiser.slug}` : undefined }}
+      brand={{ name: page.organiser.name, href: page.organiser.showPublicSite ? `/o/${page.organiser.slug}` : undefined, accentColor: page.organiser.accentColor }}
       {...(page.embed ? { scripts: EMBED_SCRIPTS } : {})}
     >
       <div class="booking">{page.kind === 'single' ? <SingleForm page={page} state={state} /> : <MultiForm page={page} state={state} />}</div>

@@ -27,7 +27,7 @@ export function renderReservedPage({ tickets, embed, booked }: ReservedPageProps
   const currency = first.organiser.currency;
   const total = tickets.reduce((sum, t) => sum + t.pricePaid, 0);
   return renderDocument(
-    <Layout title="You're booked" embed={embed} brand={{ name: first.organiser.name }} {...(embed ? { scripts: ['/assets/embed-frame.js'] } : {})}>
+    <Layout title="You're booked" embed={embed} brand={{ name: first.organiser.name, accentColor: first.organiser.accentColor }} {...(embed ? { scripts: ['/assets/embed-frame.js'] } : {})}>
       <section class="card narrow reserved">
         <h1>You're booked!</h1>
         <dl class="facts">

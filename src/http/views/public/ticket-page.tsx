@@ -83,7 +83,7 @@ export function renderTicketPage(cards: TicketCard[]): string {
   const title = heading(cards.map((c) => c.ticket.event.name));
   const contact = organiser.contactText.trim();
   return renderDocument(
-    <Layout title={`${cards.length === 1 ? 'Ticket' : 'Tickets'}: ${title}`} brand={{ name: organiser.name, href: organiser.showPublicSite ? `/o/${organiser.slug}` : undefined }}>
+    <Layout title={`${cards.length === 1 ? 'Ticket' : 'Tickets'}: ${title}`} brand={{ name: organiser.name, href: organiser.showPublicSite ? `/o/${organiser.slug}` : undefined, accentColor: organiser.accentColor }}>
       <h1 class="tickets-heading">{title}</h1>
       <p class="muted">
         {cards.length === 1 ? 'Your ticket' : 'Your tickets'} from {organiser.name}
