@@ -17,6 +17,8 @@ function commandHelp(c: Command): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // Backups, keys and database files this command creates are for their owner only.
+  process.umask(0o077);
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help') {
     process.stdout.write(usage());

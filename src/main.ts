@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from './config/load-config';
 import { createApp } from './http/app';
+import { createHttpServer } from './http/server';
 import { createLogger } from './lib/logger';
 import { openInfra } from './infra/infra';
 import { createServices } from './app/services';
@@ -9,6 +10,8 @@ import { startWorkers } from './app/workers';
 
 /** Composition root: config → platform (catalog, shards) → services → HTTP + workers. */
 async function main(): Promise<void> {
+  // Everything this process creates (databases, WAL files, keys, backups) is for its owner only.
+  process.umask(0o077);
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
@@ -24,12 +27,12 @@ async function main(): Promise<void> {
   const services = createServices(infra);
   const workers = startWorkers(services);
   const app = createApp(services);
-  const server: Server = app.listen(config.port, config.host, () => {
+  const server: Server = createHttpServer(app, config.http);
+  server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info({ port, host: config.host, writeMode: config.writeMode }, 'boxoffice.listening');
   });
-  server.keepAliveTimeout = 65_000;
 
   let stopping = false;
   const shutdown = async (signal: string) => {

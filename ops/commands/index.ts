@@ -5,9 +5,10 @@ import { demoCommand } from './demo';
 import { initCommand } from './init';
 import { migrateCommand } from './migrate';
 import { organiserCreateCommand } from './organiser-create';
+import { shardCleanupCommand } from './shard-cleanup';
 import { shardListCommand } from './shard-list';
 import { shardProvisionCommand } from './shard-provision';
 import { tokenCreateCommand } from './token-create';
 
 /** Every command of `npm run ops`. Each feature adds its command here. */
-export const COMMANDS: Command[] = [initCommand, migrateCommand, shardProvisionCommand, shardListCommand, backupCommand, adminCreateCommand, organiserCreateCommand, tokenCreateCommand, demoCommand];
+export const COMMANDS: Command[] = [initCommand, migrateCommand, shardProvisionCommand, shardListCommand, shardCleanupCommand, backupCommand, adminCreateCommand, organiserCreateCommand, tokenCreateCommand, demoCommand];

@@ -11,6 +11,7 @@ export const shardProvisionCommand: Command = {
     provider: { type: 'string', description: 'local (default), static, bunny or turso' },
     url: { type: 'string', description: 'database URL for --provider static' },
     'auth-token': { type: 'string', description: 'auth token for a remote database' },
+    region: { type: 'string', description: 'Bunny primary region (default BUNNY_REGION); Turso uses its group\'s location' },
   },
   async run(ctx, flags) {
     const provider = (str(flags, 'provider') ?? 'local') as ShardProvider;
@@ -18,12 +19,14 @@ export const shardProvisionCommand: Command = {
     const infra = await ctx.infra();
     const url = str(flags, 'url');
     const authToken = str(flags, 'auth-token');
+    const region = str(flags, 'region');
     const result = await provisionShard(infra, {
       name: requireStr(flags, 'name'),
       provider,
       dedicated: flags.dedicated === true,
       ...(url ? { url } : {}),
       ...(authToken ? { authToken } : {}),
+      ...(region ? { region } : {}),
     });
     if (!result.ok) throw new UsageError(`shard ${result.name} was registered but its migration failed: ${result.error}`);
     ctx.say(`shard ${result.name} ready (schema v${result.version}, ${flags.dedicated ? 'dedicated' : 'shared pool'})`);

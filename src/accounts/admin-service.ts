@@ -2,6 +2,7 @@ import { derivePasswordSecrets, type RootKeyring } from '../crypto';
 import { AppError } from '../errors';
 import type { Logger } from '../lib/logger';
 import { proveOrCreateUser } from './credentials';
+import type { SetupToken } from './setup-token';
 import { emailIndex, emailSchema, passwordSchema, sealEmail } from './inputs';
 import type { UserStore } from './user-store';
 
@@ -20,6 +21,8 @@ export class AdminService {
       logger: Logger;
       /** Cached sessions and tokens of a promoted user must see the new role now. */
       onPromoted?: (userId: number) => void;
+      /** Opens /setup once accounts exist; without it /setup is only open on a fresh install. */
+      setupToken?: SetupToken;
     },
   ) {}
 
@@ -42,6 +45,26 @@ export class AdminService {
   async isFreshInstall(): Promise<boolean> {
     if (this.setupDone) return false;
     return !(await this.deps.users.anyUser());
+  }
+
+  /**
+   * Who may use /setup now: anyone on a fresh install (no account at all), otherwise only the
+   * holder of the one-time setup token; nobody once a platform admin exists.
+   */
+  async setupAccess(token: unknown): Promise<'open' | 'needs_token' | 'done'> {
+    if (await this.isSetupComplete()) return 'done';
+    if (await this.isFreshInstall()) return 'open';
+    const setup = this.deps.setupToken;
+    if (!setup) return 'needs_token';
+    // Make sure the operator has a token to find in DATA_DIR.
+    setup.ensure();
+    return setup.matches(token) ? 'open' : 'needs_token';
+  }
+
+  /** ops init: the setup link's token while no platform admin exists. */
+  async pendingSetupToken(): Promise<string | undefined> {
+    if (await this.isSetupComplete()) return undefined;
+    return this.deps.setupToken?.ensure();
   }
 
   async isSetupComplete(): Promise<boolean> {
@@ -67,6 +90,7 @@ export class AdminService {
     );
     this.setupDone = true;
     if (id === undefined) throw new AppError('not_found', 'Setup is already done.');
+    this.deps.setupToken?.consume();
     this.deps.logger.info({ userId: id }, 'accounts.setup.completed');
     return { id };
   }

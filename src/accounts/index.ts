@@ -8,6 +8,7 @@ import { OrganiserSettingsService } from './organiser-settings';
 import { PasswordService } from './password-service';
 import { SessionService } from './session-service';
 import { SessionStore } from './session-store';
+import { SetupToken } from './setup-token';
 import { TokenService } from './token-service';
 import { UserStore } from './user-store';
 
@@ -30,7 +31,7 @@ export interface AccountServices {
   close(): void;
 }
 
-export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logger' | 'organisers'>): AccountServices {
+export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logger' | 'organisers' | 'config'>): AccountServices {
   const { catalog: db, keyring, logger } = infra;
   const users = new UserStore(db);
   const throttle = new LoginThrottle(db, keyring);
@@ -45,7 +46,7 @@ export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logge
     throttle,
     sessions,
     tokens,
-    admins: new AdminService({ users, keyring, logger, onPromoted: forget }),
+    admins: new AdminService({ users, keyring, logger, onPromoted: forget, setupToken: new SetupToken(infra.config.dataDir) }),
     organisers: new OrganiserService({ users, organisers: infra.organisers, keyring, logger }),
     invites: new InviteService({ db, users, organisers: infra.organisers, throttle, keyring, logger }),
     members: new MemberService({

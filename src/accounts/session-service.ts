@@ -44,6 +44,8 @@ export interface LoginInput {
   password: string;
   ip: string | undefined;
   userAgent: string;
+  /** The browser's device cookie (see LoginThrottle), if it has one. */
+  device?: string | undefined;
 }
 
 export interface SessionDeps {
@@ -69,10 +71,10 @@ export class SessionService {
    * cost the same scrypt run as known ones (dummyVerify), and the attempt is counted
    * before the check so parallel guesses cannot outrun the lockout.
    */
-  async login(input: LoginInput): Promise<NewSession> {
+  async login(input: LoginInput): Promise<NewSession & { deviceCookie: string }> {
     const { users, throttle } = this.deps;
     const index = emailIndex(this.deps.keyring, input.email.trim().toLowerCase());
-    const reservation = await throttle.reserve(throttle.keysFor(index, input.ip));
+    const reservation = await throttle.reserve(throttle.keysFor(index, input.ip, input.device));
     if (reservation.blocked) {
       throw new AppError('too_many_attempts', 'Too many failed attempts. Please wait 15 minutes and try again.', {
         retryAfterSeconds: reservation.retryAfterSeconds,
@@ -94,7 +96,8 @@ export class SessionService {
       // Records from older KDF settings are upgraded while the password is at hand.
       if (needsRehash(user.passwordRecord)) await storeNewPassword(users, user.id, input.password, unlocked);
       await this.deps.store.deleteExpired(this.now());
-      return await this.open({ id: user.id, platformAdmin: user.platformAdmin }, unlocked, input.userAgent);
+      const session = await this.open({ id: user.id, platformAdmin: user.platformAdmin }, unlocked, input.userAgent);
+      return { ...session, deviceCookie: throttle.newDeviceCookie(index) };
     } finally {
       kek.fill(0);
     }

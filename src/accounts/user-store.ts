@@ -126,15 +126,22 @@ export class UserStore {
    * Removes a member together with what still lets them act for the organiser: their API
    * tokens for it and all their sessions (a session holds their unwrapped keys). One batch.
    */
+  /**
+   * Ends one membership: its tokens and the sessions currently on that organiser go with it,
+   * and only if the membership existed. A user who is not a member here loses nothing
+   * (another tenant's owner must not be able to log anyone out), and a member of several
+   * organisers stays logged in to the others.
+   */
   async removeMembership(userId: number, organiserId: number): Promise<boolean> {
-    const [removed] = await this.db.batch(
+    const isMember = 'EXISTS (SELECT 1 FROM memberships WHERE user_id = ? AND organiser_id = ?)';
+    const [, , removed] = await this.db.batch(
       [
-        { sql: 'DELETE FROM memberships WHERE user_id = ? AND organiser_id = ?', args: [userId, organiserId] },
+        { sql: `DELETE FROM sessions WHERE user_id = ? AND organiser_id = ? AND ${isMember}`, args: [userId, organiserId, userId, organiserId] },
         {
-          sql: 'UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND organiser_id = ? AND revoked_at IS NULL',
-          args: [nowIso(), userId, organiserId],
+          sql: `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND organiser_id = ? AND revoked_at IS NULL AND ${isMember}`,
+          args: [nowIso(), userId, organiserId, userId, organiserId],
         },
-        { sql: 'DELETE FROM sessions WHERE user_id = ?', args: [userId] },
+        { sql: 'DELETE FROM memberships WHERE user_id = ? AND organiser_id = ?', args: [userId, organiserId] },
       ],
       'write',
     );

@@ -36,6 +36,9 @@ export interface BookingResult {
  */
 export const SAGA_WEBHOOK_GRACE_MS = 30_000;
 
+/** An event as a page already looked it up: its directory entry and snapshot. */
+export type Resolved = Pick<ReservedItem, 'entry' | 'event'>;
+
 export type BookingServiceDeps = Pick<Infra, 'keyring' | 'metrics' | 'config'> & {
   reservations: Reservations;
   store: BookingStore;
@@ -48,20 +51,22 @@ export type BookingServiceDeps = Pick<Infra, 'keyring' | 'metrics' | 'config'> &
 export class BookingService {
   constructor(private readonly deps: BookingServiceDeps) {}
 
-  /** `resolved`: the HTML form already resolved the event for its page; it is not resolved twice. */
-  async bookOne(slug: string, input: SingleBookingInput, bookingId: string = randomUUID(), resolved?: ReservedItem): Promise<BookingResult> {
+  /** `resolved`: the event as the HTML form's page already looked it up; it is not looked up twice. */
+  async bookOne(slug: string, input: SingleBookingInput, bookingId: string = randomUUID(), resolved?: Resolved): Promise<BookingResult> {
     const { quantity, date, ...attendee } = input;
-    const item = resolved ? { ...resolved, quantity, date: date ?? null } : await this.deps.reservations.resolve(slug, quantity, date ?? null);
+    const { reservations } = this.deps;
+    const item = resolved ? reservations.item(resolved, quantity, date ?? null) : await reservations.resolve(slug, quantity, date ?? null);
     const reservation = await this.deps.reservations.reserve(bookingId, attendee, [item]);
     const result = await this.write(reservation);
     return { ...result, thankYouUrl: item.event.thankYouUrl };
   }
 
-  async bookMany(input: MultiBookingInput, bookingId: string = randomUUID(), resolved?: Map<string, ReservedItem>): Promise<BookingResult> {
+  async bookMany(input: MultiBookingInput, bookingId: string = randomUUID(), resolved?: Map<string, Resolved>): Promise<BookingResult> {
+    const { reservations } = this.deps;
     const items = await Promise.all(
       input.items.map((i) => {
         const known = resolved?.get(i.slug);
-        return known ? { ...known, quantity: i.quantity, date: i.date ?? null } : this.deps.reservations.resolve(i.slug, i.quantity, i.date ?? null);
+        return known ? reservations.item(known, i.quantity, i.date ?? null) : reservations.resolve(i.slug, i.quantity, i.date ?? null);
       }),
     );
     const reservation = await this.deps.reservations.reserve(bookingId, input.attendee, items);

@@ -54,20 +54,32 @@ export class Reservations {
   constructor(private readonly deps: ReservationDeps) {}
 
   /** Directory → shard → event snapshot; a stale directory entry (event moved) is re-resolved once. */
-  async resolve(slug: string, quantity: number, date: string | null, retried = false): Promise<ReservedItem> {
+  async lookup(slug: string, retried = false): Promise<Pick<ReservedItem, 'entry' | 'event'>> {
     const entry = await this.deps.directory.resolve(slug);
     if (!entry || entry.status === 'deleted') throw new AppError('not_found', bookingMessages.notFound);
     const event = await this.deps.snapshots.get(entry);
     if (event?.state === 'moved' && !retried) {
       this.forget(entry);
-      return this.resolve(slug, quantity, date, true);
+      return this.lookup(slug, true);
     }
     if (!event) throw new AppError('not_found', bookingMessages.notFound);
-    if (this.deps.admission.isSoldOut(entry.id, date)) {
-      this.deps.metrics.soldOut.inc({ event: event.slug });
-      throw soldOutError(event, date);
+    return { entry, event };
+  }
+
+  /**
+   * An event already looked up (by `lookup`, or by the booking page the form was posted
+   * from) as an item of this booking, with the sold-out fast path before any shard I/O.
+   */
+  item(found: Pick<ReservedItem, 'entry' | 'event'>, quantity: number, date: string | null): ReservedItem {
+    if (this.deps.admission.isSoldOut(found.entry.id, date)) {
+      this.deps.metrics.soldOut.inc({ event: found.event.slug });
+      throw soldOutError(found.event, date);
     }
-    return { entry, event, quantity, date };
+    return { entry: found.entry, event: found.event, quantity, date };
+  }
+
+  async resolve(slug: string, quantity: number, date: string | null): Promise<ReservedItem> {
+    return this.item(await this.lookup(slug), quantity, date);
   }
 
   /** This process's view of the event is stale (moved, deleted): forget it so the next look re-reads. */

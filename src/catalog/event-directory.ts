@@ -45,6 +45,32 @@ export class EventDirectory {
     return this.remember(rs.rows[0]);
   }
 
+  /** The catalog's current entry, past the cache (moves decide on it). */
+  async fresh(slug: string): Promise<DirectoryEntry | undefined> {
+    this.bySlug.del(slug);
+    return this.resolve(slug);
+  }
+
+  async freshId(id: number): Promise<DirectoryEntry | undefined> {
+    this.byId.del(id);
+    return this.resolveId(id);
+  }
+
+  async listOnShard(shard: string): Promise<DirectoryEntry[]> {
+    const rs = await this.db.execute({ sql: `SELECT * FROM event_directory WHERE shard = ? AND status != 'deleted' ORDER BY id`, args: [shard] });
+    return rs.rows.map(toEntry);
+  }
+
+  /** Marks an event as being moved (bookings still go to its shard, which answers busy while frozen). */
+  async markMoving(id: number, generation: number): Promise<boolean> {
+    const rs = await this.db.execute({
+      sql: `UPDATE event_directory SET status = 'moving' WHERE id = ? AND generation = ? AND status != 'deleted'`,
+      args: [id, generation],
+    });
+    this.invalidate(this.byId.get<DirectoryEntry>(id)?.slug, id);
+    return rs.rowsAffected === 1;
+  }
+
   async resolveId(id: number): Promise<DirectoryEntry | undefined> {
     const hit = this.byId.get<DirectoryEntry>(id);
     if (hit) return hit;

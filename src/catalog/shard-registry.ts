@@ -14,6 +14,8 @@ export interface ShardRecord {
   status: ShardStatus;
   schemaVersion: number;
   lastError: string | null;
+  /** Being emptied by `shard:drain`: takes no new events. */
+  draining: boolean;
 }
 
 const toShard = (r: Row): ShardRecord => ({
@@ -25,6 +27,7 @@ const toShard = (r: Row): ShardRecord => ({
   status: String(r.status) as ShardStatus,
   schemaVersion: Number(r.schema_version),
   lastError: r.last_error === null ? null : String(r.last_error),
+  draining: Number(r.draining ?? 0) === 1,
 });
 
 /** The catalog's list of shards. Writes are rare (provisioning, migrations), so no cache. */
@@ -41,11 +44,30 @@ export class ShardRegistry {
     return rs.rows[0] ? toShard(rs.rows[0]) : undefined;
   }
 
-  async insert(s: { name: string; provider: ShardProvider; url: string; sealedToken: string | null; dedicated: boolean }) {
+  /** Registers a shard; with `schemaVersion` it is already migrated (and active at once). */
+  async insert(s: { name: string; provider: ShardProvider; url: string; sealedToken: string | null; dedicated: boolean; schemaVersion?: number }) {
     await this.db.execute({
-      sql: `INSERT INTO shards (name, provider, url, sealed_token, dedicated, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-      args: [s.name, s.provider, s.url, s.sealedToken, s.dedicated ? 1 : 0, nowIso()],
+      sql: `INSERT INTO shards (name, provider, url, sealed_token, dedicated, schema_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      args: [s.name, s.provider, s.url, s.sealedToken, s.dedicated ? 1 : 0, s.schemaVersion ?? 0, nowIso()],
     });
+  }
+
+  async setDraining(name: string, draining: boolean): Promise<void> {
+    await this.db.execute({ sql: 'UPDATE shards SET draining = ? WHERE name = ?', args: [draining ? 1 : 0, name] });
+  }
+
+  /** A drained shard: kept in the registry (ticket history), never opened for writes again. */
+  async retire(name: string): Promise<void> {
+    await this.db.execute({ sql: `UPDATE shards SET status = 'retired', draining = 0 WHERE name = ?`, args: [name] });
+  }
+
+  /** Organisers with live events on a shard (dedicated shards belong to the tenants placed there). */
+  async organisersOn(name: string): Promise<number[]> {
+    const rs = await this.db.execute({
+      sql: `SELECT DISTINCT organiser_id FROM event_directory WHERE shard = ? AND status != 'deleted' ORDER BY organiser_id`,
+      args: [name],
+    });
+    return rs.rows.map((r) => Number(r.organiser_id));
   }
 
   async recordMigration(name: string, outcome: { ok: true; version: number } | { ok: false; error: string }) {
@@ -72,10 +94,15 @@ export class ShardRegistry {
 
   /** New events go to the healthy shared shard holding the fewest events. */
   async leastLoadedShared(): Promise<ShardRecord | undefined> {
+    return (await this.sharedCandidates())[0]?.shard;
+  }
+
+  /** Shards that may take new events by policy (shared, active, not draining), fewest events first. */
+  async sharedCandidates(): Promise<Array<{ shard: ShardRecord; events: number }>> {
     const rs = await this.db.execute(
       `SELECT s.*, (SELECT COUNT(*) FROM event_directory d WHERE d.shard = s.name AND d.status != 'deleted') AS n
-         FROM shards s WHERE s.dedicated = 0 AND s.status = 'active' ORDER BY n, s.created_at LIMIT 1`,
+         FROM shards s WHERE s.dedicated = 0 AND s.status = 'active' AND s.draining = 0 ORDER BY n, s.created_at`,
     );
-    return rs.rows[0] ? toShard(rs.rows[0]) : undefined;
+    return rs.rows.map((r) => ({ shard: toShard(r), events: Number(r.n) }));
   }
 }

@@ -1,7 +1,9 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { ensurePrivateDir } from '../lib/private-files';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { envSchema, type WriteMode } from './schema';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy';
 
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
@@ -20,6 +22,18 @@ export interface Config {
   readonly coalesceMaxBatch: number;
   readonly queueTargetWaitMs: number;
   readonly holdTtlMs: number;
+  readonly bunny: { readonly apiKey: string | undefined; readonly apiBase: string; readonly region: string };
+  readonly turso: { readonly apiToken: string | undefined; readonly org: string | undefined; readonly group: string; readonly apiBase: string };
+  readonly shardMaxInflight: number;
+  readonly webConcurrency: number;
+  /** Bearer token of /metrics and detailed health; undefined = none set. */
+  readonly metricsToken: string | undefined;
+  /** /metrics answers at all (off in production without METRICS_TOKEN). */
+  readonly metricsEnabled: boolean;
+  readonly trustProxy: TrustProxy;
+  /** Webhook targets on loopback, private and link-local addresses are allowed. */
+  readonly webhookAllowPrivate: boolean;
+  readonly http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
   /** Outgoing mail; null when SMTP_URL/MAIL_FROM are not set (no mail is sent). */
   readonly mail: { readonly smtpUrl: string; readonly from: string } | null;
 }
@@ -46,7 +60,11 @@ function decodeRootKey(value: string): Buffer {
 function loadOrCreateRootKey(dataDir: string, warn: (msg: string) => void): Buffer {
   const file = path.join(dataDir, 'root.key');
   if (existsSync(file)) return decodeRootKey(readFileSync(file, 'utf8').trim());
-  mkdirSync(dataDir, { recursive: true });
+  // A catalog without its key: a new key would seal new secrets that nothing else can open.
+  if (existsSync(path.join(dataDir, 'catalog.db'))) {
+    throw new ConfigError('ROOT_KEY', `not set and ${file} is missing, but ${dataDir} already holds a catalog; set ROOT_KEY to its key`);
+  }
+  ensurePrivateDir(dataDir);
   const key = randomBytes(32);
   writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);
@@ -69,7 +87,7 @@ export function loadConfig(
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
     const got = cleaned[variable];
-    const shown = variable === 'ROOT_KEY' || variable === 'SMTP_URL' || variable.endsWith('TOKEN') || got === undefined ? '' : ` (got "${got}")`;
+    const shown = /(KEY|TOKEN)$/.test(variable) || variable === 'SMTP_URL' || got === undefined ? '' : ` (got "${got}")`;
     throw new ConfigError(variable, `${issue.message}${shown}`);
   }
   const e = parsed.data;
@@ -79,6 +97,11 @@ export function loadConfig(
   else if (e.NODE_ENV === 'production') throw new ConfigError('ROOT_KEY', 'is required when NODE_ENV=production');
   else rootKey = loadOrCreateRootKey(dataDir, warn);
 
+  const trustProxy = parseTrustProxy(e.TRUST_PROXY);
+  if (typeof trustProxy === 'object' && !Array.isArray(trustProxy) && trustProxy !== null) throw new ConfigError('TRUST_PROXY', trustProxy.error);
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS', 'must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.METRICS_TOKEN) warn('METRICS_TOKEN not set: /metrics is off and /healthz shows no detail');
   if (Boolean(e.SMTP_URL) !== Boolean(e.MAIL_FROM)) {
     throw new ConfigError(e.SMTP_URL ? 'MAIL_FROM' : 'SMTP_URL', `must be set together with ${e.SMTP_URL ? 'SMTP_URL' : 'MAIL_FROM'}`);
   }
@@ -100,6 +123,20 @@ export function loadConfig(
     coalesceMaxBatch: e.COALESCE_MAX_BATCH,
     queueTargetWaitMs: e.QUEUE_TARGET_WAIT_MS,
     holdTtlMs: e.HOLD_TTL_MINUTES * 60_000,
+    bunny: Object.freeze({ apiKey: e.BUNNY_API_KEY, apiBase: e.BUNNY_API_BASE.replace(/\/+$/, ''), region: e.BUNNY_REGION }),
+    turso: Object.freeze({ apiToken: e.TURSO_API_TOKEN, org: e.TURSO_ORG, group: e.TURSO_GROUP, apiBase: e.TURSO_API_BASE.replace(/\/+$/, '') }),
+    shardMaxInflight: e.SHARD_MAX_INFLIGHT,
+    webConcurrency: e.WEB_CONCURRENCY,
+    metricsToken: e.METRICS_TOKEN,
+    metricsEnabled: !production || e.METRICS_TOKEN !== undefined,
+    trustProxy,
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE ?? !production,
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEPALIVE_TIMEOUT_MS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+    },
     mail: e.SMTP_URL && e.MAIL_FROM ? Object.freeze({ smtpUrl: e.SMTP_URL, from: e.MAIL_FROM }) : null,
   };
   return Object.freeze(config);

@@ -18,6 +18,13 @@ const dbUrl = z
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
+const onOff = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['0', '1', 'true', 'false', 'on', 'off', 'yes', 'no'].includes(v), 'must be 1 or 0')
+  .transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
   PORT: intFromEnv(3000, 0, 65535),
@@ -39,8 +46,30 @@ export const envSchema = z.object({
   COALESCE_MAX_BATCH: intFromEnv(256, 1, 10_000),
   /** Longest a buyer should wait in a shard queue before getting 503 busy. */
   QUEUE_TARGET_WAIT_MS: intFromEnv(2000, 10, 60_000),
+  /** Bunny Database: account key (`AccessKey` header), API base and primary region for `--provider bunny`. */
+  BUNNY_API_KEY: z.string().trim().min(1, 'must not be empty when set').optional(),
+  BUNNY_API_BASE: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional().default('https://api.bunny.net/database'),
+  BUNNY_REGION: z.string().trim().regex(/^[A-Za-z0-9-]{1,16}$/, 'must be a region id such as DE').optional().default('DE'),
+  /** Turso Platform API: token, organisation slug, group and API base for `--provider turso`. */
+  TURSO_API_TOKEN: z.string().trim().min(1, 'must not be empty when set').optional(),
+  TURSO_ORG: z.string().trim().regex(/^[a-z0-9-]{1,64}$/, 'must be a Turso organisation slug').optional(),
+  TURSO_GROUP: z.string().trim().regex(/^[a-z0-9-]{1,64}$/, 'must be a Turso group name').optional().default('default'),
+  TURSO_API_BASE: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional().default('https://api.turso.tech'),
+  /** Write batches in flight per shard per process (group commit pipelining). */
+  SHARD_MAX_INFLIGHT: intFromEnv(4, 1, 64),
+  /** App processes behind the one port (node:cluster). */
+  WEB_CONCURRENCY: intFromEnv(1, 1, 64),
   /** Minutes a paid booking holds its tickets while the buyer pays. */
   HOLD_TTL_MINUTES: intFromEnv(15, 1, 24 * 60),
+  /** Bearer token for /metrics and detailed /healthz. */
+  METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').max(512, 'must be at most 512 characters').optional(),
+  /** Off, a hop count, or a comma list of addresses/CIDRs (and loopback, linklocal, uniquelocal). */
+  TRUST_PROXY: z.string().trim().optional(),
+  WEBHOOK_ALLOW_PRIVATE: onOff.optional(),
+  HTTP_HEADERS_TIMEOUT_MS: intFromEnv(10_000, 100, 600_000),
+  HTTP_REQUEST_TIMEOUT_MS: intFromEnv(30_000, 100, 3_600_000),
+  HTTP_KEEPALIVE_TIMEOUT_MS: intFromEnv(5_000, 100, 600_000),
+  HTTP_MAX_CONNECTIONS: intFromEnv(1024, 1, 1_000_000),
   /** Outgoing mail: both or neither; without them no mail is sent. */
   SMTP_URL: z
     .string()

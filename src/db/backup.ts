@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { ensurePrivateFile, restrictFile } from '../lib/private-files';
 import path from 'node:path';
 import type { Client, Value } from '@libsql/client';
 
@@ -17,10 +18,17 @@ function literal(v: Value): string {
  * also runs as a single transaction.
  */
 export async function backupDatabase(client: Client, url: string, outDir: string, name: string): Promise<string> {
-  mkdirSync(outDir, { recursive: true });
+  // Backups hold everything the databases hold: a 0700 folder, 0600 files (finding 14).
+  if (!existsSync(outDir)) {
+    mkdirSync(outDir, { recursive: true, mode: 0o700 });
+    chmodSync(outDir, 0o700);
+  }
   if (url.startsWith('file:')) {
     const target = path.join(outDir, `${name}.db`);
+    // VACUUM INTO accepts an empty file: made 0600 first, the copy never exists world-readable.
+    ensurePrivateFile(target);
     await client.execute({ sql: 'VACUUM INTO ?', args: [target] });
+    restrictFile(target);
     return target;
   }
   const tables = await client.execute(

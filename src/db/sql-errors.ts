@@ -16,8 +16,17 @@ const messages = {
   internal: 'Something went wrong on our side. Please try again.',
 };
 
+/**
+ * @libsql/client passes fetch's own failure through when the connection to a remote primary
+ * drops or is refused: a TypeError('fetch failed') with the socket error as its cause, no code.
+ */
+const isFetchFailure = (e: unknown): boolean =>
+  // By name, not instanceof: fetch's TypeError may come from another realm (undici, test VMs).
+  (e as Error).name === 'TypeError' && /fetch failed|terminated|socket|other side closed/i.test(String((e as Error).message));
+
 function codeOf(e: unknown): string | undefined {
   if (!e || typeof e !== 'object') return undefined;
+  if (isFetchFailure(e)) return 'ECONNRESET';
   const { code, rawCode, cause } = e as { code?: unknown; rawCode?: unknown; cause?: unknown };
   if (typeof code === 'string' && code !== 'UNKNOWN') return code;
   if (typeof rawCode === 'number' && (rawCode & 0xff) === 5) return 'SQLITE_BUSY';
@@ -29,6 +38,9 @@ function codeOf(e: unknown): string | undefined {
  * or internal (500, whose cause is logged by the error handler and never sent to a client).
  * AppErrors pass through untouched.
  */
+/** Whether a database error means "could not reach it / try again" rather than a bug. */
+export const isTransientDbError = (e: unknown): boolean => translateDbError(e).code === 'busy';
+
 export function translateDbError(e: unknown): AppError {
   if (e instanceof AppError) return e;
   const code = codeOf(e) ?? '';

@@ -33,14 +33,14 @@ export interface PublicEvent {
 export async function publicEventView(
   event: EventRecord,
   organiser: Organiser,
-  deps: { events: EventStore; holidays: HolidayStore; shard: string; availableNow?: number },
+  deps: { events: EventStore; holidays: HolidayStore; shard: string; dateCounters?: boolean; availableNow?: number },
   now = new Date(),
 ): Promise<PublicEvent> {
   let available = deps.availableNow ?? remaining(event);
   let dates: PublicEvent['dates'];
   if (event.type === 'daily') {
     const list = bookableDates(event, await deps.holidays.list(organiser.id), organiser.timezone, now);
-    const taken = await deps.events.dateCounters({ shard: deps.shard, id: event.id }, list);
+    const taken = deps.dateCounters === false ? new Map<string, number>() : await deps.events.dateCounters({ shard: deps.shard, id: event.id }, list);
     dates = list.map((date) => ({ date, available: Math.max(0, event.capacity - (taken.get(date) ?? 0)) }));
     available = dates.reduce((max, d) => Math.max(max, d.available), 0);
   }

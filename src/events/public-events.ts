@@ -15,6 +15,14 @@ export interface PublicEventBundle {
   view: PublicEvent;
 }
 
+export interface ViewOptions {
+  /**
+   * Read each daily event's per-date counters (one uncached shard read). A booking POST skips
+   * them: the write decides capacity, and the form is only drawn again if the booking fails.
+   */
+  dateCounters?: boolean;
+}
+
 /** Read side for buyers: active events only, from the snapshot cache. */
 export class PublicEvents {
   constructor(private readonly deps: { infra: Pick<Infra, 'directory' | 'organisers'>; snapshots: EventSnapshots; holidays: HolidayStore; events: EventStore; admission: Admission }) {}
@@ -32,13 +40,13 @@ export class PublicEvents {
     return Math.max(0, seen.remaining);
   }
 
-  async get(slug: string): Promise<PublicEventBundle | undefined> {
+  async get(slug: string, opts: ViewOptions = {}): Promise<PublicEventBundle | undefined> {
     const entry = await this.deps.infra.directory.resolve(slug);
     if (!entry || entry.status === 'deleted') return undefined;
-    return this.bundle(entry);
+    return this.bundle(entry, opts);
   }
 
-  async bundle(entry: DirectoryEntry): Promise<PublicEventBundle | undefined> {
+  async bundle(entry: DirectoryEntry, opts: ViewOptions = {}): Promise<PublicEventBundle | undefined> {
     const event = await this.deps.snapshots.get(entry);
     if (!event?.active || event.state === 'moved') return undefined;
     const organiser = await this.deps.infra.organisers.get(event.organiserId);
@@ -48,17 +56,18 @@ export class PublicEvents {
       events: this.deps.events,
       holidays: this.deps.holidays,
       shard: entry.shard,
+      dateCounters: opts.dateCounters ?? true,
       ...(availableNow === undefined ? {} : { availableNow }),
     });
     return { entry, event, organiser, view };
   }
 
   /** Every active event, optionally of one organiser; shards are read in parallel. */
-  async list(organiserId?: number): Promise<PublicEventBundle[]> {
+  async list(organiserId?: number, opts: ViewOptions = {}): Promise<PublicEventBundle[]> {
     const entries = organiserId === undefined
       ? await this.deps.infra.directory.listActive()
       : await this.deps.infra.directory.listForOrganiser(organiserId);
-    const bundles = await Promise.all(entries.filter((e) => e.status === 'active').map((e) => this.bundle(e).catch(() => undefined)));
+    const bundles = await Promise.all(entries.filter((e) => e.status === 'active').map((e) => this.bundle(e, opts).catch(() => undefined)));
     return bundles.filter((b): b is PublicEventBundle => b !== undefined);
   }
 }

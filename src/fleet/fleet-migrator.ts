@@ -1,6 +1,6 @@
-import { migrate, type Migration, readMigrations } from '../db/migrator';
-import { migrationsDir } from '../lib/paths';
 import type { ShardRecord, ShardRegistry } from '../catalog/shard-registry';
+import { type Migration, migrate, readMigrations } from '../db/migrator';
+import { migrationsDir } from '../lib/paths';
 import type { ShardPool } from '../shards/shard-pool';
 
 export interface ShardMigrationResult {

@@ -1,12 +1,19 @@
+import type { Client } from '@libsql/client';
+import { ShardCleanupStore } from '../catalog/shard-cleanup-store';
 import type { ShardProvider, ShardRegistry } from '../catalog/shard-registry';
 import type { Config } from '../config/load-config';
 import type { RootKeyring } from '../crypto';
 import { shardTokenContext } from '../crypto/contexts';
+import { openDatabase } from '../db/libsql-client';
+import { migrate, readMigrations, schemaVersion } from '../db/migrator';
+import { isTransientDbError } from '../db/sql-errors';
 import { SHARD_NAME, SHARD_NAME_RULE } from '../domain/inputs';
 import { AppError } from '../errors';
-import { migrateShard, type ShardMigrationResult } from './fleet-migrator';
-import { localProvisioner, type Provisioner, staticProvisioner } from './provisioner';
+import { migrationsDir } from '../lib/paths';
 import type { ShardPool } from '../shards/shard-pool';
+import { migrateShard, type ShardMigrationResult } from './fleet-migrator';
+import { ProvisionError, type ProvisionedDatabase, type Provisioner, provisionerFor } from './provisioners';
+import { checkShardUrl } from './shard-url-policy';
 
 export interface ProvisionRequest {
   name: string;
@@ -14,45 +21,88 @@ export interface ProvisionRequest {
   dedicated: boolean;
   url?: string;
   authToken?: string;
+  region?: string;
 }
 
-function provisionerFor(req: ProvisionRequest, config: Config): Provisioner {
-  switch (req.provider) {
-    case 'local':
-      return localProvisioner(config.dataDir);
-    case 'static':
-      if (!req.url) throw new AppError('invalid_request', 'a static shard needs --url (and --auth-token for a remote database)');
-      return staticProvisioner(req.url, req.authToken ?? null);
-    case 'bunny':
-    case 'turso':
-      throw new AppError(
-        'invalid_request',
-        `automatic ${req.provider} provisioning is not built yet: create the database in the ${req.provider} console and register it with --provider static --url <libsql url> --auth-token <token>`,
-      );
-    default: {
-      const unknown: never = req.provider;
-      throw new AppError('invalid_request', `unknown provider ${String(unknown)}`);
-    }
+export interface ProvisionDeps {
+  registry: ShardRegistry;
+  pool: ShardPool;
+  keyring: RootKeyring;
+  config: Config;
+  catalog: Client;
+}
+
+/** Tables every migrated shard has; the check after migrating reads each of them. */
+const CHECK_TABLES = ['events', 'attendees', 'schema_migrations'];
+
+/** Migrates a database that is not registered yet and checks it answers as a shard. */
+async function migrateAndCheck(db: ProvisionedDatabase): Promise<number> {
+  const client = await openDatabase(db.url, db.authToken ?? undefined);
+  try {
+    const migrations = readMigrations(migrationsDir('shard'));
+    await migrate(client, migrations);
+    const version = await schemaVersion(client);
+    if (version !== migrations.length) throw new Error(`schema version ${version} after migrating, expected ${migrations.length}`);
+    await client.batch(CHECK_TABLES.map((t) => `SELECT COUNT(*) FROM ${t}`), 'read');
+    return version;
+  } finally {
+    client.close();
   }
 }
 
-/** Creates the database, registers it (token sealed with ROOT_KEY) and migrates it. */
-export async function provisionShard(
-  deps: { registry: ShardRegistry; pool: ShardPool; keyring: RootKeyring; config: Config },
-  req: ProvisionRequest,
-): Promise<ShardMigrationResult> {
-  if (!SHARD_NAME.test(req.name)) {
-    throw new AppError('invalid_request', SHARD_NAME_RULE);
+/** Undoes a created database; when that fails too, records it for `ops shard:cleanup`. */
+async function undo(deps: ProvisionDeps, provisioner: Provisioner, name: string, db: ProvisionedDatabase, reason: string): Promise<string> {
+  try {
+    await provisioner.destroy(db);
+    return 'the new database was deleted again';
+  } catch {
+    await new ShardCleanupStore(deps.catalog).record({ shardName: name, provider: provisioner.provider, remoteId: db.remoteId ?? db.url, url: db.url, reason });
+    return 'the new database could not be deleted: run `npm run ops -- shard:cleanup` to delete it';
   }
+}
+
+function publicReason(e: unknown, url: string): string {
+  if (e instanceof ProvisionError || e instanceof AppError) return e.message;
+  const origin = url.startsWith('file:') ? 'its file' : (() => { try { return new URL(url).host; } catch { return 'its URL'; } })();
+  // A dropped or refused connection reaches us as fetch's TypeError; never show driver text.
+  if (isTransientDbError(e)) return `the new database at ${origin} could not be reached`;
+  return `the new database at ${origin} did not migrate (${e instanceof Error && e.name === 'MigrationError' ? e.message.slice(0, 200) : 'it answered with an error'})`;
+}
+
+/**
+ * Creates the database, migrates and checks it, then registers it (token sealed with
+ * ROOT_KEY). A database we created that fails any later step is deleted again (or recorded
+ * for clean-up), so the registry never lists a half-made shard. A `static` database is the
+ * operator's: it is registered first and marked `migration_failed` if it does not migrate.
+ */
+export async function provisionShard(deps: ProvisionDeps, req: ProvisionRequest): Promise<ShardMigrationResult> {
+  if (!SHARD_NAME.test(req.name)) throw new AppError('invalid_request', SHARD_NAME_RULE);
   if (await deps.registry.get(req.name)) throw new AppError('conflict', `a shard named ${req.name} already exists`);
-  const db = await provisionerFor(req, deps.config).provision(req.name);
-  await deps.registry.insert({
-    name: req.name,
-    provider: req.provider,
-    url: db.url,
-    sealedToken: db.authToken ? deps.keyring.sealSecret(db.authToken, shardTokenContext(req.name)) : null,
-    dedicated: req.dedicated,
-  });
-  const record = (await deps.registry.get(req.name))!;
-  return migrateShard(deps.registry, deps.pool, record);
+  if (req.provider === 'static' && req.url) checkShardUrl(req.url, { env: deps.config.env, dataDir: deps.config.dataDir });
+  const provisioner = provisionerFor(req.provider, deps.config, { ...(req.url ? { url: req.url } : {}), ...(req.authToken ? { authToken: req.authToken } : {}) });
+  let db: ProvisionedDatabase;
+  try {
+    db = await provisioner.provision(req.name, req.region ? { region: req.region } : {});
+  } catch (e) {
+    if (e instanceof ProvisionError) throw new AppError(e.reason === 'not_configured' ? 'invalid_request' : 'conflict', e.message, { cause: e });
+    throw e;
+  }
+  const sealedToken = db.authToken ? deps.keyring.sealSecret(db.authToken, shardTokenContext(req.name)) : null;
+  const record = { name: req.name, provider: req.provider, url: db.url, sealedToken, dedicated: req.dedicated };
+
+  if (!provisioner.created) {
+    await deps.registry.insert(record);
+    return migrateShard(deps.registry, deps.pool, (await deps.registry.get(req.name))!);
+  }
+  let version: number;
+  try {
+    checkShardUrl(db.url, { env: deps.config.env, dataDir: deps.config.dataDir });
+    version = await migrateAndCheck(db);
+    await deps.registry.insert({ ...record, schemaVersion: version });
+  } catch (e) {
+    const reason = publicReason(e, db.url);
+    const outcome = await undo(deps, provisioner, req.name, db, reason);
+    throw new AppError('conflict', `shard ${req.name} was not registered: ${reason}; ${outcome}`, { cause: e });
+  }
+  return { name: req.name, ok: true, version };
 }

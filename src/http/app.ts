@@ -11,7 +11,9 @@ import { mountRoutes } from './routes';
 export function createApp(services: AppServices): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // Off unless TRUST_PROXY says which hops to believe: X-Forwarded-For from anyone else is a
+  // client choosing its own address for the login limits (finding 10).
+  app.set('trust proxy', services.infra.config.trustProxy);
   app.set('query parser', 'simple');
   app.use(requestContext(services.infra.logger));
   app.use(securityHeaders);

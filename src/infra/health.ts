@@ -40,3 +40,8 @@ export async function checkHealth(infra: Infra): Promise<HealthReport> {
   const status = catalog.ok && shards.every((s) => s.ok) ? 'ok' : 'degraded';
   return { status, catalog, shards };
 }
+
+/** What anyone may see: ok or degraded, per shard, without errors or versions. */
+export function publicHealth(h: HealthReport): { status: HealthReport['status']; catalog: { ok: boolean }; shards: Array<{ name: string; ok: boolean }> } {
+  return { status: h.status, catalog: { ok: h.catalog.ok }, shards: h.shards.map((s) => ({ name: s.name, ok: s.ok })) };
+}

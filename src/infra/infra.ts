@@ -1,17 +1,18 @@
 import type { Client } from '@libsql/client';
 import { openCatalog } from '../catalog/catalog-db';
+import { verifyRootKey } from '../catalog/root-key-check';
 import { EventDirectory } from '../catalog/event-directory';
 import { OrganiserStore } from '../catalog/organiser-store';
 import { ShardRegistry } from '../catalog/shard-registry';
 import type { Config } from '../config/load-config';
 import { createRootKeyring, type RootKeyring } from '../crypto';
 import { shardTokenContext } from '../crypto/contexts';
-import type { Logger } from '../lib/logger';
-import { createMetrics, type Metrics } from './metrics';
 import { migrateFleet, type ShardMigrationResult } from '../fleet/fleet-migrator';
+import { provisionShard } from '../fleet/provision-shard';
+import type { Logger } from '../lib/logger';
 import { ShardPool } from '../shards/shard-pool';
 import { ShardRouter } from '../shards/shard-router';
-import { provisionShard } from '../fleet/provision-shard';
+import { createMetrics, type Metrics } from './metrics';
 
 /** Everything the app tier and the ops CLI share: catalog, shards, keys, metrics. */
 export interface Infra {
@@ -38,6 +39,12 @@ export const DEFAULT_SHARED_SHARD = 'shared-1';
 export async function openInfra(config: Config, logger: Logger, opts: { migrationConcurrency?: number } = {}): Promise<Infra> {
   const { db: catalog } = await openCatalog(config.catalogUrl, config.catalogAuthToken);
   const keyring = createRootKeyring(config.rootKey);
+  try {
+    await verifyRootKey(catalog, keyring);
+  } catch (e) {
+    catalog.close();
+    throw e;
+  }
   const registry = new ShardRegistry(catalog);
   const directory = new EventDirectory(catalog);
   const organisers = new OrganiserStore(catalog);
@@ -53,11 +60,13 @@ export async function openInfra(config: Config, logger: Logger, opts: { migratio
     mode: config.writeMode,
     maxBatch: config.coalesceMaxBatch,
     targetWaitMs: config.queueTargetWaitMs,
+    maxInFlight: config.shardMaxInflight,
+    simulatedLatencyMs: config.simRttMs + config.simCommitMs,
     metrics: metrics.writer,
   });
 
   if ((await registry.list()).length === 0) {
-    await provisionShard({ registry, pool, keyring, config }, { name: DEFAULT_SHARED_SHARD, provider: 'local', dedicated: false });
+    await provisionShard({ registry, pool, keyring, config, catalog }, { name: DEFAULT_SHARED_SHARD, provider: 'local', dedicated: false });
   }
   const migrations = await migrateFleet(registry, pool, { concurrency: opts.migrationConcurrency ?? 4 });
   for (const m of migrations) {

@@ -20,6 +20,15 @@ export function createMetrics() {
     buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  const inFlight = new Gauge({ name: 'boxoffice_shard_batches_in_flight', help: 'Write batches sent to the shard and not yet answered', labelNames: ['shard'], registers: [registry] });
+  const shardJobs = new Counter({ name: 'boxoffice_shard_jobs_total', help: 'Jobs (bookings and admin writes) committed per shard', labelNames: ['shard'], registers: [registry] });
+  const moves = new Counter({ name: 'boxoffice_event_moves_total', help: 'Online event moves finished', labelNames: ['from', 'to'], registers: [registry] });
+  const moveFrozen = new Histogram({
+    name: 'boxoffice_event_move_frozen_seconds',
+    help: 'How long buyers saw busy during an event move',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    registers: [registry],
+  });
   const commits = new Counter({ name: 'boxoffice_shard_commits_total', help: 'Write transactions committed', labelNames: ['shard'], registers: [registry] });
   const busy = new Counter({ name: 'boxoffice_busy_total', help: 'Requests refused with 503 busy', labelNames: ['shard'], registers: [registry] });
   const ticketsSold = new Counter({ name: 'boxoffice_tickets_sold_total', help: 'Tickets sold', labelNames: ['event'], registers: [registry] });
@@ -34,6 +43,10 @@ export function createMetrics() {
       batchSize.observe({ shard }, jobs);
       batchSeconds.observe({ shard }, seconds);
       commits.inc({ shard });
+      shardJobs.inc({ shard }, jobs);
+    },
+    onInFlight(shard, batches) {
+      inFlight.set({ shard }, batches);
     },
     onQueueDepth(shard, depth) {
       queueDepth.set({ shard }, depth);
@@ -43,7 +56,7 @@ export function createMetrics() {
     },
   };
 
-  return { registry, writer, ticketsSold, soldOut, shardUp, shardSchema, outboxBacklog, outboxFailures };
+  return { registry, writer, moves, moveFrozen, ticketsSold, soldOut, shardUp, shardSchema, outboxBacklog, outboxFailures };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,3 +1,4 @@
+import { DecayingRate } from './decaying-rate';
 import type { ResultSet } from '@libsql/client';
 import type { CoalescerOptions, ShardWriter } from './write-coalescer';
 import type { JobResults, WriteJob } from './write-job';
@@ -12,6 +13,12 @@ export class DirectWriter implements ShardWriter {
   private idle: Array<() => void> = [];
 
   constructor(private readonly opts: Pick<CoalescerOptions, 'shard' | 'db' | 'metrics'>) {}
+
+  private readonly committed = new DecayingRate();
+
+  get load(): number {
+    return this.committed.current();
+  }
 
   get depth(): number {
     return this.active;
@@ -29,6 +36,7 @@ export class DirectWriter implements ShardWriter {
         const started = performance.now();
         results.push(...(await this.opts.db.batch(step, 'write')));
         this.opts.metrics?.onBatch(this.opts.shard, 1, (performance.now() - started) / 1000);
+        this.committed.add(1);
         if (job.continueAfter && !job.continueAfter(i, results)) break;
       }
       return results;

@@ -12,7 +12,22 @@ export interface ShardRouterOptions {
   mode: WriteMode;
   maxBatch: number;
   targetWaitMs: number;
+  /** SHARD_MAX_INFLIGHT: batches in flight per remote shard. */
+  maxInFlight?: number;
+  /** The benchmark's modelled round trip + commit (0 when not modelling). */
+  simulatedLatencyMs?: number;
   metrics?: WriterMetrics;
+}
+
+/** How long one round trip to the shard takes now: the starting latency of its admission estimate. */
+async function pingMs(db: Db): Promise<number> {
+  const started = performance.now();
+  try {
+    await db.execute('SELECT 1');
+  } catch {
+    return 50; // unknown; a typical remote primary
+  }
+  return performance.now() - started;
 }
 
 /**
@@ -54,13 +69,27 @@ export class ShardRouter {
       throw new AppError('busy', 'This event is briefly unavailable for maintenance. Please try again shortly.', { retryAfterSeconds: 30 });
     }
     const db = await this.opts.pool.writerDb(shard);
+    const { mode, maxBatch, targetWaitMs, metrics } = this.opts;
+    const simulated = this.opts.simulatedLatencyMs ?? 0;
+    const local = shard.url.startsWith('file:') && simulated === 0;
+    // A local file's writer thread commits one batch at a time anyway: more in flight would only
+    // cut smaller batches (more fsyncs). Remote (and modelled remote) primaries pipeline.
+    const maxInFlight = local ? 1 : (this.opts.maxInFlight ?? 1);
+    const initialLatencyMs = local ? undefined : simulated > 0 ? simulated : await pingMs(db);
     const again = this.writers.get(name);
     if (again) return again;
-    const { mode, maxBatch, targetWaitMs, metrics } = this.opts;
     const writer: ShardWriter =
       mode === 'direct'
         ? new DirectWriter({ shard: name, db, ...(metrics ? { metrics } : {}) })
-        : new WriteCoalescer({ shard: name, db, maxBatch, targetWaitMs, ...(metrics ? { metrics } : {}) });
+        : new WriteCoalescer({
+            shard: name,
+            db,
+            maxBatch,
+            targetWaitMs,
+            maxInFlight,
+            ...(initialLatencyMs === undefined ? {} : { initialLatencyMs }),
+            ...(metrics ? { metrics } : {}),
+          });
     this.writers.set(name, writer);
     return writer;
   }
@@ -68,6 +97,11 @@ export class ShardRouter {
   /** Waits until every queued write has committed (graceful shutdown). */
   async drain(): Promise<void> {
     await Promise.all([...this.writers.values()].map((w) => w.drain()));
+  }
+
+  /** Live write load (jobs/s, decaying) of this process's writer for a shard; 0 when it has none. */
+  loadOf(shard: string): number {
+    return this.writers.get(shard)?.load ?? 0;
   }
 
   depths(): Array<{ shard: string; depth: number }> {

@@ -1,12 +1,15 @@
 import type { ResultSet } from '@libsql/client';
 import type { Db } from '../db/db';
 import { AppError } from '../errors';
+import { DecayingRate } from './decaying-rate';
 import { type JobResults, statementsOf, type WriteJob } from './write-job';
 
 export interface WriterMetrics {
   onBatch(shard: string, jobs: number, seconds: number): void;
   onQueueDepth(shard: string, depth: number): void;
   onRejected(shard: string): void;
+  /** Batches in flight to the shard right now. */
+  onInFlight?(shard: string, batches: number): void;
 }
 
 export interface ShardWriter {
@@ -15,6 +18,8 @@ export interface ShardWriter {
   /** Throws AppError('busy') when a new job would wait past the target; call before costly work. */
   admit(): void;
   readonly depth: number;
+  /** Jobs committed per second lately (decaying): the live write load placement compares. */
+  readonly load: number;
   /**
    * Whether a job's steps run in one transaction, so later statements may depend on earlier
    * ones through `changes()`. Direct mode sends each step as its own round trip instead.
@@ -35,46 +40,80 @@ export interface CoalescerOptions {
   db: Db;
   maxBatch: number;
   targetWaitMs: number;
+  /** Batches sent before the first is answered (SHARD_MAX_INFLIGHT); default 1. */
+  maxInFlight?: number;
+  /**
+   * The shard's latency per batch before any is measured (a ping, or the modelled RTT and
+   * commit). Sizes admission from the first second of an on-sale; default 5 ms (a local commit).
+   */
+  initialLatencyMs?: number;
   metrics?: WriterMetrics;
 }
 
-/** Below this many queued jobs nobody is refused, whatever the measured rate says. */
-const MIN_QUEUE_BOUND = 64;
-/** Weight of the newest batch in the jobs-per-second estimate. */
-const RATE_SMOOTHING = 0.2;
+/** Weight of the newest batch in the batch-latency estimate. */
+const LATENCY_SMOOTHING = 0.2;
+const DEFAULT_INITIAL_LATENCY_MS = 5;
 
 /**
- * Group commit for one shard. At most one batch is in flight; whatever arrives meanwhile
- * waits and goes into the next batch (up to maxBatch jobs), so one round trip and one
- * commit carry many bookings. A batch that throws is split in halves and retried until
- * the failing job is alone, so one poisoned booking never fails its neighbours.
+ * Group commit for one shard. Up to maxInFlight batches travel at once (a primary 50 ms away
+ * is not idle while one batch is on the wire); whatever arrives meanwhile waits and goes into
+ * the next batch (up to maxBatch jobs), so one round trip and one commit carry many bookings.
+ * Batches may commit in any order: capacity is re-checked in SQL inside each transaction.
+ * A batch that throws is split in halves and retried until the failing job is alone, so one
+ * poisoned booking never fails its neighbours.
+ *
+ * Admission: a new job would wait about `rounds × batch latency`, where rounds is how many
+ * full pipelines of batches are queued ahead of it. The latency starts from an estimate and
+ * follows the measured one, so the opening burst of an on-sale is not refused while a real
+ * backlog is.
  */
 export class WriteCoalescer implements ShardWriter {
   readonly chainsSteps = true;
   private queue: Pending[] = [];
-  private inFlight = false;
+  private inFlight = 0;
+  private scheduled = false;
   private idle: Array<() => void> = [];
-  /** Jobs committed per second, smoothed; sizes the admission bound. */
-  private jobsPerSecond = 0;
+  /** Seconds per batch, smoothed (it includes the wait behind other batches at the primary). */
+  private batchSeconds: number;
+  private readonly committed = new DecayingRate();
+  private readonly maxInFlight: number;
+  /** Queued jobs that justify one more batch in flight. */
+  private readonly pipelineThreshold: number;
 
-  constructor(private readonly opts: CoalescerOptions) {}
+  constructor(private readonly opts: CoalescerOptions) {
+    this.maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
+    this.pipelineThreshold = Math.max(1, Math.floor(opts.maxBatch / this.maxInFlight));
+    this.batchSeconds = (opts.initialLatencyMs ?? DEFAULT_INITIAL_LATENCY_MS) / 1000;
+  }
 
   get depth(): number {
     return this.queue.length;
   }
 
-  /** The queue length a new buyer may join and still be answered within the target wait. */
-  get bound(): number {
-    return Math.max(MIN_QUEUE_BOUND, Math.floor((this.jobsPerSecond * this.opts.targetWaitMs) / 1000));
+  get batchesInFlight(): number {
+    return this.inFlight;
+  }
+
+  get load(): number {
+    return this.committed.current();
+  }
+
+  /** How long a job joining the queue now would wait for its commit, in ms. */
+  expectedWaitMs(): number {
+    const perRound = this.opts.maxBatch * this.maxInFlight;
+    const rounds = Math.ceil((this.queue.length + 1) / perRound);
+    return rounds * this.batchSeconds * 1000;
   }
 
   admit(): void {
-    if (this.queue.length >= this.bound) {
+    const waitMs = this.expectedWaitMs();
+    // A job that goes out with the next round is never refused: refusing cannot make a single
+    // batch's latency shorter, and an idle shard must always take work.
+    const fitsNextRound = this.queue.length < this.opts.maxBatch * this.maxInFlight;
+    if (!fitsNextRound && waitMs > this.opts.targetWaitMs) {
       this.opts.metrics?.onRejected(this.opts.shard);
-      const perSecond = Math.max(this.jobsPerSecond, 1);
-      const retryAfterSeconds = Math.max(1, Math.ceil(this.queue.length / perSecond));
       throw new AppError('busy', 'So many people are booking right now that we cannot answer in time. Please try again in a moment.', {
-        retryAfterSeconds,
+        retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
       });
     }
   }
@@ -83,38 +122,56 @@ export class WriteCoalescer implements ShardWriter {
     return new Promise<JobResults>((resolve, reject) => {
       this.queue.push({ job, resolve, reject });
       this.opts.metrics?.onQueueDepth(this.opts.shard, this.queue.length);
-      if (!this.inFlight) {
-        // Flush after the current event-loop turn, not now: every request whose bytes already
-        // arrived gets parsed and queued first, so they share one commit. (A local libSQL
-        // batch runs synchronously; flushing at once would commit one booking at a time.)
-        this.inFlight = true;
-        setImmediate(() => void this.flushLoop());
-      }
+      this.schedule();
     });
   }
 
   drain(): Promise<void> {
-    if (!this.inFlight && this.queue.length === 0) return Promise.resolve();
+    if (this.inFlight === 0 && this.queue.length === 0) return Promise.resolve();
     return new Promise((r) => this.idle.push(r));
   }
 
-  private async flushLoop(): Promise<void> {
+  /**
+   * Cuts batches after the current event-loop turn, not now: every request whose bytes already
+   * arrived gets parsed and queued first, so they share one commit. (A local libSQL batch runs
+   * synchronously; flushing at once would commit one booking at a time.)
+   */
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= this.maxInFlight) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      // While a batch travels, another is sent only for a real backlog: a trickle waits for the
+      // next round trip and shares one commit (pipelining small batches would just cost commits).
+      if (this.inFlight > 0 && this.queue.length < this.pipelineThreshold) break;
+      const batch = this.queue.splice(0, this.opts.maxBatch);
+      this.opts.metrics?.onQueueDepth(this.opts.shard, this.queue.length);
+      this.inFlight++;
+      this.opts.metrics?.onInFlight?.(this.opts.shard, this.inFlight);
+      void this.send(batch);
+    }
+    if (this.inFlight === 0 && this.queue.length === 0) for (const r of this.idle.splice(0)) r();
+  }
+
+  private async send(batch: Pending[]): Promise<void> {
+    const started = performance.now();
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.opts.maxBatch);
-        this.opts.metrics?.onQueueDepth(this.opts.shard, this.queue.length);
-        const started = performance.now();
-        await this.writeIsolating(batch);
-        const seconds = (performance.now() - started) / 1000;
-        this.opts.metrics?.onBatch(this.opts.shard, batch.length, seconds);
-        const rate = batch.length / Math.max(seconds, 0.0005);
-        this.jobsPerSecond = this.jobsPerSecond === 0 ? rate : this.jobsPerSecond * (1 - RATE_SMOOTHING) + rate * RATE_SMOOTHING;
-        // Let requests that arrived during the commit join the next batch before it is cut.
-        await new Promise<void>((r) => setImmediate(r));
-      }
+      await this.writeIsolating(batch);
     } finally {
-      this.inFlight = false;
-      for (const r of this.idle.splice(0)) r();
+      const seconds = (performance.now() - started) / 1000;
+      this.opts.metrics?.onBatch(this.opts.shard, batch.length, seconds);
+      this.committed.add(batch.length);
+      this.batchSeconds = this.batchSeconds * (1 - LATENCY_SMOOTHING) + seconds * LATENCY_SMOOTHING;
+      this.inFlight--;
+      this.opts.metrics?.onInFlight?.(this.opts.shard, this.inFlight);
+      if (this.queue.length > 0) this.schedule();
+      else if (this.inFlight === 0) for (const r of this.idle.splice(0)) r();
     }
   }
 

@@ -54,9 +54,22 @@ export function csrfFrom(html: string): string {
   return m[1];
 }
 
-/** A fresh public (anonymous) CSRF token, as the login/setup/join forms carry it. */
-export async function publicCsrf(baseUrl: string, path = '/admin/login'): Promise<string> {
-  return csrfFrom((await request(baseUrl, path)).text);
+/** A public form's CSRF token and the pre-session cookie it is bound to (login/setup/join). */
+export interface PublicForm {
+  csrf: string;
+  /** Cookie header value carrying the pre-session cookie. */
+  cookie: string;
+}
+
+/** The Cookie header value a browser would send back after this response. */
+export function cookiesOf(res: HttpResult): string {
+  return res.cookies.map((c) => c.split(';')[0]).join('; ');
+}
+
+/** A fresh public (anonymous) CSRF token with its pre-session cookie, as a browser gets them. */
+export async function publicCsrf(baseUrl: string, path = '/admin/login', headers: Record<string, string> = {}): Promise<PublicForm> {
+  const page = await request(baseUrl, path, { headers });
+  return { csrf: csrfFrom(page.text), cookie: cookiesOf(page) };
 }
 
 /** `session=<secret>` from a response's Set-Cookie lines (plain-http cookie name). */
@@ -76,8 +89,8 @@ export interface LoggedIn {
 
 /** Logs in through the real form (one scrypt run). Throws unless the login succeeded. */
 export async function login(app: TestApp, email: string, password: string, headers: Record<string, string> = {}): Promise<LoggedIn> {
-  const csrf = await publicCsrf(app.baseUrl);
-  const res = await request(app.baseUrl, '/admin/login', { form: { csrf_token: csrf, email, password }, headers });
+  const { csrf, cookie: pre } = await publicCsrf(app.baseUrl, '/admin/login', headers);
+  const res = await request(app.baseUrl, '/admin/login', { cookie: pre, form: { csrf_token: csrf, email, password }, headers });
   const cookie = sessionCookieFrom(res);
   if (res.status !== 303 || !cookie) throw new Error(`login failed with ${res.status}`);
   const secret = cookie.slice(cookie.indexOf('=') + 1);

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config/load-config';
 import { createApp } from '../../src/http/app';
+import { createHttpServer } from '../../src/http/server';
 import { openInfra } from '../../src/infra/infra';
 import { type AppServices, createServices } from '../../src/app/services';
 import { makeTempDir } from './temp-dir';
@@ -33,7 +34,8 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { log
   const services = createServices(infra);
   const app = createApp(services);
   const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = createHttpServer(app, config.http);
+    s.listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {

@@ -1,6 +1,6 @@
 // Invites by link: the link alone carries the key material, accepting needs no activation,
 // and roles are enforced on what the new member can do.
-import { createTenant, csrfFrom, login, publicCsrf, request, type Tenant } from '../helpers/accounts';
+import { cookiesOf, createTenant, csrfFrom, login, publicCsrf, request, type Tenant } from '../helpers/accounts';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 // Every login costs a real scrypt run (~0.3 s alone, much more while suites share the CPU).
@@ -41,14 +41,15 @@ describe('invites and members', () => {
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
 
     const csrf = csrfFrom(page.text);
-    expect((await request(app.baseUrl, joinPath, { form: { password: 'manager password', password_confirm: 'manager password' } })).status).toBe(403);
-    const short = await request(app.baseUrl, joinPath, { form: { csrf_token: csrf, password: 'short', password_confirm: 'short' } });
+    const cookie = cookiesOf(page);
+    expect((await request(app.baseUrl, joinPath, { cookie, form: { password: 'manager password', password_confirm: 'manager password' } })).status).toBe(403);
+    const short = await request(app.baseUrl, joinPath, { cookie, form: { csrf_token: csrf, password: 'short', password_confirm: 'short' } });
     expect(short.status).toBe(400);
     expect(short.text).toContain('Use at least 8 characters.');
-    const differ = await request(app.baseUrl, joinPath, { form: { csrf_token: csrf, password: 'manager password', password_confirm: 'manager passwort' } });
+    const differ = await request(app.baseUrl, joinPath, { cookie, form: { csrf_token: csrf, password: 'manager password', password_confirm: 'manager passwort' } });
     expect(differ.status).toBe(400);
 
-    const ok = await request(app.baseUrl, joinPath, { form: { csrf_token: csrf, password: 'manager password', password_confirm: 'manager password' } });
+    const ok = await request(app.baseUrl, joinPath, { cookie, form: { csrf_token: csrf, password: 'manager password', password_confirm: 'manager password' } });
     expect(ok.status).toBe(303);
     expect(ok.headers.get('location')).toBe('/admin/login?joined=1');
     // Used: the link is dead and its row no longer holds any key material.
@@ -82,8 +83,8 @@ describe('invites and members', () => {
     const code = joinPath.split('/').pop()!;
     await app.services.infra.catalog.execute({ sql: 'UPDATE invites SET expires_at = ? WHERE code_hash = ?', args: [Date.now() - 1, lookupHash(code)] });
     expect((await request(app.baseUrl, joinPath)).status).toBe(410);
-    const csrf = await publicCsrf(app.baseUrl);
-    expect((await request(app.baseUrl, joinPath, { form: { csrf_token: csrf, password: 'late password', password_confirm: 'late password' } })).status).toBe(410);
+    const { csrf, cookie } = await publicCsrf(app.baseUrl);
+    expect((await request(app.baseUrl, joinPath, { cookie, form: { csrf_token: csrf, password: 'late password', password_confirm: 'late password' } })).status).toBe(410);
   });
 
   it('does not let an owner remove themself', async () => {
@@ -98,8 +99,9 @@ describe('invites and members', () => {
     const page = await request(app.baseUrl, `/join/${code}`);
     expect(page.text).toContain('Your current password');
     const csrf = csrfFrom(page.text);
-    expect((await request(app.baseUrl, `/join/${code}`, { form: { csrf_token: csrf, password: 'wrong password' } })).status).toBe(401);
-    expect((await request(app.baseUrl, `/join/${code}`, { form: { csrf_token: csrf, password: acme.owner.password } })).status).toBe(303);
+    const cookie = cookiesOf(page);
+    expect((await request(app.baseUrl, `/join/${code}`, { cookie, form: { csrf_token: csrf, password: 'wrong password' } })).status).toBe(401);
+    expect((await request(app.baseUrl, `/join/${code}`, { cookie, form: { csrf_token: csrf, password: acme.owner.password } })).status).toBe(303);
 
     const both = await login(app, acme.owner.email, acme.owner.password);
     const dash = await request(app.baseUrl, '/admin', { cookie: both.cookie });

@@ -6,7 +6,7 @@ import { unlockOrganiserPrivateKey } from '../../src/accounts';
 import { userKeyContext } from '../../src/accounts/key-contexts';
 import { openPii, publicKeyFromPem, sealPii, unwrapDataKey, verifyPassword } from '../../src/crypto';
 import { AppError } from '../../src/errors';
-import { createTenant, login, request, type Tenant } from '../helpers/accounts';
+import { createTenant, login, request, type Tenant, cookiesOf } from '../helpers/accounts';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 // Every login costs a real scrypt run (~0.3 s alone, much more while suites share the CPU).
@@ -107,8 +107,9 @@ describe('key hierarchy', () => {
     expect((await verifyPassword(owner.password, user.passwordRecord!)).ok).toBe(false);
 
     // Logging in: the old password fails, the new one opens the PII.
-    const csrf = /name="csrf_token" value="([^"]+)"/.exec((await request(app.baseUrl, '/admin/login')).text)![1]!;
-    const old = await request(app.baseUrl, '/admin/login', { form: { csrf_token: csrf, email: owner.email, password: owner.password } });
+    const loginPage = await request(app.baseUrl, '/admin/login');
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(loginPage.text)![1]!;
+    const old = await request(app.baseUrl, '/admin/login', { cookie: cookiesOf(loginPage), form: { csrf_token: csrf, email: owner.email, password: owner.password } });
     expect(old.status).toBe(401);
     const again = await login(app, owner.email, 'a brand new password');
     const principal = (await app.services.accounts.sessions.resolveSession(again.secret))!;

@@ -1,5 +1,6 @@
 // Login limits, sessions list and "log out everywhere else", over real HTTP.
 import { lookupHash } from '../../src/crypto';
+import { ACCOUNT_BACKOFF_FAILURES } from '../../src/accounts/login-throttle';
 import { login, publicCsrf, request, sessionCookieFrom } from '../helpers/accounts';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -11,12 +12,12 @@ const PASSWORD = 'the right password';
 describe('login', () => {
   let app: TestApp;
   const attempt = async (email: string, password: string, ip: string) => {
-    const csrf = await publicCsrf(app.baseUrl);
-    return request(app.baseUrl, '/admin/login', { form: { csrf_token: csrf, email, password }, headers: { 'x-forwarded-for': ip } });
+    const { csrf, cookie } = await publicCsrf(app.baseUrl);
+    return request(app.baseUrl, '/admin/login', { cookie, form: { csrf_token: csrf, email, password }, headers: { 'x-forwarded-for': ip } });
   };
 
   beforeAll(async () => {
-    app = await startTestApp();
+    app = await startTestApp({ TRUST_PROXY: 'loopback' });
     await app.services.accounts.admins.createPlatformAdmin('first@example.com', PASSWORD);
     await app.services.accounts.organisers.createOrganiser({ name: 'Acme', slug: 'acme', ownerEmail: 'owner@acme.example', ownerPassword: PASSWORD });
   });
@@ -39,17 +40,66 @@ describe('login', () => {
     expect(wrong.text).toContain('The email or password is wrong.');
   });
 
-  it('locks an account at the 6th attempt: 1-5 wrong get 401, the 6th gets 429 even with the right password', async () => {
-    await app.services.accounts.admins.createPlatformAdmin('victim@example.com', PASSWORD);
-    // Each guess from another address, so only the per-account limit is in play.
+  it('locks one address for one account at the 6th attempt, even with the right password', async () => {
+    await app.services.accounts.admins.createPlatformAdmin('pair@example.com', PASSWORD);
     for (let i = 1; i <= 5; i++) {
-      expect((await attempt('victim@example.com', `guess number ${i}`, `10.1.0.${i}`)).status).toBe(401);
+      expect((await attempt('pair@example.com', `guess number ${i}`, '10.5.0.1')).status).toBe(401);
     }
-    const sixth = await attempt('victim@example.com', PASSWORD, '10.1.0.6');
+    const sixth = await attempt('pair@example.com', PASSWORD, '10.5.0.1');
     expect(sixth.status).toBe(429);
     expect(Number(sixth.headers.get('retry-after'))).toBeGreaterThan(14 * 60);
     expect(sixth.text).toContain('Too many failed attempts');
     expect(sessionCookieFrom(sixth)).toBeUndefined();
+  });
+
+  // Finding 10: five wrong passwords from anyone used to lock the owner out for 15 minutes.
+  it('lets the owner in with the right password after five failures from other addresses', async () => {
+    await app.services.accounts.admins.createPlatformAdmin('victim@example.com', PASSWORD);
+    for (let i = 1; i <= 5; i++) {
+      expect((await attempt('victim@example.com', `guess number ${i}`, `10.1.0.${i}`)).status).toBe(401);
+    }
+    const owner = await attempt('victim@example.com', PASSWORD, '10.1.0.99');
+    expect(owner.status).toBe(303);
+  });
+
+  it('backs off an account under a spread-out attack, but a browser that logged in before still gets in', async () => {
+    await app.services.accounts.admins.createPlatformAdmin('target@example.com', PASSWORD);
+    // The owner logged in once from this browser: it holds a device cookie for the account.
+    const { csrf, cookie } = await publicCsrf(app.baseUrl);
+    const first = await request(app.baseUrl, '/admin/login', { cookie, form: { csrf_token: csrf, email: 'target@example.com', password: PASSWORD }, headers: { 'x-forwarded-for': '10.6.0.1' } });
+    expect(first.status).toBe(303);
+    const device = first.cookies.find((c) => c.startsWith('device='));
+    expect(device).toMatch(/HttpOnly/i);
+    for (let i = 1; i <= ACCOUNT_BACKOFF_FAILURES; i++) {
+      expect((await attempt('target@example.com', `guess ${i}`, `10.7.${Math.floor(i / 200)}.${i % 200}`)).status).toBe(401);
+    }
+    // A new browser on a new address now waits, even with the right password...
+    expect((await attempt('target@example.com', PASSWORD, '10.8.0.1')).status).toBe(429);
+    // ...but the owner's known browser gets in.
+    const known = await publicCsrf(app.baseUrl, '/admin/login', { cookie: device!.split(';')[0]! });
+    const again = await request(app.baseUrl, '/admin/login', {
+      cookie: `${known.cookie}; ${device!.split(';')[0]}`,
+      form: { csrf_token: known.csrf, email: 'target@example.com', password: PASSWORD },
+      headers: { 'x-forwarded-for': '10.8.0.2' },
+    });
+    expect(again.status).toBe(303);
+  });
+
+  it('believes X-Forwarded-For only from TRUST_PROXY hops (off by default)', async () => {
+    const plain = await startTestApp();
+    try {
+      await plain.services.accounts.admins.createPlatformAdmin('spoof@example.com', PASSWORD);
+      for (let i = 1; i <= 5; i++) {
+        const { csrf, cookie } = await publicCsrf(plain.baseUrl);
+        await request(plain.baseUrl, '/admin/login', { cookie, form: { csrf_token: csrf, email: 'spoof@example.com', password: 'wrong one' }, headers: { 'x-forwarded-for': `10.10.0.${i}` } });
+      }
+      // Every guess came from 127.0.0.1 whatever the header said: the 6th is refused.
+      const { csrf, cookie } = await publicCsrf(plain.baseUrl);
+      const res = await request(plain.baseUrl, '/admin/login', { cookie, form: { csrf_token: csrf, email: 'spoof@example.com', password: 'wrong again' }, headers: { 'x-forwarded-for': '10.10.0.77' } });
+      expect(res.status).toBe(429);
+    } finally {
+      await plain.close();
+    }
   });
 
   it('locks a client address after 5 failures across accounts, and stores only an HMAC of it', async () => {

@@ -12,7 +12,7 @@ const RIVAL = 'rival@example.com';
 describe('first-run setup and the session cookie', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp();
+    app = await startTestApp({ TRUST_PROXY: 'loopback' }); // the HTTPS case comes through a local proxy
   });
   afterAll(async () => {
     await app.close();
@@ -30,15 +30,15 @@ describe('first-run setup and the session cookie', () => {
   });
 
   it('re-renders the form with 400 when the passwords differ', async () => {
-    const csrf = await publicCsrf(app.baseUrl, '/setup');
-    const res = await request(app.baseUrl, '/setup', { form: { csrf_token: csrf, email: ADMIN.email, password: ADMIN.password, password_confirm: 'something else' } });
+    const { csrf, cookie } = await publicCsrf(app.baseUrl, '/setup');
+    const res = await request(app.baseUrl, '/setup', { cookie, form: { csrf_token: csrf, email: ADMIN.email, password: ADMIN.password, password_confirm: 'something else' } });
     expect(res.status).toBe(400);
     expect(res.text).toContain('The two passwords differ.');
   });
 
   it('lets exactly one of two simultaneous setups create the first admin, then /setup is gone', async () => {
-    const csrf = await publicCsrf(app.baseUrl, '/setup');
-    const attempt = (email: string) => request(app.baseUrl, '/setup', { form: { csrf_token: csrf, email, password: ADMIN.password, password_confirm: ADMIN.password } });
+    const { csrf, cookie } = await publicCsrf(app.baseUrl, '/setup');
+    const attempt = (email: string) => request(app.baseUrl, '/setup', { cookie, form: { csrf_token: csrf, email, password: ADMIN.password, password_confirm: ADMIN.password } });
     const results = await Promise.all([attempt(ADMIN.email), attempt(RIVAL)]);
     expect(results.map((r) => r.status).sort()).toEqual([303, 404]);
     const winner = results.find((r) => r.status === 303)!;
@@ -49,8 +49,8 @@ describe('first-run setup and the session cookie', () => {
     expect((await request(app.baseUrl, '/setup')).status).toBe(404);
 
     // The winner is logged in straight away, as a platform admin.
-    const cookie = sessionCookieFrom(winner)!;
-    const consolePage = await request(app.baseUrl, '/platform', { cookie });
+    const session = sessionCookieFrom(winner)!;
+    const consolePage = await request(app.baseUrl, '/platform', { cookie: session });
     expect(consolePage.status).toBe(200);
     expect(consolePage.text).toContain('shared-1');
   });
@@ -61,8 +61,8 @@ describe('first-run setup and the session cookie', () => {
     const adminWon = await users.getByEmailIndex(emailIndex(app.services.infra.keyring, ADMIN.email.toLowerCase()));
     const email = adminWon ? ADMIN.email : RIVAL;
     const loginAs = async (headers: Record<string, string>) => {
-      const csrf = await publicCsrf(app.baseUrl);
-      const res = await request(app.baseUrl, '/admin/login', { form: { csrf_token: csrf, email, password: ADMIN.password }, headers });
+      const { csrf, cookie } = await publicCsrf(app.baseUrl, '/admin/login', headers);
+      const res = await request(app.baseUrl, '/admin/login', { cookie, form: { csrf_token: csrf, email, password: ADMIN.password }, headers });
       expect(res.status).toBe(303);
       return res;
     };

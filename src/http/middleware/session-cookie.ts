@@ -31,3 +31,44 @@ export function setSessionCookie(req: Request, res: Response, secret: string): v
 export function clearSessionCookie(req: Request, res: Response): void {
   res.append('Set-Cookie', stringifySetCookie(nameFor(req), '', { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', maxAge: 0 }));
 }
+
+const PRE_SECURE_NAME = '__Host-presession';
+const PRE_PLAIN_NAME = 'presession';
+const PRE_MAX_AGE_SECONDS = 2 * 60 * 60;
+
+/**
+ * The pre-session cookie: a random value that anonymous forms' CSRF tokens are bound to.
+ * Same naming rule as the session cookie, so a cookie planted over plain http cannot stand
+ * in for the secure one.
+ */
+export function readPreSessionCookie(req: Request): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  const v = parseCookie(header)[req.secure ? PRE_SECURE_NAME : PRE_PLAIN_NAME];
+  return v && /^[A-Za-z0-9_-]{16,64}$/.test(v) ? v : undefined;
+}
+
+export function setPreSessionCookie(req: Request, res: Response, value: string): void {
+  res.append(
+    'Set-Cookie',
+    stringifySetCookie(req.secure ? PRE_SECURE_NAME : PRE_PLAIN_NAME, value, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', maxAge: PRE_MAX_AGE_SECONDS }),
+  );
+}
+
+const DEVICE_SECURE_NAME = '__Host-device';
+const DEVICE_PLAIN_NAME = 'device';
+const DEVICE_MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
+
+/** The login device cookie: proof that this browser logged in to an account before. */
+export function readDeviceCookie(req: Request): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  return parseCookie(header)[req.secure ? DEVICE_SECURE_NAME : DEVICE_PLAIN_NAME];
+}
+
+export function setDeviceCookie(req: Request, res: Response, value: string): void {
+  res.append(
+    'Set-Cookie',
+    stringifySetCookie(req.secure ? DEVICE_SECURE_NAME : DEVICE_PLAIN_NAME, value, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', maxAge: DEVICE_MAX_AGE_SECONDS }),
+  );
+}

@@ -4,7 +4,7 @@ import { CONTACT_FIELDS, type ContactField } from '../../domain/events/event';
 import { sortEvents } from '../../domain/events/sort-events';
 import { isEventSlug } from '../../domain/inputs';
 import { AppError } from '../../errors';
-import type { PublicEventBundle } from '../../events/public-events';
+import type { PublicEventBundle, ViewOptions } from '../../events/public-events';
 import type { AppServices } from '../../app/services';
 import { withEmbed } from '../views/public/format';
 
@@ -96,31 +96,31 @@ export function thankYouOrigins(page: BookingPage): string[] {
 }
 
 /** `/ticket/:slugs`: one active event, else a group of that slug, else `a+b` events; 404 otherwise. */
-export async function loadTicketPage(services: AppServices, joined: string, embed: boolean): Promise<BookingPage> {
+export async function loadTicketPage(services: AppServices, joined: string, embed: boolean, opts: ViewOptions = {}): Promise<BookingPage> {
   const { publicEvents, groups } = services.bookings;
   const slugs = [...new Set(joined.split('+'))];
   if (slugs.length > MAX_EVENTS_PER_PAGE || !slugs.every(isEventSlug)) throw new AppError('not_found', messages.notFound);
   const action = `/ticket/${slugs.join('+')}`;
 
   if (slugs.length === 1) {
-    const bundle = await publicEvents.get(slugs[0]!);
+    const bundle = await publicEvents.get(slugs[0]!, opts);
     if (bundle) return build('single', bundle.view.name, [bundle], action, embed);
     const group = await groups.bySlug(slugs[0]!);
     if (!group) throw new AppError('not_found', messages.notFound);
-    const events = (await publicEvents.list(group.organiserId)).filter((b) => b.event.groupId === group.id);
+    const events = (await publicEvents.list(group.organiserId, opts)).filter((b) => b.event.groupId === group.id);
     if (events.length === 0) throw new AppError('not_found', messages.notFound);
     return build('multi', group.name, events, action, embed, group);
   }
 
-  const events = (await Promise.all(slugs.map((s) => publicEvents.get(s)))).filter((b): b is PublicEventBundle => b !== undefined);
+  const events = (await Promise.all(slugs.map((s) => publicEvents.get(s, opts)))).filter((b): b is PublicEventBundle => b !== undefined);
   if (events.length === 0) throw new AppError('not_found', messages.notFound);
   if (new Set(events.map((b) => b.organiser.id)).size > 1) throw new AppError('invalid_request', messages.mixedOrganisers);
   return build('multi', 'Book tickets', events, action, embed);
 }
 
 /** `/o/:organiser/events`: every active event of the organiser on one form (null when none). */
-export async function loadSitePage(services: AppServices, organiser: Organiser): Promise<BookingPage | null> {
-  const events = await services.bookings.publicEvents.list(organiser.id);
+export async function loadSitePage(services: AppServices, organiser: Organiser, opts: ViewOptions = {}): Promise<BookingPage | null> {
+  const events = await services.bookings.publicEvents.list(organiser.id, opts);
   if (events.length === 0) return null;
   return build('multi', 'Events', events, `/o/${organiser.slug}/events`, false);
 }

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import type { BookingResult } from '../../bookings/booking-service';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
-import { checkPublicCsrfToken, createPublicCsrfToken } from '../middleware/csrf';
+import { checkPublicCsrfToken, BOOKING_FORM_BINDING, createPublicCsrfToken } from '../middleware/csrf';
 import { STATUS_OF } from '../middleware/error-handler';
 import { allowFormTargets } from '../middleware/security-headers';
 import { type BookingFormState, renderBookingPage } from '../views/public/booking-page';
@@ -49,18 +49,34 @@ function afterRefusal(page: BookingPage, err: AppError): BookingPage {
  * typed, with the error handler's status for its code (STATUS_OF): forbidden (CSRF),
  * invalid_request (fields), sold_out / registration_closed / conflict, busy (the waiting page).
  */
-export async function submitBooking(services: AppServices, page: BookingPage, req: Request, res: Response, nav?: ComponentChildren): Promise<void> {
+/**
+ * `posted`: the page as loaded for the POST (no per-date counters: the write decides);
+ * `full`: loads it again with them, only when the form must be drawn again.
+ */
+export async function submitBooking(
+  services: AppServices,
+  posted: BookingPage,
+  full: () => Promise<BookingPage | null>,
+  req: Request,
+  res: Response,
+  nav?: ComponentChildren,
+): Promise<void> {
+  const page = posted;
   const { keyring } = services.infra;
   const { bookings } = services.bookings;
   const values = readFormValues(req.body);
   // Every page this answers (the form again, the waiting page) posts the same booking.
   allowFormTargets(res, thankYouOrigins(page));
   const { csrf_token: csrfToken = '', ...typed } = values;
-  const render = (status: number, state: Partial<BookingFormState>, shown: BookingPage = page) => {
-    res.status(status).type('html').send(renderBookingPage(shown, { csrfToken: createPublicCsrfToken(keyring), values: typed, issues: [], nav, ...state }));
+  const render = async (status: number, state: Partial<BookingFormState>, refused?: AppError) => {
+    const fresh = (await full()) ?? page;
+    const shown = refused ? afterRefusal(fresh, refused) : fresh;
+    res.status(status).type('html').send(renderBookingPage(shown, { csrfToken: createPublicCsrfToken(keyring, BOOKING_FORM_BINDING), values: typed, issues: [], nav, ...state }));
   };
+  // The events exactly as this page looked them up: the service does not look them up again.
+  const resolved = new Map(page.events.map((b) => [b.view.slug, { entry: b.entry, event: b.event }]));
 
-  if (!checkPublicCsrfToken(keyring, csrfToken)) return render(STATUS_OF.forbidden, { notice: messages.csrf });
+  if (!checkPublicCsrfToken(keyring, csrfToken, BOOKING_FORM_BINDING)) return render(STATUS_OF.forbidden, { notice: messages.csrf });
   // slugs: the events in the order the service numbers them (`items.N` in its issues).
   let slugs: string[];
   let input: unknown;
@@ -72,14 +88,14 @@ export async function submitBooking(services: AppServices, page: BookingPage, re
     slugs = [page.events[0]!.view.slug];
     input = parsed.input;
     buyer = parsed.input;
-    book = (id) => bookings.bookOne(slugs[0]!, parsed.input, id);
+    book = (id) => bookings.bookOne(slugs[0]!, parsed.input, id, resolved.get(slugs[0]!));
   } else {
     const parsed = parseMultiForm(page, values);
     if (!parsed.ok) return render(STATUS_OF.invalid_request, { issues: parsed.issues });
     slugs = parsed.input.items.map((i) => i.slug);
     input = parsed.input;
     buyer = parsed.input.attendee;
-    book = (id) => bookings.bookMany(parsed.input, id);
+    book = (id) => bookings.bookMany(parsed.input, id, resolved);
   }
 
   try {
@@ -94,7 +110,7 @@ export async function submitBooking(services: AppServices, page: BookingPage, re
       case 'sold_out':
       case 'registration_closed':
       case 'conflict':
-        return render(STATUS_OF[err.code], { notice: err.message }, afterRefusal(page, err));
+        return render(STATUS_OF[err.code], { notice: err.message }, err);
       case 'busy':
         return renderBusy(res, page, values, err);
       default:

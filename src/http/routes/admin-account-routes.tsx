@@ -74,7 +74,7 @@ export function adminAccountRoutes(services: AppServices, options: AdminAccountR
     const created = input.ok ? await tokens.createForPrincipal(principal, input.data.label) : undefined;
     const [ctx, list] = await Promise.all([ctxOf(req), tokens.list(principal)]);
     res
-      .status(created ? 201 : 400)
+      .status(created ? 201 : STATUS_OF.invalid_request)
       .type('html')
       .send(renderAdminPage('API tokens', ctx, <TokensPage ctx={ctx} tokens={list} created={created?.token} errors={input.ok ? [] : input.errors} />));
   });
@@ -97,7 +97,7 @@ export function adminAccountRoutes(services: AppServices, options: AdminAccountR
       const ctx = await ctxOf(req);
       res.status(status).type('html').send(renderAdminPage('Change password', ctx, <PasswordPage ctx={ctx} errors={errors} />));
     };
-    if (!input.ok) return again(400, input.errors);
+    if (!input.ok) return again(STATUS_OF.invalid_request, input.errors);
     try {
       const next = await passwords.changePassword(principal, input.data.current_password, input.data.password, req.get('user-agent') ?? '');
       setSessionCookie(req, res, next.secret);

@@ -1,3 +1,4 @@
+import { STATUS_OF } from '../middleware/error-handler';
 import { type Response, Router } from 'express';
 import { unlockOrganiserPrivateKey } from '../../accounts/organiser-private-key';
 import { attendeesCsv, csvFileName } from '../../bookings/attendee-csv';
@@ -81,7 +82,7 @@ export function adminEventActions(services: AppServices): Router {
       const { event } = await events.get(p.orgId, param(req, 'slug'));
       const typed = text(asFormBody(req.body), 'confirm_name');
       if (!confirmsName(typed, event.name)) {
-        return confirmPage(res, 400, p, event, kind, typed, 'That is not the name of this event. Type it exactly as shown (capitals do not matter).');
+        return confirmPage(res, STATUS_OF.invalid_request, p, event, kind, typed, 'That is not the name of this event. Type it exactly as shown (capitals do not matter).');
       }
       if (kind === 'delete') {
         await events.remove(p.orgId, event.slug);

@@ -68,7 +68,7 @@ export function adminEventPages(services: AppServices): Router {
     const again = (status: number, errors: FieldErrors) =>
       renderForm(res, status, p, { mode: 'create', action: '/admin/events', values, errors, currency: money.currency, cancelHref: '/admin/events' });
     const { data, errors } = validateEventForm(values, money, createEventSchema);
-    if (!data) return again(400, errors);
+    if (!data) return again(STATUS_OF.invalid_request, errors);
     try {
       const event = await events.create(p.orgId, data);
       res.redirect(303, `/admin/events/${event.slug}?notice=created`);
@@ -125,7 +125,7 @@ export function adminEventPages(services: AppServices): Router {
     const again = (status: number, errors: FieldErrors) =>
       renderForm(res, status, p, { mode: 'edit', action, values, errors, currency: money.currency, cancelHref: `/admin/events/${event.slug}` });
     const { data, errors } = validateEventForm(values, money, patchEventSchema);
-    if (!data) return again(400, errors);
+    if (!data) return again(STATUS_OF.invalid_request, errors);
     try {
       const updated = await events.update(p.orgId, event.slug, data);
       res.redirect(303, `/admin/events/${updated.slug}?notice=updated`);

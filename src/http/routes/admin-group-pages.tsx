@@ -1,3 +1,4 @@
+import { STATUS_OF } from '../middleware/error-handler';
 import { type Response, Router } from 'express';
 import { z } from 'zod';
 import type { EventGroup } from '../../catalog/group-store';
@@ -62,7 +63,7 @@ export function adminGroupPages(services: AppServices): Router {
     const body = asFormBody(req.body);
     const values = { name: text(body, 'name'), slug: text(body, 'slug'), terms: text(body, 'terms') };
     const parsed = groupSchema.safeParse({ ...values, slug: values.slug.trim().toLowerCase() || slugFromName(values.name) });
-    if (!parsed.success) return listPage(res, 400, p, values, errorsFromIssues(zodIssues(parsed.error), FIELDS));
+    if (!parsed.success) return listPage(res, STATUS_OF.invalid_request, p, values, errorsFromIssues(zodIssues(parsed.error), FIELDS));
     const created = await groups.create(p.orgId, parsed.data);
     if (!created) return listPage(res, 409, p, values, { slug: [`The slug "${parsed.data.slug}" is already used by an event or group; choose another.`] });
     res.redirect(303, '/admin/groups?notice=created');
@@ -77,7 +78,7 @@ export function adminGroupPages(services: AppServices): Router {
     const p = await organiserPage(services, req);
     const g = await groupOf(p, idParam(req, 'id'));
     const typed = text(asFormBody(req.body), 'confirm_name');
-    if (!confirmsName(typed, g.name)) return confirm(res, 400, p, g, typed, { confirm_name: ['Type the group name exactly as shown (capitals do not matter).'] });
+    if (!confirmsName(typed, g.name)) return confirm(res, STATUS_OF.invalid_request, p, g, typed, { confirm_name: ['Type the group name exactly as shown (capitals do not matter).'] });
     // Events first: if this stops half-way the group still exists and can be deleted again,
     // rather than events pointing at a group that is gone.
     const members = (await events.list(p.orgId)).filter((e) => e.groupId === g.id);

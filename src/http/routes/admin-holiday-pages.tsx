@@ -1,3 +1,4 @@
+import { STATUS_OF } from '../middleware/error-handler';
 import { type Response, Router } from 'express';
 import { z } from 'zod';
 import type { HolidayRow } from '../../catalog/holiday-store';
@@ -62,7 +63,7 @@ export function adminHolidayPages(services: AppServices): Router {
     const body = asFormBody(req.body);
     const values = { name: text(body, 'name'), startDate: text(body, 'startDate'), endDate: text(body, 'endDate') };
     const parsed = holidaySchema.safeParse(values);
-    if (!parsed.success) return listPage(res, 400, p, values, errorsFromIssues(zodIssues(parsed.error), FIELDS));
+    if (!parsed.success) return listPage(res, STATUS_OF.invalid_request, p, values, errorsFromIssues(zodIssues(parsed.error), FIELDS));
     await holidays.add(p.orgId, parsed.data);
     res.redirect(303, '/admin/holidays?notice=added');
   });
@@ -76,7 +77,7 @@ export function adminHolidayPages(services: AppServices): Router {
     const p = await organiserPage(services, req);
     const h = await holidayOf(p, idParam(req, 'id'));
     const typed = text(asFormBody(req.body), 'confirm_name');
-    if (!confirmsName(typed, h.name)) return confirm(res, 400, p, h, typed, { confirm_name: ['Type the holiday name exactly as shown (capitals do not matter).'] });
+    if (!confirmsName(typed, h.name)) return confirm(res, STATUS_OF.invalid_request, p, h, typed, { confirm_name: ['Type the holiday name exactly as shown (capitals do not matter).'] });
     await holidays.remove(p.orgId, h.id);
     res.redirect(303, '/admin/holidays?notice=deleted');
   });

@@ -37,7 +37,7 @@ export function adminUsersRoutes(services: AppServices): Router {
     const typed = { email: typeof req.body?.email === 'string' ? req.body.email.slice(0, 254) : '', role: String(req.body?.role ?? '') };
     let page: { status: number; html: string };
     if (!input.ok) {
-      page = await render(req, 400, { errors: input.errors, form: typed });
+      page = await render(req, STATUS_OF.invalid_request, { errors: input.errors, form: typed });
     } else {
       try {
         const { code } = await invites.create(callerOf(req), input.data);

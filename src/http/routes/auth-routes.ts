@@ -6,9 +6,9 @@ import type { AppServices } from '../../app/services';
 import { inlineError, readForm } from '../form-input';
 import { requireLoginPage } from '../middleware/authenticate';
 import { parseForm, requireContentType } from '../middleware/body-parsing';
-import { createPublicCsrfToken, csrfForSession, verifyPublicCsrf } from '../middleware/csrf';
+import { csrfForSession, publicCsrfFor, verifyPublicCsrf } from '../middleware/csrf';
 import { STATUS_OF } from '../middleware/error-handler';
-import { clearSessionCookie, setSessionCookie } from '../middleware/session-cookie';
+import { clearSessionCookie, readDeviceCookie, setDeviceCookie, setSessionCookie } from '../middleware/session-cookie';
 import { renderJoinPage, renderLoginPage, renderSetupPage } from '../views/auth-pages';
 import { param } from '../params';
 
@@ -36,18 +36,27 @@ export function authRoutes(services: AppServices): Router {
   const { keyring } = services.infra;
   const { admins, sessions, invites } = services.accounts;
   const publicForm = [requireContentType('form'), parseForm, verifyPublicCsrf(keyring)];
-  const token = () => createPublicCsrfToken(keyring);
 
-  router.get('/setup', async (_req, res) => {
-    if (await admins.isSetupComplete()) throw new AppError('not_found', 'There is nothing at this address.');
-    send(res, 200, renderSetupPage({ csrfToken: token() }));
+  const SETUP_CLOSED = 'Setup needs the one-time link that `npm run ops -- init` prints (the token is in DATA_DIR/setup.token).';
+  const setupGate = async (token: unknown) => {
+    const access = await admins.setupAccess(token);
+    if (access === 'done') throw new AppError('not_found', 'There is nothing at this address.');
+    if (access === 'needs_token') throw new AppError('forbidden', SETUP_CLOSED);
+  };
+  const tokenOf = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+  router.get('/setup', async (req, res) => {
+    const setupToken = tokenOf(req.query.token);
+    await setupGate(setupToken);
+    send(res, 200, renderSetupPage({ csrfToken: publicCsrfFor(keyring, req, res), ...(setupToken ? { setupToken } : {}) }));
   });
 
   router.post('/setup', ...publicForm, async (req, res) => {
-    if (await admins.isSetupComplete()) throw new AppError('not_found', 'There is nothing at this address.');
+    const setupToken = tokenOf(req.body?.setup_token);
+    await setupGate(setupToken);
     const form = readForm(setupForm, req);
     const email = typeof req.body?.email === 'string' ? req.body.email : '';
-    if (!form.ok) return send(res, 400, renderSetupPage({ csrfToken: token(), email, errors: form.errors }));
+    if (!form.ok) return send(res, STATUS_OF.invalid_request, renderSetupPage({ csrfToken: publicCsrfFor(keyring, req, res), email, errors: form.errors, ...(setupToken ? { setupToken } : {}) }));
     const admin = await admins.setupFirstAdmin(form.data.email, form.data.password);
     const session = await sessions.open({ id: admin.id, platformAdmin: true }, [], userAgentOf(req));
     setSessionCookie(req, res, session.secret);
@@ -59,7 +68,7 @@ export function authRoutes(services: AppServices): Router {
     if (await admins.isFreshInstall()) return res.redirect(302, '/setup');
     const next = safeNext(typeof req.query.next === 'string' ? req.query.next : undefined);
     const notice = req.query.joined === '1' ? 'You have joined. Log in with your email and password.' : undefined;
-    send(res, 200, renderLoginPage({ csrfToken: token(), ...(next ? { next } : {}), ...(notice ? { notice } : {}) }));
+    send(res, 200, renderLoginPage({ csrfToken: publicCsrfFor(keyring, req, res), ...(next ? { next } : {}), ...(notice ? { notice } : {}) }));
   });
 
   router.post('/admin/login', ...publicForm, async (req, res) => {
@@ -67,11 +76,12 @@ export function authRoutes(services: AppServices): Router {
     const email = typeof req.body?.email === 'string' ? req.body.email.slice(0, 254) : '';
     const next = safeNext(form.ok ? form.data.next : undefined);
     const again = (status: number, errors: string[], err?: AppError) =>
-      send(res, status, renderLoginPage({ csrfToken: token(), email, errors, ...(next ? { next } : {}) }), err);
-    if (!form.ok) return again(400, form.errors);
+      send(res, status, renderLoginPage({ csrfToken: publicCsrfFor(keyring, req, res), email, errors, ...(next ? { next } : {}) }), err);
+    if (!form.ok) return again(STATUS_OF.invalid_request, form.errors);
     try {
-      const session = await sessions.login({ email: form.data.email, password: form.data.password, ip: req.ip, userAgent: userAgentOf(req) });
+      const session = await sessions.login({ email: form.data.email, password: form.data.password, ip: req.ip, userAgent: userAgentOf(req), device: readDeviceCookie(req) });
       setSessionCookie(req, res, session.secret);
+      setDeviceCookie(req, res, session.deviceCookie);
       res.redirect(303, next ?? (session.principal.organiser ? '/admin' : '/platform'));
     } catch (err) {
       const shown = inlineError(err, ['unauthorized', 'too_many_attempts', 'forbidden']);
@@ -94,20 +104,20 @@ export function authRoutes(services: AppServices): Router {
 
   router.get('/join/:code', noReferrer, async (req, res) => {
     const invite = await invites.lookup(param(req, 'code'));
-    send(res, 200, renderJoinPage({ csrfToken: token(), invite }));
+    send(res, 200, renderJoinPage({ csrfToken: publicCsrfFor(keyring, req, res), invite }));
   });
 
   router.post('/join/:code', noReferrer, ...publicForm, async (req, res) => {
     const code = param(req, 'code');
     const invite = await invites.lookup(code);
     const form = invite.existingAccount ? readForm(existingPasswordForm, req) : readForm(newPasswordPair, req);
-    if (!form.ok) return send(res, 400, renderJoinPage({ csrfToken: token(), invite, errors: form.errors }));
+    if (!form.ok) return send(res, STATUS_OF.invalid_request, renderJoinPage({ csrfToken: publicCsrfFor(keyring, req, res), invite, errors: form.errors }));
     try {
       await invites.accept(code, form.data.password);
     } catch (err) {
       const shown = inlineError(err, ['unauthorized', 'too_many_attempts']);
       if (!shown) throw err;
-      return send(res, STATUS_OF[shown.code], renderJoinPage({ csrfToken: token(), invite, errors: [shown.message] }), shown);
+      return send(res, STATUS_OF[shown.code], renderJoinPage({ csrfToken: publicCsrfFor(keyring, req, res), invite, errors: [shown.message] }), shown);
     }
     res.redirect(303, '/admin/login?joined=1');
   });

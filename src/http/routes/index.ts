@@ -11,7 +11,7 @@ import { serviceRoutes } from './service-routes';
 
 /** Every router of the app, in order. Each feature adds one line here. */
 export function mountRoutes(app: Express, services: AppServices): void {
-  app.use(serviceRoutes(services.infra));
+  app.use(serviceRoutes(services));
   // The public API first: a booking should not walk every admin router to find its handler.
   app.use(publicApiRoutes(services));
   // Before every router under /admin, /platform and their APIs: their guards read req.principal.

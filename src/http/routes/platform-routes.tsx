@@ -52,7 +52,7 @@ export function platformRoutes(services: AppServices): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const typed = { name: String(body.name ?? '').slice(0, 120), slug: String(body.slug ?? '').slice(0, 63), ownerEmail: String(body.owner_email ?? '').slice(0, 254) };
     const input = readForm(organiserForm, req);
-    if (!input.ok) return res.status(400).type('html').send(await render(req, { errors: input.errors, form: typed }));
+    if (!input.ok) return res.status(STATUS_OF.invalid_request).type('html').send(await render(req, { errors: input.errors, form: typed }));
     try {
       await services.accounts.organisers.createOrganiser(input.data);
     } catch (err) {

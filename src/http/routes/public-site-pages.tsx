@@ -4,7 +4,7 @@ import { isOrganiserSlug } from '../../domain/inputs';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
 import { parseForm, requireContentType } from '../middleware/body-parsing';
-import { createPublicCsrfToken } from '../middleware/csrf';
+import { BOOKING_FORM_BINDING, createPublicCsrfToken } from '../middleware/csrf';
 import { param } from '../params';
 import { loadSitePage } from '../public/booking-page';
 import { submitBooking } from '../public/submit-booking';
@@ -43,14 +43,14 @@ export function publicSiteRoutes(services: AppServices): Router {
     const page = await loadSitePage(services, organiser);
     if (!page) return void res.type('html').send(renderNoEventsPage(organiser));
     const nav = <SiteNav organiser={organiser} current="events" />;
-    res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(services.infra.keyring), values: {}, issues: [], nav, listEvents: true }));
+    res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(services.infra.keyring, BOOKING_FORM_BINDING), values: {}, issues: [], nav, listEvents: true }));
   });
 
   router.post('/o/:organiser/events', requireContentType('form'), parseForm, async (req, res) => {
     const organiser = await siteOf(req);
-    const page = await loadSitePage(services, organiser);
+    const page = await loadSitePage(services, organiser, { dateCounters: false });
     if (!page) throw new AppError('not_found', messages.notFound);
-    await submitBooking(services, page, req, res, <SiteNav organiser={organiser} current="events" />);
+    await submitBooking(services, page, () => loadSitePage(services, organiser), req, res, <SiteNav organiser={organiser} current="events" />);
   });
 
   return router;

@@ -3,7 +3,7 @@ import { splitTokens } from '../../bookings/public-tickets';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
 import { parseForm, requireContentType } from '../middleware/body-parsing';
-import { createPublicCsrfToken } from '../middleware/csrf';
+import { BOOKING_FORM_BINDING, createPublicCsrfToken } from '../middleware/csrf';
 import { allowFormTargets, allowFraming } from '../middleware/security-headers';
 import { param } from '../params';
 import { readBookedCookie } from '../public/booked-cookie';
@@ -43,13 +43,16 @@ export function publicTicketRoutes(services: AppServices): Router {
     const page = await loadTicketPage(services, param(req, 'slugs'), isEmbed(req));
     allowFraming(res, page.organiser.embedHosts);
     allowFormTargets(res, thankYouOrigins(page));
-    res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(infra.keyring), values: {}, issues: [] }));
+    res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(infra.keyring, BOOKING_FORM_BINDING), values: {}, issues: [] }));
   });
 
   router.post('/ticket/:slugs', requireContentType('form'), parseForm, async (req, res) => {
-    const page = await loadTicketPage(services, param(req, 'slugs'), isEmbed(req));
+    // Resolved once: the page's own look-up is what the booking uses, and the per-date counters
+    // (an uncached shard read) are read only if the form has to be drawn again.
+    const load = (dateCounters: boolean) => loadTicketPage(services, param(req, 'slugs'), isEmbed(req), { dateCounters });
+    const page = await load(false);
     allowFraming(res, page.organiser.embedHosts);
-    await submitBooking(services, page, req, res);
+    await submitBooking(services, page, () => load(true), req, res);
   });
 
   return router;

@@ -1,22 +1,49 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
+import { constantTimeEqual } from '../../crypto';
+import { AppError } from '../../errors';
+import type { AppServices } from '../../app/services';
+import { checkHealth, publicHealth } from '../../infra/health';
+import { readSessionCookie } from '../middleware/session-cookie';
 import { APP_CSS } from '../views/styles';
 import { isThemeColour, themeCss } from '../views/theme';
-import type { Infra } from '../../infra/infra';
-import { checkHealth } from '../../infra/health';
 import { ROBOTS_TXT } from '../middleware/robots';
 import { FAVICON_ICO } from '../public/favicon';
 
-/** /healthz, /metrics and static assets: no auth, no session. */
-export function serviceRoutes(infra: Infra): Router {
-  const router = Router();
+const BEARER = /^Bearer (\S{1,512})$/i;
 
-  router.get('/healthz', async (_req, res) => {
+/** /healthz, /metrics and static assets: no session needed. */
+export function serviceRoutes(services: AppServices): Router {
+  const router = Router();
+  const { infra } = services;
+  const { metricsToken, metricsEnabled, env } = infra.config;
+
+  const hasMetricsToken = (req: Request) => {
+    const sent = BEARER.exec(req.get('authorization')?.trim() ?? '')?.[1];
+    return metricsToken !== undefined && sent !== undefined && constantTimeEqual(sent, metricsToken);
+  };
+
+  /** Detail (errors, versions): the token, a platform admin, or a dev install with no token set. */
+  const maySeeDetail = async (req: Request) => {
+    if (hasMetricsToken(req)) return true;
+    if (metricsToken === undefined && env !== 'production') return true;
+    const secret = readSessionCookie(req);
+    if (!secret) return false;
+    const principal = await services.accounts.sessions.resolveSession(secret);
+    return principal?.platformAdmin === true;
+  };
+
+  router.get('/healthz', async (req, res) => {
     const health = await checkHealth(infra);
     // Degraded (a shard down) still serves other events, so only a dead catalog is a 503.
-    res.status(health.catalog.ok ? 200 : 503).json(health);
+    res.status(health.catalog.ok ? 200 : 503).json((await maySeeDetail(req)) ? health : publicHealth(health));
   });
 
-  router.get('/metrics', async (_req, res) => {
+  router.get('/metrics', async (req, res) => {
+    if (!metricsEnabled) throw new AppError('not_found', 'There is nothing at this address.');
+    if (metricsToken !== undefined && !hasMetricsToken(req)) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      throw new AppError('unauthorized', 'Send Authorization: Bearer $METRICS_TOKEN.');
+    }
     const { registry } = infra.metrics;
     res.type(registry.contentType).send(await registry.metrics());
   });

@@ -33,7 +33,7 @@ export function renderLoginPage(p: FormState & { email?: string; next?: string; 
   );
 }
 
-export function renderSetupPage(p: FormState & { email?: string }): string {
+export function renderSetupPage(p: FormState & { email?: string; setupToken?: string }): string {
   return renderDocument(
     <Layout title="Set up Boxoffice">
       <section class="card narrow">
@@ -42,6 +42,7 @@ export function renderSetupPage(p: FormState & { email?: string }): string {
         <FormErrors errors={p.errors} />
         <form method="post" action="/setup">
           <CsrfField token={p.csrfToken} />
+          {p.setupToken ? <input type="hidden" name="setup_token" value={p.setupToken} /> : null}
           <div class="field">
             <label for="email">Email</label>
             <input id="email" name="email" type="email" autocomplete="username" required value={p.email ?? ''} />

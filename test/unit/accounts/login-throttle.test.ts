@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@libsql/client';
-import { LOCK_MS, LoginThrottle, WINDOW_MS } from '../../../src/accounts/login-throttle';
+import { ACCOUNT_BACKOFF_FAILURES, LOCK_MS, LoginThrottle, WINDOW_MS } from '../../../src/accounts/login-throttle';
 import { openCatalog } from '../../../src/catalog/catalog-db';
 import { createRootKeyring } from '../../../src/crypto';
 import { makeTempDir } from '../../helpers/temp-dir';
@@ -70,5 +70,31 @@ describe('login throttle (real catalog file)', () => {
   it('stores the address only as an HMAC', async () => {
     const rs = await db.execute('SELECT key FROM login_attempts');
     expect(rs.rows.map((r) => String(r.key)).join(' ')).not.toContain('192.0.2');
+  });
+
+  it('limits per (account, address): failures from one address do not block another (finding 10)', async () => {
+    await failTimes('acct-pair', '198.51.100.1', 5);
+    expect((await throttle.reserve(throttle.keysFor('acct-pair', '198.51.100.1'))).blocked).toBe(true);
+    expect((await throttle.reserve(throttle.keysFor('acct-pair', '198.51.100.2'))).blocked).toBe(false);
+  });
+
+  it('backs off unknown browsers after a spread-out attack; a device cookie of this account still passes', async () => {
+    const device = throttle.newDeviceCookie('acct-spread');
+    for (let i = 0; i < ACCOUNT_BACKOFF_FAILURES; i++) await failTimes('acct-spread', `203.0.113.${i}`, 1);
+    expect((await throttle.reserve(throttle.keysFor('acct-spread', '203.0.113.250'))).blocked).toBe(true);
+    expect((await throttle.reserve(throttle.keysFor('acct-spread', '203.0.113.251', device))).blocked).toBe(false);
+    // Another account's device cookie, or a tampered one, is no pass.
+    const other = throttle.newDeviceCookie('acct-other');
+    expect((await throttle.reserve(throttle.keysFor('acct-spread', '203.0.113.252', other))).blocked).toBe(true);
+    expect((await throttle.reserve(throttle.keysFor('acct-spread', '203.0.113.253', `${device}x`))).blocked).toBe(true);
+  });
+
+  it('locks a device cookie after 5 failures of its own', async () => {
+    const device = throttle.newDeviceCookie('acct-dev');
+    for (let i = 0; i < 5; i++) {
+      const r = await throttle.reserve(throttle.keysFor('acct-dev', '192.0.2.50', device));
+      await throttle.fail(r);
+    }
+    expect((await throttle.reserve(throttle.keysFor('acct-dev', '192.0.2.51', device))).blocked).toBe(true);
   });
 });

@@ -53,3 +53,17 @@ describe('database errors translated at the adapter', () => {
     db.close();
   });
 });
+
+describe('a remote primary that cannot be reached', () => {
+  it('is busy (retry), not an internal error: @libsql/client passes fetch\'s TypeError through', async () => {
+    const { translateDbError } = await import('../../../src/db/sql-errors');
+    const client = createClient({ url: 'http://127.0.0.1:1', authToken: 'x' });
+    const raw = await client.execute('SELECT 1').catch((e: unknown) => e);
+    expect((raw as Error).name).toBe('TypeError');
+    const e = translateDbError(raw);
+    expect(e.code).toBe('busy');
+    expect(e.message).not.toMatch(/fetch/);
+    expect(translateDbError(new TypeError('x is not a function')).code).toBe('internal');
+    client.close();
+  });
+});

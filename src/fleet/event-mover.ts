@@ -1,0 +1,147 @@
+import type { DirectoryEntry } from '../catalog/event-directory';
+import { MOVE_STEPS, type MoveRecord, type MoveStep, MoveStore } from '../catalog/move-store';
+import { schemaVersion } from '../db/migrator';
+import { AppError } from '../errors';
+import type { Infra } from '../infra/infra';
+import { eventFigures, purgeMovedCopy, readEventRows, setEventState, writeEventRows } from '../shards/tables/event-copy';
+
+export type MoverDeps = Pick<Infra, 'catalog' | 'directory' | 'registry' | 'router' | 'pool' | 'logger'> & {
+  /** This process's caches of the event (snapshots, sold-out state) must forget it. */
+  onMoved?: (entry: DirectoryEntry) => void;
+};
+
+export interface MoveProgress {
+  step: MoveStep;
+  index: number;
+  total: number;
+}
+
+export interface MoveOptions {
+  onStep?: (p: MoveProgress) => void | Promise<void>;
+}
+
+export interface MoveResult {
+  slug: string;
+  eventId: number;
+  from: string;
+  to: string;
+  generation: number;
+  /** How long bookings saw busy (freeze to unfreeze), in ms; null when resumed across processes. */
+  frozenMs: number | null;
+  resumed: boolean;
+}
+
+const messages = {
+  notFound: (slug: string) => `There is no event ${slug}.`,
+  sameShard: (slug: string, shard: string) => `Event ${slug} is already on shard ${shard}.`,
+  badTarget: (shard: string) => `Shard ${shard} is not an active shard that can take events.`,
+  otherMove: (slug: string, to: string) => `Event ${slug} is being moved to ${to}: run the move to ${to} again to finish it first.`,
+  schema: (from: string, to: string) => `Shards ${from} and ${to} are on different schema versions: run \`npm run ops -- migrate\` first.`,
+  mismatch: (what: string) => `The copy does not match the source (${what}); the event stays frozen on its old shard. Run the move again.`,
+};
+
+const after = (step: MoveStep, done: MoveStep) => MOVE_STEPS.indexOf(done) >= MOVE_STEPS.indexOf(step);
+
+/**
+ * Moves one event to another shard while it stays on sale, as resumable steps recorded in the
+ * catalog (event_moves): freeze on the source (bookings answer busy with Retry-After), copy every
+ * per-event table, verify row counts and counters, flip the directory (generation + 1), unfreeze
+ * on the target, mark the source copy `moved`. Each step is idempotent, so running the move again
+ * after a crash at any point resumes from the last step recorded and finishes it.
+ */
+export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, opts: MoveOptions = {}): Promise<MoveResult> {
+  const moves = new MoveStore(deps.catalog);
+  const entry = await deps.directory.fresh(slug);
+  if (!entry) throw new AppError('not_found', messages.notFound(slug));
+  let move = await moves.get(entry.id);
+  const resumed = !!move && move.step !== 'done';
+  if (move && move.step !== 'done' && move.toShard !== toShard) throw new AppError('conflict', messages.otherMove(slug, move.toShard));
+  if (!resumed) {
+    if (entry.shard === toShard) throw new AppError('conflict', messages.sameShard(slug, toShard));
+    const target = await deps.registry.get(toShard);
+    if (!target || target.status !== 'active' || target.draining) throw new AppError('invalid_request', messages.badTarget(toShard));
+    const [fromVersion, toVersion] = await Promise.all([deps.router.record(entry.shard), deps.router.record(toShard)].map(async (r) => schemaVersion(await deps.pool.unwrapped(await r))));
+    if (fromVersion !== toVersion) throw new AppError('conflict', messages.schema(entry.shard, toShard));
+    if (!(await moves.start({ eventId: entry.id, fromShard: entry.shard, toShard, generation: entry.generation }))) {
+      throw new AppError('conflict', messages.otherMove(slug, toShard));
+    }
+    await deps.directory.markMoving(entry.id, entry.generation);
+    move = (await moves.get(entry.id))!;
+  }
+  const m = move as MoveRecord;
+  const source = await deps.router.db(m.fromShard);
+  const target = await deps.router.db(m.toShard);
+  const total = MOVE_STEPS.length - 1;
+  let frozenAt: number | null = null;
+  let done: MoveStep = m.step;
+
+  const step = async (name: MoveStep, work: () => Promise<void>, extra: { frozenMs?: number } = {}) => {
+    if (after(name, done)) return;
+    try {
+      await work();
+    } catch (e) {
+      await moves.fail(m.eventId, e instanceof AppError ? e.message : (e as Error).name).catch(() => undefined);
+      throw e;
+    }
+    await moves.record(m.eventId, name, extra);
+    done = name;
+    deps.logger.info({ event: slug, step: name, from: m.fromShard, to: m.toShard }, 'fleet.move.step');
+    await opts.onStep?.({ step: name, index: MOVE_STEPS.indexOf(name), total });
+  };
+
+  await step('frozen', async () => {
+    frozenAt = Date.now();
+    const state = await setEventState(source, m.eventId, 'frozen', ['live', 'frozen']);
+    if (state === undefined) throw new AppError('not_found', messages.notFound(slug));
+  });
+  await step('copied', async () => {
+    await writeEventRows(target, m.eventId, await readEventRows(source, m.eventId));
+  });
+  await step('verified', async () => {
+    const [a, b] = await Promise.all([eventFigures(source, m.eventId), eventFigures(target, m.eventId)]);
+    const wrong = Object.keys(a).filter((k) => a[k] !== b[k]);
+    if (wrong.length > 0) {
+      // Something changed the source after the copy (or the copy broke): copy again next run.
+      await moves.record(m.eventId, 'frozen');
+      done = 'frozen';
+      throw new AppError('conflict', messages.mismatch(wrong.map((k) => `${k}: ${a[k]} ≠ ${b[k]}`).join(', ')));
+    }
+  });
+  await step('flipped', async () => {
+    if (!(await deps.directory.repoint(m.eventId, m.toShard, m.generation))) {
+      const now = await deps.directory.freshId(m.eventId);
+      // A crash after the flip but before it was recorded: the directory already says so.
+      if (!(now && now.shard === m.toShard && now.generation === m.generation + 1)) throw new AppError('conflict', messages.otherMove(slug, m.toShard));
+    }
+  });
+  await step(
+    'unfrozen',
+    async () => {
+      await setEventState(target, m.eventId, 'live', ['frozen', 'live']);
+    },
+    frozenAt === null ? {} : { frozenMs: Date.now() - frozenAt },
+  );
+  const frozenMs = frozenAt === null ? null : Date.now() - frozenAt;
+  await step('source_marked', async () => {
+    await setEventState(source, m.eventId, 'moved', ['frozen', 'live', 'moved']);
+  });
+  await step('done', async () => {});
+  const finalEntry = (await deps.directory.freshId(m.eventId)) ?? entry;
+  deps.directory.invalidate(slug, m.eventId);
+  deps.onMoved?.(finalEntry);
+  const record = await moves.get(m.eventId);
+  return { slug, eventId: m.eventId, from: m.fromShard, to: m.toShard, generation: finalEntry.generation, frozenMs: frozenMs ?? record?.frozenMs ?? null, resumed };
+}
+
+/**
+ * Deletes the rows of moved-away copies on a shard (the tombstone event row stays, so a
+ * process with a stale cache still learns `moved`). Run some time after the move: caches
+ * expire within a minute.
+ */
+export async function purgeMovedCopies(deps: Pick<Infra, 'catalog' | 'router'>, shard: string): Promise<number> {
+  const moves = await new MoveStore(deps.catalog).list();
+  const db = await deps.router.db(shard);
+  let purged = 0;
+  for (const m of moves) if (m.fromShard === shard && m.step === 'done' && (await purgeMovedCopy(db, m.eventId))) purged++;
+  return purged;
+}

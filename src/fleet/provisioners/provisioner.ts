@@ -1,0 +1,44 @@
+import type { ShardProvider } from '../../domain/inputs';
+
+/** Where a new shard's database lives and how to reach it. */
+export interface ProvisionedDatabase {
+  url: string;
+  authToken: string | null;
+  /** The provider's id of the database, for deleting it again (absent for adopted databases). */
+  remoteId?: string;
+}
+
+export interface ProvisionOptions {
+  /** Bunny primary region or Turso location; each provisioner has its default. */
+  region?: string;
+}
+
+/**
+ * Creates (or adopts) the database behind a new shard. `created` says whether the database
+ * is ours to delete: provisionShard then migrates and checks it before registering, and
+ * deletes it again when that fails, so nothing is left half-registered.
+ */
+export interface Provisioner {
+  readonly provider: ShardProvider;
+  readonly created: boolean;
+  provision(name: string, opts: ProvisionOptions): Promise<ProvisionedDatabase>;
+  /** Deletes a database this provisioner made. */
+  destroy(db: ProvisionedDatabase): Promise<void>;
+}
+
+export type ProvisionFailure = 'quota_reached' | 'name_taken' | 'bad_auth' | 'unreachable' | 'not_configured' | 'provider_error';
+
+/**
+ * A provisioning failure the operator can act on. The message names the provider and what to
+ * do; it never carries a credential.
+ */
+export class ProvisionError extends Error {
+  constructor(
+    readonly reason: ProvisionFailure,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ProvisionError';
+  }
+}

@@ -1,0 +1,49 @@
+import { providerJson } from './provider-http';
+import { ProvisionError, type Provisioner } from './provisioner';
+
+export interface TursoSettings {
+  apiToken: string | undefined;
+  org: string | undefined;
+  /** The group new databases join (TURSO_GROUP); its location is the database's. */
+  group: string;
+  /** e.g. https://api.turso.tech (TURSO_API_BASE) */
+  apiBase: string;
+}
+
+/**
+ * Turso Platform API (Bearer platform token): create a database in the group, then a
+ * full-access database token. The client URL is `libsql://<Hostname>`; against a plaintext
+ * API base (a local server in development and tests) the database is plaintext too (`tls=0`).
+ */
+export function tursoProvisioner(s: TursoSettings): Provisioner {
+  const call = <T>(method: 'POST' | 'DELETE', path: string, doing: string, body?: unknown) => {
+    if (!s.apiToken || !s.org) throw new ProvisionError('not_configured', 'TURSO_API_TOKEN and TURSO_ORG must be set for --provider turso');
+    return providerJson<T>(
+      { provider: 'Turso', method, url: `${s.apiBase}/v1/organizations/${encodeURIComponent(s.org)}${path}`, headers: { Authorization: `Bearer ${s.apiToken}` }, body, doing },
+      (status, message) => (status === 404 && /group/i.test(message) ? new ProvisionError('provider_error', `Turso has no group ${s.group}: create it or set TURSO_GROUP`) : undefined),
+    );
+  };
+  const plaintext = s.apiBase.startsWith('http:');
+  return {
+    provider: 'turso',
+    created: true,
+    async provision(name, opts) {
+      // A location belongs to the group in Turso; --region cannot move a database out of it.
+      if (opts.region) throw new ProvisionError('provider_error', 'Turso places databases in their group\'s location: set TURSO_GROUP to a group in that region instead of --region');
+      const created = await call<{ database?: { Hostname?: string; Name?: string } }>('POST', '/databases', `create database ${name}`, { name, group: s.group });
+      const host = created.database?.Hostname;
+      if (!host) throw new ProvisionError('provider_error', `Turso created database ${name} but returned no Hostname`);
+      try {
+        const token = await call<{ jwt?: string }>('POST', `/databases/${encodeURIComponent(name)}/auth/tokens?authorization=full-access`, `create a token for ${name}`);
+        if (!token.jwt) throw new ProvisionError('provider_error', `Turso returned no token for database ${name}`);
+        return { url: `libsql://${host}${plaintext ? '?tls=0' : ''}`, authToken: token.jwt, remoteId: name };
+      } catch (e) {
+        await call('DELETE', `/databases/${encodeURIComponent(name)}`, `delete database ${name}`).catch(() => undefined);
+        throw e;
+      }
+    },
+    async destroy(db) {
+      if (db.remoteId) await call('DELETE', `/databases/${encodeURIComponent(db.remoteId)}`, `delete database ${db.remoteId}`);
+    },
+  };
+}

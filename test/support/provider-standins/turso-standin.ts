@@ -1,0 +1,76 @@
+import type { HranaServer } from '../hrana';
+import { type JsonReply, type JsonServer, startJsonServer } from './json-server';
+
+export interface TursoStandinOptions {
+  hrana: HranaServer;
+  /** The platform API token callers must send as Bearer. */
+  apiToken: string;
+  org: string;
+  groups: string[];
+  /** Databases the organisation may hold at once. */
+  quota?: number;
+}
+
+export interface TursoStandin extends JsonServer {
+  databases(): Array<{ name: string; group: string }>;
+  breakNextDatabase(): void;
+}
+
+/**
+ * A stateful stand-in for the documented Turso Platform API database endpoints (create in a
+ * group, create a database token, delete), handing out databases on the Hrana test server.
+ * `Hostname` is the Hrana server's host:port, so `libsql://<Hostname>?tls=0` reaches it.
+ * Errors are `{ error }` with Turso's statuses (401, 409 exists, 404 group, 403 limit).
+ */
+export async function startTursoStandin(opts: TursoStandinOptions): Promise<TursoStandin> {
+  const dbs = new Map<string, { name: string; group: string; token: string; hranaName: string | null }>();
+  let breakNext = false;
+  const hranaHost = new URL(opts.hrana.url).host;
+  const err = (status: number, error: string): JsonReply => ({ status, body: { error } });
+  const server = await startJsonServer(({ method, path, headers, body, query }) => {
+    if (headers.authorization !== `Bearer ${opts.apiToken}`) return err(401, 'token is invalid');
+    const m = /^\/v1\/organizations\/([^/]+)\/databases(?:\/([^/]+))?(\/auth\/tokens)?$/.exec(path);
+    if (!m || m[1] !== opts.org) return err(404, 'organization not found');
+    const [, , name, tokens] = m;
+    if (!name && method === 'POST') {
+      const b = body as { name?: string; group?: string };
+      if (!b?.name || !/^[a-z0-9-]{1,64}$/.test(b.name)) return err(400, 'invalid database name');
+      if (!b.group || !opts.groups.includes(b.group)) return err(404, `group ${b.group ?? ''} not found`);
+      if (dbs.has(b.name)) return err(409, `database ${b.name} already exists`);
+      if (opts.quota !== undefined && dbs.size >= opts.quota) return err(403, 'database limit reached for your plan');
+      let token: string;
+      let hranaName: string | null = null;
+      let host = hranaHost;
+      if (breakNext) {
+        breakNext = false;
+        host = '127.0.0.1:1';
+        token = 'no-such-database';
+      } else {
+        hranaName = `turso-${b.name}`;
+        token = opts.hrana.createDatabase(hranaName).authToken;
+      }
+      dbs.set(b.name, { name: b.name, group: b.group, token, hranaName });
+      return { status: 200, body: { database: { DbId: `db-${b.name}`, Hostname: host, Name: b.name } } };
+    }
+    const db = name ? dbs.get(name) : undefined;
+    if (!db) return err(404, 'database not found');
+    if (tokens && method === 'POST') {
+      const authz = query.get('authorization') ?? 'full-access';
+      if (authz !== 'full-access' && authz !== 'read-only') return err(400, 'invalid authorization');
+      return { status: 200, body: { jwt: db.token } };
+    }
+    if (!tokens && method === 'DELETE') {
+      dbs.delete(db.name);
+      if (db.hranaName) opts.hrana.deleteDatabase(db.hranaName);
+      return { status: 200, body: { database: db.name } };
+    }
+    return err(405, 'method not allowed');
+  });
+  return {
+    ...server,
+    databases: () => [...dbs.values()].map(({ name, group }) => ({ name, group })),
+    breakNextDatabase: () => {
+      breakNext = true;
+    },
+  };
+}
