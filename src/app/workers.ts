@@ -1,4 +1,3 @@
-import { createSmtpMailer } from '../email/mailer';
 import { EmailWorker } from '../outbox/email-worker';
 import { WebhookWorker } from '../outbox/webhook-worker';
 import type { AppServices } from './services';
@@ -12,14 +11,12 @@ export function startWorkers(services: AppServices): Workers {
   const { infra } = services;
   const webhooks = new WebhookWorker(infra);
   webhooks.start();
-  const mailer = infra.config.mail ? createSmtpMailer(infra.config.mail) : null;
-  const emails = mailer ? new EmailWorker(infra, mailer) : null;
+  const emails = services.mail ? new EmailWorker(infra, services.mail.mailer) : null;
   if (emails) emails.start();
   else infra.logger.warn('mail.off: SMTP_URL and MAIL_FROM are not set, so no email is sent (tickets are only shown on screen)');
   return {
     async stop() {
       await Promise.all([webhooks.stop(), emails?.stop()]);
-      mailer?.close();
     },
   };
 }
