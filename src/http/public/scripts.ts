@@ -66,3 +66,31 @@ export const EMBED_JS = `(function () {
   });
 })();
 `;
+
+/**
+ * A multi-event form: a contact field only some events ask for is shown (and required) only
+ * once a ticket for one of them is chosen. Without this script every field shows, marked with
+ * the events that need it, and the server applies the same rule.
+ */
+export const MULTI_FIELDS_JS = `(function () {
+  var fields = document.querySelectorAll('[data-needed-for]');
+  if (!fields.length) return;
+  function chosen(slug) {
+    var s = document.querySelector('select[name="quantity_' + slug + '"]');
+    return s && parseInt(s.value, 10) > 0;
+  }
+  function update() {
+    for (var i = 0; i < fields.length; i++) {
+      var box = fields[i];
+      var needed = box.getAttribute('data-needed-for').split(' ').some(chosen);
+      box.hidden = !needed;
+      var input = box.querySelector('input, textarea');
+      if (input) input.required = needed;
+    }
+  }
+  document.addEventListener('change', function (e) {
+    if (e.target && e.target.name && e.target.name.indexOf('quantity_') === 0) update();
+  });
+  update();
+})();
+`;

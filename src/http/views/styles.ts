@@ -62,6 +62,7 @@ button.block,.button.block{display:block;width:100%;text-align:center;margin:.4r
 .home-features{list-style:none;padding:0;margin:0 0 1.2rem}.home-features li{display:flex;flex-direction:column;gap:.15rem;padding:.7rem 0;border-bottom:1px solid var(--line)}.home-features li:last-child{border-bottom:none}
 @media (max-width:600px){.home{margin-top:.5rem}.home h1{font-size:1.6rem}}
 @media (max-width:600px){.row2{grid-template-columns:1fr}.ticket-card{flex-direction:column;align-items:stretch;gap:.5rem}.ticket-info{flex:none}.qr svg{width:min(72vw,260px);height:min(72vw,260px);margin:0 auto}.qr div{display:block}}
+[hidden]{display:none!important}
 /* Confirmation, ticket and event images. */
 .block{display:block}.code,.short-code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;letter-spacing:.06em}.short-code{font-size:1.05rem;font-weight:700;color:var(--ink)}
 .tickets-heading{max-width:720px;margin:.2rem auto .2rem}.tickets-heading+p{max-width:720px;margin:0 auto 1rem}.organiser-contact{max-width:720px;margin:1rem auto}

@@ -6,7 +6,8 @@ import { Layout } from '../layout';
 import { renderDocument } from '../render';
 import { withEmbed } from './format';
 import { EventDetails, priceLabel, StatusBadge, UnavailableCard, whenWhere } from './event-details';
-import { ContactFields, CsrfField, DateSelect, IssueSummary, issueFor, QuantitySelect, TermsField } from './form-parts';
+import type { ContactField } from '../../../domain/events/event';
+import { ContactFields, CsrfField, DateSelect, type FieldNeed, IssueSummary, issueFor, QuantitySelect, TermsField } from './form-parts';
 
 export interface BookingFormState {
   csrfToken: string;
@@ -52,6 +53,18 @@ function EventLinks({ page }: { page: BookingPage }) {
 
 const EMBED_SCRIPTS = ['/assets/embed-frame.js'];
 
+/** On a multi form, the fields that only some of the bookable events ask for (the others ask for none of them). */
+function fieldNeeds(page: BookingPage): Map<ContactField, FieldNeed> {
+  const needs = new Map<ContactField, FieldNeed>();
+  if (page.kind !== 'multi') return needs;
+  const bookable = page.events.filter((b) => maxQuantity(page, b) > 0);
+  for (const f of page.fields) {
+    const asking = bookable.filter((b) => b.view.fields.includes(f));
+    if (asking.length > 0 && asking.length < bookable.length) needs.set(f, { slugs: asking.map((b) => b.view.slug), names: asking.map((b) => b.view.name) });
+  }
+  return needs;
+}
+
 function Notice({ text }: { text: string | undefined }) {
   return text ? (
     <p class="notice bad" role="alert">
@@ -66,7 +79,7 @@ function DetailsSection({ page, state, heading, children }: { page: BookingPage;
     <section class="card">
       <h2>{heading}</h2>
       {children}
-      <ContactFields fields={page.fields} values={state.values} issues={state.issues} />
+      <ContactFields fields={page.fields} values={state.values} issues={state.issues} needs={fieldNeeds(page)} />
       <TermsField terms={page.terms} checked={state.values.acceptTerms === '1'} issue={issueFor(state.issues, 'acceptTerms')} />
       <button type="submit" class="block">
         Book now
@@ -169,7 +182,7 @@ export function renderBookingPage(page: BookingPage, state: BookingFormState): s
       embed={page.embed}
       nav={state.nav}
       brand={{ name: page.organiser.name, href: page.organiser.showPublicSite ? `/o/${page.organiser.slug}` : undefined, accentColor: page.organiser.accentColor }}
-      {...(page.embed ? { scripts: EMBED_SCRIPTS } : {})}
+      scripts={[...(page.kind === 'multi' ? ['/assets/multi-fields.js'] : []), ...(page.embed ? EMBED_SCRIPTS : [])]}
     >
       <div class="booking">{page.kind === 'single' ? <SingleForm page={page} state={state} /> : <MultiForm page={page} state={state} />}</div>
     </Layout>,

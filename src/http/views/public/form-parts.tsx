@@ -44,25 +44,35 @@ const INPUT: Record<ContactField | 'name', { type: string; autocomplete: string;
   specialInstructions: { type: 'text', autocomplete: 'off', max: 250, multiline: true },
 };
 
-function ContactInput({ field, values, issues }: { field: ContactField | 'name'; values: FormValues; issues: FormIssue[] }) {
+/** On a multi-event form: a field only some of the events ask for, and which. */
+export interface FieldNeed {
+  slugs: string[];
+  names: string[];
+}
+
+function ContactInput({ field, values, issues, need }: { field: ContactField | 'name'; values: FormValues; issues: FormIssue[]; need?: FieldNeed | undefined }) {
   const spec = INPUT[field];
   const message = issueFor(issues, field);
-  const common = { id: field, name: field, autocomplete: spec.autocomplete, maxlength: spec.max, required: true, ...invalid(field, message) };
+  const common = { id: field, name: field, autocomplete: spec.autocomplete, maxlength: spec.max, required: !need, ...invalid(field, message) };
   return (
-    <div class="field">
-      <label for={field}>{FIELD_LABEL[field]}</label>
+    <div class="field" {...(need ? { 'data-needed-for': need.slugs.join(' ') } : {})}>
+      <label for={field}>
+        {FIELD_LABEL[field]}
+        {need && <span class="muted small"> (needed for {need.names.join(', ')})</span>}
+      </label>
       {spec.multiline ? <textarea rows={3} {...common} value={values[field] ?? ''} /> : <input type={spec.type} {...common} value={values[field] ?? ''} />}
       <FieldError id={field} message={message} />
     </div>
   );
 }
 
-export function ContactFields({ fields, values, issues }: { fields: ContactField[]; values: FormValues; issues: FormIssue[] }) {
+/** `needs`: fields required only with some events' tickets (multi forms); every other field is required. */
+export function ContactFields({ fields, values, issues, needs }: { fields: ContactField[]; values: FormValues; issues: FormIssue[]; needs?: Map<ContactField, FieldNeed> }) {
   return (
     <>
       <ContactInput field="name" values={values} issues={issues} />
       {fields.map((f) => (
-        <ContactInput field={f} values={values} issues={issues} />
+        <ContactInput field={f} values={values} issues={issues} need={needs?.get(f)} />
       ))}
     </>
   );
