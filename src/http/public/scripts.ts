@@ -68,8 +68,8 @@ export const EMBED_JS = `(function () {
 `;
 
 /**
- * A multi-event form: a contact field only some events ask for is shown (and required) only
- * once a ticket for one of them is chosen. Without this script every field shows, marked with
+ * A multi-event form: once a ticket is chosen, a contact field only some events ask for is
+ * shown (and required) only if a ticket for one of them is chosen. Without this script every field shows, marked with
  * the events that need it, and the server applies the same rule.
  */
 export const MULTI_FIELDS_JS = `(function () {
@@ -80,10 +80,14 @@ export const MULTI_FIELDS_JS = `(function () {
     return s && parseInt(s.value, 10) > 0;
   }
   function update() {
+    // Until a ticket is chosen every field shows; then only those the chosen events ask for.
+    var any = false;
+    var selects = document.querySelectorAll('select[name^="quantity_"]');
+    for (var j = 0; j < selects.length; j++) if (parseInt(selects[j].value, 10) > 0) any = true;
     for (var i = 0; i < fields.length; i++) {
       var box = fields[i];
       var needed = box.getAttribute('data-needed-for').split(' ').some(chosen);
-      box.hidden = !needed;
+      box.hidden = any && !needed;
       var input = box.querySelector('input, textarea');
       if (input) input.required = needed;
     }
