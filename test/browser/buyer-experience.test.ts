@@ -147,4 +147,21 @@ describe('the buyer experience in a real browser', () => {
       await context.close();
     });
   }
+
+  it('books a daily event by tapping a day in the month calendar on a phone', async () => {
+    await createEventFixture(app.services, tenant.organiser.id, { slug: 'river-cruise', name: 'River Cruise', type: 'daily', capacity: 8, maxPerPurchase: 2, minDaysBefore: 0, maxDaysAfter: 60, fields: ['email'] });
+    const context = await browser.newContext(SIZES.phone);
+    const page = await context.newPage();
+    await page.goto(`${app.baseUrl}/ticket/river-cruise`);
+    const day = page.locator('td.day.open label').first();
+    await day.tap();
+    expect(await page.locator('td.day.open input:checked').count()).toBe(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'buyer-calendar-phone.png'), fullPage: true });
+    await page.fill('#name', 'Cal Endar');
+    await page.fill('#email', 'cal@example.com');
+    await Promise.all([page.waitForURL(/\/ticket\/reserved\?tokens=/), page.click('button[type=submit]')]);
+    await Promise.all([page.waitForURL(/\/t\//), page.click('text=View ticket')]);
+    expect(await page.textContent('.ticket-card')).toContain('Booked for');
+    await context.close();
+  });
 });

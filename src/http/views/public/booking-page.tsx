@@ -5,6 +5,7 @@ import { type BookingPage, maxQuantity } from '../../public/booking-page';
 import { Layout } from '../layout';
 import { renderDocument } from '../render';
 import { withEmbed } from './format';
+import { DateCalendar } from './date-calendar';
 import { EventDetails, priceLabel, StatusBadge, UnavailableCard, whenWhere } from './event-details';
 import type { ContactField } from '../../../domain/events/event';
 import { ContactFields, CsrfField, DateSelect, type FieldNeed, IssueSummary, issueFor, QuantitySelect, TermsField } from './form-parts';
@@ -19,6 +20,8 @@ export interface BookingFormState {
   nav?: ComponentChildren;
   /** The mini-site's Events page: each event with a link to its own page, above the combined form. */
   listEvents?: boolean;
+  /** A daily event's calendar: the month asked for with `?month=YYYY-MM`. */
+  calendarMonth?: string | undefined;
 }
 
 /** What's on: every event of the page with its image, date, price and a link to book it alone. */
@@ -105,8 +108,17 @@ function SingleForm({ page, state }: { page: BookingPage; state: BookingFormStat
           <DetailsSection page={page} state={state} heading="Book tickets">
             <div class="row2">
               <QuantitySelect id="quantity" label="Tickets" from={1} max={max} value={state.values.quantity} issue={issueFor(state.issues, 'quantity')} />
-              {page.dates && <DateSelect dates={page.dates} value={state.values.date} issue={issueFor(state.issues, 'date')} required />}
             </div>
+            {page.dates && (
+              <DateCalendar
+                dates={b.view.dates ?? page.dates}
+                value={state.values.date}
+                issue={issueFor(state.issues, 'date')}
+                month={state.calendarMonth}
+                path={page.action.split('?')[0]!}
+                embed={page.embed}
+              />
+            )}
           </DetailsSection>
         </form>
       )}
