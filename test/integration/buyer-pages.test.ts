@@ -122,7 +122,7 @@ describe('daily event calendar', () => {
     expect(res.status).toBe(303);
     const after = await getPage(app.baseUrl, '/ticket/boat');
     expect(after.html).not.toContain(`value="${day}"`);
-    expect(after.html).toMatch(new RegExp(`<td class="day full"><span aria-label="[^"]+: sold out">${Number(day.slice(8))}</span><small>Full</small></td>`));
+    expect(after.html).toMatch(new RegExp(`<td class="day full"><span class="sr-only">[^<]+: sold out</span><span aria-hidden="true">${Number(day.slice(8))}</span><small aria-hidden="true">Full</small></td>`));
 
     // Later months are a GET link away, and keep the embed flag.
     const later = /<a href="(\/ticket\/boat\?month=\d{4}-\d{2})">Later dates →<\/a>/.exec(after.html)![1]!;

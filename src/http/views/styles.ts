@@ -67,7 +67,7 @@ button.block,.button.block{display:block;width:100%;text-align:center;margin:.4r
 fieldset.date-calendar{border:0;padding:0;margin:0 0 .9rem;min-width:0}fieldset.date-calendar legend{font-weight:600;font-size:.95rem;padding:0;margin-bottom:.3rem}
 table.calendar{table-layout:fixed;margin:0 0 .8rem;font-size:.9rem}table.calendar caption{text-align:left;font-weight:600;padding:.2rem 0 .4rem}
 table.calendar th{text-align:center;padding:.2rem 0;font-size:.75rem}table.calendar td{text-align:center;padding:2px;border:none;vertical-align:middle}
-.day small{display:block;font-size:.68rem;line-height:1.1}.day.off{color:#b4bac6}.day.full{color:var(--bad)}.day.full span{text-decoration:line-through}
+.day small{display:block;font-size:.68rem;line-height:1.1}.day.off{color:#b4bac6}.day.full{color:var(--bad)}.day.full span[aria-hidden]{text-decoration:line-through}
 .day.open label{display:block;border:1px solid var(--line);border-radius:8px;padding:.25rem 0;cursor:pointer;font-weight:600;background:#fff}
 .day.open label:hover{border-color:var(--brand)}.day.open small{font-weight:400;color:var(--muted)}
 .day.open input{position:absolute;opacity:0;width:1px;height:1px}.day.open label:has(input:checked){background:var(--brand);border-color:var(--brand);color:var(--brand-ink)}

@@ -49,8 +49,9 @@ function Month({ ym, byDate, value }: { ym: string; byDate: Map<string, number>;
               if (left <= 0)
                 return (
                   <td class="day full">
-                    <span aria-label={`${formatDay(date)}: sold out`}>{day}</span>
-                    <small>Full</small>
+                    <span class="sr-only">{`${formatDay(date)}: sold out`}</span>
+                    <span aria-hidden="true">{day}</span>
+                    <small aria-hidden="true">Full</small>
                   </td>
                 );
               return (
