@@ -58,6 +58,10 @@ const toCount = (raw: string | undefined, empty: number): number => {
 
 export const quantityField = (slug: string) => `quantity_${slug}`;
 
+/** The contact fields an event requires: those it asks for, less the ones its organiser made optional. */
+export const requiredFields = (b: { view: { fields: ContactField[]; optionalFields: ContactField[] } }): Set<ContactField> =>
+  new Set(b.view.fields.filter((f) => !b.view.optionalFields.includes(f)));
+
 /**
  * Name, the page's contact fields and the terms box. `required`: the fields this booking must
  * have (on a multi form, only those of the events a ticket was chosen for); the page's other
@@ -104,7 +108,7 @@ function checkDate(allowed: DateOption[], date: string, noneMessage: string, iss
 export function parseSingleForm(page: BookingPage, values: FormValues): Parsed<SingleBookingInput> {
   const b = page.events[0]!;
   const issues: FormIssue[] = [];
-  const attendee = readAttendee(page, values, issues);
+  const attendee = readAttendee(page, values, issues, requiredFields(b));
   const quantity = toCount(values.quantity, 1);
   const date = (values.date ?? '').trim();
   if (b.view.type === 'daily') checkDate(b.view.dates ?? [], date, messages.noDates, issues);
@@ -125,7 +129,7 @@ export function parseMultiForm(page: BookingPage, values: FormValues): Parsed<Mu
   const issues: FormIssue[] = [];
   // An event's contact fields are required only when a ticket for it is chosen.
   const chosen = page.events.filter((b) => toCount(values[quantityField(b.view.slug)], 0) > 0);
-  const required = new Set<ContactField>(chosen.flatMap((b) => b.view.fields));
+  const required = new Set<ContactField>(chosen.flatMap((b) => [...requiredFields(b)]));
   const attendee = attendeeSchema.safeParse(readAttendee(page, values, issues, required));
   if (!attendee.success) issues.push(...zodToIssues(attendee.error, (p) => String(p[0] ?? '') || null));
   const date = (values.date ?? '').trim();

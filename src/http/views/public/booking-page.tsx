@@ -8,7 +8,8 @@ import { withEmbed } from './format';
 import { DateCalendar } from './date-calendar';
 import { EventDetails, priceLabel, StatusBadge, UnavailableCard, whenWhere } from './event-details';
 import type { ContactField } from '../../../domain/events/event';
-import { ContactFields, CsrfField, DateSelect, type FieldNeed, IssueSummary, issueFor, QuantitySelect, TermsField } from './form-parts';
+import { requiredFields } from '../../public/booking-form';
+import { ContactFields, CsrfField, DateSelect, type FieldAsk, IssueSummary, issueFor, QuantitySelect, TermsField } from './form-parts';
 
 export interface BookingFormState {
   csrfToken: string;
@@ -56,16 +57,20 @@ function EventLinks({ page }: { page: BookingPage }) {
 
 const EMBED_SCRIPTS = ['/assets/embed-frame.js'];
 
-/** On a multi form, the fields that only some of the bookable events ask for (the others ask for none of them). */
-function fieldNeeds(page: BookingPage): Map<ContactField, FieldNeed> {
-  const needs = new Map<ContactField, FieldNeed>();
-  if (page.kind !== 'multi') return needs;
+/**
+ * How each contact field is asked: optional when no bookable event requires it, and on a
+ * multi form required only with tickets of the events that require it (when not all do).
+ */
+function fieldAsks(page: BookingPage): Map<ContactField, FieldAsk> {
+  const asks = new Map<ContactField, FieldAsk>();
   const bookable = page.events.filter((b) => maxQuantity(page, b) > 0);
+  const among = bookable.length > 0 ? bookable : page.events;
   for (const f of page.fields) {
-    const asking = bookable.filter((b) => b.view.fields.includes(f));
-    if (asking.length > 0 && asking.length < bookable.length) needs.set(f, { slugs: asking.map((b) => b.view.slug), names: asking.map((b) => b.view.name) });
+    const requiring = among.filter((b) => requiredFields(b).has(f));
+    if (requiring.length === 0) asks.set(f, 'optional');
+    else if (page.kind === 'multi' && requiring.length < among.length) asks.set(f, { slugs: requiring.map((b) => b.view.slug), names: requiring.map((b) => b.view.name) });
   }
-  return needs;
+  return asks;
 }
 
 function Notice({ text }: { text: string | undefined }) {
@@ -82,7 +87,7 @@ function DetailsSection({ page, state, heading, children }: { page: BookingPage;
     <section class="card">
       <h2>{heading}</h2>
       {children}
-      <ContactFields fields={page.fields} values={state.values} issues={state.issues} needs={fieldNeeds(page)} />
+      <ContactFields fields={page.fields} values={state.values} issues={state.issues} asks={fieldAsks(page)} />
       <TermsField terms={page.terms} checked={state.values.acceptTerms === '1'} issue={issueFor(state.issues, 'acceptTerms')} />
       <button type="submit" class="block">
         Book now
