@@ -66,6 +66,8 @@ export interface AppConfig {
   writeMode?: 'coalesce' | 'direct';
   simRttMs?: number;
   simCommitMs?: number;
+  /** More of the app's variables for one scenario (e.g. SMTP_URL and MAIL_FROM). */
+  extraEnv?: Record<string, string>;
 }
 
 // Variables of the app's contract that must never leak in from the operator's shell: a
@@ -84,6 +86,8 @@ const APP_VARIABLES = [
   'SHARD_SIM_COMMIT_MS',
   'LOG_LEVEL',
   'NODE_ENV',
+  'SMTP_URL',
+  'MAIL_FROM',
 ];
 
 export function appEnv(cfg: AppConfig): NodeJS.ProcessEnv {
@@ -98,6 +102,7 @@ export function appEnv(cfg: AppConfig): NodeJS.ProcessEnv {
     SHARD_WRITE_MODE: cfg.writeMode ?? 'coalesce',
     SHARD_SIM_RTT_MS: String(cfg.simRttMs ?? 0),
     SHARD_SIM_COMMIT_MS: String(cfg.simCommitMs ?? 0),
+    ...cfg.extraEnv,
   };
 }
 

@@ -38,6 +38,8 @@ export interface AppSetup {
   /** Dedicated shards to provision before start (`shard:provision --dedicated`). */
   dedicatedShards?: string[];
   events: EventSpec[];
+  /** More app variables (passed to the CLI steps and the server alike). */
+  env?: Record<string, string>;
   logDir: string;
   keepData: boolean;
 }
@@ -114,6 +116,7 @@ export async function startApp(s: AppSetup): Promise<RunningApp> {
     writeMode: s.writeMode ?? 'coalesce',
     simRttMs: s.simRttMs ?? 0,
     simCommitMs: s.simCommitMs ?? 0,
+    ...(s.env ? { extraEnv: s.env } : {}),
   };
   const env = appEnv(config);
   const cliLog = path.join(s.logDir, `${s.label}.cli.log`);

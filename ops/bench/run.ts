@@ -18,6 +18,7 @@ const SCENARIOS: Record<string, { id: string; load: () => Promise<ScenarioFn> }>
   burst: { id: '4', load: async () => (await import('./scenarios/burst')).run },
   'scale-out': { id: '5', load: async () => (await import('./scenarios/scale-out')).run },
   crypto: { id: '6', load: async () => (await import('./scenarios/crypto')).run },
+  mail: { id: '8', load: async () => (await import('./scenarios/mail')).run },
 };
 /** Names accepted by --scenario that are produced by another scenario. */
 const ALIASES: Record<string, string> = { memory: 'burst' };
