@@ -7,6 +7,8 @@ import { openInfra } from './infra/infra';
 import { createServices } from './app/services';
 import { shutdownGracefully } from './app/shutdown';
 import { startWorkers } from './app/workers';
+import cluster from 'node:cluster';
+import { runClusterPrimary } from './app/cluster';
 
 /** Composition root: config → platform (catalog, shards) → services → HTTP + workers. */
 async function main(): Promise<void> {
@@ -23,6 +25,20 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger(config.logLevel);
+  if (config.webConcurrency > 1 && cluster.isPrimary) {
+    // Create and migrate the catalog and shards once, before N processes open them.
+    await (await openInfra(config, logger)).close();
+    const primary = runClusterPrimary({ workers: config.webConcurrency, logger });
+    logger.info({ workers: config.webConcurrency, port: config.port }, 'boxoffice.cluster.started');
+    const stop = async (signal: string) => {
+      logger.info({ signal }, 'boxoffice.cluster.stopping');
+      await primary.stop();
+      process.exit(0);
+    };
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
+    return;
+  }
   const infra = await openInfra(config, logger);
   const services = createServices(infra);
   const workers = startWorkers(services);

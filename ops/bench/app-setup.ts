@@ -28,6 +28,8 @@ export interface EventSpec {
   slug: string;
   capacity: number;
   shard?: string;
+  /** Minor units; a priced event books through holds and Stripe Checkout. */
+  price?: number;
 }
 
 export interface AppSetup {
@@ -38,10 +40,12 @@ export interface AppSetup {
   /** Dedicated shards to provision before start (`shard:provision --dedicated`). */
   dedicatedShards?: string[];
   events: EventSpec[];
-  /** More app variables (passed to the CLI steps and the server alike). */
-  env?: Record<string, string>;
   logDir: string;
   keepData: boolean;
+  /** Extra app variables (SHARD_MAX_INFLIGHT, STRIPE_API_BASE…); `{port}` in a value becomes the app's port (PUBLIC_URL). */
+  extraEnv?: Record<string, string>;
+  /** Runs once the server is up, before events are created (e.g. saving a Stripe key). */
+  beforeEvents?: (baseUrl: string, token: string) => Promise<void>;
 }
 
 export interface RunningApp {
@@ -72,6 +76,7 @@ export async function createEvent(baseUrl: string, token: string, ev: EventSpec)
     maxPerPurchase: 10,
     fields: ['email'],
     ...(ev.shard ? { shard: ev.shard } : {}),
+    ...(ev.price ? { price: ev.price } : {}),
   };
   const res = await fetch(`${baseUrl}/api/v1/admin/events`, {
     method: 'POST',
@@ -116,7 +121,7 @@ export async function startApp(s: AppSetup): Promise<RunningApp> {
     writeMode: s.writeMode ?? 'coalesce',
     simRttMs: s.simRttMs ?? 0,
     simCommitMs: s.simCommitMs ?? 0,
-    ...(s.env ? { extraEnv: s.env } : {}),
+    ...(s.extraEnv ? { extraEnv: Object.fromEntries(Object.entries(s.extraEnv).map(([k, v]) => [k, v.replace('{port}', String(port))])) } : {}),
   };
   const env = appEnv(config);
   const cliLog = path.join(s.logDir, `${s.label}.cli.log`);
@@ -153,7 +158,13 @@ export async function startApp(s: AppSetup): Promise<RunningApp> {
       port,
       logFile: path.join(s.logDir, `${s.label}.app.log`),
     });
-    for (const ev of s.events) await createEvent(proc.baseUrl, token, ev);
+    await s.beforeEvents?.(proc.baseUrl, token);
+    for (const ev of s.events) {
+      // Dedicated shards take only events a platform admin places there: create the event in
+      // the shared pool, then move it (before any load, so the move costs the run nothing).
+      await createEvent(proc.baseUrl, token, { ...ev, shard: undefined });
+      if (ev.shard) await runCli(env, ['event:move', '--slug', ev.slug, '--shard', ev.shard], cliLog);
+    }
     const running = proc;
     return {
       proc: running,

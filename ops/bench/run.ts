@@ -18,14 +18,17 @@ const SCENARIOS: Record<string, { id: string; load: () => Promise<ScenarioFn> }>
   burst: { id: '4', load: async () => (await import('./scenarios/burst')).run },
   'scale-out': { id: '5', load: async () => (await import('./scenarios/scale-out')).run },
   crypto: { id: '6', load: async () => (await import('./scenarios/crypto')).run },
-  mail: { id: '8', load: async () => (await import('./scenarios/mail')).run },
+  'remote-inflight': { id: '7', load: async () => (await import('./scenarios/remote-inflight')).run },
+  move: { id: '8', load: async () => (await import('./scenarios/move')).run },
+  paid: { id: '9', load: async () => (await import('./scenarios/paid')).run },
+  mail: { id: '10', load: async () => (await import('./scenarios/mail')).run },
 };
 /** Names accepted by --scenario that are produced by another scenario. */
 const ALIASES: Record<string, string> = { memory: 'burst' };
 /** Ratios are always against a baseline measured in the same run. */
 const NEEDS: Record<string, string[]> = { 'hot-embedded': ['baseline'] };
 /** Connection counts for modelled-latency scenarios, where every request waits >= RTT. */
-const MODELLED_DEFAULT_CONNECTIONS: Record<string, number> = { 'remote-primary': 512, 'scale-out': 512 };
+const MODELLED_DEFAULT_CONNECTIONS: Record<string, number> = { 'remote-primary': 512, 'scale-out': 512, 'remote-inflight': 128, paid: 512 };
 
 const HELP = `Usage: npm run bench -- [flags]
 

@@ -19,7 +19,7 @@ export const backupCommand: Command = {
       files.push({ database: shard.name, file: await backupDatabase(client, shard.url, outDir, `shard-${shard.name}`) });
     }
     for (const f of files) ctx.say(`${f.database} → ${f.file}`);
-    ctx.say('Keep ROOT_KEY apart from these copies: together they unseal stored secrets (never attendee PII).');
+    ctx.say('Keep ROOT_KEY apart from these copies: together they unseal stored secrets and messages still waiting to be sent (README, Security); never the attendee list.');
     return { out: outDir, files };
   },
 };

@@ -4,6 +4,7 @@ import type { Logger } from '../lib/logger';
 import { proveOrCreateUser } from './credentials';
 import type { SetupToken } from './setup-token';
 import { emailIndex, emailSchema, passwordSchema, sealEmail } from './inputs';
+import type { Principal } from './principal';
 import type { UserStore } from './user-store';
 
 /**
@@ -21,6 +22,8 @@ export class AdminService {
       logger: Logger;
       /** Cached sessions and tokens of a promoted user must see the new role now. */
       onPromoted?: (userId: number) => void;
+      /** Cached sessions and tokens of a removed user must die now. */
+      onRemoved?: (userId: number) => void;
       /** Opens /setup once accounts exist; without it /setup is only open on a fresh install. */
       setupToken?: SetupToken;
     },
@@ -93,5 +96,28 @@ export class AdminService {
     this.deps.setupToken?.consume();
     this.deps.logger.info({ userId: id }, 'accounts.setup.completed');
     return { id };
+  }
+
+  /**
+   * Reclaims a squatted email address (finding 11): an owner who accepted their own invite for
+   * someone else's address holds an account under it. The platform admin removes that account
+   * (its memberships, sessions and API tokens go with it, by foreign key) so the real person
+   * can be invited afresh. Refused for the only owner of an organiser, whose data it would
+   * orphan, and for platform admins.
+   */
+  async reclaimEmail(principal: Principal, email: string): Promise<{ email: string; memberships: number }> {
+    if (!principal.platformAdmin) throw new AppError('forbidden', 'Only a platform admin can do this.');
+    const e = emailSchema.parse(email);
+    const user = await this.deps.users.getByEmailIndex(emailIndex(this.deps.keyring, e));
+    if (!user) throw new AppError('not_found', 'No account uses that address.');
+    if (user.platformAdmin) throw new AppError('conflict', 'That address belongs to a platform admin.');
+    if ((await this.deps.users.soleOwnerships(user.id)).length > 0) {
+      throw new AppError('conflict', 'That account is the only owner of an organiser; add another owner first.');
+    }
+    const memberships = (await this.deps.users.membershipsOf(user.id)).length;
+    await this.deps.users.delete(user.id);
+    this.deps.onRemoved?.(user.id);
+    this.deps.logger.warn({ userId: user.id, by: principal.userId, memberships }, 'accounts.email.reclaimed');
+    return { email: e, memberships };
   }
 }

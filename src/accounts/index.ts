@@ -4,7 +4,7 @@ import { InviteService } from './invite-service';
 import { LoginThrottle } from './login-throttle';
 import { MemberService } from './member-service';
 import { OrganiserService } from './organiser-service';
-import { OrganiserSettingsService } from './organiser-settings';
+import { OrganiserSettingsService, type StripeConnector } from './organiser-settings';
 import { PasswordService } from './password-service';
 import { SessionService } from './session-service';
 import { SessionStore } from './session-store';
@@ -31,7 +31,7 @@ export interface AccountServices {
   close(): void;
 }
 
-export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logger' | 'organisers' | 'config'>): AccountServices {
+export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logger' | 'organisers' | 'config' | 'webhookSecrets'>, opts: { stripe?: StripeConnector } = {}): AccountServices {
   const { catalog: db, keyring, logger } = infra;
   const users = new UserStore(db);
   const throttle = new LoginThrottle(db, keyring);
@@ -46,7 +46,7 @@ export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logge
     throttle,
     sessions,
     tokens,
-    admins: new AdminService({ users, keyring, logger, onPromoted: forget, setupToken: new SetupToken(infra.config.dataDir) }),
+    admins: new AdminService({ users, keyring, logger, onPromoted: forget, onRemoved: forget, setupToken: new SetupToken(infra.config.dataDir) }),
     organisers: new OrganiserService({ users, organisers: infra.organisers, keyring, logger }),
     invites: new InviteService({ db, users, organisers: infra.organisers, throttle, keyring, logger }),
     members: new MemberService({
@@ -55,8 +55,14 @@ export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logge
       logger,
       onRemoved: forget,
     }),
-    passwords: new PasswordService({ users, sessions, throttle, logger }),
-    settings: new OrganiserSettingsService({ organisers: infra.organisers, keyring }),
+    passwords: new PasswordService({ users, sessions, tokens, throttle, logger }),
+    settings: new OrganiserSettingsService({
+      organisers: infra.organisers,
+      keyring,
+      allowPrivateWebhooks: infra.config.webhookAllowPrivate,
+      onWebhookUrlSaved: (organiserId, url) => infra.webhookSecrets.enable(organiserId, url),
+      ...(opts.stripe ? { stripe: opts.stripe } : {}),
+    }),
     close() {
       sessions.close();
       tokens.close();

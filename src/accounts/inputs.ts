@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RootKeyring } from '../crypto';
+import { lineText } from '../domain/inputs';
 
 /**
  * Shared zod pieces for account inputs (HTTP forms, JSON and the ops CLI all parse with
@@ -20,7 +21,7 @@ export const passwordSchema = z
 /** Organiser slugs: the rule lives in domain/inputs (the public site checks URLs with it too). */
 export { organiserSlugSchema as slugSchema } from '../domain/inputs';
 
-export const organiserNameSchema = z.string().trim().min(1, 'Enter a name.').max(120, 'Use at most 120 characters.');
+export const organiserNameSchema = lineText().min(1, 'Enter a name.').max(120, 'Use at most 120 characters.');
 
 export const roleSchema = z.enum(['owner', 'manager']);
 

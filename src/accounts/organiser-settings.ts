@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { Organiser, OrganiserSettingsPatch, OrganiserStore } from '../catalog/organiser-store';
 import type { RootKeyring } from '../crypto';
-import { webhookUrlSchema } from '../domain/inputs';
-import { AppError } from '../errors';
+import { organiserLogStatement } from '../catalog/organiser-log';
+import { EMAIL, multilineText, timeZoneSchema, webhookUrlSchema } from '../domain/inputs';
+import { AppError, fieldError } from '../errors';
+import { privateTargetProblem } from '../lib/webhook-address-policy';
 import { stripeKeyContext } from './key-contexts';
 import type { Principal } from './principal';
 
@@ -28,7 +30,13 @@ export const settingsPatchSchema = z
       .trim()
       .regex(/^[A-Za-z]{3}$/, 'Use a 3-letter currency code such as GBP.')
       .transform((c) => c.toUpperCase()),
-    terms: z.string().trim().max(10_240, 'Keep the terms under 10,240 characters.'),
+    timezone: timeZoneSchema,
+    businessEmail: z
+      .string()
+      .trim()
+      .max(254, 'Keep the business email under 254 characters.')
+      .refine((v) => v === '' || EMAIL.test(v), 'Enter an email address such as hello@example.com, or leave it empty.'),
+    terms: multilineText().max(10_240, 'Keep the terms under 10,240 characters.'),
     webhookUrl: z.union([z.literal('').transform(() => null), z.null(), webhookUrlSchema]),
     embedHosts: z.array(embedHostSchema).max(50, 'List at most 50 hosts.').transform((hs) => [...new Set(hs)]),
     // Public pages and embeds; null or '' returns to the default colours.
@@ -43,30 +51,73 @@ export const settingsPatchSchema = z
     ]),
     // Write-only. null removes the key.
     stripeSecretKey: z.union([z.null(), z.string().trim().regex(/^(sk|rk)_[A-Za-z0-9_]{4,250}$/, 'That does not look like a Stripe secret key (sk_… or rk_…).')]),
+    publicSite: z
+      .object({
+        enabled: z.boolean({ error: 'Send true or false to switch the public site on or off.' }),
+        title: z.string().trim().max(200, 'Keep the site title under 200 characters.'),
+        homeText: z.string().trim().max(10_240, 'Keep the home text under 10,240 characters.'),
+        contactText: z.string().trim().max(10_240, 'Keep the contact text under 10,240 characters.'),
+      })
+      .partial()
+      .strict(),
+    holdMinutes: z.number({ message: 'Give the hold time in whole minutes.' }).int('Give the hold time in whole minutes.').min(2, 'Hold tickets for at least 2 minutes.').max(60, 'Hold tickets for at most 60 minutes.'),
   })
   .partial()
   .strict();
+
+/** What each setting is called in the activity log (values are not logged: some name people). */
+const LOG_LABEL: Record<string, string> = {
+  currency: 'currency',
+  timezone: 'time zone',
+  businessEmail: 'business email',
+  terms: 'terms',
+  webhookUrl: 'webhook URL',
+  embedHosts: 'embed hosts',
+  stripeSecretKey: 'Stripe key',
+  holdMinutes: 'hold time',
+  'publicSite.enabled': 'public site switch',
+  'publicSite.title': 'site title',
+  'publicSite.homeText': 'home text',
+  'publicSite.contactText': 'contact text',
+};
 
 export type SettingsPatch = z.input<typeof settingsPatchSchema>;
 
 export interface SettingsView {
   currency: string;
+  timezone: string;
+  businessEmail: string;
   terms: string;
   webhookUrl: string | null;
   embedHosts: string[];
   /** Whether a Stripe key is stored; the key itself is never sent back. */
   stripeSecretKeySet: boolean;
+  publicSite: { enabled: boolean; title: string; homeText: string; contactText: string };
+  /** Minutes a paid booking holds its tickets while the buyer pays. */
+  holdMinutes: number;
   accentColor: string | null;
 }
 
 export const settingsView = (o: Organiser): SettingsView => ({
   currency: o.currency,
+  timezone: o.timezone,
+  businessEmail: o.businessEmail,
   terms: o.terms,
   webhookUrl: o.webhookUrl,
   embedHosts: o.embedHosts,
   stripeSecretKeySet: o.sealedStripeKey !== null,
+  publicSite: { enabled: o.showPublicSite, title: o.siteTitle, homeText: o.homeText, contactText: o.contactText },
+  holdMinutes: o.holdMinutes,
   accentColor: o.accentColor,
 });
+
+/**
+ * Connects a Stripe key: checks it and registers the webhook endpoint, returning the sealed
+ * settings to store (payments/payment-setup.ts). A port, so accounts never import payments.
+ */
+export interface StripeConnector {
+  connect(organiser: Organiser, secretKey: string): Promise<OrganiserSettingsPatch>;
+}
 
 /** The organiser's Stripe secret key for payment code; null when none is set. */
 export function openStripeSecretKey(keyring: RootKeyring, organiser: Organiser): string | null {
@@ -75,7 +126,15 @@ export function openStripeSecretKey(keyring: RootKeyring, organiser: Organiser):
 
 /** Organiser settings, always for the caller's own organiser: there is no id to pass in. */
 export class OrganiserSettingsService {
-  constructor(private readonly deps: { organisers: OrganiserStore; keyring: RootKeyring }) {}
+  constructor(
+    private readonly deps: {
+      organisers: OrganiserStore;
+      keyring: RootKeyring;
+      stripe?: StripeConnector;
+      allowPrivateWebhooks?: boolean;
+      onWebhookUrlSaved?: (organiserId: number, url: string) => Promise<void>;
+    },
+  ) {}
 
   private async organiserOf(principal: Principal): Promise<Organiser> {
     if (!principal.organiser) throw new AppError('forbidden', 'Choose an organiser first.');
@@ -92,17 +151,49 @@ export class OrganiserSettingsService {
     if (principal.organiser?.role !== 'owner') throw new AppError('forbidden', 'Only an owner can change settings.');
     const input = settingsPatchSchema.parse(body);
     const organiser = await this.organiserOf(principal);
+    if (input.webhookUrl) {
+      const problem = await privateTargetProblem(input.webhookUrl, this.deps.allowPrivateWebhooks ?? true);
+      if (problem) throw fieldError('invalid_request', 'webhookUrl', problem);
+      await this.deps.onWebhookUrlSaved?.(organiser.id, input.webhookUrl);
+    }
     const patch: OrganiserSettingsPatch = {
       currency: input.currency,
+      timezone: input.timezone,
+      businessEmail: input.businessEmail,
       terms: input.terms,
       webhookUrl: input.webhookUrl,
       embedHosts: input.embedHosts,
+      showPublicSite: input.publicSite?.enabled,
+      siteTitle: input.publicSite?.title,
+      homeText: input.publicSite?.homeText,
+      contactText: input.publicSite?.contactText,
+      holdMinutes: input.holdMinutes,
       accentColor: input.accentColor,
     };
-    if (input.stripeSecretKey !== undefined) {
-      patch.sealedStripeKey = input.stripeSecretKey === null ? null : this.deps.keyring.sealSecret(input.stripeSecretKey, stripeKeyContext(organiser.id));
+    if (input.stripeSecretKey === null) {
+      Object.assign(patch, { sealedStripeKey: null });
+    } else if (input.stripeSecretKey !== undefined) {
+      // Checked with Stripe and its webhook endpoint registered before anything is stored.
+      if (this.deps.stripe) Object.assign(patch, await this.deps.stripe.connect(organiser, input.stripeSecretKey));
+      else patch.sealedStripeKey = this.deps.keyring.sealSecret(input.stripeSecretKey, stripeKeyContext(organiser.id));
     }
-    await this.deps.organisers.update(organiser.id, patch);
+    // Only what really changes is named (a form section re-sends its unchanged fields too).
+    const before = settingsView(organiser);
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    const changed = Object.entries(input).flatMap(([k, v]) => {
+      if (k === 'publicSite' && v && typeof v === 'object') {
+        return Object.entries(v)
+          .filter(([sub, val]) => !same(before.publicSite[sub as keyof SettingsView['publicSite']], val))
+          .map(([sub]) => LOG_LABEL[`publicSite.${sub}`] ?? sub);
+      }
+      if (k === 'stripeSecretKey') return [LOG_LABEL[k] ?? k];
+      return same(before[k as keyof SettingsView], v) ? [] : [LOG_LABEL[k] ?? k];
+    });
+    const log =
+      changed.length > 0
+        ? organiserLogStatement({ organiserId: organiser.id, actorUserId: principal.userId, at: new Date().toISOString(), kind: 'settings', message: `Settings changed: ${changed.join(', ')}` })
+        : undefined;
+    await this.deps.organisers.update(organiser.id, patch, log);
     return this.get(principal);
   }
 }

@@ -185,6 +185,16 @@ export class TokenService {
   }
 
   /** Drops cached principals of a user (membership removed), so this process reacts at once. */
+  /** Revokes every API token of a user (password change with "also revoke", admin reset). */
+  async revokeAllOfUser(userId: number): Promise<number> {
+    const rs = await this.deps.db.execute({
+      sql: 'UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL',
+      args: [new Date().toISOString(), userId],
+    });
+    this.invalidateUser(userId);
+    return rs.rowsAffected;
+  }
+
   invalidateUser(userId: number): void {
     for (const key of this.cache.keys()) {
       if (this.cache.get<Principal>(key)?.userId === userId) this.cache.del(key);

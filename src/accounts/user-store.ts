@@ -88,8 +88,12 @@ export class UserStore {
     return rs.rows[0] ? Number(rs.rows[0].id) : undefined;
   }
 
+  /** The user and everything that acts for them, explicitly (a remote catalog may not enforce foreign keys). */
   async delete(id: number): Promise<void> {
-    await this.db.execute({ sql: 'DELETE FROM users WHERE id = ?', args: [id] });
+    await this.db.batch(
+      ['sessions', 'api_tokens', 'memberships'].map((table) => ({ sql: `DELETE FROM ${table} WHERE user_id = ?`, args: [id] })).concat([{ sql: 'DELETE FROM users WHERE id = ?', args: [id] }]),
+      'write',
+    );
   }
 
   async setPlatformAdmin(id: number): Promise<void> {
@@ -146,6 +150,16 @@ export class UserStore {
       'write',
     );
     return (removed?.rowsAffected ?? 0) === 1;
+  }
+
+  /** Organisers whose only owner is this user: removing the user would orphan their data. */
+  async soleOwnerships(userId: number): Promise<number[]> {
+    const rs = await this.db.execute({
+      sql: `SELECT m.organiser_id FROM memberships m WHERE m.user_id = ? AND m.role = 'owner'
+              AND NOT EXISTS (SELECT 1 FROM memberships o WHERE o.organiser_id = m.organiser_id AND o.role = 'owner' AND o.user_id != m.user_id)`,
+      args: [userId],
+    });
+    return rs.rows.map((r) => Number(r.organiser_id));
   }
 
   async membersOf(organiserId: number): Promise<MemberRow[]> {

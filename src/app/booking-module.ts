@@ -1,4 +1,7 @@
 import { Admission } from '../admission/admission';
+import { ActivityFeed } from '../bookings/activity-feed';
+import { AttendeeAdminService } from '../bookings/attendee-admin-service';
+import { SalesOverview } from '../bookings/sales-overview';
 import { AttendeeService } from '../bookings/attendee-service';
 import { BookingService } from '../bookings/booking-service';
 import { CheckInService } from '../bookings/check-in-service';
@@ -7,12 +10,15 @@ import { Reservations } from '../bookings/reservation';
 import { TicketEmails } from '../bookings/ticket-emails';
 import { GroupStore } from '../catalog/group-store';
 import { HolidayStore } from '../catalog/holiday-store';
+import { OrganiserLogStore } from '../catalog/organiser-log';
+import { CalendarService } from '../events/calendar';
 import { EventImages } from '../events/event-images';
 import { EventService } from '../events/event-service';
 import { EventSnapshots } from '../events/event-snapshots';
 import { PublicEvents } from '../events/public-events';
 import type { Infra } from '../infra/infra';
 import { ActivityLogStore } from '../shards/tables/activity-log';
+import { AttendeeAdminStore } from '../shards/tables/attendee-admin-store';
 import { AttendeeStore } from '../shards/tables/attendee-store';
 import { BookingStore } from '../shards/tables/booking-store';
 import { EventImageStore } from '../shards/tables/event-image-store';
@@ -30,13 +36,27 @@ export function createBookingModule(infra: Infra) {
   const admission = new Admission();
   const holidays = new HolidayStore(infra.catalog);
   const groups = new GroupStore(infra.catalog);
-  const events = new EventService({ infra, events: eventStore, snapshots, groups, releases: admission });
+  const organiserLog = new OrganiserLogStore(infra.catalog);
+  const events = new EventService({ infra, events: eventStore, snapshots, groups, releases: admission, organiserLog });
   const images = new EventImages({ infra, events, images: new EventImageStore(infra.router), snapshots });
   const reservations = new Reservations({ ...pick(infra), snapshots, holidays, admission });
   const bookings = new BookingService({ keyring: infra.keyring, metrics: infra.metrics, config: infra.config, reservations, store: new BookingStore(infra.router) });
   const attendees = new AttendeeService({ keyring: infra.keyring, config: infra.config, events, attendees: attendeeStore, log: logStore });
   const ticketEmails = new TicketEmails({ keyring: infra.keyring, config: infra.config, organisers: infra.organisers, router: infra.router, events, attendees: attendeeStore, log: logStore });
-  const checkIn = new CheckInService({ directory: infra.directory, keyring: infra.keyring, events, attendees: attendeeStore });
+  const attendeeAdmin = new AttendeeAdminService({
+    keyring: infra.keyring,
+    config: infra.config,
+    organisers: infra.organisers,
+    events,
+    attendees: attendeeStore,
+    store: new AttendeeAdminStore(infra.router),
+    snapshots,
+    releases: admission,
+  });
+  const calendar = new CalendarService({ directory: infra.directory, events: eventStore });
+  const sales = new SalesOverview({ directory: infra.directory, events, attendees: attendeeStore });
+  const activity = new ActivityFeed({ directory: infra.directory, events, shardLog: logStore, organiserLog });
+  const checkIn = new CheckInService({ directory: infra.directory, keyring: infra.keyring, organisers: infra.organisers, events, attendees: attendeeStore });
   const tickets = new PublicTickets({ infra, snapshots, attendees: attendeeStore });
   const publicEvents = new PublicEvents({ infra, snapshots, holidays, events: eventStore, admission });
   return {
@@ -50,6 +70,11 @@ export function createBookingModule(infra: Infra) {
     bookings,
     attendees,
     ticketEmails,
+    attendeeAdmin,
+    activity,
+    calendar,
+    sales,
+    organiserLog,
     checkIn,
     tickets,
     publicEvents,

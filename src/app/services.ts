@@ -2,6 +2,7 @@ import { type AccountServices, createAccounts } from '../accounts';
 import { type BookingModule, createBookingModule } from './booking-module';
 import type { Infra } from '../infra/infra';
 import { FleetService } from '../fleet/fleet-service';
+import { createPaymentsModule, type PaymentsModule } from './payments-module';
 import { InviteMail } from '../email/invite-email';
 import { createSmtpMailer, type Mailer } from '../email/mailer';
 
@@ -9,6 +10,7 @@ import { createSmtpMailer, type Mailer } from '../email/mailer';
 export interface AppServices {
   infra: Infra;
   bookings: BookingModule;
+  payments: PaymentsModule;
   accounts: AccountServices;
   /** Moves, promotions and drains of the shard fleet. */
   fleet: FleetService;
@@ -20,17 +22,20 @@ export interface AppServices {
 
 export function createServices(infra: Infra): AppServices {
   const bookings = createBookingModule(infra);
-  const accounts = createAccounts(infra);
-  const fleet = new FleetService({ ...infra, snapshots: bookings.snapshots, admission: bookings.admission });
+  const payments = createPaymentsModule(infra, bookings);
+  const accounts = createAccounts(infra, { stripe: payments.setup });
+  const fleet = new FleetService({ ...infra, snapshots: bookings.snapshots, admission: bookings.admission, metrics: infra.metrics });
   const mailer = infra.config.mail ? createSmtpMailer(infra.config.mail) : null;
   return {
     infra,
     bookings,
+    payments,
     accounts,
     fleet,
     mail: mailer ? { mailer, invites: new InviteMail(mailer, infra.logger) } : null,
     async close() {
       mailer?.close();
+      await payments.close();
       bookings.close();
       accounts.close();
       await infra.close();

@@ -14,9 +14,11 @@ export function startWorkers(services: AppServices): Workers {
   const emails = services.mail ? new EmailWorker(infra, services.mail.mailer) : null;
   if (emails) emails.start();
   else infra.logger.warn('mail.off: SMTP_URL and MAIL_FROM are not set, so no email is sent (tickets are only shown on screen)');
+  services.payments.sweeper.start();
+  services.payments.refundWorker.start();
   return {
     async stop() {
-      await Promise.all([webhooks.stop(), emails?.stop()]);
+      await Promise.all([webhooks.stop(), emails?.stop(), services.payments.sweeper.stop(), services.payments.refundWorker.stop()]);
     },
   };
 }

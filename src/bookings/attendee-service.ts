@@ -6,7 +6,9 @@ import { AppError } from '../errors';
 import type { EventService } from '../events/event-service';
 import type { Infra } from '../infra/infra';
 import type { ActivityLogStore, LogLine } from '../shards/tables/activity-log';
-import type { AttendeeQuery, AttendeeStore } from '../shards/tables/attendee-store';
+import type { DirectoryEntry } from '../catalog/event-directory';
+import { EMAIL } from '../domain/inputs';
+import type { AttendeeOrder, AttendeeQuery, AttendeeRow, AttendeeStore } from '../shards/tables/attendee-store';
 
 export interface AttendeeView {
   id: number;
@@ -18,6 +20,7 @@ export interface AttendeeView {
   quantity: number;
   date: string | null;
   checkedIn: boolean;
+  checkedInAt: string | null;
   refunded: boolean;
   pricePaid: number;
   paymentId: string | null;
@@ -31,10 +34,33 @@ const DECRYPT_CHUNK = 50;
 
 export type AttendeeFilter = AttendeeQuery;
 
+export type AttendeeSort = AttendeeOrder | 'name' | '-name';
+
+/** A page of the attendee list: filters in SQL, text search over names and emails decrypted here. */
+export interface AttendeeSearch {
+  filter: Pick<AttendeeQuery, 'date' | 'checkedIn' | 'refunded'>;
+  /** Part of a name or email, any case. */
+  q?: string;
+  sort?: AttendeeSort;
+  /** 1-based. */
+  page?: number;
+  perPage?: number;
+}
+
+export interface AttendeePage {
+  attendees: AttendeeView[];
+  page: number;
+  perPage: number;
+  hasMore: boolean;
+  /** Matching bookings and tickets; null when a text search stopped before the end. */
+  total: { bookings: number; tickets: number } | null;
+}
+
+/** Rows read per query while a text search walks the list. */
+const SCAN_CHUNK = 250;
+
 const messages = {
   noAttendee: 'No such attendee for this event.',
-  alreadyRefunded: 'This attendee was already refunded.',
-  nothingPaid: 'This attendee paid nothing, so there is nothing to refund.',
 };
 
 export type AttendeeServiceDeps = Pick<Infra, 'keyring' | 'config'> & {
@@ -43,13 +69,85 @@ export type AttendeeServiceDeps = Pick<Infra, 'keyring' | 'config'> & {
   log: ActivityLogStore;
 };
 
-/** Attendee lists, the activity log and refunds for an organiser. PII is decrypted only with the caller's key. */
+/** Attendee lists and the activity log for an organiser (refunds: payments/refund-service.ts). PII is decrypted only with the caller's key. */
 export class AttendeeService {
   constructor(private readonly deps: AttendeeServiceDeps) {}
 
   async list(organiserId: number, slug: string, privateKey: KeyObject, filter: AttendeeFilter = {}): Promise<AttendeeView[]> {
     const entry = await this.deps.events.entryFor(organiserId, slug);
     const rows = await this.deps.attendees.list(entry, filter);
+    return this.open(entry, rows, privateKey);
+  }
+
+  /**
+   * One page of the list. Without a text search it is pure SQL (filters, order, LIMIT). With
+   * one, rows are read in chunks and decrypted with the caller's key, yielding between
+   * chunks, and the walk stops as soon as the page is full (unless the order is by name,
+   * which needs every match). A whole email address is found by its blind index instead.
+   */
+  async search(organiserId: number, slug: string, privateKey: KeyObject, s: AttendeeSearch): Promise<AttendeePage> {
+    const entry = await this.deps.events.entryFor(organiserId, slug);
+    const page = Math.max(1, s.page ?? 1);
+    const perPage = Math.min(500, Math.max(1, s.perPage ?? 50));
+    const offset = (page - 1) * perPage;
+    const sort = s.sort ?? 'created';
+    const q = s.q?.trim().toLowerCase() ?? '';
+    const byName = sort === 'name' || sort === '-name';
+
+    if (q && EMAIL.test(q)) {
+      const rows = await this.deps.attendees.list(entry, { ...s.filter, emailIndex: this.deps.keyring.blindIndex('email', q) });
+      const views = sortViews(await this.open(entry, rows, privateKey), sort);
+      return { attendees: views.slice(offset, offset + perPage), page, perPage, hasMore: views.length > offset + perPage, total: totalsOf(views) };
+    }
+    if (!q && !byName) {
+      const [rows, total] = await Promise.all([
+        this.deps.attendees.list(entry, { ...s.filter, order: sort, limit: perPage, offset }),
+        this.deps.attendees.totals(entry, s.filter),
+      ]);
+      return { attendees: await this.open(entry, rows, privateKey), page, perPage, hasMore: offset + perPage < total.bookings, total };
+    }
+    // Walk the list: newest first for "-created", else oldest first.
+    const order: AttendeeOrder = sort === '-created' ? '-created' : 'created';
+    const needAll = byName || sort === 'quantity' || sort === '-quantity';
+    const matches: AttendeeView[] = [];
+    let afterId: number | undefined;
+    let complete = false;
+    for (;;) {
+      const rows = await this.deps.attendees.list(entry, { ...s.filter, order, limit: SCAN_CHUNK, ...(afterId !== undefined ? { afterId } : {}) });
+      for (const v of await this.open(entry, rows, privateKey)) if (!q || v.name.toLowerCase().includes(q) || v.email.toLowerCase().includes(q)) matches.push(v);
+      if (rows.length < SCAN_CHUNK) {
+        complete = true;
+        break;
+      }
+      afterId = rows[rows.length - 1]!.id;
+      if (!needAll && matches.length > offset + perPage) break;
+      await setImmediate();
+    }
+    const sorted = sortViews(matches, sort);
+    return { attendees: sorted.slice(offset, offset + perPage), page, perPage, hasMore: sorted.length > offset + perPage, total: complete ? totalsOf(sorted) : null };
+  }
+
+  /**
+   * Every matching attendee, decrypted a chunk at a time and handed to `each` (the CSV
+   * export streams them): memory stays one chunk, however long the list.
+   */
+  async forEachChunk(organiserId: number, slug: string, privateKey: KeyObject, s: Pick<AttendeeSearch, 'filter' | 'q'>, each: (chunk: AttendeeView[]) => Promise<void> | void): Promise<number> {
+    const entry = await this.deps.events.entryFor(organiserId, slug);
+    const q = s.q?.trim().toLowerCase() ?? '';
+    let afterId: number | undefined;
+    let count = 0;
+    for (;;) {
+      const rows = await this.deps.attendees.list(entry, { ...s.filter, order: 'created', limit: SCAN_CHUNK, ...(afterId !== undefined ? { afterId } : {}) });
+      const views = (await this.open(entry, rows, privateKey)).filter((v) => !q || v.name.toLowerCase().includes(q) || v.email.toLowerCase().includes(q));
+      count += views.length;
+      if (views.length > 0) await each(views);
+      if (rows.length < SCAN_CHUNK) return count;
+      afterId = rows[rows.length - 1]!.id;
+    }
+  }
+
+  /** Decrypts rows with the caller's key, yielding to the event loop between small chunks. */
+  private async open(entry: DirectoryEntry, rows: AttendeeRow[], privateKey: KeyObject): Promise<AttendeeView[]> {
     const { keyring, config } = this.deps;
     const views: AttendeeView[] = [];
     for (const [i, r] of rows.entries()) {
@@ -68,6 +166,7 @@ export class AttendeeService {
         quantity: r.quantity,
         date: r.date,
         checkedIn: r.checkedIn,
+        checkedInAt: r.checkedInAt,
         refunded: r.refunded,
         pricePaid: r.pricePaid,
         paymentId: r.paymentId,
@@ -79,6 +178,14 @@ export class AttendeeService {
     return views;
   }
 
+  /** One attendee, decrypted (an edit form). */
+  async one(organiserId: number, slug: string, attendeeId: number, privateKey: KeyObject): Promise<AttendeeView> {
+    const entry = await this.deps.events.entryFor(organiserId, slug);
+    const row = await this.deps.attendees.find(entry, { id: attendeeId });
+    if (!row) throw new AppError('not_found', messages.noAttendee);
+    return (await this.open(entry, [row], privateKey))[0]!;
+  }
+
   /** One attendee's name and payment, for a confirmation page (one decryption, not the whole list). */
   async paidBooking(organiserId: number, slug: string, attendeeId: number, privateKey: KeyObject) {
     const entry = await this.deps.events.entryFor(organiserId, slug);
@@ -87,32 +194,27 @@ export class AttendeeService {
     return { name: openPii(privateKey, row.pii).name ?? '', quantity: row.quantity, pricePaid: row.pricePaid, refunded: row.refunded };
   }
 
-  /** Free tickets carry no payment; paid refunds arrive with the payments work. */
-  async refund(organiserId: number, slug: string, attendeeId: number): Promise<never> {
+  async recordExport(organiserId: number, slug: string, rows: number, actorId?: number): Promise<void> {
     const entry = await this.deps.events.entryFor(organiserId, slug);
-    const row = await this.deps.attendees.find(entry, { id: attendeeId });
-    if (!row) throw new AppError('not_found', messages.noAttendee);
-    if (row.refunded) throw new AppError('conflict', messages.alreadyRefunded);
-    throw new AppError('conflict', messages.nothingPaid);
-  }
-
-  /**
-   * Refunds every paid attendee not yet refunded. Free bookings carry no payment, so until
-   * paid events exist this finds nothing to do and says so.
-   */
-  async refundAll(organiserId: number, slug: string): Promise<{ status: 'done'; refunded: number; skippedUnpaid: number }> {
-    const entry = await this.deps.events.entryFor(organiserId, slug);
-    return { status: 'done', refunded: 0, skippedUnpaid: await this.deps.attendees.unpaidCount(entry) };
-  }
-
-  async recordExport(organiserId: number, slug: string, rows: number): Promise<void> {
-    const entry = await this.deps.events.entryFor(organiserId, slug);
-    await this.deps.log.append(entry, { at: new Date().toISOString(), kind: 'exported', message: `Exported ${rows} attendee row(s) as CSV` });
+    await this.deps.log.append(entry, { at: new Date().toISOString(), kind: 'exported', message: `Exported ${rows} attendee row(s) as CSV`, actorId: actorId ?? null });
   }
 
   /** The event's activity log, newest first (entries never name people in plaintext). */
-  async log(organiserId: number, slug: string, limit = 100): Promise<LogLine[]> {
+  async log(organiserId: number, slug: string, limit = 100, offset = 0): Promise<LogLine[]> {
     const entry = await this.deps.events.entryFor(organiserId, slug);
-    return this.deps.log.forEvent(entry, limit);
+    return this.deps.log.forEvent(entry, limit, offset);
   }
 }
+
+const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+
+function sortViews(views: AttendeeView[], sort: AttendeeSort): AttendeeView[] {
+  const dir = sort.startsWith('-') ? -1 : 1;
+  const key = sort.replace(/^-/, '');
+  return [...views].sort((a, b) => {
+    const c = key === 'name' ? collator.compare(a.name, b.name) : key === 'quantity' ? a.quantity - b.quantity : 0;
+    return (c !== 0 ? c : a.id - b.id) * dir;
+  });
+}
+
+const totalsOf = (views: AttendeeView[]) => ({ bookings: views.length, tickets: views.reduce((n, v) => n + v.quantity, 0) });

@@ -10,7 +10,7 @@ export const bookingMessages = {
   soldOutDate: (name: string, date: string) => `Sorry, ${name} is sold out on ${date}.`,
   closed: (name: string) => `Registration for ${name} has closed.`,
   paymentsUnavailable: (name: string) =>
-    `${name} takes payment online, which this server does not offer yet. Please contact the organiser.`,
+    `${name} takes payment online, but the organiser has not finished setting up payments yet. Please contact the organiser.`,
   mixedOrganisers: 'All events of one booking must belong to the same organiser.',
   frozen: 'This event is being moved to a new home and takes bookings again in a moment.',
   check: (name: string) => `Please check your booking for ${name}.`,
@@ -31,6 +31,16 @@ export function refusalError(r: Refusal, e: EventRecord): AppError {
   }
 }
 
+/**
+ * The shard said the event lives elsewhere now (this process's directory entry was stale): the
+ * booking service re-resolves and tries once more before the buyer ever sees it (as busy).
+ */
+export class EventMovedError extends AppError {
+  constructor() {
+    super('busy', bookingMessages.frozen, { retryAfterSeconds: 1 });
+  }
+}
+
 export type RefusalReason = Extract<BookingOutcome, { kind: 'refused' }>['reason'];
 
 /** A refusal decided by the write transaction as the app's error. */
@@ -43,7 +53,7 @@ export function outcomeError(reason: RefusalReason, event: EventRecord, date: st
     case 'frozen':
       return new AppError('busy', bookingMessages.frozen, { retryAfterSeconds: 2 });
     case 'moved':
-      return new AppError('busy', bookingMessages.frozen, { retryAfterSeconds: 1 });
+      return new EventMovedError();
     case 'inactive':
     case 'missing':
       return new AppError('not_found', bookingMessages.notFound);

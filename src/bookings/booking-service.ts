@@ -6,7 +6,7 @@ import type { Infra } from '../infra/infra';
 import type { BookedStep, BookingStore } from '../shards/tables/booking-store';
 import type { EmailToSend } from '../shards/tables/email-outbox';
 import type { WebhookToSend } from '../shards/tables/webhook-outbox';
-import { outcomeError } from './booking-errors';
+import { EventMovedError, outcomeError } from './booking-errors';
 import type { Reservation, Reservations, ReservedItem } from './reservation';
 import { runSaga } from './saga';
 import { ticketEmailSpec } from './ticket-email-spec';
@@ -53,6 +53,26 @@ export class BookingService {
 
   /** `resolved`: the event as the HTML form's page already looked it up; it is not looked up twice. */
   async bookOne(slug: string, input: SingleBookingInput, bookingId: string = randomUUID(), resolved?: Resolved): Promise<BookingResult> {
+    // A stale directory entry (the event moved): the refused attempt wrote nothing, and the
+    // same booking id keeps the second attempt idempotent.
+    return this.onceMoreIfMoved(() => this.bookOneAt(slug, input, bookingId, resolved), () => this.bookOneAt(slug, input, bookingId));
+  }
+
+  async bookMany(input: MultiBookingInput, bookingId: string = randomUUID(), resolved?: Map<string, Resolved>): Promise<BookingResult> {
+    // The saga compensated every other step of the refused attempt before this retry.
+    return this.onceMoreIfMoved(() => this.bookManyAt(input, bookingId, resolved), () => this.bookManyAt(input, bookingId));
+  }
+
+  private async onceMoreIfMoved<T>(first: () => Promise<T>, again: () => Promise<T>): Promise<T> {
+    try {
+      return await first();
+    } catch (e) {
+      if (!(e instanceof EventMovedError)) throw e;
+      return again();
+    }
+  }
+
+  private async bookOneAt(slug: string, input: SingleBookingInput, bookingId: string, resolved?: Resolved): Promise<BookingResult> {
     const { quantity, date, ...attendee } = input;
     const { reservations } = this.deps;
     const item = resolved ? reservations.item(resolved, quantity, date ?? null) : await reservations.resolve(slug, quantity, date ?? null);
@@ -61,7 +81,7 @@ export class BookingService {
     return { ...result, thankYouUrl: item.event.thankYouUrl };
   }
 
-  async bookMany(input: MultiBookingInput, bookingId: string = randomUUID(), resolved?: Map<string, Resolved>): Promise<BookingResult> {
+  private async bookManyAt(input: MultiBookingInput, bookingId: string, resolved?: Map<string, Resolved>): Promise<BookingResult> {
     const { reservations } = this.deps;
     const items = await Promise.all(
       input.items.map((i) => {
@@ -80,7 +100,7 @@ export class BookingService {
     const nowMs = r.now.getTime();
     const nowIso = r.now.toISOString();
     const targets = webhookTargets(r.items.map((i) => i.event), r.organiser);
-    const payload = targets.some((t) => t.length > 0) ? JSON.stringify(registrationPayload(r.bookingId, r.attendee, tickets, config.publicUrl, r.organiser.currency)) : null;
+    const payload = targets.some((t) => t.length > 0) ? JSON.stringify(registrationPayload(r.bookingId, r.attendee, tickets, config.publicUrl, r.organiser.currency, r.organiser.businessEmail)) : null;
     const multi = r.items.length > 1;
     const dueAt = multi ? nowMs + SAGA_WEBHOOK_GRACE_MS : nowMs;
     // One confirmation per booking, written with its first step (and cancelled with it).

@@ -6,7 +6,8 @@ import { AppError } from '../errors';
 import type { EventService } from '../events/event-service';
 import type { Infra } from '../infra/infra';
 import type { AttendeeKey, AttendeeStore, DoorOutcome } from '../shards/tables/attendee-store';
-import { eventIdOfToken } from './ticket-token';
+import { todayIn } from '../domain/events/daily-dates';
+import { eventIdOfToken, tokenFromScan } from './ticket-token';
 
 const messages = {
   noTicket: 'No ticket with that token exists for your organisation.',
@@ -15,6 +16,24 @@ const messages = {
 };
 
 export type CheckInStatus = 'checked_in' | 'already_checked_in' | 'refunded';
+
+export type ScanResult = 'checked_in' | 'already_checked_in' | 'checked_out' | 'refunded' | 'wrong_event' | 'wrong_date' | 'not_found';
+
+/** What the door sees after a scan: the result and, when the ticket is the organiser's, who it is for. */
+export interface ScanOutcome {
+  result: ScanResult;
+  attendee?: { name: string; quantity: number; checkedInAt: string | null; date: string | null };
+  /** The ticket's own event, when it is not the one being scanned for. */
+  event?: { slug: string; name: string };
+}
+
+export interface ScanOptions {
+  /** Check in even though the ticket is for another event or date (the door decided so). */
+  force?: boolean;
+  /** Check the ticket out instead (the scanner asks for confirmation first). */
+  checkOut?: boolean;
+  actorId: number;
+}
 
 /** One ticket of a /checkin/t1+t2 link, decrypted for its organiser. */
 export interface TicketAtDoor {
@@ -27,7 +46,7 @@ export interface TicketAtDoor {
   refunded: boolean;
 }
 
-export type CheckInServiceDeps = Pick<Infra, 'directory' | 'keyring'> & {
+export type CheckInServiceDeps = Pick<Infra, 'directory' | 'keyring' | 'organisers'> & {
   events: EventService;
   attendees: AttendeeStore;
 };
@@ -59,6 +78,59 @@ export class CheckInService {
     if (outcome.kind === 'not_found') throw new AppError('not_found', messages.noTicket);
     const status: CheckInStatus = outcome.kind === 'refunded' ? 'refunded' : outcome.kind === 'checked_in' ? 'checked_in' : 'already_checked_in';
     return { status, quantity: outcome.row.quantity, event: entry.slug };
+  }
+
+  /**
+   * The door scanner: a token (or ticket URL) scanned at the door of `slug`. A ticket of the
+   * organiser's other event is `wrong_event`, of another date of a daily event `wrong_date`
+   * (both checked in anyway with `force`); anything else unknown is `not_found`.
+   */
+  async scan(organiserId: number, slug: string, scanned: string, opts: ScanOptions, privateKey: KeyObject): Promise<ScanOutcome> {
+    const here = await this.deps.events.get(organiserId, slug);
+    const token = tokenFromScan(scanned);
+    const entry = token ? await this.entryOfToken(organiserId, token) : undefined;
+    if (!token || !entry) return { result: 'not_found' };
+    const key = this.ticketKey(token);
+    const row = await this.deps.attendees.find(entry, key);
+    if (!row) return { result: 'not_found' };
+    const who = (r: { quantity: number; checkedInAt: string | null; date: string | null }) => ({
+      name: openPii(privateKey, row.pii).name ?? '',
+      quantity: r.quantity,
+      checkedInAt: r.checkedInAt,
+      date: r.date,
+    });
+    if (row.refunded) return { result: 'refunded', attendee: who(row) };
+    if (entry.id !== here.entry.id && !opts.force) {
+      const { event } = await this.deps.events.get(organiserId, entry.slug);
+      return { result: 'wrong_event', attendee: who(row), event: { slug: event.slug, name: event.name } };
+    }
+    if (here.event.type === 'daily' && entry.id === here.entry.id && row.date && !opts.force) {
+      const organiser = await this.deps.organisers.get(organiserId);
+      if (row.date !== todayIn(organiser?.timezone ?? 'Europe/London', new Date())) return { result: 'wrong_date', attendee: who(row) };
+    }
+    const at = new Date().toISOString();
+    const outcome = opts.checkOut ? await this.deps.attendees.checkOut(entry, key, at, opts.actorId) : await this.deps.attendees.checkIn(entry, key, at, opts.actorId);
+    switch (outcome.kind) {
+      case 'not_found':
+        return { result: 'not_found' };
+      case 'refunded':
+        return { result: 'refunded', attendee: who(outcome.row) };
+      case 'checked_in':
+        return { result: 'checked_in', attendee: who(outcome.row) };
+      case 'already_checked_in':
+        return { result: 'already_checked_in', attendee: who(outcome.row) };
+      default:
+        // Checked out now, or it was not in: either way it is out.
+        return { result: 'checked_out', attendee: who(outcome.row) };
+    }
+  }
+
+  /** Checks a ticket out by its token (the /checkin page's "Check out all", after confirmation). */
+  async checkOutToken(organiserId: number, token: string, actorId?: number): Promise<boolean> {
+    const entry = await this.entryOfToken(organiserId, token);
+    if (!entry) throw new AppError('not_found', messages.noTicket);
+    const outcome = await this.deps.attendees.checkOut(entry, this.ticketKey(token), new Date().toISOString(), actorId);
+    return outcome.kind === 'checked_out';
   }
 
   /** Flips one attendee in or out (the attendee table's button); the new state. */

@@ -14,6 +14,8 @@ export interface TicketRow {
   date: string | null;
   pricePaid: number;
   refunded: boolean;
+  /** Shown only to the organiser's staff (not personal data, but not the buyer's concern). */
+  checkedIn: boolean;
 }
 
 export interface PublicTicket extends TicketRow {
@@ -47,7 +49,7 @@ export class PublicTickets {
       infra.organisers.get(entry.organiserId),
     ]);
     if (!found || !event || !organiser) return undefined;
-    const row: TicketRow = { quantity: found.quantity, date: found.date, pricePaid: found.pricePaid, refunded: found.refunded };
+    const row: TicketRow = { quantity: found.quantity, date: found.date, pricePaid: found.pricePaid, refunded: found.refunded, checkedIn: found.checkedIn };
     return { ...row, token, bookingId: found.bookingId, event, organiser };
   }
 

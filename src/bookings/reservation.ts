@@ -89,7 +89,7 @@ export class Reservations {
   }
 
   /** The domain rules for every item; the organiser they all belong to. */
-  async check(attendee: AttendeeInput, items: ReservedItem[], now: Date): Promise<Organiser> {
+  async check(attendee: AttendeeInput, items: ReservedItem[], now: Date, path: 'free' | 'paid' = 'free'): Promise<Organiser> {
     if (new Set(items.map((i) => i.event.organiserId)).size > 1) throw new AppError('invalid_request', bookingMessages.mixedOrganisers);
     const organiser = await this.deps.organisers.get(items[0]!.event.organiserId);
     if (!organiser) throw new AppError('not_found', bookingMessages.notFound);
@@ -98,7 +98,8 @@ export class Reservations {
       const ctx = { terms: organiser.terms, holidays, timeZone: organiser.timezone, now };
       const refusal = checkBooking(item.event, attendee, item, ctx, items.length > 1 ? `items.${index}.` : '');
       if (refusal) throw refusalError(refusal, item.event);
-      if (item.event.price > 0 && organiser.sealedStripeKey) throw new AppError('conflict', bookingMessages.paymentsUnavailable(item.event.name));
+      // Never book a priced event for free: it needs the paid path, and that needs the organiser's Stripe key.
+      if (item.event.price > 0 && (path === 'free' || !organiser.sealedStripeKey)) throw new AppError('conflict', bookingMessages.paymentsUnavailable(item.event.name));
     }
     return organiser;
   }
@@ -135,11 +136,21 @@ export class Reservations {
     this.deps.snapshots.invalidate(item.event.id);
   }
 
+  /** Places of an event came back (by id, when no snapshot is at hand). */
+  releasedEvent(eventId: number): void {
+    this.deps.admission.released(eventId);
+    this.deps.snapshots.invalidate(eventId);
+  }
+
   abandon(items: ReservedItem[]): void {
     for (const item of items) this.deps.admission.settle(claimOf(item), null);
   }
 
-  /** One envelope for every PII field of the booking, and the email's blind index. */
+  /**
+   * One envelope for every PII field of the booking, and the email's blind index. The index
+   * is keyed per organiser (its own HKDF subkey): the same buyer at two organisers gets two
+   * unrelated values, so a database copy cannot link tenants' buyers (finding 5).
+   */
   seal(organiser: Organiser, a: AttendeeInput): { pii: string; emailIndex: string | null } {
     const fields: Record<string, string> = { name: a.name };
     if (a.email) fields.email = a.email;
@@ -148,7 +159,7 @@ export class Reservations {
     if (a.specialInstructions) fields.specialInstructions = a.specialInstructions;
     return {
       pii: sealPii(publicKeyFromPem(organiser.publicKeyPem), fields),
-      emailIndex: a.email ? this.deps.keyring.blindIndex('email', a.email.toLowerCase()) : null,
+      emailIndex: a.email ? this.deps.keyring.blindIndex(`email:organiser:${organiser.id}`, a.email.toLowerCase()) : null,
     };
   }
 

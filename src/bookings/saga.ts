@@ -31,3 +31,30 @@ export async function runSaga<R>(steps: SagaStep<R>[], refused: (r: R) => boolea
   if (thrown) throw thrown.reason;
   return { ok: false, results, refusedAt };
 }
+
+/**
+ * Runs the steps one after another; when one is refused or throws, the steps before it are
+ * compensated in reverse order. For sagas where a later step must not start before an
+ * earlier one holds its ground: moving an attendee takes the target's places first, so the
+ * source's places are freed only once the target has them (run in parallel, a compensation
+ * that put the source back could oversell it).
+ */
+export async function runSequentialSaga<R>(steps: SagaStep<R>[], refused: (r: R) => boolean): Promise<SagaResult<R>> {
+  const results: Array<R | undefined> = [];
+  for (const [i, step] of steps.entries()) {
+    let r: R;
+    try {
+      r = await step.invoke();
+    } catch (e) {
+      // It may have committed before its answer was lost: compensate it too.
+      for (const done of steps.slice(0, i + 1).reverse()) await done.compensate();
+      throw e;
+    }
+    results.push(r);
+    if (refused(r)) {
+      for (const done of steps.slice(0, i).reverse()) await done.compensate();
+      return { ok: false, results, refusedAt: i };
+    }
+  }
+  return { ok: true, results: results as R[] };
+}

@@ -37,3 +37,13 @@ export const ticketShortCode = (token: string): string => readableCode('ticket',
 
 /** "BK-K7QF-2M9D": the booking reference shown on the confirmation, the ticket and the email. */
 export const bookingReference = (bookingId: string): string => `BK-${readableCode('booking', bookingId)}`;
+/**
+ * What a door scanner read: a bare token, or a ticket's URL (`…/checkin/<token>` in the QR
+ * code, or `…/t/<token>`). Only the first token of a `t1+t2` link counts: one QR, one ticket.
+ */
+export function tokenFromScan(text: string): string | null {
+  const s = text.trim();
+  const m = /\/(?:checkin|t)\/([^/?#\s]+)/.exec(s);
+  const candidate = (m ? decodeURIComponent(m[1]!) : s).split(/[+ ]/)[0] ?? '';
+  return eventIdOfToken(candidate) === null ? null : candidate;
+}

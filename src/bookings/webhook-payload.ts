@@ -1,6 +1,18 @@
 import type { AttendeeInput } from '../domain/bookings/booking-input';
 import type { EventRecord } from '../domain/events/event';
 
+/** What happened, in Standard Webhooks style. */
+export type WebhookType = 'booking.created' | 'booking.refunded' | 'attendee.checked_in';
+
+/**
+ * The Standard Webhooks fields every payload starts with: `id` (also the webhook-id header, the
+ * same on every retry, so receivers dedupe by it), `type` and `createdAt`. `key` makes the id
+ * unique per message (a booking id, or booking + attendee for a refund).
+ */
+export function webhookEnvelope(type: WebhookType, key: string, at: Date = new Date()) {
+  return { id: `msg_${type.replace('.', '_')}_${key}`, type, createdAt: at.toISOString() };
+}
+
 export interface BookedTicket {
   event: EventRecord;
   quantity: number;
@@ -12,9 +24,18 @@ export interface BookedTicket {
  * The seed's `registration.completed` payload, kept key for key so existing receivers keep
  * working; `booking_id` is added so receivers can drop duplicate deliveries.
  */
-export function registrationPayload(bookingId: string, attendee: AttendeeInput, tickets: BookedTicket[], publicUrl: string, currency: string) {
+export function registrationPayload(
+  bookingId: string,
+  attendee: AttendeeInput,
+  tickets: BookedTicket[],
+  publicUrl: string,
+  currency: string,
+  businessEmail = '',
+  type: WebhookType = 'booking.created',
+) {
   const priced = tickets.some((t) => t.event.price > 0);
   return {
+    ...webhookEnvelope(type, bookingId),
     event_type: 'registration.completed',
     booking_id: bookingId,
     name: attendee.name,
@@ -34,6 +55,6 @@ export function registrationPayload(bookingId: string, attendee: AttendeeInput, 
       date: t.date,
     })),
     timestamp: new Date().toISOString(),
-    business_email: '',
+    business_email: businessEmail,
   };
 }

@@ -2,7 +2,7 @@ import type { Client, Row } from '@libsql/client';
 import { nowIso } from './catalog-db';
 
 /** Steps of an online move, in order; a move row records the last one completed. */
-export const MOVE_STEPS = ['started', 'frozen', 'copied', 'verified', 'flipped', 'unfrozen', 'source_marked', 'done'] as const;
+export const MOVE_STEPS = ['started', 'precopied', 'frozen', 'copied', 'verified', 'flipped', 'unfrozen', 'source_marked', 'done'] as const;
 export type MoveStep = (typeof MOVE_STEPS)[number];
 
 export interface MoveRecord {

@@ -1,4 +1,4 @@
-import type { Client, Row } from '@libsql/client';
+import type { Client, InStatement, Row } from '@libsql/client';
 import NodeCache from 'node-cache';
 import { nowIso } from './catalog-db';
 
@@ -11,9 +11,15 @@ export interface Organiser {
   currency: string;
   timezone: string;
   terms: string;
+  businessEmail: string;
   webhookUrl: string | null;
   embedHosts: string[];
   sealedStripeKey: string | null;
+  /** The Stripe webhook endpoint registered for this organiser, and its signing secret (sealed). */
+  stripeWebhookEndpointId: string | null;
+  sealedStripeWebhookSecret: string | null;
+  /** Minutes a paid booking holds its tickets while the buyer pays (2..60). */
+  holdMinutes: number;
   showPublicSite: boolean;
   siteTitle: string;
   homeText: string;
@@ -23,7 +29,7 @@ export interface Organiser {
 }
 
 export type OrganiserSettingsPatch = Partial<
-  Pick<Organiser, 'name' | 'currency' | 'timezone' | 'terms' | 'webhookUrl' | 'embedHosts' | 'sealedStripeKey' | 'showPublicSite' | 'siteTitle' | 'homeText' | 'contactText' | 'accentColor'>
+  Pick<Organiser, 'name' | 'currency' | 'timezone' | 'terms' | 'businessEmail' | 'webhookUrl' | 'embedHosts' | 'sealedStripeKey' | 'stripeWebhookEndpointId' | 'sealedStripeWebhookSecret' | 'holdMinutes' | 'showPublicSite' | 'siteTitle' | 'homeText' | 'contactText' | 'accentColor'>
 >;
 
 const toOrganiser = (r: Row): Organiser => ({
@@ -35,9 +41,13 @@ const toOrganiser = (r: Row): Organiser => ({
   currency: String(r.currency),
   timezone: String(r.timezone),
   terms: String(r.terms),
+  businessEmail: r.business_email === undefined || r.business_email === null ? '' : String(r.business_email),
   webhookUrl: r.webhook_url === null ? null : String(r.webhook_url),
   embedHosts: String(r.embed_hosts).split(',').filter(Boolean),
   sealedStripeKey: r.sealed_stripe_key === null ? null : String(r.sealed_stripe_key),
+  stripeWebhookEndpointId: r.stripe_webhook_endpoint_id == null ? null : String(r.stripe_webhook_endpoint_id),
+  sealedStripeWebhookSecret: r.sealed_stripe_webhook_secret == null ? null : String(r.sealed_stripe_webhook_secret),
+  holdMinutes: r.hold_minutes == null ? 10 : Number(r.hold_minutes),
   showPublicSite: Number(r.show_public_site) === 1,
   siteTitle: String(r.site_title),
   homeText: String(r.home_text),
@@ -50,9 +60,13 @@ const COLUMN_OF: Record<keyof OrganiserSettingsPatch, string> = {
   currency: 'currency',
   timezone: 'timezone',
   terms: 'terms',
+  businessEmail: 'business_email',
   webhookUrl: 'webhook_url',
   embedHosts: 'embed_hosts',
   sealedStripeKey: 'sealed_stripe_key',
+  stripeWebhookEndpointId: 'stripe_webhook_endpoint_id',
+  sealedStripeWebhookSecret: 'sealed_stripe_webhook_secret',
+  holdMinutes: 'hold_minutes',
   showPublicSite: 'show_public_site',
   siteTitle: 'site_title',
   homeText: 'home_text',
@@ -101,12 +115,14 @@ export class OrganiserStore {
     return rs.rows[0] ? Number(rs.rows[0].id) : undefined;
   }
 
-  async update(id: number, patch: OrganiserSettingsPatch): Promise<void> {
+  /** Saves the patch; `log` (the change's activity-log entry) commits in the same transaction. */
+  async update(id: number, patch: OrganiserSettingsPatch, log?: InStatement): Promise<void> {
     const entries = Object.entries(patch).filter(([, v]) => v !== undefined) as Array<[keyof OrganiserSettingsPatch, unknown]>;
     if (entries.length === 0) return;
     const sets = entries.map(([k]) => `${COLUMN_OF[k]} = ?`).join(', ');
-    const args = entries.map(([k, v]) => (k === 'embedHosts' ? (v as string[]).join(',') : typeof v === 'boolean' ? (v ? 1 : 0) : (v as string | null)));
-    await this.db.execute({ sql: `UPDATE organisers SET ${sets} WHERE id = ?`, args: [...args, id] });
+    const args = entries.map(([k, v]) => (k === 'embedHosts' ? (v as string[]).join(',') : typeof v === 'boolean' ? (v ? 1 : 0) : (v as string | number | null)));
+    const update: InStatement = { sql: `UPDATE organisers SET ${sets} WHERE id = ?`, args: [...args, id] };
+    await this.db.batch(log ? [update, log] : [update], 'write');
     this.cache.del(id);
   }
 

@@ -25,6 +25,7 @@ export interface Config {
   readonly bunny: { readonly apiKey: string | undefined; readonly apiBase: string; readonly region: string };
   readonly turso: { readonly apiToken: string | undefined; readonly org: string | undefined; readonly group: string; readonly apiBase: string };
   readonly shardMaxInflight: number;
+  readonly placementPolicy: 'fewest-events' | 'least-load';
   readonly webConcurrency: number;
   /** Bearer token of /metrics and detailed health; undefined = none set. */
   readonly metricsToken: string | undefined;
@@ -34,8 +35,11 @@ export interface Config {
   /** Webhook targets on loopback, private and link-local addresses are allowed. */
   readonly webhookAllowPrivate: boolean;
   readonly http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
+  /** Requests per minute (0 = off) for booking per client address and per email, and login attempts per address. */
+  readonly abuseLimits: { bookingPerIp: number; bookingPerEmail: number; loginPerIp: number };
   /** Outgoing mail; null when SMTP_URL/MAIL_FROM are not set (no mail is sent). */
   readonly mail: { readonly smtpUrl: string; readonly from: string } | null;
+  readonly stripeMaxRps: number;
 }
 
 /** A configuration problem: the message is one line naming the variable. */
@@ -126,11 +130,17 @@ export function loadConfig(
     bunny: Object.freeze({ apiKey: e.BUNNY_API_KEY, apiBase: e.BUNNY_API_BASE.replace(/\/+$/, ''), region: e.BUNNY_REGION }),
     turso: Object.freeze({ apiToken: e.TURSO_API_TOKEN, org: e.TURSO_ORG, group: e.TURSO_GROUP, apiBase: e.TURSO_API_BASE.replace(/\/+$/, '') }),
     shardMaxInflight: e.SHARD_MAX_INFLIGHT,
+    placementPolicy: e.PLACEMENT_POLICY,
     webConcurrency: e.WEB_CONCURRENCY,
     metricsToken: e.METRICS_TOKEN,
     metricsEnabled: !production || e.METRICS_TOKEN !== undefined,
     trustProxy,
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE ?? !production,
+    abuseLimits: {
+      bookingPerIp: e.BOOKING_LIMIT_PER_IP >= 0 ? e.BOOKING_LIMIT_PER_IP : production ? 60 : 0,
+      bookingPerEmail: e.BOOKING_LIMIT_PER_EMAIL >= 0 ? e.BOOKING_LIMIT_PER_EMAIL : production ? 10 : 0,
+      loginPerIp: e.LOGIN_LIMIT_PER_IP >= 0 ? e.LOGIN_LIMIT_PER_IP : production ? 30 : 0,
+    },
     http: {
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
@@ -138,6 +148,7 @@ export function loadConfig(
       maxConnections: e.HTTP_MAX_CONNECTIONS,
     },
     mail: e.SMTP_URL && e.MAIL_FROM ? Object.freeze({ smtpUrl: e.SMTP_URL, from: e.MAIL_FROM }) : null,
+    stripeMaxRps: e.STRIPE_MAX_RPS,
   };
   return Object.freeze(config);
 }

@@ -57,8 +57,12 @@ export const envSchema = z.object({
   TURSO_API_BASE: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional().default('https://api.turso.tech'),
   /** Write batches in flight per shard per process (group commit pipelining). */
   SHARD_MAX_INFLIGHT: intFromEnv(4, 1, 64),
+  /** Where new events go among shared shards: the fewest events, or the least live write load. */
+  PLACEMENT_POLICY: z.enum(['fewest-events', 'least-load']).optional().default('fewest-events'),
   /** App processes behind the one port (node:cluster). */
   WEB_CONCURRENCY: intFromEnv(1, 1, 64),
+  /** Checkout Session creations per second per Stripe account (Stripe allows ~25/s per endpoint). */
+  STRIPE_MAX_RPS: intFromEnv(20, 1, 10_000),
   /** Minutes a paid booking holds its tickets while the buyer pays. */
   HOLD_TTL_MINUTES: intFromEnv(15, 1, 24 * 60),
   /** Bearer token for /metrics and detailed /healthz. */
@@ -70,6 +74,10 @@ export const envSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: intFromEnv(30_000, 100, 3_600_000),
   HTTP_KEEPALIVE_TIMEOUT_MS: intFromEnv(5_000, 100, 600_000),
   HTTP_MAX_CONNECTIONS: intFromEnv(1024, 1, 1_000_000),
+  /** Abuse limits per minute (0 = off); defaults apply in production, off otherwise. */
+  BOOKING_LIMIT_PER_IP: intFromEnv(-1, 0, 1_000_000),
+  BOOKING_LIMIT_PER_EMAIL: intFromEnv(-1, 0, 1_000_000),
+  LOGIN_LIMIT_PER_IP: intFromEnv(-1, 0, 1_000_000),
   /** Outgoing mail: both or neither; without them no mail is sent. */
   SMTP_URL: z
     .string()

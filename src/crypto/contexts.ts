@@ -31,3 +31,9 @@ export const emailBodyContext = (bookingId: string) => `email:${bookingId}`;
 
 /** keyring.sealSecret context of the short-lived cookie that lets the booking browser see its confirmation's name and email. */
 export const bookedCookieContext = 'booked-confirmation';
+
+/** keyring.sealSecret context of the signing secret of an organiser's Stripe webhook endpoint. */
+export const stripeWebhookSecretContext = (organiserId: number) => `organiser:${organiserId}:stripe-webhook-secret`;
+
+/** keyring.sealSecret context of an organiser's webhook signing secret (current or previous). */
+export const webhookSecretContext = (organiserId: number, which: 'current' | 'previous') => `organiser:${organiserId}:webhook-secret:${which}`;

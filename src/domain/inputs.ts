@@ -6,6 +6,21 @@ import { z } from 'zod';
  * the webhook URL check threw on input the other refused.
  */
 
+// C0 controls, DEL, C1 controls, and the bidi marks, embeddings, overrides and isolates
+// that make text display differently from what it is ("Gig\u202Egnp.exe" shows as "Gigexe.png").
+// \p{Cc} is C0, DEL and C1.
+const CONTROLS = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+
+/** Single-line text (names, places): tabs and line breaks become spaces, other controls go. */
+export const cleanLine = (s: string): string => s.replace(/[\t\r\n]/g, ' ').replace(CONTROLS, '');
+
+/** Multi-line text (descriptions, terms, notes): line breaks (as \n) and tabs stay, other controls go. */
+export const cleanMultiline = (s: string): string => s.replace(/\r\n?/g, '\n').replace(CONTROLS, (c) => (c === '\n' || c === '\t' ? c : ''));
+
+/** A string schema that strips controls (finding 15), then trims. Stays a plain string in OpenAPI. */
+export const lineText = () => z.string().overwrite(cleanLine).trim();
+export const multilineText = () => z.string().overwrite(cleanMultiline).trim();
+
 /** Event slugs: lowercase letters and digits in words joined by single dashes (`/ticket/:slug`). */
 export const EVENT_SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 export const isEventSlug = (s: string): boolean => EVENT_SLUG.test(s);
@@ -61,3 +76,29 @@ export const webhookUrlSchema = z
     const u = new URL(v);
     return u.protocol === 'https:' || (u.protocol === 'http:' && LOCAL_HOSTS.has(u.hostname));
   }, 'The webhook URL must start with https://.');
+
+/** The zone's canonical IANA name ("europe/london" → "Europe/London"), or undefined when Intl does not know it. */
+export function canonicalTimeZone(name: string): string | undefined {
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/.test(name)) return undefined;
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An IANA time zone such as Europe/London, stored in its canonical spelling. */
+export const timeZoneSchema = z
+  .string()
+  .trim()
+  .transform((v, ctx) => {
+    const zone = canonicalTimeZone(v);
+    if (!zone) {
+      ctx.addIssue({ code: 'custom', message: 'Choose a time zone from the list, such as Europe/London.' });
+      return z.NEVER;
+    }
+    return zone;
+  });
+
+/** A plain contact email such as name@example.com. */
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

@@ -1,9 +1,12 @@
 import type { DirectoryEntry } from '../catalog/event-directory';
 import type { GroupStore } from '../catalog/group-store';
+import type { OrganiserLogStore } from '../catalog/organiser-log';
 import type { EventRecord, EventSettings } from '../domain/events/event';
 import type { CreateEventInput, PatchEventInput } from '../domain/events/event-input';
 import { AppError, fieldError } from '../errors';
 import type { InventoryReleases } from '../domain/ports';
+import { placeEvent } from '../fleet/placement';
+import { privateTargetProblem } from '../lib/webhook-address-policy';
 import type { Infra } from '../infra/infra';
 import type { EventStore } from '../shards/tables/event-store';
 import type { EventSnapshots } from './event-snapshots';
@@ -11,8 +14,6 @@ import type { EventSnapshots } from './event-snapshots';
 const messages = {
   notFound: 'No event with that slug exists for your organisation.',
   slugTaken: (slug: string) => `The slug "${slug}" is already used by another event or group; choose another.`,
-  noShard: 'No shared shard is available for new events. Provision one with `npm run ops -- shard:provision`.',
-  unknownShard: (name: string) => `There is no active shard named ${name}.`,
   unknownGroup: (slug: string) => `There is no group "${slug}" in your organisation.`,
   capacityBelowSold: 'Capacity cannot go below the tickets already sold or held.',
   window: 'closesAt must be later than opensAt.',
@@ -39,17 +40,28 @@ const DEFAULTS: Omit<EventSettings, 'slug' | 'name' | 'capacity'> = {
 };
 
 export interface EventServiceDeps {
-  infra: Pick<Infra, 'directory' | 'organisers' | 'registry'>;
+  infra: Pick<Infra, 'directory' | 'organisers' | 'registry' | 'router' | 'config' | 'webhookSecrets'>;
   events: EventStore;
   snapshots: EventSnapshots;
   groups: GroupStore;
   /** Admission's caches: places that come back (capacity raised, event deleted) reach every one of them. */
   releases: InventoryReleases;
+  /** Organiser-wide log: an event's deletion is recorded there (its own log goes with it). */
+  organiserLog?: Pick<OrganiserLogStore, 'append'>;
 }
 
 /** Organisers' event management. Every method is scoped by the caller's organiser id. */
 export class EventService {
   constructor(private readonly deps: EventServiceDeps) {}
+
+  /** Managers set per-event URLs: the same refusal of private targets as organiser settings (finding 2). */
+  private async checkWebhookTarget(organiserId: number, url: string | null | undefined): Promise<void> {
+    if (!url) return;
+    const problem = await privateTargetProblem(url, this.deps.infra.config.webhookAllowPrivate);
+    if (problem) throw fieldError('invalid_request', 'webhookUrl', problem);
+    // Saving a URL that answered 410 Gone turns it back on.
+    await this.deps.infra.webhookSecrets.enable(organiserId, url);
+  }
 
   /** The organiser's event by slug; another organiser's event is "not found", never "forbidden". */
   async entryFor(organiserId: number, slug: string): Promise<DirectoryEntry> {
@@ -73,10 +85,12 @@ export class EventService {
     return lists.flat().sort((a, b) => a.id - b.id);
   }
 
-  async create(organiserId: number, input: CreateEventInput): Promise<EventRecord> {
+  /** `byPlatformAdmin`: the caller may place the event on a dedicated shard (see fleet/placement). */
+  async create(organiserId: number, input: CreateEventInput, opts: { byPlatformAdmin?: boolean } = {}): Promise<EventRecord> {
     const { infra } = this.deps;
     const organiser = await infra.organisers.get(organiserId);
     if (!organiser) throw new AppError('not_found', 'organiser not found');
+    await this.checkWebhookTarget(organiserId, input.webhookUrl);
     const { shard: shardName, group, ...fields } = input;
     const settings: EventSettings = {
       ...DEFAULTS,
@@ -86,9 +100,14 @@ export class EventService {
       capacity: fields.capacity,
       groupId: await this.groupId(organiserId, group),
     };
+    // A dated event stops selling when it starts, unless told otherwise (the seed's events
+    // stayed bookable after they happened).
+    if (fields.closesAt === undefined && settings.date && settings.type === 'standard') settings.closesAt = settings.date;
     checkWindow(settings);
-    const shard = shardName ? await infra.registry.get(shardName) : await infra.registry.leastLoadedShared();
-    if (shard?.status !== 'active') throw shardName ? fieldError('invalid_request', 'shard', messages.unknownShard(shardName)) : new AppError('busy', messages.noShard);
+    const shard = await placeEvent(
+      { registry: infra.registry, loadOf: (name) => infra.router.loadOf(name), policy: infra.config.placementPolicy },
+      { organiserId, shard: shardName, byPlatformAdmin: opts.byPlatformAdmin === true },
+    );
 
     const entry = await infra.directory.register(settings.slug, organiserId, shard.name);
     if (!entry) throw fieldError('conflict', 'slug', messages.slugTaken(settings.slug));
@@ -103,9 +122,10 @@ export class EventService {
     return (await this.get(organiserId, settings.slug)).event;
   }
 
-  async update(organiserId: number, slug: string, patch: PatchEventInput): Promise<EventRecord> {
+  async update(organiserId: number, slug: string, patch: PatchEventInput, actorId: number | null = null): Promise<EventRecord> {
     const { infra } = this.deps;
     const { entry, event } = await this.get(organiserId, slug);
+    await this.checkWebhookTarget(organiserId, patch.webhookUrl);
     const { group, ...fields } = patch;
     const settings: EventSettings = {
       ...settingsOf(event),
@@ -120,7 +140,10 @@ export class EventService {
     // A crash between the catalog rename and this shard write leaves the directory on the new
     // slug and the shard row on the old one: bookings still work (they go by id), and saving
     // the settings again completes the rename.
-    if (!(await this.deps.events.update(entry, settings, now))) {
+    // Deactivation and reactivation are named in the log, not hidden in "settings updated".
+    const message =
+      settings.active !== event.active ? `Event ${settings.active ? 'reactivated' : 'deactivated'}: ${settings.name}` : 'Event settings updated';
+    if (!(await this.deps.events.update(entry, settings, now, message, actorId))) {
       if (settings.slug !== entry.slug) await infra.directory.rename(entry.id, settings.slug, entry.slug);
       throw fieldError('conflict', 'capacity', messages.capacityBelowSold);
     }
@@ -129,10 +152,18 @@ export class EventService {
     return (await this.get(organiserId, settings.slug)).event;
   }
 
-  async remove(organiserId: number, slug: string): Promise<void> {
+  async remove(organiserId: number, slug: string, actorId: number | null = null): Promise<void> {
     const { infra } = this.deps;
     const entry = await this.entryFor(organiserId, slug);
+    const event = await this.deps.snapshots.fresh(entry);
     await this.deps.events.remove(entry);
+    await this.deps.organiserLog?.append({
+      organiserId,
+      actorUserId: actorId,
+      at: new Date().toISOString(),
+      kind: 'event',
+      message: `Event deleted: ${event?.name ?? slug} (${event?.sold ?? 0} ticket${event?.sold === 1 ? '' : 's'} sold)`,
+    });
     await infra.directory.markDeleted(entry.id, entry.slug);
     this.deps.snapshots.invalidate(entry.id);
     this.deps.releases.released(entry.id);

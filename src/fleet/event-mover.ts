@@ -3,7 +3,7 @@ import { MOVE_STEPS, type MoveRecord, type MoveStep, MoveStore } from '../catalo
 import { schemaVersion } from '../db/migrator';
 import { AppError } from '../errors';
 import type { Infra } from '../infra/infra';
-import { eventFigures, purgeMovedCopy, readEventRows, setEventState, writeEventRows } from '../shards/tables/event-copy';
+import { canKeepIds, eventFigures, parkOutboxes, purgeMovedCopy, readEventRows, setEventState, syncEventRows, writeEventRows } from '../shards/tables/event-copy';
 
 export type MoverDeps = Pick<Infra, 'catalog' | 'directory' | 'registry' | 'router' | 'pool' | 'logger'> & {
   /** This process's caches of the event (snapshots, sold-out state) must forget it. */
@@ -40,6 +40,10 @@ const messages = {
   mismatch: (what: string) => `The copy does not match the source (${what}); the event stays frozen on its old shard. Run the move again.`,
 };
 
+/** Live sync passes before the freeze, and the difference (rows) that is small enough to freeze for. */
+const PRECOPY_PASSES = 4;
+const PRECOPY_SMALL_DIFF = 200;
+
 const after = (step: MoveStep, done: MoveStep) => MOVE_STEPS.indexOf(done) >= MOVE_STEPS.indexOf(step);
 
 /**
@@ -59,7 +63,7 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
   if (!resumed) {
     if (entry.shard === toShard) throw new AppError('conflict', messages.sameShard(slug, toShard));
     const target = await deps.registry.get(toShard);
-    if (!target || target.status !== 'active' || target.draining) throw new AppError('invalid_request', messages.badTarget(toShard));
+    if (target?.status !== 'active' || target.draining) throw new AppError('invalid_request', messages.badTarget(toShard));
     const [fromVersion, toVersion] = await Promise.all([deps.router.record(entry.shard), deps.router.record(toShard)].map(async (r) => schemaVersion(await deps.pool.unwrapped(await r))));
     if (fromVersion !== toVersion) throw new AppError('conflict', messages.schema(entry.shard, toShard));
     if (!(await moves.start({ eventId: entry.id, fromShard: entry.shard, toShard, generation: entry.generation }))) {
@@ -89,13 +93,24 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
     await opts.onStep?.({ step: name, index: MOVE_STEPS.indexOf(name), total });
   };
 
+  // While the event still sells: copy everything to a target that can keep the rows' ids, so the
+  // freeze below only waits for what changed meanwhile (a shared target with other events'
+  // rows gets a renumbered full copy under the freeze instead).
+  await step('precopied', async () => {
+    if (!(await canKeepIds(target, m.eventId))) return;
+    // Each pass copies what changed during the one before; stop once the difference is small.
+    for (let pass = 0; pass < PRECOPY_PASSES; pass++) if ((await syncEventRows(source, target, m.eventId)) < PRECOPY_SMALL_DIFF) break;
+  });
   await step('frozen', async () => {
     frozenAt = Date.now();
     const state = await setEventState(source, m.eventId, 'frozen', ['live', 'frozen']);
     if (state === undefined) throw new AppError('not_found', messages.notFound(slug));
+    // Pending webhooks and refunds go out from the new copy only (copied parked, released there on unfreeze).
+    await parkOutboxes(source, m.eventId, true);
   });
   await step('copied', async () => {
-    await writeEventRows(target, m.eventId, await readEventRows(source, m.eventId));
+    if (await canKeepIds(target, m.eventId)) await syncEventRows(source, target, m.eventId);
+    else await writeEventRows(target, m.eventId, await readEventRows(source, m.eventId));
   });
   await step('verified', async () => {
     const [a, b] = await Promise.all([eventFigures(source, m.eventId), eventFigures(target, m.eventId)]);
@@ -117,6 +132,7 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
   await step(
     'unfrozen',
     async () => {
+      await parkOutboxes(target, m.eventId, false);
       await setEventState(target, m.eventId, 'live', ['frozen', 'live']);
     },
     frozenAt === null ? {} : { frozenMs: Date.now() - frozenAt },

@@ -61,9 +61,12 @@ async function undo(deps: ProvisionDeps, provisioner: Provisioner, name: string,
   }
 }
 
+const originOf = (url: string): string => (url.startsWith('file:') ? 'its file' : (() => { try { return new URL(url).host; } catch { return 'its URL'; } })());
+const publicOrigin = (url: string): string => `the database at ${originOf(url)}`;
+
 function publicReason(e: unknown, url: string): string {
   if (e instanceof ProvisionError || e instanceof AppError) return e.message;
-  const origin = url.startsWith('file:') ? 'its file' : (() => { try { return new URL(url).host; } catch { return 'its URL'; } })();
+  const origin = originOf(url);
   // A dropped or refused connection reaches us as fetch's TypeError; never show driver text.
   if (isTransientDbError(e)) return `the new database at ${origin} could not be reached`;
   return `the new database at ${origin} did not migrate (${e instanceof Error && e.name === 'MigrationError' ? e.message.slice(0, 200) : 'it answered with an error'})`;
@@ -92,7 +95,9 @@ export async function provisionShard(deps: ProvisionDeps, req: ProvisionRequest)
 
   if (!provisioner.created) {
     await deps.registry.insert(record);
-    return migrateShard(deps.registry, deps.pool, (await deps.registry.get(req.name))!);
+    const result = await migrateShard(deps.registry, deps.pool, (await deps.registry.get(req.name))!);
+    // The driver's own text stays in the registry (shard:list, detailed health), never in the answer (finding 12).
+    return result.ok ? result : { ...result, error: `${publicOrigin(db.url)} could not be migrated; see \`npm run ops -- shard:list\`` };
   }
   let version: number;
   try {

@@ -45,6 +45,17 @@ const slugParam = { name: 'slug', in: 'path', required: true, schema: { type: 's
 const bearer = [{ bearer: [] }];
 
 /** OpenAPI 3.1 of the JSON API; request bodies come straight from the zod schemas the routes use. */
+const holdSchema = { type: 'object', required: ['id', 'expiresAt'], properties: { id: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time' } } };
+
+/** Free: the tickets. Paid: the Stripe Checkout URL, or 202 while Stripe's rate makes the checkout wait (the tickets stay held). */
+const bookingResponses = {
+  '201': {
+    description: 'booked (free) or held with its checkout URL (paid)',
+    content: { 'application/json': { schema: { oneOf: [{ $ref: '#/components/schemas/BookingResponse' }, { $ref: '#/components/schemas/CheckoutResponse' }] } } },
+  },
+  '202': { description: 'held; poll statusUrl for the checkout URL', content: { 'application/json': { schema: { $ref: '#/components/schemas/PreparingResponse' } } } },
+};
+
 export function buildOpenApiDocument(publicUrl: string) {
   return {
     openapi: '3.1.0',
@@ -59,24 +70,37 @@ export function buildOpenApiDocument(publicUrl: string) {
         CreateEvent: json(createEventSchema),
         PatchEvent: json(patchEventSchema),
         BookingResponse: bookingResponse,
+        CheckoutResponse: {
+          type: 'object',
+          required: ['checkoutUrl', 'holdExpiresAt'],
+          properties: { checkoutUrl: { type: 'string', format: 'uri' }, holdExpiresAt: { type: 'string', format: 'date-time' }, hold: holdSchema },
+        },
+        PreparingResponse: { type: 'object', required: ['hold', 'statusUrl'], properties: { hold: holdSchema, statusUrl: { type: 'string', format: 'uri' } } },
       },
     },
     paths: {
+      '/payment/status/{hold}': {
+        get: {
+          summary: 'A held paid booking: {"status":"ready","checkoutUrl"} once its checkout exists, else preparing, paid or expired (send Accept: application/json)',
+          parameters: [{ name: 'hold', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: '{"status",…}' }, ...errors(404) },
+        },
+      },
       '/api/v1/events': { get: { summary: 'Active public events', responses: { '200': { description: '{"events":[…]}' } } } },
       '/api/v1/events/{slug}': { get: { summary: 'One event', parameters: [slugParam], responses: { '200': { description: '{"event":{…}}' }, ...errors(404) } } },
       '/api/v1/events/{slug}/bookings': {
         post: {
-          summary: 'Book a free event (send Idempotency-Key to make retries safe)',
+          summary: 'Book an event (send Idempotency-Key to make retries safe). A paid event holds the tickets and answers with Stripe Checkout',
           parameters: [slugParam],
           requestBody: body('SingleBooking'),
-          responses: { '201': { description: 'booked', content: { 'application/json': { schema: { $ref: '#/components/schemas/BookingResponse' } } } }, ...errors(400, 404, 409, 415, 503) },
+          responses: { ...bookingResponses, ...errors(400, 404, 409, 415, 503) },
         },
       },
       '/api/v1/bookings': {
         post: {
-          summary: 'Book several events at once, all or nothing',
+          summary: 'Book several events at once, all or nothing (paid: one checkout for all)',
           requestBody: body('MultiBooking'),
-          responses: { '201': { description: 'booked', content: { 'application/json': { schema: { $ref: '#/components/schemas/BookingResponse' } } } }, ...errors(400, 404, 409, 415, 503) },
+          responses: { ...bookingResponses, ...errors(400, 404, 409, 415, 503) },
         },
       },
       '/api/v1/admin/events': {

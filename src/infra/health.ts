@@ -9,6 +9,9 @@ export interface HealthReport {
 
 const HEALTH_TIMEOUT_MS = 2000;
 
+/** What /healthz says instead of a driver's error text (which can name hosts, paths and SQL). */
+const NEUTRAL = { unreachable: 'did not answer', migration: 'migration failed: see the logs and run `npm run ops -- migrate`' };
+
 const withTimeout = <T>(p: Promise<T>): Promise<T> =>
   Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timed out')), HEALTH_TIMEOUT_MS).unref())]);
 
@@ -18,7 +21,8 @@ export async function checkHealth(infra: Infra): Promise<HealthReport> {
   try {
     catalog = { ok: true, schemaVersion: await withTimeout(schemaVersion(infra.catalog)) };
   } catch (e) {
-    catalog = { ok: false, error: (e as Error).message };
+    infra.logger.error({ err: e }, 'health.catalog.failed');
+    catalog = { ok: false, error: NEUTRAL.unreachable };
   }
   const records = catalog.ok ? await infra.router.refresh() : [];
   const shards = await Promise.all(
@@ -30,10 +34,11 @@ export async function checkHealth(infra: Infra): Promise<HealthReport> {
           const version = await withTimeout(schemaVersion(db));
           const ok = s.status === 'active';
           infra.metrics.shardUp.set({ shard: s.name }, ok ? 1 : 0);
-          return { name: s.name, ok, schemaVersion: version, status: s.status, ...(s.lastError ? { error: s.lastError } : {}) };
+          return { name: s.name, ok, schemaVersion: version, status: s.status, ...(s.lastError ? { error: NEUTRAL.migration } : {}) };
         } catch (e) {
           infra.metrics.shardUp.set({ shard: s.name }, 0);
-          return { name: s.name, ok: false, schemaVersion: s.schemaVersion, status: s.status, error: (e as Error).message };
+          infra.logger.warn({ shard: s.name, err: e }, 'health.shard.failed');
+          return { name: s.name, ok: false, schemaVersion: s.schemaVersion, status: s.status, error: NEUTRAL.unreachable };
         }
       }),
   );

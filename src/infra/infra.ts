@@ -1,6 +1,7 @@
 import type { Client } from '@libsql/client';
 import { openCatalog } from '../catalog/catalog-db';
 import { verifyRootKey } from '../catalog/root-key-check';
+import { WebhookSecrets } from '../catalog/webhook-secrets';
 import { EventDirectory } from '../catalog/event-directory';
 import { OrganiserStore } from '../catalog/organiser-store';
 import { ShardRegistry } from '../catalog/shard-registry';
@@ -26,6 +27,8 @@ export interface Infra {
   readonly pool: ShardPool;
   readonly router: ShardRouter;
   readonly metrics: Metrics;
+  /** Organisers' webhook signing secrets and 410-disabled URLs (one cache per process). */
+  readonly webhookSecrets: WebhookSecrets;
   readonly migrations: ShardMigrationResult[];
   close(): Promise<void>;
 }
@@ -48,6 +51,7 @@ export async function openInfra(config: Config, logger: Logger, opts: { migratio
   const registry = new ShardRegistry(catalog);
   const directory = new EventDirectory(catalog);
   const organisers = new OrganiserStore(catalog);
+  const webhookSecrets = new WebhookSecrets(catalog, keyring);
   const metrics = createMetrics();
   const pool = new ShardPool({
     openToken: (sealed, name) => keyring.openSecret(sealed, shardTokenContext(name)),
@@ -87,8 +91,10 @@ export async function openInfra(config: Config, logger: Logger, opts: { migratio
     router,
     metrics,
     migrations,
+    webhookSecrets,
     async close() {
       await router.drain();
+      webhookSecrets.close();
       directory.close();
       organisers.close();
       pool.closeAll();

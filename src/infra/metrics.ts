@@ -36,6 +36,7 @@ export function createMetrics() {
   const shardUp = new Gauge({ name: 'boxoffice_shard_up', help: '1 when the shard answered its last health check', labelNames: ['shard'], registers: [registry] });
   const shardSchema = new Gauge({ name: 'boxoffice_shard_schema_version', help: 'Applied migrations per shard', labelNames: ['shard'], registers: [registry] });
   const outboxBacklog = new Gauge({ name: 'boxoffice_outbox_backlog', help: 'Undelivered outbox rows', labelNames: ['shard', 'outbox'], registers: [registry] });
+  const stripeCalls = new Counter({ name: 'boxoffice_stripe_calls_total', help: 'Calls to the Stripe API by kind', labelNames: ['call'], registers: [registry] });
   const outboxFailures = new Counter({ name: 'boxoffice_outbox_failures_total', help: 'Failed outbox deliveries', labelNames: ['outbox'], registers: [registry] });
 
   const writer: WriterMetrics = {
@@ -56,7 +57,7 @@ export function createMetrics() {
     },
   };
 
-  return { registry, writer, moves, moveFrozen, ticketsSold, soldOut, shardUp, shardSchema, outboxBacklog, outboxFailures };
+  return { registry, writer, moves, moveFrozen, ticketsSold, soldOut, shardUp, shardSchema, outboxBacklog, outboxFailures, stripeCalls };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

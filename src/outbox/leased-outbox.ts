@@ -117,6 +117,6 @@ export class LeasedOutbox<Row extends OutboxRow> {
     this.opts.metrics.failure(table.name);
     const giveUp = result.permanent || row.attempts >= (this.opts.maxAttempts ?? MAX_ATTEMPTS);
     logger.warn({ shard: shard.name, outbox: table.name, outboxId: row.id, attempts: row.attempts, error: result.error, giveUp }, 'outbox.delivery_failed');
-    await table.failed(shard.writer, row, { error: result.error, nextAttemptAt: now + (this.opts.backoff ?? backoffMs)(row.attempts), giveUp });
+    await table.failed(shard.writer, row, { error: result.error, nextAttemptAt: now + (this.opts.backoff ?? backoffMs)(row.attempts), giveUp, permanent: result.permanent });
   }
 }

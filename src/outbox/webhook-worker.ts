@@ -3,6 +3,7 @@ import type { Infra } from '../infra/infra';
 import { webhookOutboxTable, type WebhookOutboxRow } from '../shards/tables/webhook-outbox';
 import { type Attempt, LeasedOutbox } from './leased-outbox';
 import { deliverWebhook } from './webhook-delivery';
+import { signatureHeader } from './webhook-signature';
 
 export interface WebhookWorkerOptions {
   pollMs?: number;
@@ -10,9 +11,21 @@ export interface WebhookWorkerOptions {
   /** Tests shorten the ladder; production uses the constants. */
   backoff?: (attempts: number) => number;
   deliver?: typeof deliverWebhook;
+  maxAttempts?: number;
 }
 
-export type WebhookWorkerDeps = Pick<Infra, 'router' | 'pool' | 'keyring' | 'logger' | 'metrics'>;
+export type WebhookWorkerDeps = Pick<Infra, 'router' | 'pool' | 'keyring' | 'logger' | 'metrics' | 'config' | 'webhookSecrets'>;
+
+/** The payload's `id` (every payload has one since signing); older rows fall back to the booking id. */
+function messageIdOf(body: string, bookingId: string): string {
+  try {
+    const id = (JSON.parse(body) as { id?: unknown }).id;
+    if (typeof id === 'string' && id.length > 0) return id;
+  } catch {
+    // Not JSON: sign it all the same.
+  }
+  return `msg_${bookingId}`;
+}
 
 /**
  * Delivers webhook-outbox rows through the leased-outbox core. Delivered or abandoned rows
@@ -37,7 +50,32 @@ export class WebhookWorker {
         } catch {
           return { ok: false, error: 'payload could not be opened', permanent: true };
         }
-        return deliver(row.url, body, { 'idempotency-key': row.bookingId, 'x-boxoffice-delivery': String(row.id) });
+        const { webhookSecrets } = deps;
+        if (row.organiserId === null) return { ok: false, error: 'the event no longer exists', permanent: true };
+        if ((await webhookSecrets.disabled(row.organiserId)).some((d) => d.url === row.url)) {
+          return { ok: false, error: 'not sent: this URL answered 410 Gone and is disabled', permanent: true };
+        }
+        // Standard Webhooks: the message id is the payload's id (the same on every retry), the
+        // timestamp is this attempt's, and during a rotation both secrets sign.
+        const id = messageIdOf(body, row.bookingId);
+        const timestamp = Math.floor(Date.now() / 1000);
+        const secrets = await webhookSecrets.signing(row.organiserId);
+        const signature = signatureHeader([secrets.current, ...(secrets.previous ? [secrets.previous] : [])], id, timestamp, body);
+        const result = await deliver(
+          row.url,
+          body,
+          {
+            'webhook-id': id,
+            'webhook-timestamp': String(timestamp),
+            'webhook-signature': signature,
+            'idempotency-key': row.bookingId,
+            'x-boxoffice-delivery': String(row.id),
+          },
+          { allowPrivate: deps.config.webhookAllowPrivate },
+        );
+        // The receiver asked us to stop: no later delivery goes there until the URL is saved again.
+        if (!result.ok && result.error === 'HTTP 410') await webhookSecrets.disable(row.organiserId, row.url, '410 Gone');
+        return result;
       },
       logger: deps.logger,
       metrics: {
@@ -47,6 +85,7 @@ export class WebhookWorker {
       ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
       ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize } : {}),
       ...(opts.backoff ? { backoff: opts.backoff } : {}),
+      ...(opts.maxAttempts !== undefined ? { maxAttempts: opts.maxAttempts } : {}),
     });
   }
 

@@ -24,6 +24,11 @@ export class DirectWriter implements ShardWriter {
     return this.active;
   }
 
+  /** Direct mode queues nothing of its own: every active job is at the database. */
+  get inFlightJobs(): number {
+    return 0;
+  }
+
   admit(): void {
     // The seed has no admission control: requests queue at the database until they time out.
   }

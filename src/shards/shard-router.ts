@@ -4,7 +4,7 @@ import type { ShardRecord, ShardRegistry } from '../catalog/shard-registry';
 import type { WriteMode } from '../config/schema';
 import type { ShardPool } from './shard-pool';
 import { DirectWriter } from './direct-writer';
-import { type ShardWriter, WriteCoalescer, type WriterMetrics } from './write-coalescer';
+import { type ShardWriter, WriteCoalescer, type WriterMetrics, type WriterStats } from './write-coalescer';
 
 export interface ShardRouterOptions {
   registry: ShardRegistry;
@@ -102,6 +102,14 @@ export class ShardRouter {
   /** Live write load (jobs/s, decaying) of this process's writer for a shard; 0 when it has none. */
   loadOf(shard: string): number {
     return this.writers.get(shard)?.load ?? 0;
+  }
+
+  /** The console's live figures of this process's writer for a shard (undefined: no writes yet). */
+  statsOf(shard: string): WriterStats | undefined {
+    const w = this.writers.get(shard);
+    if (!w) return undefined;
+    if (w instanceof WriteCoalescer) return w.stats();
+    return { depth: w.depth, inFlight: w.depth, load: w.load, batchP50Ms: null, batchP99Ms: null };
   }
 
   depths(): Array<{ shard: string; depth: number }> {

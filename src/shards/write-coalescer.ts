@@ -18,6 +18,8 @@ export interface ShardWriter {
   /** Throws AppError('busy') when a new job would wait past the target; call before costly work. */
   admit(): void;
   readonly depth: number;
+  /** Jobs already sent to the database and not yet answered. */
+  readonly inFlightJobs: number;
   /** Jobs committed per second lately (decaying): the live write load placement compares. */
   readonly load: number;
   /**
@@ -53,6 +55,18 @@ export interface CoalescerOptions {
 /** Weight of the newest batch in the batch-latency estimate. */
 const LATENCY_SMOOTHING = 0.2;
 const DEFAULT_INITIAL_LATENCY_MS = 5;
+const RECENT_BATCHES = 512;
+
+export interface WriterStats {
+  depth: number;
+  inFlight: number;
+  /** Jobs per second lately. */
+  load: number;
+  batchP50Ms: number | null;
+  batchP99Ms: number | null;
+}
+
+const quantile = (sorted: number[], q: number): number | null => (sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
 
 /**
  * Group commit for one shard. Up to maxInFlight batches travel at once (a primary 50 ms away
@@ -71,11 +85,14 @@ export class WriteCoalescer implements ShardWriter {
   readonly chainsSteps = true;
   private queue: Pending[] = [];
   private inFlight = 0;
+  private jobsInFlight = 0;
   private scheduled = false;
   private idle: Array<() => void> = [];
   /** Seconds per batch, smoothed (it includes the wait behind other batches at the primary). */
   private batchSeconds: number;
   private readonly committed = new DecayingRate();
+  /** The latest batch latencies (ms), for the console's p50/p99. */
+  private readonly recentMs: number[] = [];
   private readonly maxInFlight: number;
   /** Queued jobs that justify one more batch in flight. */
   private readonly pipelineThreshold: number;
@@ -94,8 +111,18 @@ export class WriteCoalescer implements ShardWriter {
     return this.inFlight;
   }
 
+  /** Jobs in batches sent but not yet answered (accepted work that `depth` no longer counts). */
+  get inFlightJobs(): number {
+    return this.jobsInFlight;
+  }
+
   get load(): number {
     return this.committed.current();
+  }
+
+  stats(): WriterStats {
+    const sorted = [...this.recentMs].sort((a, b) => a - b);
+    return { depth: this.queue.length, inFlight: this.inFlight, load: this.load, batchP50Ms: quantile(sorted, 0.5), batchP99Ms: quantile(sorted, 0.99) };
   }
 
   /** How long a job joining the queue now would wait for its commit, in ms. */
@@ -153,6 +180,7 @@ export class WriteCoalescer implements ShardWriter {
       const batch = this.queue.splice(0, this.opts.maxBatch);
       this.opts.metrics?.onQueueDepth(this.opts.shard, this.queue.length);
       this.inFlight++;
+      this.jobsInFlight += batch.length;
       this.opts.metrics?.onInFlight?.(this.opts.shard, this.inFlight);
       void this.send(batch);
     }
@@ -168,7 +196,10 @@ export class WriteCoalescer implements ShardWriter {
       this.opts.metrics?.onBatch(this.opts.shard, batch.length, seconds);
       this.committed.add(batch.length);
       this.batchSeconds = this.batchSeconds * (1 - LATENCY_SMOOTHING) + seconds * LATENCY_SMOOTHING;
+      this.recentMs.push(seconds * 1000);
+      if (this.recentMs.length > RECENT_BATCHES) this.recentMs.shift();
       this.inFlight--;
+      this.jobsInFlight -= batch.length;
       this.opts.metrics?.onInFlight?.(this.opts.shard, this.inFlight);
       if (this.queue.length > 0) this.schedule();
       else if (this.inFlight === 0) for (const r of this.idle.splice(0)) r();

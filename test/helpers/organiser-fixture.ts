@@ -21,8 +21,9 @@ export async function createOrganiserFixture(services: AppServices, slug = 'acme
   return { id, slug, privateKey: unwrapPrivateKey(keys.wrappedPrivateKey, keys.dataKey) };
 }
 
+/** A named `shard` is placed as a platform admin would place it (dedicated shards included). */
 export async function createEventFixture(services: AppServices, organiserId: number, input: CreateEventInput) {
-  return services.bookings.events.create(organiserId, input);
+  return services.bookings.events.create(organiserId, input, { byPlatformAdmin: input.shard !== undefined });
 }
 
 /** POSTs JSON to the app and returns status, headers and parsed body (see accounts.ts `request`). */

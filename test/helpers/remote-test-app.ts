@@ -9,6 +9,8 @@ export interface RemoteTestApp extends TestApp {
   remoteShard: string;
   /** Its bearer token in plaintext (the catalog holds it only sealed). */
   remoteToken: string;
+  /** The catalog's bearer token on the Hrana server (a second app process can share the catalog). */
+  catalogToken: string;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function startRemoteTestApp(env: Record<string, string> = {}, opts:
     hrana,
     remoteShard,
     remoteToken: db.authToken,
+    catalogToken: catalog.authToken,
     async close() {
       await app.close();
       await hrana.close();

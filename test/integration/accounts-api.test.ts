@@ -2,6 +2,7 @@
 import { stripeKeyContext } from '../../src/accounts/key-contexts';
 import { createTenant, login, request, type Tenant } from '../helpers/accounts';
 import { startTestApp, type TestApp } from '../helpers/test-app';
+import { type StripeStandin, startStripeStandin } from '../support/stripe';
 
 // Every login costs a real scrypt run (~0.3 s alone, much more while suites share the CPU).
 jest.setTimeout(120_000);
@@ -12,22 +13,27 @@ interface Settings {
   webhookUrl: string | null;
   embedHosts: string[];
   stripeSecretKeySet: boolean;
+  holdMinutes: number;
   accentColor: string | null;
 }
 
 describe('settings and platform API', () => {
   let app: TestApp;
+  let stripe: StripeStandin;
   let acme: Tenant;
   let platformToken: string;
 
   beforeAll(async () => {
-    app = await startTestApp();
+    // Saving a Stripe key checks it with Stripe: the stand-in knows this one.
+    stripe = await startStripeStandin({ accounts: [{ secretKey: 'sk_test_abcdef123456' }] });
+    app = await startTestApp({ STRIPE_API_BASE: stripe.baseUrl });
     acme = await createTenant(app, 'acme');
     await app.services.accounts.admins.createPlatformAdmin('ops@example.com', 'platform admin pw');
     platformToken = (await app.services.accounts.tokens.createToken({ email: 'ops@example.com', password: 'platform admin pw' })).token;
   });
   afterAll(async () => {
     await app.close();
+    await stripe.close();
   });
 
   const patch = (json: unknown, token = acme.token) => request(app.baseUrl, '/api/v1/admin/settings', { method: 'PATCH', token, json });
@@ -41,6 +47,10 @@ describe('settings and platform API', () => {
       webhookUrl: 'https://hooks.example.com/in',
       embedHosts: ['shop.example.com', '*.example.org'],
       stripeSecretKeySet: false,
+      timezone: 'Europe/London',
+      businessEmail: '',
+      publicSite: { enabled: false, title: '', homeText: '', contactText: '' },
+      holdMinutes: 10,
       accentColor: null,
     });
     const get = await request(app.baseUrl, '/api/v1/admin/settings', { token: acme.token });
@@ -59,6 +69,36 @@ describe('settings and platform API', () => {
     expect(org.sealedStripeKey).not.toContain('sk_test');
     expect(app.services.infra.keyring.openSecret(org.sealedStripeKey!, stripeKeyContext(org.id))).toBe('sk_test_abcdef123456');
     expect(((await patch({ stripeSecretKey: null })).json as { settings: Settings }).settings.stripeSecretKeySet).toBe(false);
+  });
+
+  it('registers the webhook endpoint for $PUBLIC_URL/payment/webhook once, keeps its secret sealed, and reuses it', async () => {
+    expect((await patch({ stripeSecretKey: 'sk_test_abcdef123456' })).status).toBe(200);
+    const first = (await app.services.infra.organisers.get(acme.organiser.id))!;
+    expect(first.stripeWebhookEndpointId).toMatch(/^we_/);
+    const endpoint = stripe.retrieve(first.stripeWebhookEndpointId!)!;
+    expect(endpoint.url).toBe(`${app.config.publicUrl}/payment/webhook`);
+    expect(endpoint.enabled_events).toEqual(expect.arrayContaining(['checkout.session.completed', 'checkout.session.expired']));
+    expect(first.sealedStripeWebhookSecret).not.toContain('whsec_');
+    expect((await patch({ stripeSecretKey: 'sk_test_abcdef123456' })).status).toBe(200);
+    const second = (await app.services.infra.organisers.get(acme.organiser.id))!;
+    expect(second.stripeWebhookEndpointId).toBe(first.stripeWebhookEndpointId);
+    expect(stripe.callsTo('/v1/webhook_endpoints').filter((c) => c.method === 'POST')).toHaveLength(1);
+  });
+
+  it('refuses a key Stripe does not accept, naming the field, and stores nothing', async () => {
+    await patch({ stripeSecretKey: null });
+    const res = await patch({ stripeSecretKey: 'sk_test_unknown99999' });
+    expect(res.status).toBe(400);
+    const body = res.json as { error: { code: string; message: string; issues: Array<{ path: string }> } };
+    expect(body.error.issues[0]!.path).toBe('stripeSecretKey');
+    expect(res.text).not.toContain('sk_test_unknown99999');
+    expect((await app.services.infra.organisers.get(acme.organiser.id))!.sealedStripeKey).toBeNull();
+  });
+
+  it('sets the hold time between 2 and 60 minutes', async () => {
+    expect(((await patch({ holdMinutes: 15 })).json as { settings: Settings }).settings.holdMinutes).toBe(15);
+    for (const bad of [1, 61, 2.5, '10']) expect((await patch({ holdMinutes: bad })).status).toBe(400);
+    expect(((await request(app.baseUrl, '/api/v1/admin/settings', { token: acme.token })).json as { settings: Settings }).settings.holdMinutes).toBe(15);
   });
 
   it.each([

@@ -134,7 +134,7 @@ describe('moving an event between shards while it sells', () => {
   });
 
   it('a mover killed after the copy finishes the move when run again', async () => {
-    await createEventFixture(app.services, org.id, { slug: 'crashy', name: 'Crashy', capacity: 50, shard: 'shared-1' });
+    await createEventFixture(app.services, org.id, { slug: 'crashy', name: 'Crashy', capacity: 50, shard: 'shared-1', webhookUrl: 'http://127.0.0.1:9/hook' });
     for (let i = 0; i < 5; i++) expect((await postJson(app.baseUrl, '/api/v1/events/crashy/bookings', { name: `C${i}`, email: `c${i}@example.com`, quantity: 1 })).status).toBe(201);
     const crash = new Error('mover killed');
     await expect(
@@ -162,6 +162,15 @@ describe('moving an event between shards while it sells', () => {
     const att = (await db.execute({ sql: 'SELECT COUNT(*) AS n FROM attendees WHERE event_id = ?', args: [entry.id] })).rows[0]!;
     expect(Number(ev.sold)).toBe(6);
     expect(Number(att.n)).toBe(6);
+    // Pending webhooks go out from the new copy only: parked on the old one, released on the new.
+    const pendingOn = async (shard: string) =>
+      (await (await infra().router.db(shard)).execute({ sql: 'SELECT lease_until FROM webhook_outbox WHERE event_id = ? AND delivered_at IS NULL', args: [entry.id] })).rows.map((r) => Number(r.lease_until));
+    const oldPending = await pendingOn('shared-1');
+    expect(oldPending.length).toBeGreaterThan(0);
+    for (const lease of oldPending) expect(lease).toBeGreaterThan(Date.now() + 1e12);
+    const newPending = await pendingOn(app.remoteShard);
+    expect(newPending.length).toBeGreaterThanOrEqual(oldPending.length);
+    for (const lease of newPending) expect(lease).toBeLessThan(Date.now() + 1e12);
   });
 
   it('refuses a move to the shard the event is on, to an unknown shard, and of an unknown event', async () => {

@@ -28,15 +28,30 @@ describe('platform shards API', () => {
     expect(res.json).toEqual({ shards: [{ name: 'shared-1', provider: 'local', status: 'active', dedicated: false, events: 0, schemaVersion: SHARD_VERSION }] });
   });
 
-  it('provisions a dedicated shard that new events can be placed on by name', async () => {
+  it('provisions a dedicated shard that takes the events a platform admin places there', async () => {
     const res = await request(app.baseUrl, '/api/v1/platform/shards', { token: adminToken, json: { name: 'arena-1', dedicated: true } });
     expect(res.status).toBe(201);
     expect(res.json).toEqual({ shard: { name: 'arena-1', status: 'active', schemaVersion: SHARD_VERSION } });
-    const ev = await request(app.baseUrl, '/api/v1/admin/events', { token: tenant.token, json: { slug: 'arena-gig', name: 'Arena', capacity: 5, shard: 'arena-1' } });
-    expect(ev.status).toBe(201);
+    // Dedicated shards take only events a platform admin places there (issue 10): the organiser
+    // cannot claim the empty shard by naming it, the admin moves the event onto it.
+    const claimed = await request(app.baseUrl, '/api/v1/admin/events', { token: tenant.token, json: { slug: 'arena-gig', name: 'Arena', capacity: 5, shard: 'arena-1' } });
+    expect(claimed.status).toBe(400);
+    const created = await request(app.baseUrl, '/api/v1/admin/events', { token: tenant.token, json: { slug: 'arena-gig', name: 'Arena', capacity: 5 } });
+    expect(created.status).toBe(201);
+    const moved = await request(app.baseUrl, '/api/v1/platform/events/arena-gig/move', { token: adminToken, json: { shard: 'arena-1' } });
+    expect(moved.status).toBe(200);
+    expect(moved.json).toMatchObject({ move: { slug: 'arena-gig', from: 'shared-1', to: 'arena-1', generation: 2 } });
+    const ev = await request(app.baseUrl, '/api/v1/admin/events/arena-gig', { token: tenant.token });
     expect(ev.json).toMatchObject({ event: { shard: 'arena-1' } });
+    // Now the shard holds this tenant's event, so the tenant may add further events there.
+    const encore = await request(app.baseUrl, '/api/v1/admin/events', { token: tenant.token, json: { slug: 'arena-encore', name: 'Encore', capacity: 5, shard: 'arena-1' } });
+    expect(encore.status).toBe(201);
+    // Only platform admins move events.
+    expect((await request(app.baseUrl, '/api/v1/platform/events/arena-gig/move', { token: tenant.token, json: { shard: 'shared-1' } })).status).toBe(403);
+    expect((await request(app.baseUrl, '/api/v1/platform/events/arena-gig/move', { token: adminToken, json: { shard: 'Bad Name!' } })).status).toBe(400);
+    expect((await request(app.baseUrl, '/api/v1/platform/events/no-such-gig/move', { token: adminToken, json: { shard: 'shared-1' } })).status).toBe(404);
     const list = await request(app.baseUrl, '/api/v1/platform/shards', { token: adminToken });
-    expect((list.json as { shards: Array<{ name: string; events: number }> }).shards.find((s) => s.name === 'arena-1')!.events).toBe(1);
+    expect((list.json as { shards: Array<{ name: string; events: number }> }).shards.find((s) => s.name === 'arena-1')!.events).toBe(2);
   });
 
   it('refuses a duplicate name and a bad name with 4xx', async () => {

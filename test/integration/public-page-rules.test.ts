@@ -6,33 +6,46 @@ import { postJson } from '../helpers/organiser-fixture';
 import { csrfOf, getPage, postForm, tokensOf } from '../helpers/html-form';
 import { seedEvent, seedOrganiser } from '../helpers/seed-events';
 import { startTestApp, type TestApp } from '../helpers/test-app';
+import { connectStripe, payAndReturn } from '../helpers/paid-fixture';
+import { type StripeStandin, startStripeStandin } from '../support/stripe';
 
 const formAction = (csp: string | null): string => /form-action ([^;]*)/.exec(csp ?? '')?.[1] ?? '';
 
 describe('public page rules', () => {
   let app: TestApp;
+  let stripe: StripeStandin;
   const buyer = { name: 'Ada Lovelace', email: 'ada@example.com' };
+  /** Books through the form; a priced event is paid for at the Stripe stand-in on the way. */
   const book = async (slug: string) => {
     const form = await getPage(app.baseUrl, `/ticket/${slug}`);
     const res = await postForm(app.baseUrl, `/ticket/${slug}`, { csrf_token: csrfOf(form.html), ...buyer, quantity: '1' });
     expect(res.status).toBe(303);
-    return res;
+    if (!res.location?.startsWith(stripe.baseUrl)) return res;
+    const back = await payAndReturn(stripe, res.location);
+    expect(back.status).toBe(303);
+    return { ...res, location: back.headers.get('location') };
   };
 
   beforeAll(async () => {
-    app = await startTestApp();
+    stripe = await startStripeStandin();
+    app = await startTestApp({ STRIPE_API_BASE: stripe.baseUrl }, { publicUrlFromPort: true });
     const s = app.services;
     const yen = await seedOrganiser(s, 'yen-org', { currency: 'JPY' });
+    await connectStripe(app, stripe, yen.organiser.id, 'sk_test_yen0000');
     await seedEvent(s, yen.organiser.id, { slug: 'tokyo-gig', name: 'Tokyo Gig', capacity: 10, price: 1500 });
     const dinar = await seedOrganiser(s, 'dinar-org', { currency: 'KWD' });
     await seedEvent(s, dinar.organiser.id, { slug: 'kuwait-gig', name: 'Kuwait Gig', capacity: 10, price: 1234 });
     const pound = await seedOrganiser(s, 'my--org', { showPublicSite: true, siteTitle: 'Double Dash' });
+    await connectStripe(app, stripe, pound.organiser.id, 'sk_test_pound0000');
     await seedEvent(s, pound.organiser.id, { slug: 'london-gig', name: 'London Gig', capacity: 10, price: 1250 });
     await seedEvent(s, pound.organiser.id, { slug: 'thanked', name: 'Thanked', capacity: 10, thankYouUrl: 'https://thanks.example.org/x' });
     await seedEvent(s, pound.organiser.id, { slug: 'thanked-here', name: 'Thanked here', capacity: 10, thankYouUrl: '/thank-you' });
     await seedEvent(s, pound.organiser.id, { slug: 'one-seat', name: 'One Seat', capacity: 1 });
   });
-  afterAll(() => app.close());
+  afterAll(async () => {
+    await app.close();
+    await stripe.close();
+  });
 
   describe('prices', () => {
     it('shows a zero-decimal currency as it is stored (JPY 1500 is ¥1,500, not ¥15)', async () => {
@@ -125,10 +138,16 @@ describe('public page rules', () => {
     });
 
     it('adds nothing for an event without an https thank-you URL, or on other pages', async () => {
-      for (const path of ['/ticket/london-gig', '/ticket/thanked-here', '/o/my--org/events', '/o/my--org']) {
+      for (const path of ['/ticket/thanked-here', '/o/my--org']) {
         const page = await getPage(app.baseUrl, path);
         expect(page.status).toBe(200);
         expect(formAction(page.headers.get('content-security-policy'))).toBe("'self' https://checkout.stripe.com");
+      }
+      // A priced event's form goes to checkout: STRIPE_API_BASE here is the stand-in, whose pay page is its checkout.
+      for (const path of ['/ticket/london-gig', '/o/my--org/events']) {
+        const page = await getPage(app.baseUrl, path);
+        expect(page.status).toBe(200);
+        expect(formAction(page.headers.get('content-security-policy'))).toBe(`'self' https://checkout.stripe.com ${stripe.baseUrl}`);
       }
     });
   });

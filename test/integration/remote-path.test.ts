@@ -88,6 +88,19 @@ describe('catalog and shard on a remote primary (Hrana over HTTP)', () => {
     expect(ok.status).toBe(201);
   });
 
+  it('reports an unreachable remote shard in /healthz without the driver\'s error text', async () => {
+    app.hrana.setFaults(app.remoteShard, { dropConnection: true });
+    // The health check uses the shard's client; a fresh pool entry is not needed, the socket drops each time.
+    const res = await fetch(`${app.baseUrl}/healthz`);
+    app.hrana.clearFaults(app.remoteShard);
+    const text = await res.text();
+    expect(res.status).toBe(200);
+    const body = JSON.parse(text) as { status: string; shards: Array<{ name: string; ok: boolean; error?: string }> };
+    expect(body.status).toBe('degraded');
+    expect(body.shards.find((s) => s.name === app.remoteShard)).toMatchObject({ ok: false, error: 'did not answer' });
+    expect(text).not.toMatch(/fetch failed|TypeError|socket|127\.0\.0\.1/);
+  });
+
   it('backs up the remote catalog and shard as SQL that restores into an equal database', async () => {
     const { infra } = app.services;
     const out = path.join(app.dataDir, 'backup');

@@ -1,4 +1,4 @@
-// Scenario 8 (issue 12): the booking rate with SMTP configured against the rate without it,
+// Scenario 10 (issue 12): the booking rate with SMTP configured against the rate without it,
 // in the same run. Mail never runs inside a booking request (an outbox row is written in the
 // booking's own transaction; a worker sends it), so the target is >= 95%.
 import { SMTPServer } from 'smtp-server';
@@ -49,7 +49,7 @@ export const run: ScenarioFn = async (ctx) => {
     label: 'mail-on',
     writeMode: 'coalesce',
     events: [{ slug: 'hot', capacity: UNLIMITED_CAPACITY }],
-    env: { SMTP_URL: sink.url, MAIL_FROM: 'tickets@bench.test' },
+    extraEnv: { SMTP_URL: sink.url, MAIL_FROM: 'tickets@bench.test' },
     logDir: ctx.logDir,
     keepData: opts.keepData,
   });
@@ -85,7 +85,7 @@ export const run: ScenarioFn = async (ctx) => {
     return [
       {
         name: 'mail',
-        title: '(8) Booking rate with SMTP configured vs without',
+        title: '(10) Booking rate with SMTP configured vs without',
         table: {
           headers: [...THROUGHPUT_HEADERS, 'vs mail off'],
           rows: rounds.flatMap((x) => [
@@ -97,7 +97,7 @@ export const run: ScenarioFn = async (ctx) => {
         metrics: { ratio: median.ratio, emailsReceived: sent, booked, duplicates },
         targets: [
           {
-            id: '8',
+            id: '10',
             scenario: 'mail',
             check: 'bookings/s with SMTP configured vs without, same run',
             target: `>= ${pct(TARGET)}`,
@@ -106,7 +106,7 @@ export const run: ScenarioFn = async (ctx) => {
             note: `emails for ${sent} of ${booked} committed bookings reached the SMTP sink (${duplicates} sent twice)`,
           },
         ],
-        chart: throughputChart('(8) Booking rate, mail off vs on', `${connections} connections; ratio ${pct(median.ratio)}`, [median.off, median.on]),
+        chart: throughputChart('(10) Booking rate, mail off vs on', `${connections} connections; ratio ${pct(median.ratio)}`, [median.off, median.on]),
         notes: [
           'Both apps: embedded default, SHARD_WRITE_MODE=coalesce, one hot event; the mail app sends through a local smtp-server sink.',
           'Each "on" round is followed by a wait until its emails are sent, so the worker never runs during the other app’s measurement.',

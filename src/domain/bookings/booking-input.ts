@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { EVENT_SLUG } from '../inputs';
+import { EVENT_SLUG, lineText, multilineText } from '../inputs';
 
-const trimmed = (max: number, label: string) => z.string().trim().max(max, `${label} must be at most ${max} characters`);
+const trimmed = (max: number, label: string) => lineText().max(max, `${label} must be at most ${max} characters`);
+const trimmedText = (max: number, label: string) => multilineText().max(max, `${label} must be at most ${max} characters`);
 
 /** Contact details of the person booking. Formats follow the seed; which are required depends on the event. */
 export const attendeeSchema = z
@@ -16,7 +17,7 @@ export const attendeeSchema = z
       .optional()
       .or(z.literal('').transform(() => undefined)),
     address: trimmed(250, 'address').optional(),
-    specialInstructions: trimmed(250, 'special instructions').optional(),
+    specialInstructions: trimmedText(250, 'special instructions').optional(),
     acceptTerms: z.boolean().optional(),
   })
   .strict();

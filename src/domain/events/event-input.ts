@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventSlugSchema, GROUP_SLUG, SHARD_NAME, webhookUrlSchema } from '../inputs';
+import { eventSlugSchema, GROUP_SLUG, lineText, multilineText, SHARD_NAME, webhookUrlSchema } from '../inputs';
 import { CONTACT_FIELDS } from './event';
 
 const thankYouUrl = z
@@ -12,7 +12,7 @@ const instant = z.iso.datetime({ offset: true, message: 'must be an ISO date-tim
 /** Everything an organiser may set on an event; shared by create (full) and patch (partial). */
 export const eventFieldsSchema = z.object({
   slug: eventSlugSchema,
-  name: z.string().trim().min(1, 'name is required').max(200, 'name must be at most 200 characters'),
+  name: lineText().min(1, 'name is required').max(200, 'name must be at most 200 characters'),
   capacity: z.number().int('capacity must be a whole number').min(1, 'capacity must be at least 1').max(10_000_000, 'capacity must be at most 10,000,000'),
   type: z.enum(['standard', 'daily']),
   price: z.number().int('price is in minor units (pence, cents): a whole number').min(0, 'price cannot be negative').max(100_000_000, 'price is too large'),
@@ -20,9 +20,9 @@ export const eventFieldsSchema = z.object({
   fields: z.array(z.enum(CONTACT_FIELDS)).max(4).refine((f) => new Set(f).size === f.length, 'fields must not repeat'),
   /** Which of `fields` buyers may leave blank; every other asked field is required. */
   optionalFields: z.array(z.enum(CONTACT_FIELDS)).max(4).refine((f) => new Set(f).size === f.length, 'optionalFields must not repeat'),
-  description: z.string().trim().max(2000, 'description must be at most 2000 characters'),
+  description: multilineText().max(2000, 'description must be at most 2000 characters'),
   date: instant.nullable(),
-  location: z.string().trim().max(200, 'location must be at most 200 characters'),
+  location: lineText().max(200, 'location must be at most 200 characters'),
   opensAt: instant.nullable(),
   closesAt: instant.nullable(),
   webhookUrl: webhookUrlSchema.nullable(),

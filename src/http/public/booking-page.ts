@@ -95,6 +95,17 @@ export function thankYouOrigins(page: BookingPage): string[] {
   return [new URL(url).origin];
 }
 
+/**
+ * Where this page's form may end up: the thank-you origin, and for a priced event the
+ * checkout's origin when STRIPE_API_BASE points elsewhere than Stripe (the stand-in in
+ * tests; Stripe's own checkout.stripe.com is always allowed). Browsers check a form's
+ * redirects against the CSP of the page that holds the form.
+ */
+export function formTargets(page: BookingPage, stripeApiBase: string | undefined): string[] {
+  const paid = page.events.some((b) => b.event.price > 0);
+  return [...thankYouOrigins(page), ...(paid && stripeApiBase ? [new URL(stripeApiBase).origin] : [])];
+}
+
 /** `/ticket/:slugs`: one active event, else a group of that slug, else `a+b` events; 404 otherwise. */
 export async function loadTicketPage(services: AppServices, joined: string, embed: boolean, opts: ViewOptions = {}): Promise<BookingPage> {
   const { publicEvents, groups } = services.bookings;

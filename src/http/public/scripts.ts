@@ -98,3 +98,25 @@ export const MULTI_FIELDS_JS = `(function () {
   update();
 })();
 `;
+
+/**
+ * The "preparing payment" page: polls the status URL as JSON and goes to Stripe as soon as the
+ * checkout exists. Without JavaScript the page's meta refresh does the same, more slowly.
+ */
+export const PAYMENT_POLL_JS = `(function () {
+  var el = document.querySelector('[data-status-url]');
+  if (!el || !window.fetch) return;
+  var url = el.getAttribute('data-status-url');
+  function poll() {
+    fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin' })
+      .then(function (r) { return r.json(); })
+      .then(function (b) {
+        if (b && b.checkoutUrl) { window.location.href = b.checkoutUrl; return; }
+        if (b && b.status && b.status !== 'preparing') { window.location.reload(); return; }
+        setTimeout(poll, 1000);
+      })
+      .catch(function () { setTimeout(poll, 2000); });
+  }
+  setTimeout(poll, 1000);
+})();
+`;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ComponentChildren } from 'preact';
 import type { Request, Response } from 'express';
 import type { BookingResult } from '../../bookings/booking-service';
+import type { DeskResult } from '../../payments/booking-desk';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
 import { checkPublicCsrfToken, BOOKING_FORM_BINDING, createPublicCsrfToken } from '../middleware/csrf';
@@ -9,13 +10,15 @@ import { STATUS_OF } from '../middleware/error-handler';
 import { allowFormTargets } from '../middleware/security-headers';
 import { type BookingFormState, renderBookingPage } from '../views/public/booking-page';
 import { withEmbed } from '../views/public/format';
+import { HONEYPOT_FIELD } from '../views/public/form-parts';
 import { renderWaitingPage } from '../views/public/waiting-page';
 import { type FormValues, parseMultiForm, parseSingleForm, readFormValues, serviceIssues } from './booking-form';
 import { setBookedCookie } from './booked-cookie';
-import { type BookingPage, thankYouOrigins } from './booking-page';
+import { type BookingPage, formTargets } from './booking-page';
 
 const messages = {
   csrf: 'This form expired or did not come from this site. Your details are still here: please check them and book again.',
+  honeypot: 'This booking could not be accepted. Reload the page and book again.',
 };
 
 /** Retry-After when the service did not say (it always should). */
@@ -63,11 +66,11 @@ export async function submitBooking(
 ): Promise<void> {
   const page = posted;
   const { keyring } = services.infra;
-  const { bookings } = services.bookings;
+  const { desk } = services.payments;
   const values = readFormValues(req.body);
   // Every page this answers (the form again, the waiting page) posts the same booking.
-  allowFormTargets(res, thankYouOrigins(page));
-  const { csrf_token: csrfToken = '', ...typed } = values;
+  allowFormTargets(res, formTargets(page, services.infra.config.stripeApiBase));
+  const { csrf_token: csrfToken = '', [HONEYPOT_FIELD]: honeypot = '', ...typed } = values;
   const render = async (status: number, state: Partial<BookingFormState>, refused?: AppError) => {
     const fresh = (await full()) ?? page;
     const shown = refused ? afterRefusal(fresh, refused) : fresh;
@@ -77,10 +80,12 @@ export async function submitBooking(
   const resolved = new Map(page.events.map((b) => [b.view.slug, { entry: b.entry, event: b.event }]));
 
   if (!checkPublicCsrfToken(keyring, csrfToken, BOOKING_FORM_BINDING)) return render(STATUS_OF.forbidden, { notice: messages.csrf });
+  // The honeypot: nobody sees the field, so a value in it is a bot. Nothing is booked.
+  if (honeypot !== '') return render(STATUS_OF.invalid_request, { notice: messages.honeypot });
   // slugs: the events in the order the service numbers them (`items.N` in its issues).
   let slugs: string[];
   let input: unknown;
-  let book: (id: string) => Promise<BookingResult>;
+  let book: (id: string) => Promise<DeskResult>;
   let buyer: { name: string; email?: string | undefined };
   if (page.kind === 'single') {
     const parsed = parseSingleForm(page, values);
@@ -88,20 +93,29 @@ export async function submitBooking(
     slugs = [page.events[0]!.view.slug];
     input = parsed.input;
     buyer = parsed.input;
-    book = (id) => bookings.bookOne(slugs[0]!, parsed.input, id, resolved.get(slugs[0]!));
+    book = (id) => desk.bookOne(slugs[0]!, parsed.input, id, resolved.get(slugs[0]!));
   } else {
     const parsed = parseMultiForm(page, values);
     if (!parsed.ok) return render(STATUS_OF.invalid_request, { issues: parsed.issues });
     slugs = parsed.input.items.map((i) => i.slug);
     input = parsed.input;
     buyer = parsed.input.attendee;
-    book = (id) => bookings.bookMany(parsed.input, id, resolved);
+    book = (id) => desk.bookMany(parsed.input, id, resolved);
   }
 
   try {
     const result = await book(formBookingId(csrfToken, page, { slugs, input }));
-    setBookedCookie(req, res, keyring, { bookingId: result.id, name: buyer.name, email: buyer.email ?? null, emailed: services.bookings.ticketEmails.enabled && Boolean(buyer.email) });
-    res.redirect(303, successUrl(result, page));
+    switch (result.kind) {
+      case 'booked':
+        setBookedCookie(req, res, keyring, { bookingId: result.booking.id, name: buyer.name, email: buyer.email ?? null, emailed: services.bookings.ticketEmails.enabled && Boolean(buyer.email) });
+        return res.redirect(303, successUrl(result.booking, page));
+      case 'checkout':
+        // form-action covers the redirect after a POST: Stripe's checkout origin must be listed.
+        allowFormTargets(res, [...formTargets(page, services.infra.config.stripeApiBase), new URL(result.checkoutUrl).origin]);
+        return res.redirect(303, result.checkoutUrl);
+      case 'preparing':
+        return res.redirect(303, result.statusUrl);
+    }
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     switch (err.code) {

@@ -3,6 +3,7 @@ import type { AppServices } from '../../app/services';
 import { callerOf, requireOrganiser, requirePlatformAdmin } from '../middleware/authenticate';
 import { parseJson, requireContentType } from '../middleware/body-parsing';
 import { csrfForSession } from '../middleware/csrf';
+import { withWebhookSecret } from './webhook-settings-api';
 
 /**
  * JSON API of accounts: organiser settings and platform organisers. Bearer tokens are the
@@ -14,11 +15,11 @@ export function accountsApiRoutes(services: AppServices): Router {
   const json = [requireContentType('json'), parseJson, csrfForSession()];
 
   router.get('/api/v1/admin/settings', requireOrganiser(), async (req, res) => {
-    res.json({ settings: await settings.get(callerOf(req)) });
+    res.json({ settings: await withWebhookSecret(services, callerOf(req), await settings.get(callerOf(req))) });
   });
 
   router.patch('/api/v1/admin/settings', requireOrganiser('owner'), ...json, async (req, res) => {
-    res.json({ settings: await settings.update(callerOf(req), req.body ?? {}) });
+    res.json({ settings: await withWebhookSecret(services, callerOf(req), await settings.update(callerOf(req), req.body ?? {})) });
   });
 
   router.get('/api/v1/platform/organisers', requirePlatformAdmin(), async (_req, res) => {

@@ -1,3 +1,5 @@
+import { platformAccountsApiRoutes } from './platform-accounts-api';
+import { webhookSettingsApiRoutes } from './webhook-settings-api';
 import { type Express, Router } from 'express';
 import type { AppServices } from '../../app/services';
 import { authenticate } from '../middleware/authenticate';
@@ -23,5 +25,7 @@ export function accountRoutes(services: AppServices, options: AdminAccountRouteO
   router.use(adminUsersRoutes(services));
   router.use(platformRoutes(services));
   router.use(accountsApiRoutes(services));
+  router.use(platformAccountsApiRoutes(services));
+  router.use(webhookSettingsApiRoutes(services));
   return router;
 }

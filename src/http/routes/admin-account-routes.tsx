@@ -2,6 +2,7 @@ import { type Request, Router } from 'express';
 import type { ComponentChildren } from 'preact';
 import { z } from 'zod';
 import { newPasswordPair } from '../../accounts/inputs';
+import { lineText } from '../../domain/inputs';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
 import { idParam, inlineError, noticeFrom, readForm } from '../form-input';
@@ -14,8 +15,10 @@ import { AdminDashboard, PasswordPage, SessionsPage, TokensPage } from '../views
 import { type AdminContext, renderAdminPage } from '../views/admin-layout';
 import { loadAdminContext } from './admin-context';
 
-const passwordForm = z.object({ current_password: z.string().min(1, 'Enter your current password.').max(1024) }).and(newPasswordPair);
-const tokenForm = z.object({ label: z.string().trim().max(100, 'Use at most 100 characters for the label.').optional().default('') });
+const passwordForm = z
+  .object({ current_password: z.string().min(1, 'Enter your current password.').max(1024), revoke_tokens: z.literal('1').optional() })
+  .and(newPasswordPair);
+const tokenForm = z.object({ label: lineText().max(100, 'Use at most 100 characters for the label.').optional().default('') });
 const switchForm = z.object({ organiser_id: z.coerce.number().int().positive() });
 
 const SESSION_NOTICES = { revoked: 'All your other sessions are logged out.' };
@@ -33,7 +36,7 @@ export function adminAccountRoutes(services: AppServices, options: AdminAccountR
   const { sessions, tokens, passwords } = services.accounts;
   const page = requireLoginPage();
   const form = [page, requireContentType('form'), parseForm, csrfForSession()];
-  const ctxOf = (req: Request) => loadAdminContext(services, callerOf(req));
+  const ctxOf = (req: Request) => loadAdminContext(services, callerOf(req), req.path);
 
   router.get('/admin', page, async (req, res) => {
     const principal = callerOf(req);
@@ -99,7 +102,9 @@ export function adminAccountRoutes(services: AppServices, options: AdminAccountR
     };
     if (!input.ok) return again(STATUS_OF.invalid_request, input.errors);
     try {
-      const next = await passwords.changePassword(principal, input.data.current_password, input.data.password, req.get('user-agent') ?? '');
+      const next = await passwords.changePassword(principal, input.data.current_password, input.data.password, req.get('user-agent') ?? '', {
+        revokeTokens: input.data.revoke_tokens === '1',
+      });
       setSessionCookie(req, res, next.secret);
       res.redirect(303, '/admin/password?notice=changed');
     } catch (err) {

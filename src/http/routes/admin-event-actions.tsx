@@ -1,21 +1,31 @@
 import { STATUS_OF } from '../middleware/error-handler';
 import { type Response, Router } from 'express';
 import { unlockOrganiserPrivateKey } from '../../accounts/organiser-private-key';
-import { attendeesCsv, csvFileName } from '../../bookings/attendee-csv';
 import type { EventRecord } from '../../domain/events/event';
 import { formatMoney } from '../../lib/money';
 import type { AppServices } from '../../app/services';
+import { streamAttendeesCsv } from '../csv-stream';
 import { idParam } from '../form-input';
 import { csrfForSession } from '../middleware/csrf';
 import { parseImageUpload } from '../middleware/image-upload';
+import { AppError } from '../../errors';
+import { actorNames } from './activity-actors';
 import { asFormBody, confirmsName, text } from '../forms/form-values';
 import { param } from '../params';
 import { ConfirmPage } from '../views/admin/confirm-page';
 import { filterQuery } from '../views/admin/event-page';
 import { EventLogPage } from '../views/admin/event-log-page';
+import { RefundJobPage } from '../views/admin/refund-job-page';
 import { listFilter, type OrganiserPage, organiserPage, pageGuards, readAttendeeFilter, sendPage } from './organiser-page-kit';
 
-const LOG_LIMIT = 100;
+const LOG_PER_PAGE = 50;
+
+/** ?page=N (1 when absent); anything else is a 400. */
+export function pageParam(v: unknown): number {
+  if (v === undefined || v === '') return 1;
+  if (typeof v !== 'string' || !/^[1-9]\d{0,4}$/.test(v)) throw new AppError('invalid_request', 'The page must be a number from 1.');
+  return Number(v);
+}
 
 type Lifecycle = 'delete' | 'deactivate' | 'reactivate';
 
@@ -85,10 +95,10 @@ export function adminEventActions(services: AppServices): Router {
         return confirmPage(res, STATUS_OF.invalid_request, p, event, kind, typed, 'That is not the name of this event. Type it exactly as shown (capitals do not matter).');
       }
       if (kind === 'delete') {
-        await events.remove(p.orgId, event.slug);
+        await events.remove(p.orgId, event.slug, p.principal.userId);
         return res.redirect(303, '/admin/events?notice=deleted');
       }
-      await events.update(p.orgId, event.slug, { active: kind === 'reactivate' });
+      await events.update(p.orgId, event.slug, { active: kind === 'reactivate' }, p.principal.userId);
       res.redirect(303, `/admin/events/${event.slug}?notice=${kind}d`);
     });
   }
@@ -150,15 +160,75 @@ export function adminEventActions(services: AppServices): Router {
   router.post('/admin/events/:slug/attendees/:id/refund', ...form, async (req, res) => {
     const p = await organiserPage(services, req);
     const slug = param(req, 'slug');
-    await attendees.refund(p.orgId, slug, idParam(req, 'id'));
-    res.redirect(303, `/admin/events/${slug}`);
+    await services.payments.refunds.refundOne(p.orgId, slug, idParam(req, 'id'));
+    res.redirect(303, `/admin/events/${slug}?notice=refunded`);
   });
+
+  // Everyone's money back: the event's name typed, then a background job with a progress page.
+  router.get('/admin/events/:slug/refunds', page, async (req, res) => {
+    const p = await organiserPage(services, req);
+    const { event } = await events.get(p.orgId, param(req, 'slug'));
+    sendRefundAll(res, 200, p, event);
+  });
+
+  router.post('/admin/events/:slug/refunds', ...form, async (req, res) => {
+    const p = await organiserPage(services, req);
+    const { event } = await events.get(p.orgId, param(req, 'slug'));
+    const typed = text(asFormBody(req.body), 'confirm_name');
+    if (!confirmsName(typed, event.name)) return sendRefundAll(res, 400, p, event, typed, 'That is not the name of this event. Type it exactly as shown (capitals do not matter).');
+    const job = await services.payments.refunds.startRefundAll(p.orgId, event.slug);
+    res.redirect(303, `/admin/events/${event.slug}/refunds/${job.id}`);
+  });
+
+  router.get('/admin/events/:slug/refunds/:job', page, async (req, res) => {
+    const p = await organiserPage(services, req);
+    const { event } = await events.get(p.orgId, param(req, 'slug'));
+    const job = await services.payments.refunds.job(p.orgId, param(req, 'job'));
+    if (job.status === 'running') res.setHeader('Refresh', '2');
+    sendPage(res, 200, `Refunds: ${event.name}`, p.ctx, <RefundJobPage job={job} eventName={event.name} backHref={`/admin/events/${event.slug}`} />);
+  });
+
+  function sendRefundAll(res: Response, status: number, p: OrganiserPage, event: EventRecord, typed = '', error?: string) {
+    sendPage(
+      res,
+      status,
+      'Refund everyone',
+      p.ctx,
+      <ConfirmPage
+        ctx={p.ctx}
+        title="Refund every paid attendee?"
+        action={`/admin/events/${event.slug}/refunds`}
+        submitLabel="Refund everyone"
+        cancelHref={`/admin/events/${event.slug}`}
+        danger
+        typeName={event.name}
+        typed={typed}
+        errors={error ? { confirm_name: [error] } : {}}
+      >
+        <p>Every attendee of “{event.name}” who paid gets their money back, and their tickets stop working. This runs in the background; you can watch its progress.</p>
+      </ConfirmPage>,
+    );
+  }
 
   router.get('/admin/events/:slug/log', page, async (req, res) => {
     const p = await organiserPage(services, req);
     const { event } = await events.get(p.orgId, param(req, 'slug'));
-    const entries = await attendees.log(p.orgId, event.slug, LOG_LIMIT);
-    sendPage(res, 200, `Log: ${event.name}`, p.ctx, <EventLogPage event={event} entries={entries} timezone={p.organiser.timezone} />);
+    const feed = await services.bookings.activity.forEvent(p.orgId, event.slug, unlockOrganiserPrivateKey(p.principal, p.organiser), pageParam(req.query.page), LOG_PER_PAGE);
+    const actors = await actorNames(services, feed.entries.map((e) => e.actorUserId));
+    sendPage(
+      res,
+      200,
+      `Log: ${event.name}`,
+      p.ctx,
+      <EventLogPage event={event} entries={feed.entries} actors={actors} timezone={p.organiser.timezone} page={feed.page} hasMore={feed.hasMore} base={`/admin/events/${event.slug}/log`} />,
+    );
+  });
+
+  router.get('/admin/log', page, async (req, res) => {
+    const p = await organiserPage(services, req);
+    const feed = await services.bookings.activity.forOrganiser(p.orgId, unlockOrganiserPrivateKey(p.principal, p.organiser), pageParam(req.query.page), LOG_PER_PAGE);
+    const actors = await actorNames(services, feed.entries.map((e) => e.actorUserId));
+    sendPage(res, 200, 'Activity log', p.ctx, <EventLogPage entries={feed.entries} actors={actors} timezone={p.organiser.timezone} page={feed.page} hasMore={feed.hasMore} base="/admin/log" />);
   });
 
   // Honours both filters (the seed's export ignored in/out); each download is logged.
@@ -166,9 +236,11 @@ export function adminEventActions(services: AppServices): Router {
     const p = await organiserPage(services, req);
     const filter = readAttendeeFilter(req.query);
     const { event } = await events.get(p.orgId, param(req, 'slug'));
-    const list = await attendees.list(p.orgId, event.slug, unlockOrganiserPrivateKey(p.principal, p.organiser), listFilter(filter));
-    await attendees.recordExport(p.orgId, event.slug, list.length);
-    res.attachment(csvFileName(event, filter.date)).type('text/csv').send(attendeesCsv(event, list));
+    const key = unlockOrganiserPrivateKey(p.principal, p.organiser);
+    const rows = await streamAttendeesCsv(res, event, p.organiser.timezone, filter.date, (each) =>
+      attendees.forEachChunk(p.orgId, event.slug, key, { filter: listFilter(filter), ...(filter.q ? { q: filter.q } : {}) }, each),
+    );
+    await attendees.recordExport(p.orgId, event.slug, rows, p.principal.userId);
   });
 
   return router;

@@ -14,6 +14,9 @@ import { EventPage } from '../views/admin/event-page';
 import { EventsListPage } from '../views/admin/events-list-page';
 import { listFilter, type OrganiserPage, organiserPage, pageGuards, readAttendeeFilter, sendPage } from './organiser-page-kit';
 
+/** Attendees per page of the event page. */
+const PER_PAGE = 50;
+
 const NOTICES = {
   created: 'Event created. Share its booking link below.',
   updated: 'Changes saved.',
@@ -25,6 +28,12 @@ const NOTICES = {
   email_resent: 'The ticket email is on its way again.',
   image_saved: 'Image saved. It shows on the booking page and the tickets.',
   image_removed: 'Image removed.',
+  attendee_added: 'Attendee added.',
+  attendee_updated: 'Attendee saved.',
+  attendee_moved: 'Attendee moved to this event.',
+  attendee_deleted: 'Attendee deleted; their places are free again.',
+  resent: 'The webhook is queued to be sent again.',
+  refunded: 'Refunded: the money goes back to their card, and their tickets no longer work.',
 };
 
 /**
@@ -85,7 +94,17 @@ export function adminEventPages(services: AppServices): Router {
     const filter = { ...readAttendeeFilter(req.query), ...(checked ? { checked } : {}) };
     const { entry, event } = await events.get(p.orgId, param(req, 'slug'));
     const key = unlockOrganiserPrivateKey(p.principal, p.organiser);
-    const [list, counters] = await Promise.all([attendees.list(p.orgId, event.slug, key, listFilter(filter)), desk.counters(entry, filter.date)]);
+    const [found, counters, sales] = await Promise.all([
+      attendees.search(p.orgId, event.slug, key, {
+        filter: listFilter(filter),
+        ...(filter.q ? { q: filter.q } : {}),
+        ...(filter.sort ? { sort: filter.sort } : {}),
+        page: filter.page ?? 1,
+        perPage: PER_PAGE,
+      }),
+      desk.counters(entry, filter.date),
+      services.bookings.sales.forEvent(p.orgId, event.slug),
+    ]);
     sendPage(
       res,
       200,
@@ -94,7 +113,9 @@ export function adminEventPages(services: AppServices): Router {
       <EventPage
         ctx={p.ctx}
         event={event}
-        attendees={list}
+        attendees={found.attendees}
+        sales={sales}
+        listing={{ hasMore: found.hasMore, total: found.total, page: found.page, perPage: found.perPage }}
         filter={filter}
         counters={counters}
         publicUrl={services.infra.config.publicUrl}
@@ -127,7 +148,7 @@ export function adminEventPages(services: AppServices): Router {
     const { data, errors } = validateEventForm(values, money, patchEventSchema);
     if (!data) return again(STATUS_OF.invalid_request, errors);
     try {
-      const updated = await events.update(p.orgId, event.slug, data);
+      const updated = await events.update(p.orgId, event.slug, data, p.principal.userId);
       res.redirect(303, `/admin/events/${updated.slug}?notice=updated`);
     } catch (e) {
       const shown = formErrorsOf(e);

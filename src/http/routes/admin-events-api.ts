@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { unlockOrganiserPrivateKey } from '../../accounts/organiser-private-key';
 import type { Principal } from '../../accounts/principal';
-import { attendeesCsv, csvFileName } from '../../bookings/attendee-csv';
+import type { AttendeeView } from '../../bookings/attendee-service';
 import { isoDate } from '../../domain/bookings/booking-input';
 import { type EventRecord, remaining } from '../../domain/events/event';
 import { createEventSchema, patchEventSchema } from '../../domain/events/event-input';
@@ -13,15 +13,33 @@ import { requireOrganiser } from '../middleware/authenticate';
 import { csrfForSession } from '../middleware/csrf';
 import { param } from '../params';
 import { adminImageApiRoutes } from './event-image-routes';
+import { streamAttendeesCsv } from '../csv-stream';
 
 const attendeeFilter = z
   .object({
     date: isoDate.optional(),
     checkedIn: z.enum(['true', 'false']).optional(),
+    refunded: z.enum(['true', 'false']).optional(),
     limit: z.coerce.number().int().min(1).max(5000).optional(),
     offset: z.coerce.number().int().min(0).optional(),
+    // A text search over names and emails, sorted and in pages (answered with paging fields).
+    q: z.string().max(200, 'Search for at most 200 characters.').optional(),
+    sort: z.enum(['created', '-created', 'name', '-name', 'quantity', '-quantity']).optional(),
+    page: z.coerce.number().int().min(1).max(1_000_000).optional(),
+    perPage: z.coerce.number().int().min(1).max(500).optional(),
   })
   .strict();
+
+const sqlFilter = (f: z.infer<typeof attendeeFilter>) => ({
+  ...(f.date ? { date: f.date } : {}),
+  ...(f.checkedIn ? { checkedIn: f.checkedIn === 'true' } : {}),
+  ...(f.refunded ? { refunded: f.refunded === 'true' } : {}),
+});
+
+const attendeeJson = (a: AttendeeView) => ({
+  id: a.id, name: a.name, email: a.email, phone: a.phone, address: a.address, specialInstructions: a.specialInstructions,
+  quantity: a.quantity, date: a.date, checkedIn: a.checkedIn, checkedInAt: a.checkedInAt, refunded: a.refunded, createdAt: a.createdAt, ticketUrl: a.ticketUrl,
+});
 
 function organiserOf(req: { principal?: Principal }): number {
   const org = req.principal?.organiser;
@@ -63,13 +81,13 @@ export function adminEventsApiRoutes(services: AppServices): Router {
 
   router.patch('/api/v1/admin/events/:slug', requireContentType('json'), parseJson, async (req, res) => {
     const orgId = organiserOf(req);
-    const event = await events.update(orgId, param(req, 'slug'), patchEventSchema.parse(req.body ?? {}));
+    const event = await events.update(orgId, param(req, 'slug'), patchEventSchema.parse(req.body ?? {}), req.principal?.userId ?? null);
     const entry = await events.entryFor(orgId, event.slug);
     res.json({ event: adminEventView(event, entry.shard) });
   });
 
   router.delete('/api/v1/admin/events/:slug', async (req, res) => {
-    await events.remove(organiserOf(req), param(req, 'slug'));
+    await events.remove(organiserOf(req), param(req, 'slug'), req.principal?.userId ?? null);
     res.status(204).end();
   });
 
@@ -78,27 +96,36 @@ export function adminEventsApiRoutes(services: AppServices): Router {
     const filter = attendeeFilter.parse(req.query);
     const organiser = (await services.infra.organisers.get(orgId))!;
     const key = unlockOrganiserPrivateKey(req.principal!, organiser);
-    const list = await attendees.list(orgId, param(req, 'slug'), key, {
-      ...(filter.date ? { date: filter.date } : {}),
-      ...(filter.checkedIn ? { checkedIn: filter.checkedIn === 'true' } : {}),
+    const slug = param(req, 'slug');
+    if (filter.q !== undefined || filter.sort || filter.page || filter.perPage) {
+      const found = await attendees.search(orgId, slug, key, {
+        filter: sqlFilter(filter),
+        ...(filter.q !== undefined ? { q: filter.q } : {}),
+        ...(filter.sort ? { sort: filter.sort } : {}),
+        page: filter.page ?? 1,
+        perPage: filter.perPage ?? 50,
+      });
+      res.json({ attendees: found.attendees.map(attendeeJson), page: found.page, perPage: found.perPage, hasMore: found.hasMore, total: found.total });
+      return;
+    }
+    const list = await attendees.list(orgId, slug, key, {
+      ...sqlFilter(filter),
       ...(filter.limit ? { limit: filter.limit, offset: filter.offset ?? 0 } : {}),
     });
-    res.json({
-      attendees: list.map((a) => ({
-        id: a.id, name: a.name, email: a.email, phone: a.phone, address: a.address, specialInstructions: a.specialInstructions,
-        quantity: a.quantity, date: a.date, checkedIn: a.checkedIn, refunded: a.refunded, createdAt: a.createdAt, ticketUrl: a.ticketUrl,
-      })),
-    });
+    res.json({ attendees: list.map(attendeeJson) });
   });
 
+  // Honours every filter and the search; streams, and each download is logged.
   router.get('/api/v1/admin/events/:slug/attendees.csv', async (req, res) => {
     const orgId = organiserOf(req);
     const filter = attendeeFilter.parse(req.query);
     const { event } = await events.get(orgId, param(req, 'slug'));
     const organiser = (await services.infra.organisers.get(orgId))!;
-    const list = await attendees.list(orgId, event.slug, unlockOrganiserPrivateKey(req.principal!, organiser), filter.date ? { date: filter.date } : {});
-    await attendees.recordExport(orgId, event.slug, list.length);
-    res.attachment(csvFileName(event, filter.date)).type('text/csv').send(attendeesCsv(event, list));
+    const key = unlockOrganiserPrivateKey(req.principal!, organiser);
+    const rows = await streamAttendeesCsv(res, event, organiser.timezone, filter.date, (each) =>
+      attendees.forEachChunk(orgId, event.slug, key, { filter: sqlFilter(filter), ...(filter.q ? { q: filter.q } : {}) }, each),
+    );
+    await attendees.recordExport(orgId, event.slug, rows, req.principal!.userId);
   });
 
   router.post('/api/v1/admin/tickets/:token/check-in', async (req, res) => {
@@ -108,7 +135,7 @@ export function adminEventsApiRoutes(services: AppServices): Router {
   router.post('/api/v1/admin/events/:slug/attendees/:id/refund', async (req, res) => {
     const id = Number(param(req, 'id'));
     if (!Number.isSafeInteger(id) || id < 1) throw new AppError('not_found', 'No such attendee for this event.');
-    await attendees.refund(organiserOf(req), param(req, 'slug'), id);
+    await services.payments.refunds.refundOne(organiserOf(req), param(req, 'slug'), id);
     res.status(204).end();
   });
 
@@ -124,8 +151,12 @@ export function adminEventsApiRoutes(services: AppServices): Router {
   router.use(adminImageApiRoutes(services, organiserOf));
 
   router.post('/api/v1/admin/events/:slug/refunds', async (req, res) => {
-    const result = await attendees.refundAll(organiserOf(req), param(req, 'slug'));
-    res.status(202).json({ job: result });
+    const job = await services.payments.refunds.startRefundAll(organiserOf(req), param(req, 'slug'));
+    res.status(202).json({ job, statusUrl: `/api/v1/admin/jobs/${job.id}` });
+  });
+
+  router.get('/api/v1/admin/jobs/:id', async (req, res) => {
+    res.json({ job: await services.payments.refunds.job(organiserOf(req), param(req, 'id')) });
   });
 
   router.get('/api/v1/admin/events/:slug/log', async (req, res) => {

@@ -6,6 +6,7 @@ import type { AppServices } from '../../app/services';
 import { inlineError, readForm } from '../form-input';
 import { requireLoginPage } from '../middleware/authenticate';
 import { parseForm, requireContentType } from '../middleware/body-parsing';
+import { loginLimit } from '../middleware/abuse-limits';
 import { csrfForSession, publicCsrfFor, verifyPublicCsrf } from '../middleware/csrf';
 import { STATUS_OF } from '../middleware/error-handler';
 import { clearSessionCookie, readDeviceCookie, setDeviceCookie, setSessionCookie } from '../middleware/session-cookie';
@@ -71,7 +72,7 @@ export function authRoutes(services: AppServices): Router {
     send(res, 200, renderLoginPage({ csrfToken: publicCsrfFor(keyring, req, res), ...(next ? { next } : {}), ...(notice ? { notice } : {}) }));
   });
 
-  router.post('/admin/login', ...publicForm, async (req, res) => {
+  router.post('/admin/login', loginLimit(services.infra.config), ...publicForm, async (req, res) => {
     const form = readForm(loginForm, req);
     const email = typeof req.body?.email === 'string' ? req.body.email.slice(0, 254) : '';
     const next = safeNext(form.ok ? form.data.next : undefined);

@@ -7,6 +7,7 @@ import { authenticate } from '../middleware/authenticate';
 import { param } from '../params';
 import { renderDocument } from '../views/render';
 import { CheckInLoggedOut, CheckInPage, type CheckInResult } from '../views/admin/checkin-page';
+import { ConfirmPage } from '../views/admin/confirm-page';
 import { type OrganiserPage, organiserPage, pageGuards, sendPage } from './organiser-page-kit';
 
 /** A QR code holds one token; a booking's link holds a few. More is not a door scan. */
@@ -50,6 +51,35 @@ export function checkinPages(services: AppServices): Router {
     const p = await organiserPage(services, req);
     const tickets = await ticketsFor(req, p);
     sendPage(res, 200, 'Check-in', p.ctx, <CheckInPage ctx={p.ctx} tickets={tickets} action={actionOf(tickets)} />);
+  });
+
+  router.get('/checkin/:tokens/check-out', async (req, res) => {
+    if (!req.principal?.organiser) {
+      res.type('html').send(renderDocument(<CheckInLoggedOut />));
+      return;
+    }
+    const p = await organiserPage(services, req);
+    const tickets = (await ticketsFor(req, p)).filter((t) => t.checkedIn && !t.refunded);
+    const qty = tickets.reduce((n, t) => n + t.quantity, 0);
+    const action = actionOf(await ticketsFor(req, p));
+    sendPage(
+      res,
+      200,
+      'Check out',
+      p.ctx,
+      <ConfirmPage ctx={p.ctx} title="Check out everyone on this ticket?" action={`${action}/check-out`} submitLabel={`Check out ${qty} ticket(s)`} cancelHref={action} danger>
+        <p>{tickets.map((t) => `${t.name} (${t.quantity})`).join(', ') || 'Nobody here is checked in.'} will need to be checked in again to come back in.</p>
+      </ConfirmPage>,
+    );
+  });
+
+  router.post('/checkin/:tokens/check-out', ...form, async (req, res) => {
+    const p = await organiserPage(services, req);
+    const before = (await ticketsFor(req, p)).filter((t) => t.checkedIn && !t.refunded);
+    const done = await Promise.all(before.map((t) => desk.checkOutToken(p.orgId, t.token, p.principal.userId)));
+    const checkedOut = before.reduce((n, t, i) => n + (done[i] ? t.quantity : 0), 0);
+    const after = await ticketsFor(req, p);
+    sendPage(res, 200, 'Check-in', p.ctx, <CheckInPage ctx={p.ctx} tickets={after} action={actionOf(after)} result={{ checkedIn: 0, already: 0, refunded: 0, checkedOut }} />);
   });
 
   router.post('/checkin/:tokens', ...form, async (req, res) => {

@@ -9,7 +9,7 @@ import { callerOf, callerOrganiser, requireAdminPage } from '../middleware/authe
 import { parseForm, requireContentType } from '../middleware/body-parsing';
 import { csrfForSession } from '../middleware/csrf';
 import { type AdminContext, renderAdminPage } from '../views/admin-layout';
-import type { AttendeeFilter } from '../views/admin/event-page';
+import { ATTENDEE_SORTS, type AttendeeFilter, type AttendeeSortKey } from '../views/admin/event-page';
 import { loadAdminContext } from './admin-context';
 
 /** What every organiser page handler needs: who, for which organiser, and the nav data. */
@@ -23,13 +23,13 @@ export interface OrganiserPage {
 export async function organiserPage(services: AppServices, req: Request): Promise<OrganiserPage> {
   const principal = callerOf(req);
   const orgId = callerOrganiser(req).id;
-  const [organiser, ctx] = await Promise.all([services.infra.organisers.get(orgId), loadAdminContext(services, principal)]);
+  const [organiser, ctx] = await Promise.all([services.infra.organisers.get(orgId), loadAdminContext(services, principal, req.path)]);
   if (!organiser) throw new AppError('not_found', 'This organiser no longer exists.');
   return { principal, orgId, organiser, ctx };
 }
 
-export function sendPage(res: Response, status: number, title: string, ctx: AdminContext, body: ComponentChildren): void {
-  res.status(status).type('html').send(renderAdminPage(title, ctx, body));
+export function sendPage(res: Response, status: number, title: string, ctx: AdminContext, body: ComponentChildren, scripts?: string[]): void {
+  res.status(status).type('html').send(renderAdminPage(title, ctx, body, scripts));
 }
 
 /** Guards: GET pages, and POST forms (guard → urlencoded only → body → session CSRF token). */
@@ -51,12 +51,29 @@ export function readAttendeeFilter(source: unknown): AttendeeFilter {
     if (s.checked !== 'in' && s.checked !== 'out') throw new AppError('invalid_request', 'The check-in filter is "in" or "out".');
     filter.checked = s.checked;
   }
+  if (s.refunded !== undefined && s.refunded !== '') {
+    if (s.refunded !== 'yes' && s.refunded !== 'no') throw new AppError('invalid_request', 'The refund filter is "yes" or "no".');
+    filter.refunded = s.refunded;
+  }
+  if (s.q !== undefined && s.q !== '') {
+    if (typeof s.q !== 'string' || s.q.length > 200) throw new AppError('invalid_request', 'Search for at most 200 characters of a name or email.');
+    if (s.q.trim()) filter.q = s.q.trim();
+  }
+  if (s.sort !== undefined && s.sort !== '') {
+    if (typeof s.sort !== 'string' || !(ATTENDEE_SORTS as readonly string[]).includes(s.sort)) throw new AppError('invalid_request', 'Sort by name, quantity or booking time.');
+    filter.sort = s.sort as AttendeeSortKey;
+  }
+  if (s.page !== undefined && s.page !== '') {
+    if (typeof s.page !== 'string' || !/^[1-9]\d{0,5}$/.test(s.page)) throw new AppError('invalid_request', 'The page must be a number from 1.');
+    filter.page = Number(s.page);
+  }
   return filter;
 }
 
 /** The filter as AttendeeService.list takes it. */
-export const listFilter = (f: AttendeeFilter): { date?: string; checkedIn?: boolean } => ({
+export const listFilter = (f: AttendeeFilter): { date?: string; checkedIn?: boolean; refunded?: boolean } => ({
   ...(f.date ? { date: f.date } : {}),
   ...(f.checked ? { checkedIn: f.checked === 'in' } : {}),
+  ...(f.refunded ? { refunded: f.refunded === 'yes' } : {}),
 });
 

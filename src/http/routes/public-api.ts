@@ -1,9 +1,11 @@
-import { type RequestHandler, Router } from 'express';
+import { type RequestHandler, type Response, Router } from 'express';
+import type { DeskResult } from '../../payments/booking-desk';
 import { multiBookingSchema, singleBookingSchema } from '../../domain/bookings/booking-input';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
 import { bookingIdFor } from '../idempotency';
 import { param } from '../params';
+import { bookingLimits } from '../middleware/abuse-limits';
 import { parseJson, requireContentType } from '../middleware/body-parsing';
 import { buildOpenApiDocument } from '../openapi';
 
@@ -20,9 +22,22 @@ const openCors: RequestHandler = (req, res, next) => {
   next();
 };
 
+/** Free: 201 with the tickets. Paid: 201 with the checkout URL, or 202 with the hold while checkout is prepared. */
+function sendDeskResult(res: Response, r: DeskResult): void {
+  switch (r.kind) {
+    case 'booked':
+      return void res.status(201).json({ booking: { id: r.booking.id, tickets: r.booking.tickets } });
+    case 'checkout':
+      return void res.status(201).json({ checkoutUrl: r.checkoutUrl, holdExpiresAt: r.holdExpiresAt, hold: { id: r.holdId, expiresAt: r.holdExpiresAt } });
+    case 'preparing':
+      return void res.status(202).json({ hold: { id: r.holdId, expiresAt: r.holdExpiresAt }, statusUrl: r.statusUrl });
+  }
+}
+
 export function publicApiRoutes(services: AppServices): Router {
   const router = Router();
-  const { bookings, publicEvents } = services.bookings;
+  const { publicEvents } = services.bookings;
+  const { desk } = services.payments;
   let openApi: object | undefined;
 
   // Only the public routes are open to other origins; the admin and platform APIs are not.
@@ -46,17 +61,16 @@ export function publicApiRoutes(services: AppServices): Router {
     res.json({ event: bundle.view });
   });
 
-  router.post('/api/v1/events/:slug/bookings', requireContentType('json'), parseJson, async (req, res) => {
+  const limits = bookingLimits(services.infra.config, services.infra.keyring);
+  router.post('/api/v1/events/:slug/bookings', requireContentType('json'), parseJson, limits, async (req, res) => {
     const input = singleBookingSchema.parse(req.body ?? {});
     const slug = param(req, 'slug');
-    const result = await bookings.bookOne(slug, input, bookingIdFor(req, { slug, ...input }));
-    res.status(201).json({ booking: { id: result.id, tickets: result.tickets } });
+    sendDeskResult(res, await desk.bookOne(slug, input, bookingIdFor(req, { slug, ...input })));
   });
 
-  router.post('/api/v1/bookings', requireContentType('json'), parseJson, async (req, res) => {
+  router.post('/api/v1/bookings', requireContentType('json'), parseJson, limits, async (req, res) => {
     const input = multiBookingSchema.parse(req.body ?? {});
-    const result = await bookings.bookMany(input, bookingIdFor(req, input));
-    res.status(201).json({ booking: { id: result.id, tickets: result.tickets } });
+    sendDeskResult(res, await desk.bookMany(input, bookingIdFor(req, input)));
   });
 
   return router;

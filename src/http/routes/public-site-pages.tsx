@@ -1,3 +1,4 @@
+import { bookingLimits } from '../middleware/abuse-limits';
 import { type Request, Router } from 'express';
 import type { Organiser } from '../../catalog/organiser-store';
 import { isOrganiserSlug } from '../../domain/inputs';
@@ -6,7 +7,8 @@ import type { AppServices } from '../../app/services';
 import { parseForm, requireContentType } from '../middleware/body-parsing';
 import { BOOKING_FORM_BINDING, createPublicCsrfToken } from '../middleware/csrf';
 import { param } from '../params';
-import { loadSitePage } from '../public/booking-page';
+import { allowFormTargets } from '../middleware/security-headers';
+import { formTargets, loadSitePage } from '../public/booking-page';
 import { submitBooking } from '../public/submit-booking';
 import { renderBookingPage } from '../views/public/booking-page';
 import { renderNoEventsPage, renderSiteTextPage, SiteNav } from '../views/public/site-pages';
@@ -43,10 +45,11 @@ export function publicSiteRoutes(services: AppServices): Router {
     const page = await loadSitePage(services, organiser);
     if (!page) return void res.type('html').send(renderNoEventsPage(organiser));
     const nav = <SiteNav organiser={organiser} current="events" />;
+    allowFormTargets(res, formTargets(page, services.infra.config.stripeApiBase));
     res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(services.infra.keyring, BOOKING_FORM_BINDING), values: {}, issues: [], nav, listEvents: true }));
   });
 
-  router.post('/o/:organiser/events', requireContentType('form'), parseForm, async (req, res) => {
+  router.post('/o/:organiser/events', requireContentType('form'), parseForm, bookingLimits(services.infra.config, services.infra.keyring), async (req, res) => {
     const organiser = await siteOf(req);
     const page = await loadSitePage(services, organiser, { dateCounters: false });
     if (!page) throw new AppError('not_found', messages.notFound);

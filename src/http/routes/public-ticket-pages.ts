@@ -1,3 +1,4 @@
+import { bookingLimits } from '../middleware/abuse-limits';
 import { type Request, Router } from 'express';
 import { splitTokens } from '../../bookings/public-tickets';
 import { AppError } from '../../errors';
@@ -7,7 +8,7 @@ import { BOOKING_FORM_BINDING, createPublicCsrfToken } from '../middleware/csrf'
 import { allowFormTargets, allowFraming } from '../middleware/security-headers';
 import { param } from '../params';
 import { readBookedCookie } from '../public/booked-cookie';
-import { loadTicketPage, thankYouOrigins } from '../public/booking-page';
+import { formTargets, loadTicketPage } from '../public/booking-page';
 import { submitBooking } from '../public/submit-booking';
 import { renderBookingPage } from '../views/public/booking-page';
 import { renderReservedPage } from '../views/public/reserved-page';
@@ -42,12 +43,12 @@ export function publicTicketRoutes(services: AppServices): Router {
   router.get('/ticket/:slugs', async (req, res) => {
     const page = await loadTicketPage(services, param(req, 'slugs'), isEmbed(req));
     allowFraming(res, page.organiser.embedHosts);
-    allowFormTargets(res, thankYouOrigins(page));
+    allowFormTargets(res, formTargets(page, infra.config.stripeApiBase));
     const month = typeof req.query.month === 'string' ? req.query.month : undefined;
     res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(infra.keyring, BOOKING_FORM_BINDING), values: {}, issues: [], calendarMonth: month }));
   });
 
-  router.post('/ticket/:slugs', requireContentType('form'), parseForm, async (req, res) => {
+  router.post('/ticket/:slugs', requireContentType('form'), parseForm, bookingLimits(services.infra.config, services.infra.keyring), async (req, res) => {
     // Resolved once: the page's own look-up is what the booking uses, and the per-date counters
     // (an uncached shard read) are read only if the form has to be drawn again.
     const load = (dateCounters: boolean) => loadTicketPage(services, param(req, 'slugs'), isEmbed(req), { dateCounters });

@@ -6,6 +6,7 @@ import { eventImagePath } from '../../domain/events/event';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
 import { type CalendarFacts, googleCalendarUrl, icsCalendar } from '../../lib/calendar-entry';
+import { authenticate } from '../middleware/authenticate';
 import { param } from '../params';
 import { renderTicketPage } from '../views/public/ticket-page';
 
@@ -48,7 +49,8 @@ export function ticketViewRoutes(services: AppServices): Router {
     res.type('text/calendar; charset=utf-8').attachment(`${found[0]!.event.slug}.ics`).send(ics);
   });
 
-  router.get('/t/:tokens', async (req, res) => {
+  // Staff of the tickets' organiser see their check-in state and the door link; anyone else sees the plain ticket.
+  router.get('/t/:tokens', authenticate(services), async (req, res) => {
     const found = await findOr404(param(req, 'tokens'));
     const cards = await Promise.all(
       found.map(async (ticket) => ({
@@ -60,7 +62,13 @@ export function ticketViewRoutes(services: AppServices): Router {
     );
     // The URL is the ticket: never leak it to another site in a Referer header.
     res.setHeader('Referrer-Policy', 'no-referrer');
-    res.type('html').send(renderTicketPage(cards));
+    const org = req.principal?.organiser;
+    const mine = org ? found.filter((t) => t.event.organiserId === org.id && !t.refunded) : [];
+    const staff =
+      mine.length > 0
+        ? { checkinHref: `/checkin/${mine.map((t) => t.token).join('+')}`, checkedIn: mine.filter((t) => t.checkedIn).reduce((n, t) => n + t.quantity, 0), total: mine.reduce((n, t) => n + t.quantity, 0) }
+        : undefined;
+    res.type('html').send(renderTicketPage(cards, staff));
   });
 
   return router;

@@ -16,7 +16,7 @@ export function AdminDashboard({ ctx, children }: { ctx: AdminContext; children?
         <h1>{ctx.organiser ? ctx.organiser.name : 'Welcome'}</h1>
         <p class="muted">
           {ctx.organiser?.role === 'owner'
-            ? 'You own this organiser: you manage its users, settings and API tokens.'
+            ? 'You own this organiser: you manage its events, users, settings and API tokens.'
             : 'You manage events and attendees for this organiser.'}
         </p>
         <div class="actions">
@@ -123,7 +123,7 @@ export function PasswordPage({ ctx, errors, notice }: { ctx: AdminContext; error
   return (
     <section class="card narrow">
       <h1>Change password</h1>
-      <p class="muted">Your other sessions will be logged out; this one stays. API tokens keep working.</p>
+      <p class="muted">Your other sessions will be logged out; this one stays. API tokens keep working unless you revoke them below.</p>
       {notice && <p class="notice ok">{notice}</p>}
       <FormErrors errors={errors} />
       <form method="post" action="/admin/password">
@@ -133,6 +133,11 @@ export function PasswordPage({ ctx, errors, notice }: { ctx: AdminContext; error
           <input id="current_password" name="current_password" type="password" autocomplete="current-password" required />
         </div>
         <NewPasswordFields label="New password" />
+        <div class="field">
+          <label>
+            <input type="checkbox" name="revoke_tokens" value="1" /> Also revoke my API tokens
+          </label>
+        </div>
         <button type="submit">Change password</button>
       </form>
     </section>

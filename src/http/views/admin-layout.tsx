@@ -11,6 +11,10 @@ export interface AdminContext {
   organiser: { id: number; name: string; slug: string; role: OrganiserRole } | null;
   /** Organisers this session can switch to (including the current one). */
   organisers: Array<{ id: number; name: string }>;
+  /** Webhook URLs of this organiser that a receiver turned off with 410 Gone. */
+  disabledWebhooks?: Array<{ url: string; reason: string; disabledAt: string }>;
+  /** The request path, so the navigation marks the current section. */
+  currentPath?: string;
 }
 
 export const CsrfField = ({ token }: { token: string }) => <input type="hidden" name="csrf_token" value={token} />;
@@ -30,17 +34,38 @@ export function FormErrors({ errors }: { errors: string[] | undefined }) {
 
 export const formatTime = (value: number | string): string => `${new Date(value).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
+/** The nav link whose section holds `path` (the longest matching prefix; /admin only for itself). */
+export function currentSection(path: string | undefined, hrefs: string[]): string | undefined {
+  if (!path) return undefined;
+  const matches = hrefs.filter((h) => path === h || (h !== '/admin' && path.startsWith(`${h}/`)));
+  return matches.sort((a, b) => b.length - a.length)[0];
+}
+
 function AdminNav({ ctx }: { ctx: AdminContext }) {
   const owner = ctx.organiser?.role === 'owner';
+  const links: Array<[string, string, boolean]> = [
+    ['/admin', 'Dashboard', Boolean(ctx.organiser)],
+    ['/admin/events', 'Events', Boolean(ctx.organiser)],
+    ['/admin/calendar', 'Calendar', Boolean(ctx.organiser)],
+    ['/admin/log', 'Activity log', Boolean(ctx.organiser)],
+    ['/admin/webhooks', 'Webhooks', Boolean(ctx.organiser)],
+    ['/admin/users', 'Users', owner],
+    ['/admin/settings', 'Settings', owner],
+    ['/admin/tokens', 'API tokens', true],
+    ['/admin/sessions', 'Sessions', true],
+    ['/admin/password', 'Password', true],
+    ['/admin/guide', 'Guide', Boolean(ctx.organiser)],
+    ['/platform', 'Platform', ctx.platformAdmin],
+  ];
+  const shown = links.filter(([, , on]) => on);
+  const current = currentSection(ctx.currentPath, shown.map(([href]) => href));
   return (
     <nav aria-label="Admin">
-      {ctx.organiser && <a href="/admin">Dashboard</a>}
-      {ctx.organiser && <a href="/admin/events">Events</a>}
-      {owner && <a href="/admin/users">Users</a>}
-      <a href="/admin/tokens">API tokens</a>
-      <a href="/admin/sessions">Sessions</a>
-      <a href="/admin/password">Password</a>
-      {ctx.platformAdmin && <a href="/platform">Platform</a>}
+      {shown.map(([href, label]) => (
+        <a href={href} aria-current={href === current ? 'page' : undefined}>
+          {label}
+        </a>
+      ))}
       <form method="post" action="/admin/logout" class="inline">
         <CsrfField token={ctx.csrfToken} />
         <button type="submit" class="link">
@@ -74,22 +99,42 @@ function OrganiserSwitch({ ctx }: { ctx: AdminContext }) {
   );
 }
 
-export function AdminLayout({ title, ctx, children }: { title: string; ctx: AdminContext; children: ComponentChildren }) {
+/** Every admin page says when a receiver turned a webhook URL off (410 Gone), until it is saved again. */
+function DisabledWebhooks({ ctx }: { ctx: AdminContext }) {
+  const list = ctx.disabledWebhooks ?? [];
+  if (list.length === 0) return null;
   return (
-    <Layout title={title} nav={<AdminNav ctx={ctx} />}>
+    <div class="notice bad" role="status">
+      <strong>Webhooks stopped.</strong> These URLs answered 410 Gone, so nothing more is sent to them. Save the URL again (in settings or on the
+      event) once the receiver works:
+      <ul>
+        {list.map((d) => (
+          <li key={d.url}>
+            <code>{d.url}</code> ({d.reason} since {d.disabledAt.slice(0, 16).replace('T', ' ')} UTC) · <a href="/admin/webhooks">deliveries</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function AdminLayout({ title, ctx, children, scripts }: { title: string; ctx: AdminContext; children: ComponentChildren; scripts?: string[] }) {
+  return (
+    <Layout title={title} nav={<AdminNav ctx={ctx} />} scripts={['/assets/admin.js', ...(scripts ?? [])]}>
       <div class="context-bar">
         <span class="muted small">{ctx.organiser ? `${ctx.organiser.name} · ${ctx.organiser.role}` : 'Platform administration'}</span>
         <OrganiserSwitch ctx={ctx} />
       </div>
+      <DisabledWebhooks ctx={ctx} />
       {children}
     </Layout>
   );
 }
 
 /** Renders a whole admin page; routes call this so every page has the same chrome. */
-export const renderAdminPage = (title: string, ctx: AdminContext, body: ComponentChildren): string =>
+export const renderAdminPage = (title: string, ctx: AdminContext, body: ComponentChildren, scripts?: string[]): string =>
   renderDocument(
-    <AdminLayout title={title} ctx={ctx}>
+    <AdminLayout title={title} ctx={ctx} {...(scripts ? { scripts } : {})}>
       {body}
     </AdminLayout>,
   );

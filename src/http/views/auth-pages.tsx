@@ -28,6 +28,17 @@ export function renderLoginPage(p: FormState & { email?: string; next?: string; 
           </div>
           <button type="submit">Log in</button>
         </form>
+        <details class="forgot">
+          <summary>Forgot your password?</summary>
+          <p class="small">
+            There is no password reset, by design: your attendees’ details are encrypted with a key that only your password unlocks, so nobody (not even the
+            people running this site) can reset it without losing that data.
+          </p>
+          <p class="small">
+            An owner of your organisation can restore your access by inviting you again. Every organisation should have a second owner, so that losing one password
+            never locks everyone out.
+          </p>
+        </details>
       </section>
     </Layout>,
   );

@@ -28,14 +28,29 @@ export function Layout({ title, children, embed, refreshSeconds, nav, scripts, b
       </head>
       <body class={embed ? 'embed' : undefined}>
         {!embed && (
+          <a class="skip-link" href="#main">
+            Skip to content
+          </a>
+        )}
+        {!embed && (
           <header class="topbar">
-            <a class="brand" href={brand?.href ?? '/'}>
-              {brand?.name ?? 'Boxoffice'}
-            </a>
+            {brand ? (
+              // The organiser's own site when it has one, else the home page (which sends a
+              // single-organiser install on to that organiser's events).
+              <a class="brand" href={brand.href ?? '/'}>
+                {brand.name}
+              </a>
+            ) : (
+              <a class="brand" href="/">
+                Boxoffice
+              </a>
+            )}
             {nav}
           </header>
         )}
-        <main class="page">{children}</main>
+        <main class="page" id="main" tabindex={-1}>
+          {children}
+        </main>
         {scripts?.map((src) => (
           <script src={src} defer />
         ))}

@@ -66,6 +66,9 @@ export function PlatformPage(p: PlatformPageProps) {
       </section>
       <section class="card">
         <h2>Shards</h2>
+        <p>
+          <a href="/platform/fleet">Fleet console</a>: live figures per shard, where each event lives, and moves, promotions and drains.
+        </p>
         <StackTable headers={['Name', 'Provider', 'Pool', 'Status', 'Events', 'Schema']}>
               {p.shards.map((s) => (
                 <tr>

@@ -1,4 +1,5 @@
 import { ADMIN_EVENTS_CSS } from './admin/admin-styles';
+import { ADMIN_TOOLS_CSS } from './admin/admin-tools-styles';
 
 /** The one stylesheet, served from /assets/app.css (CSP allows only same-origin styles). */
 export const APP_CSS = `
@@ -42,7 +43,7 @@ button.small,.button.small{padding:.35rem .7rem;font-size:.875rem}button:disable
 @media (max-width:600px){table.stack thead{display:none}table.stack tr{display:block;padding:.5rem 0;border-bottom:1px solid var(--line)}table.stack td{display:block;border:none;padding:.1rem 0}}
 @media (max-width:600px){table.stack td[data-label]::before{content:attr(data-label) ": ";color:var(--muted);font-size:.85rem}}
 /* Public booking pages, tickets and organiser mini-sites (phone first). */
-.pre{white-space:pre-line}.booking .notice,.tickets .notice{margin:0 0 1rem}.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.pre{white-space:pre-line}.booking .notice,.tickets .notice{margin:0 0 1rem}.hp{position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden}.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .booking{max-width:640px;margin:0 auto}.booking h1{margin-top:0}.event-head .when{margin:.1rem 0 .6rem;font-weight:600;color:var(--muted)}
 .badge.warn{background:#fffaeb;color:var(--warn)}.badge.price{background:#eef4ff;color:var(--brand);font-weight:600}
 .field-error{color:var(--bad);font-size:.875rem}[aria-invalid=true]{border-color:var(--bad)}
@@ -80,4 +81,4 @@ table.calendar th{text-align:center;padding:.2rem 0;font-size:.75rem}table.calen
 .event-thumb{width:96px;height:64px;object-fit:cover;border-radius:6px;flex:none}
 .event-links{list-style:none;padding:0;margin:0}.event-links li{display:flex;gap:.8rem;align-items:flex-start;padding:.7rem 0;border-bottom:1px solid var(--line)}.event-links li:last-child{border-bottom:none}
 .choice .event-thumb{width:72px;height:48px}
-` + ADMIN_EVENTS_CSS;
+` + ADMIN_EVENTS_CSS + ADMIN_TOOLS_CSS;

@@ -16,7 +16,9 @@ export type LogKind =
   | 'attendee_added'
   | 'attendee_edited'
   | 'attendee_deleted'
-  | 'email_resent';
+  | 'email_resent'
+  | 'attendee_moved'
+  | 'webhook_resent';
 
 export interface LogEntry {
   eventId: number | null;
@@ -24,6 +26,10 @@ export interface LogEntry {
   kind: LogKind;
   /** Never names a person in plaintext. An SQL expression when the text depends on the row written. */
   message: string | { expr: string; args: InValue[] };
+  /** The catalog user who made the change; none for buyers and workers. */
+  actorId?: number | null;
+  /** An envelope (to the organiser's key) of any personal detail the entry is about. */
+  pii?: string | null;
   /** Write the entry only if the statement just before it changed a row (same batch). */
   onlyIfChanged?: boolean;
   /** Write the entry only if this condition holds (an SQL boolean expression). */
@@ -31,10 +37,25 @@ export interface LogEntry {
 }
 
 export interface LogLine {
+  id: number;
+  eventId: number | null;
   createdAt: string;
   kind: string;
   message: string;
+  actorUserId: number | null;
+  /** Sealed personal detail; opened only with the organiser's key. */
+  pii: string | null;
 }
+
+const toLogLine = (r: Record<string, unknown>): LogLine => ({
+  id: Number(r.id),
+  eventId: r.event_id === null ? null : Number(r.event_id),
+  createdAt: String(r.created_at),
+  kind: String(r.kind),
+  message: String(r.message),
+  actorUserId: r.actor_user_id === null || r.actor_user_id === undefined ? null : Number(r.actor_user_id),
+  pii: r.pii === null || r.pii === undefined ? null : String(r.pii),
+});
 
 /**
  * The one writer of activity-log rows: every service appends its entry to the same batch as
@@ -43,7 +64,10 @@ export interface LogLine {
 export function logStatement(e: LogEntry): InStatement {
   const [messageSql, messageArgs] = typeof e.message === 'string' ? ['?', [e.message]] : [e.message.expr, e.message.args];
   const conditions = [...(e.onlyIfChanged ? ['changes() = 1'] : []), ...(e.onlyIf ? [e.onlyIf.sql] : [])];
-  return { sql: sqlText(messageSql, conditions.join(' AND ')), args: [e.eventId, e.at, e.kind, ...messageArgs, ...(e.onlyIf?.args ?? [])] };
+  return {
+    sql: sqlText(messageSql, conditions.join(' AND ')),
+    args: [e.eventId, e.at, e.kind, e.actorId ?? null, e.pii ?? null, ...messageArgs, ...(e.onlyIf?.args ?? [])],
+  };
 }
 
 // A burst writes thousands of log rows with the same few texts: build each text once.
@@ -52,7 +76,7 @@ function sqlText(messageSql: string, where: string): string {
   const key = `${messageSql}\u0000${where}`;
   let sql = texts.get(key);
   if (!sql) {
-    sql = `INSERT INTO activity_log (event_id, created_at, kind, message) SELECT ?, ?, ?, ${messageSql}${where ? ` WHERE ${where}` : ''}`;
+    sql = `INSERT INTO activity_log (event_id, created_at, kind, actor_user_id, pii, message) SELECT ?, ?, ?, ?, ?, ${messageSql}${where ? ` WHERE ${where}` : ''}`;
     if (texts.size < 256) texts.set(key, sql);
   }
   return sql;
@@ -62,10 +86,26 @@ function sqlText(messageSql: string, where: string): string {
 export class ActivityLogStore {
   constructor(private readonly router: Pick<ShardRouter, 'db' | 'writer'>) {}
 
-  async forEvent(ref: EventRef, limit = 100): Promise<LogLine[]> {
+  /** Newest first; `offset` pages back through older entries. */
+  async forEvent(ref: EventRef, limit = 100, offset = 0): Promise<LogLine[]> {
     const db = await this.router.db(ref.shard);
-    const rs = await db.execute({ sql: 'SELECT created_at, kind, message FROM activity_log WHERE event_id = ? ORDER BY id DESC LIMIT ?', args: [ref.id, limit] });
-    return rs.rows.map((r) => ({ createdAt: String(r.created_at), kind: String(r.kind), message: String(r.message) }));
+    const rs = await db.execute({
+      sql: 'SELECT id, event_id, created_at, kind, message, actor_user_id, pii FROM activity_log WHERE event_id = ? ORDER BY id DESC LIMIT ? OFFSET ?',
+      args: [ref.id, limit, offset],
+    });
+    return rs.rows.map((r) => toLogLine(r as unknown as Record<string, unknown>));
+  }
+
+  /** The newest entries of several events of one shard (the organiser-wide log merges shards). */
+  async forEvents(shard: string, eventIds: number[], limit: number): Promise<LogLine[]> {
+    if (eventIds.length === 0) return [];
+    const db = await this.router.db(shard);
+    const rs = await db.execute({
+      sql: `SELECT id, event_id, created_at, kind, message, actor_user_id, pii FROM activity_log
+             WHERE event_id IN (${eventIds.map(() => '?').join(',')}) ORDER BY created_at DESC, id DESC LIMIT ?`,
+      args: [...eventIds, limit],
+    });
+    return rs.rows.map((r) => toLogLine(r as unknown as Record<string, unknown>));
   }
 
   /** An entry on its own (an export, which changes nothing else). */

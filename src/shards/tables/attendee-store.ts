@@ -17,6 +17,8 @@ export interface AttendeeRow {
   pricePaid: number;
   paymentId: string | null;
   checkedIn: boolean;
+  /** When it was checked in (null when out, or checked in before this was recorded). */
+  checkedInAt: string | null;
   refunded: boolean;
   createdAt: string;
 }
@@ -24,8 +26,47 @@ export interface AttendeeRow {
 export interface AttendeeQuery {
   date?: string;
   checkedIn?: boolean;
+  refunded?: boolean;
+  /** Blind index of an exact contact email (search by a whole address costs no decryption). */
+  emailIndex?: string;
   limit?: number;
   offset?: number;
+  /** Column order (name needs decryption, so it is sorted above this layer). */
+  order?: AttendeeOrder;
+  /** Keyset paging for scans: only ids after (ascending) or before (descending) this one. */
+  afterId?: number;
+}
+
+export type AttendeeOrder = 'created' | '-created' | 'quantity' | '-quantity';
+
+const ORDER_SQL: Record<AttendeeOrder, string> = {
+  created: 'id',
+  '-created': 'id DESC',
+  quantity: 'quantity, id',
+  '-quantity': 'quantity DESC, id DESC',
+};
+
+/** WHERE of an attendee filter (never of PII: that is sealed). */
+function whereOf(ref: EventRef, q: AttendeeQuery): { where: string; args: InValue[] } {
+  const where = ['event_id = ?'];
+  const args: InValue[] = [ref.id];
+  if (q.date) {
+    where.push('date = ?');
+    args.push(q.date);
+  }
+  if (q.checkedIn !== undefined) {
+    where.push('checked_in = ?');
+    args.push(q.checkedIn ? 1 : 0);
+  }
+  if (q.refunded !== undefined) {
+    where.push('refunded = ?');
+    args.push(q.refunded ? 1 : 0);
+  }
+  if (q.emailIndex !== undefined) {
+    where.push('email_index = ?');
+    args.push(q.emailIndex);
+  }
+  return { where: where.join(' AND '), args };
 }
 
 /** Check-in and check-out by attendee id or by ticket (the blind index of its token). */
@@ -52,6 +93,7 @@ export function toAttendeeRow(r: Row): AttendeeRow {
     pricePaid: Number(r.price_paid),
     paymentId: str(r.payment_id),
     checkedIn: Number(r.checked_in) === 1,
+    checkedInAt: str(r.checked_in_at),
     refunded: Number(r.refunded) === 1,
     createdAt: String(r.created_at),
   };
@@ -67,15 +109,12 @@ export class AttendeeStore {
   constructor(private readonly router: Pick<ShardRouter, 'db' | 'writer'>) {}
 
   async list(ref: EventRef, q: AttendeeQuery = {}): Promise<AttendeeRow[]> {
-    const where = ['event_id = ?'];
-    const args: InValue[] = [ref.id];
-    if (q.date) {
-      where.push('date = ?');
-      args.push(q.date);
-    }
-    if (q.checkedIn !== undefined) {
-      where.push('checked_in = ?');
-      args.push(q.checkedIn ? 1 : 0);
+    const { where, args } = whereOf(ref, q);
+    const order = q.order ?? 'created';
+    let keyset = '';
+    if (q.afterId !== undefined) {
+      keyset = order.startsWith('-') ? ' AND id < ?' : ' AND id > ?';
+      args.push(q.afterId);
     }
     let page = '';
     if (q.limit) {
@@ -83,8 +122,38 @@ export class AttendeeStore {
       args.push(q.limit, q.offset ?? 0);
     }
     const db = await this.router.db(ref.shard);
-    const rs = await db.execute({ sql: `SELECT * FROM attendees WHERE ${where.join(' AND ')} ORDER BY id${page}`, args });
+    const rs = await db.execute({ sql: `SELECT * FROM attendees WHERE ${where}${keyset} ORDER BY ${ORDER_SQL[order]}${page}`, args });
     return rs.rows.map(toAttendeeRow);
+  }
+
+  /** Tickets and revenue per day of booking (UTC day), oldest first: the sales chart. */
+  async salesByDay(ref: EventRef): Promise<Array<{ day: string; tickets: number; revenue: number }>> {
+    const db = await this.router.db(ref.shard);
+    const rs = await db.execute({
+      sql: `SELECT substr(created_at, 1, 10) AS day, SUM(quantity) AS tickets, SUM(CASE WHEN refunded = 0 THEN price_paid ELSE 0 END) AS revenue
+              FROM attendees WHERE event_id = ? GROUP BY day ORDER BY day`,
+      args: [ref.id],
+    });
+    return rs.rows.map((r) => ({ day: String(r.day), tickets: Number(r.tickets), revenue: Number(r.revenue) }));
+  }
+
+  /** The newest bookings of some events of one shard (the dashboard's "recent bookings"). */
+  async recent(shard: string, eventIds: number[], limit: number, since?: string): Promise<AttendeeRow[]> {
+    if (eventIds.length === 0) return [];
+    const db = await this.router.db(shard);
+    const rs = await db.execute({
+      sql: `SELECT * FROM attendees WHERE event_id IN (${eventIds.map(() => '?').join(',')})${since ? ' AND created_at >= ?' : ''} ORDER BY created_at DESC, id DESC LIMIT ?`,
+      args: [...eventIds, ...(since ? [since] : []), limit],
+    });
+    return rs.rows.map(toAttendeeRow);
+  }
+
+  /** Bookings and tickets matching a filter (an admin page read: a COUNT is fine here). */
+  async totals(ref: EventRef, q: AttendeeQuery = {}): Promise<{ bookings: number; tickets: number }> {
+    const { where, args } = whereOf(ref, q);
+    const db = await this.router.db(ref.shard);
+    const rs = await db.execute({ sql: `SELECT COUNT(*) AS n, COALESCE(SUM(quantity), 0) AS t FROM attendees WHERE ${where}`, args });
+    return { bookings: Number(rs.rows[0]?.n ?? 0), tickets: Number(rs.rows[0]?.t ?? 0) };
   }
 
   async find(ref: EventRef, key: AttendeeKey): Promise<AttendeeRow | undefined> {
@@ -120,24 +189,28 @@ export class AttendeeStore {
   }
 
   /** The one check-in write: never for a refunded ticket, and a second one says "already". */
-  checkIn(ref: EventRef, key: AttendeeKey, at: string): Promise<DoorOutcome> {
-    return this.door(ref, key, at, true);
+  checkIn(ref: EventRef, key: AttendeeKey, at: string, actorId?: number): Promise<DoorOutcome> {
+    return this.door(ref, key, at, true, actorId);
   }
 
-  checkOut(ref: EventRef, key: AttendeeKey, at: string): Promise<DoorOutcome> {
-    return this.door(ref, key, at, false);
+  checkOut(ref: EventRef, key: AttendeeKey, at: string, actorId?: number): Promise<DoorOutcome> {
+    return this.door(ref, key, at, false, actorId);
   }
 
-  private async door(ref: EventRef, key: AttendeeKey, at: string, entering: boolean): Promise<DoorOutcome> {
+  private async door(ref: EventRef, key: AttendeeKey, at: string, entering: boolean, actorId?: number): Promise<DoorOutcome> {
     const [cond, arg] = whereKey(key);
     const writer = await this.router.writer(ref.shard);
     const results = await writer.submit({
       steps: [
         [
-          { sql: `UPDATE attendees SET checked_in = ? WHERE ${cond} AND event_id = ? AND checked_in = ? AND refunded = 0`, args: [entering ? 1 : 0, arg, ref.id, entering ? 0 : 1] },
+          {
+            sql: `UPDATE attendees SET checked_in = ?, checked_in_at = ? WHERE ${cond} AND event_id = ? AND checked_in = ? AND refunded = 0`,
+            args: [entering ? 1 : 0, entering ? at : null, arg, ref.id, entering ? 0 : 1],
+          },
           logStatement({
             eventId: ref.id,
             at,
+            actorId: actorId ?? null,
             kind: entering ? 'checked_in' : 'checked_out',
             message: { expr: `? || (SELECT id FROM attendees WHERE ${cond} AND event_id = ?)`, args: [entering ? 'Checked in attendee #' : 'Checked out attendee #', arg, ref.id] },
             onlyIfChanged: true,

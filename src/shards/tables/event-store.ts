@@ -33,6 +33,18 @@ export class EventStore {
     return new Map(rs.rows.map((r) => [String(r.date), Number(r.taken)]));
   }
 
+  /** Dates with bookings of daily events of one shard, between two dates (inclusive). */
+  async bookedDates(shard: string, eventIds: number[], from: string, to: string): Promise<Array<{ eventId: number; date: string; sold: number }>> {
+    if (eventIds.length === 0) return [];
+    const db = await this.router.db(shard);
+    const rs = await db.execute({
+      sql: `SELECT event_id, date, sold + held AS taken FROM event_dates
+             WHERE event_id IN (${eventIds.map(() => '?').join(',')}) AND date >= ? AND date <= ? AND sold + held > 0 ORDER BY date`,
+      args: [...eventIds, from, to],
+    });
+    return rs.rows.map((r) => ({ eventId: Number(r.event_id), date: String(r.date), sold: Number(r.taken) }));
+  }
+
   async insert(ref: EventRef, organiserId: number, currency: string, s: EventSettings, now: string): Promise<void> {
     const cols: Record<string, InValue> = { id: ref.id, organiser_id: organiserId, currency, ...settingsColumns(s), created_at: now, updated_at: now };
     const names = Object.keys(cols);
@@ -51,7 +63,7 @@ export class EventStore {
    * Saves new settings; false when capacity would drop below what is sold or held (the check
    * is in the WHERE, so it holds against concurrent bookings) or the event is not live here.
    */
-  async update(ref: EventRef, s: EventSettings, now: string): Promise<boolean> {
+  async update(ref: EventRef, s: EventSettings, now: string, message = 'Event settings updated', actorId: number | null = null): Promise<boolean> {
     const cols: Record<string, InValue> = { ...settingsColumns(s), updated_at: now };
     const sets = Object.keys(cols).map((c) => `${c} = ?`);
     const writer = await this.router.writer(ref.shard);
@@ -62,7 +74,7 @@ export class EventStore {
             sql: `UPDATE events SET ${sets.join(', ')} WHERE id = ? AND state = 'live' AND (type = 'daily' OR sold + held <= ?) RETURNING id`,
             args: [...Object.values(cols), ref.id, s.capacity],
           },
-          logStatement({ eventId: ref.id, at: now, kind: 'updated', message: 'Event settings updated', onlyIfChanged: true }),
+          logStatement({ eventId: ref.id, at: now, kind: 'updated', message, actorId, onlyIfChanged: true }),
         ],
       ],
     });

@@ -13,6 +13,8 @@ export interface FailedAttempt {
   nextAttemptAt: number;
   /** No more attempts: erase what must not stay at rest, keep the row for the record. */
   giveUp: boolean;
+  /** The receiver refused for good (e.g. 410 Gone), as opposed to retries running out. */
+  permanent?: boolean;
 }
 
 /**

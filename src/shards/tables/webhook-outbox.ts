@@ -7,6 +7,8 @@ export interface WebhookOutboxRow extends OutboxRow {
   url: string;
   payload: string;
   bookingId: string;
+  /** The event's organiser: whose secret signs the delivery (null if the event is gone). */
+  organiserId: number | null;
 }
 
 /** A webhook to send, written in the transaction of the change it reports. */
@@ -44,31 +46,44 @@ export const webhookRelease = (eventId: number, bookingId: string, nowMs: number
   args: [nowMs, bookingId, eventId, nowMs],
 });
 
-const DUE = "delivered_at IS NULL AND payload != '' AND next_attempt_at <= ? AND lease_until <= ?";
+/**
+ * A delivery whose retries ran out is "dead" (last_error 'gave up: …'): it keeps its sealed
+ * payload for DEAD_RETENTION_MS so the organiser can retry it from the deliveries page, then
+ * the payload is erased (next_attempt_at holds that deadline). A receiver that refused for
+ * good (410 Gone) gets nothing more: its payload is erased at once.
+ */
+export const DEAD_RETENTION_MS = 7 * 24 * 60 * 60_000;
+const DEAD = "last_error LIKE 'gave up:%'";
+const DUE = `delivered_at IS NULL AND payload != '' AND next_attempt_at <= ? AND lease_until <= ? AND (last_error IS NULL OR NOT ${DEAD})`;
+const EXPIRED_DEAD = `delivered_at IS NULL AND payload != '' AND ${DEAD} AND next_attempt_at <= ?`;
 
 /** The webhook outbox as the leased-outbox core drives it. */
 export const webhookOutboxTable: OutboxTable<WebhookOutboxRow> = {
   name: 'webhook',
 
   async hasDue(db: Db, now: number) {
-    const rs = await db.execute({ sql: `SELECT 1 FROM webhook_outbox WHERE ${DUE} LIMIT 1`, args: [now, now] });
+    const rs = await db.execute({
+      sql: `SELECT 1 FROM webhook_outbox WHERE (${DUE}) OR (${EXPIRED_DEAD}) LIMIT 1`,
+      args: [now, now, now],
+    });
     return rs.rows.length > 0;
   },
 
   async claim(writer: ShardWriter, now: number, leaseUntil: number, limit: number) {
+    await writer.submit({ steps: [[{ sql: `UPDATE webhook_outbox SET payload = '' WHERE ${EXPIRED_DEAD}`, args: [now] }]] });
     const [claimed] = await writer.submit({
       steps: [
         [
           {
             sql: `UPDATE webhook_outbox SET lease_until = ?, attempts = attempts + 1
                    WHERE id IN (SELECT id FROM webhook_outbox WHERE ${DUE} ORDER BY id LIMIT ?)
-                  RETURNING id, url, payload, booking_id, attempts`,
+                  RETURNING id, url, payload, booking_id, attempts, (SELECT organiser_id FROM events WHERE events.id = webhook_outbox.event_id) AS organiser_id`,
             args: [leaseUntil, now, now, limit],
           },
         ],
       ],
     });
-    return claimed!.rows.map((r) => ({ id: Number(r.id), url: String(r.url), payload: String(r.payload), bookingId: String(r.booking_id), attempts: Number(r.attempts) }));
+    return claimed!.rows.map((r) => ({ id: Number(r.id), url: String(r.url), payload: String(r.payload), bookingId: String(r.booking_id), attempts: Number(r.attempts), organiserId: r.organiser_id === null ? null : Number(r.organiser_id) }));
   },
 
   async done(writer: ShardWriter, row: WebhookOutboxRow, now: number) {
@@ -80,8 +95,8 @@ export const webhookOutboxTable: OutboxTable<WebhookOutboxRow> = {
       steps: [
         [
           {
-            sql: `UPDATE webhook_outbox SET last_error = ?, lease_until = 0, next_attempt_at = ?${f.giveUp ? ", payload = ''" : ''} WHERE id = ?`,
-            args: [f.giveUp ? `gave up: ${f.error}` : f.error, f.nextAttemptAt, row.id],
+            sql: `UPDATE webhook_outbox SET last_error = ?, lease_until = 0, next_attempt_at = ?${f.giveUp && f.permanent ? ", payload = ''" : ''} WHERE id = ?`,
+            args: [f.giveUp ? `gave up: ${f.error}` : f.error, f.giveUp ? Date.now() + DEAD_RETENTION_MS : f.nextAttemptAt, row.id],
           },
         ],
       ],
@@ -89,7 +104,55 @@ export const webhookOutboxTable: OutboxTable<WebhookOutboxRow> = {
   },
 
   async backlog(db: Db) {
-    const rs = await db.execute("SELECT COUNT(*) AS n FROM webhook_outbox WHERE delivered_at IS NULL AND payload != ''");
+    const rs = await db.execute(`SELECT COUNT(*) AS n FROM webhook_outbox WHERE delivered_at IS NULL AND payload != '' AND (last_error IS NULL OR NOT ${DEAD})`);
     return Number(rs.rows[0]!.n);
   },
 };
+
+export interface PendingDelivery {
+  id: number;
+  url: string;
+  eventSlug: string;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: number;
+  createdAt: number;
+  /** A dead delivery whose payload is erased cannot be sent again. */
+  retryable: boolean;
+  state: 'pending' | 'failed' | 'dead';
+}
+
+/** The organiser's undelivered webhooks on one shard, newest first (for the deliveries page). */
+export async function undeliveredForOrganiser(db: Db, organiserId: number, limit: number): Promise<PendingDelivery[]> {
+  const rs = await db.execute({
+    sql: `SELECT w.id, w.url, w.attempts, w.last_error, w.next_attempt_at, w.created_at, w.payload != '' AS has_payload, e.slug
+            FROM webhook_outbox w JOIN events e ON e.id = w.event_id
+           WHERE e.organiser_id = ? AND w.delivered_at IS NULL
+           ORDER BY w.id DESC LIMIT ?`,
+    args: [organiserId, limit],
+  });
+  return rs.rows.map((r) => {
+    const lastError = r.last_error === null ? null : String(r.last_error);
+    const state = lastError?.startsWith('gave up:') ? 'dead' : lastError ? 'failed' : 'pending';
+    return {
+      id: Number(r.id),
+      url: String(r.url),
+      eventSlug: String(r.slug),
+      attempts: Number(r.attempts),
+      lastError,
+      nextAttemptAt: Number(r.next_attempt_at),
+      createdAt: Number(r.created_at),
+      retryable: Number(r.has_payload) === 1,
+      state,
+    };
+  });
+}
+
+/** "Retry now": due at once with a fresh attempt count, only for this organiser's undelivered rows that still hold a payload. */
+export const webhookRetry = (id: number, organiserId: number, now: number): InStatement => ({
+  sql: `UPDATE webhook_outbox SET next_attempt_at = ?, attempts = 0, last_error = NULL, lease_until = 0
+         WHERE id = ? AND delivered_at IS NULL AND payload != ''
+           AND event_id IN (SELECT id FROM events WHERE organiser_id = ?)
+        RETURNING id`,
+  args: [now, id, organiserId],
+});

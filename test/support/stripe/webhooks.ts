@@ -111,6 +111,6 @@ export async function postRaw(url: string, rawBody: string | Buffer, signature: 
     const res = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
     return { status: res.status, body: await res.text() };
   } catch (err) {
-    return { status: 0, body: '', error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+    return { status: 0, body: '', error: err instanceof Error ? `${err.name}: ${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ''}` : String(err) };
   }
 }

@@ -7,6 +7,8 @@ export interface CheckInResult {
   checkedIn: number;
   already: number;
   refunded: number;
+  /** Tickets checked out by "Check out all". */
+  checkedOut?: number;
 }
 
 /** Logged out: says nothing about the tickets (who holds them, whether they exist). */
@@ -26,10 +28,11 @@ export function CheckInLoggedOut() {
 
 function ResultNotices({ result }: { result: CheckInResult | undefined }) {
   if (!result) return null;
-  const none = result.checkedIn === 0 && result.already === 0;
+  const none = result.checkedIn === 0 && result.already === 0 && !result.checkedOut;
   return (
     <div class="notices" role="status">
       {result.checkedIn > 0 && <p class="notice ok big">Checked in {result.checkedIn} ticket(s)</p>}
+      {(result.checkedOut ?? 0) > 0 && <p class="notice big">Checked out {result.checkedOut} ticket(s)</p>}
       {result.already > 0 && <p class="notice">Already checked in {result.already} ticket(s)</p>}
       {none && result.refunded > 0 && <p class="notice bad">These tickets were refunded and cannot be checked in.</p>}
     </div>
@@ -76,6 +79,14 @@ export function CheckInPage({ ctx, tickets, action, result }: { ctx: AdminContex
         </form>
       ) : (
         !result && <p class="muted">{tickets.every((t) => t.refunded) ? 'Every ticket here was refunded.' : 'Everyone here is checked in.'}</p>
+      )}
+      {tickets.some((t) => t.checkedIn && !t.refunded) && (
+        <p>
+          {/* Checking out is destructive at a door: it goes through the confirmation page. */}
+          <a class="button secondary" href={`${action}/check-out`}>
+            Check out all ({tickets.filter((t) => t.checkedIn && !t.refunded).reduce((n, t) => n + t.quantity, 0)})
+          </a>
+        </p>
       )}
     </section>
   );

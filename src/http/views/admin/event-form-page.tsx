@@ -1,3 +1,4 @@
+import { zonedLocalToUtcIso } from '../../../lib/zoned-time';
 import type { EventGroup } from '../../../catalog/group-store';
 import { currencyDecimals } from '../../../lib/money';
 import type { EventFormValues } from '../../forms/event-form';
@@ -106,7 +107,12 @@ export function EventFormPage(p: EventFormPageProps) {
         <fieldset>
           <legend>Details</legend>
           <div class="form-grid">
-            <TextField label="Date and time" name="date" type="datetime-local" value={v.date} errors={e} hint={`Optional. Times are in ${p.timezone}.`} />
+            <TextField label="Date and time" name="date" type="datetime-local" value={v.date} errors={e} hint={`Optional. Times are in ${p.timezone}. Sales close at this time unless you set a closing time below.`} />
+            {isPast(v.date, p.timezone) && (
+              <p class="notice warn small" role="status">
+                This date is in the past. Check it before saving: a past event takes no bookings.
+              </p>
+            )}
             <TextField label="Location" name="location" value={v.location} errors={e} maxlength={200} />
           </div>
           <Field label="Description" name="description" errors={e} hint="Plain text, up to 2000 characters.">
@@ -174,4 +180,11 @@ export function EventFormPage(p: EventFormPageProps) {
       </form>
     </section>
   );
+}
+
+/** The typed local date is before now (the form warns; saving is still allowed, e.g. to fix records). */
+function isPast(local: string, timeZone: string): boolean {
+  if (!local) return false;
+  const iso = zonedLocalToUtcIso(local, timeZone);
+  return iso !== undefined && Date.parse(iso) < Date.now();
 }

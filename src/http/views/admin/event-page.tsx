@@ -3,18 +3,33 @@ import { type EventRecord, eventImagePath, remaining } from '../../../domain/eve
 import { formatMoney } from '../../../lib/money';
 import { formatInZone, formatShortInZone } from '../../../lib/zoned-time';
 import { type AdminContext, CsrfField } from '../admin-layout';
+import type { EventSales } from '../../../bookings/sales-overview';
+import { EVENT_STATUS_LABEL, eventStatus } from '../../../domain/events/event-status';
 import { CapacityMeter } from './capacity-meter';
+import { SalesChart } from './sales-chart';
 
 export interface AttendeeFilter {
   date?: string;
   checked?: 'in' | 'out';
+  refunded?: 'yes' | 'no';
+  /** Part of a name or email. */
+  q?: string;
+  sort?: AttendeeSortKey;
+  page?: number;
 }
 
-/** `?date=…&checked=…` of a filter, for links that keep it (CSV, pages after a POST). */
+export const ATTENDEE_SORTS = ['created', '-created', 'name', '-name', 'quantity', '-quantity'] as const;
+export type AttendeeSortKey = (typeof ATTENDEE_SORTS)[number];
+
+/** `?date=…&checked=…&q=…` of a filter, for links that keep it (CSV, pages after a POST). */
 export function filterQuery(f: AttendeeFilter): string {
   const q = new URLSearchParams();
   if (f.date) q.set('date', f.date);
   if (f.checked) q.set('checked', f.checked);
+  if (f.refunded) q.set('refunded', f.refunded);
+  if (f.q) q.set('q', f.q);
+  if (f.sort && f.sort !== 'created') q.set('sort', f.sort);
+  if (f.page && f.page > 1) q.set('page', String(f.page));
   const s = q.toString();
   return s ? `?${s}` : '';
 }
@@ -23,11 +38,16 @@ export interface EventPageProps {
   ctx: AdminContext;
   event: EventRecord;
   attendees: AttendeeView[];
+  /** Paging of the list: whether more follow, and the totals when known. */
+  listing?: { hasMore: boolean; total: { bookings: number; tickets: number } | null; page: number; perPage: number };
   filter: AttendeeFilter;
   counters: { checkedIn: number; soldOnDate: number | null };
   publicUrl: string;
   timezone: string;
   notice?: string | undefined;
+  /** Sales by day and revenue (the chart and the revenue figure). */
+  sales?: EventSales;
+  now?: Date;
   /** Whether ticket emails can be (re)sent, and the line that says so. */
   mail?: { on: boolean; status: string };
 }
@@ -68,43 +88,113 @@ function Counters({ event, counters, filter }: Pick<EventPageProps, 'event' | 'c
   );
 }
 
-function Filters({ event, filter, count, tickets }: { event: EventRecord; filter: AttendeeFilter; count: number; tickets: number }) {
+const SORT_LABEL: Record<AttendeeSortKey, string> = {
+  created: 'Oldest booking first',
+  '-created': 'Newest booking first',
+  name: 'Name A–Z',
+  '-name': 'Name Z–A',
+  quantity: 'Fewest tickets first',
+  '-quantity': 'Most tickets first',
+};
+
+function Filters({ event, filter, listing, shown }: { event: EventRecord; filter: AttendeeFilter; listing: EventPageProps['listing']; shown: number }) {
   const base = `/admin/events/${event.slug}`;
+  // Chips change one filter and keep the others (but go back to page 1).
+  const keep: AttendeeFilter = { ...filter };
+  delete keep.page;
   const chip = (label: string, f: AttendeeFilter, on: boolean) => (
     <a class={on ? 'chip on' : 'chip'} href={`${base}${filterQuery(f)}`} aria-current={on ? 'true' : undefined}>
       {label}
     </a>
   );
-  const dated = filter.date ? { date: filter.date } : {};
+  const without = (k: keyof AttendeeFilter) => {
+    const f = { ...keep };
+    delete f[k];
+    return f;
+  };
+  const total = listing?.total;
   return (
     <div class="filters">
+      <form method="get" action={base} class="search-form" aria-label="Search attendees">
+        <label for="q" class="small">
+          Search
+        </label>
+        <input id="q" type="search" name="q" value={filter.q ?? ''} placeholder="Name or email" maxLength={200} />
+        <label for="sort" class="small">
+          Sort
+        </label>
+        <select id="sort" name="sort">
+          {ATTENDEE_SORTS.map((k) => (
+            <option value={k} selected={(filter.sort ?? 'created') === k}>
+              {SORT_LABEL[k]}
+            </option>
+          ))}
+        </select>
+        {filter.checked && <input type="hidden" name="checked" value={filter.checked} />}
+        {filter.refunded && <input type="hidden" name="refunded" value={filter.refunded} />}
+        {event.type === 'daily' && (
+          <>
+            <label for="date" class="small">
+              Date
+            </label>
+            <input id="date" type="date" name="date" value={filter.date ?? ''} />
+          </>
+        )}
+        {event.type !== 'daily' && filter.date && <input type="hidden" name="date" value={filter.date} />}
+        <button type="submit" class="secondary small">
+          Show
+        </button>
+        {(filter.q || filter.date) && (
+          <a class="small" href={`${base}${filterQuery(without('q'))}`}>
+            Clear search
+          </a>
+        )}
+      </form>
       <div class="chips">
-        {chip('All', dated, !filter.checked)}
-        {chip('Checked in', { ...dated, checked: 'in' }, filter.checked === 'in')}
-        {chip('Not checked in', { ...dated, checked: 'out' }, filter.checked === 'out')}
+        {chip('All', without('checked'), !filter.checked)}
+        {chip('Checked in', { ...keep, checked: 'in' }, filter.checked === 'in')}
+        {chip('Not checked in', { ...keep, checked: 'out' }, filter.checked === 'out')}
       </div>
-      {/* Only daily bookings carry a date; standard ones have none to filter by. */}
-      {event.type === 'daily' && (
-        <form method="get" action={base} class="filter-form">
-          {filter.checked && <input type="hidden" name="checked" value={filter.checked} />}
-          <label for="date" class="small">
-            Date
-          </label>
-          <input id="date" type="date" name="date" value={filter.date ?? ''} />
-          <button type="submit" class="secondary small">
-            Show
-          </button>
-          {filter.date && (
-            <a class="small" href={`${base}${filterQuery({ ...(filter.checked ? { checked: filter.checked } : {}) })}`}>
-              All dates
-            </a>
-          )}
-        </form>
+      <div class="chips">
+        {chip('Any payment state', without('refunded'), !filter.refunded)}
+        {chip('Refunded', { ...keep, refunded: 'yes' }, filter.refunded === 'yes')}
+        {chip('Not refunded', { ...keep, refunded: 'no' }, filter.refunded === 'no')}
+      </div>
+      {filter.date && (
+        <a class="small" href={`${base}${filterQuery(without('date'))}`}>
+          All dates
+        </a>
       )}
-      <p class="small muted">
-        {count} {count === 1 ? 'booking' : 'bookings'}, {tickets} {tickets === 1 ? 'ticket' : 'tickets'}
+      <p class="small muted" aria-live="polite">
+        {total
+          ? `${total.bookings} ${total.bookings === 1 ? 'booking' : 'bookings'}, ${total.tickets} ${total.tickets === 1 ? 'ticket' : 'tickets'}`
+          : `${shown} shown${listing?.hasMore ? ', more on the next page' : ''}`}
       </p>
     </div>
+  );
+}
+
+function Pager({ event, filter, listing }: { event: EventRecord; filter: AttendeeFilter; listing: NonNullable<EventPageProps['listing']> }) {
+  const base = `/admin/events/${event.slug}`;
+  if (listing.page === 1 && !listing.hasMore) return null;
+  const pages = listing.total ? Math.max(1, Math.ceil(listing.total.bookings / listing.perPage)) : null;
+  return (
+    <nav class="pager" aria-label="Attendee pages">
+      {listing.page > 1 && (
+        <a class="button secondary small" rel="prev" href={`${base}${filterQuery({ ...filter, page: listing.page - 1 })}`}>
+          ← Previous
+        </a>
+      )}
+      <span class="small muted" aria-current="page">
+        Page {listing.page}
+        {pages ? ` of ${pages}` : ''}
+      </span>
+      {listing.hasMore && (
+        <a class="button secondary small" rel="next" href={`${base}${filterQuery({ ...filter, page: listing.page + 1 })}`}>
+          Next →
+        </a>
+      )}
+    </nav>
   );
 }
 
@@ -112,7 +202,7 @@ function AttendeeRow({ a, event, ctx, filter, timezone, mailOn }: { a: AttendeeV
   const base = `/admin/events/${event.slug}/attendees/${a.id}`;
   const contact = [a.email, a.phone].filter(Boolean);
   return (
-    <tr class={a.refunded ? 'refunded' : undefined}>
+    <tr class={a.refunded ? 'refunded' : undefined} id={`attendee-${a.id}`}>
       <td data-label="Name">
         <strong>{a.name}</strong>
         {a.address && <div class="small muted">{a.address}</div>}
@@ -154,6 +244,15 @@ function AttendeeRow({ a, event, ctx, filter, timezone, mailOn }: { a: AttendeeV
             Refund {formatMoney(a.pricePaid, event.currency)}
           </a>
         )}
+        <a class="button secondary small" href={`${base}/edit`} aria-label={`Edit ${a.name}`}>
+          Edit
+        </a>
+        <a class="button secondary small" href={`${base}/resend`} aria-label={`Re-send the webhook of ${a.name}`}>
+          Re-send
+        </a>
+        <a class="button secondary small" href={`${base}/delete`} aria-label={`Delete ${a.name}`}>
+          Delete
+        </a>
       </td>
     </tr>
   );
@@ -214,10 +313,14 @@ function Share({ event, publicUrl }: { event: EventRecord; publicUrl: string }) 
   );
 }
 
+function StatusBadge({ event, now }: { event: EventRecord; now: Date }) {
+  const s = EVENT_STATUS_LABEL[eventStatus(event, now)];
+  return <span class={s.tone ? `badge ${s.tone}` : 'badge'}>{s.text}</span>;
+}
+
 export function EventPage(p: EventPageProps) {
   const { event, ctx, filter } = p;
   const base = `/admin/events/${event.slug}`;
-  const tickets = p.attendees.reduce((n, a) => n + a.quantity, 0);
   return (
     <>
       <section class="card">
@@ -232,7 +335,7 @@ export function EventPage(p: EventPageProps) {
               {event.location ? ` · ${event.location}` : ''}
               {' · '}
               {event.price > 0 ? formatMoney(event.price, event.currency) : 'Free'}{' '}
-              {event.active ? <span class="badge ok">Active</span> : <span class="badge">Inactive: not taking bookings</span>}
+              <StatusBadge event={event} now={p.now ?? new Date()} />
             </p>
           </div>
           <div class="actions">
@@ -245,7 +348,16 @@ export function EventPage(p: EventPageProps) {
           </div>
         </div>
         {p.notice && <p class="notice ok">{p.notice}</p>}
+        {eventStatus(event, p.now ?? new Date()) === 'past' && <p class="notice warn">This event’s date has passed, so it takes no more bookings.</p>}
         <Counters event={event} counters={p.counters} filter={filter} />
+        {p.sales && (
+          <>
+            <p class="small">
+              Revenue: <strong>{formatMoney(p.sales.revenue, event.currency)}</strong>
+            </p>
+            <SalesChart days={p.sales.days} />
+          </>
+        )}
         <Share event={event} publicUrl={p.publicUrl} />
         <ImageForm event={event} ctx={ctx} />
       </section>
@@ -254,16 +366,22 @@ export function EventPage(p: EventPageProps) {
         <div class="page-head">
           <h2>Attendees</h2>
           <div class="actions small">
-            <a class="button secondary small" href={`${base}/attendees.csv${filterQuery(filter)}`} download>
+            <a class="button small" href={`${base}/attendees/new`}>
+              Add attendee
+            </a>
+            <a class="button secondary small" href={`${base}/scanner`}>
+              Door scanner
+            </a>
+            <a class="button secondary small" href={`${base}/attendees.csv${filterQuery({ ...filter, page: 1 })}`} download>
               Download CSV
             </a>
             <a href={`${base}/log`}>Activity log</a>
           </div>
         </div>
         {p.mail && <p class={p.mail.on ? 'small muted mail-status' : 'small notice mail-status'}>{p.mail.status}</p>}
-        <Filters event={event} filter={filter} count={p.attendees.length} tickets={tickets} />
+        <Filters event={event} filter={filter} listing={p.listing} shown={p.attendees.length} />
         {p.attendees.length === 0 ? (
-          <p class="muted">{filter.date || filter.checked ? 'No attendees match this filter.' : 'No bookings yet.'}</p>
+          <p class="muted">{filter.date || filter.checked || filter.refunded || filter.q ? 'No attendees match this filter.' : 'No bookings yet.'}</p>
         ) : (
           <div class="table-wrap">
             <table class="stack attendees">
@@ -274,7 +392,7 @@ export function EventPage(p: EventPageProps) {
                   <th>Qty</th>
                   {event.type === 'daily' && <th>Date</th>}
                   <th>Booked</th>
-                  <th>Check-in</th>
+                  <th>Actions</th>
                 </tr>
               </thead>
               <tbody>
@@ -285,6 +403,7 @@ export function EventPage(p: EventPageProps) {
             </table>
           </div>
         )}
+        {p.listing && <Pager event={event} filter={filter} listing={p.listing} />}
       </section>
 
       <section class="card danger-zone">
@@ -297,6 +416,11 @@ export function EventPage(p: EventPageProps) {
           ) : (
             <a class="button secondary" href={`${base}/reactivate`}>
               Reactivate
+            </a>
+          )}
+          {event.price > 0 && (
+            <a class="button danger" href={`${base}/refunds`}>
+              Refund everyone
             </a>
           )}
           <a class="button danger" href={`${base}/delete`}>

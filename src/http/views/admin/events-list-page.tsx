@@ -1,3 +1,4 @@
+import { EVENT_STATUS_LABEL, eventStatus } from '../../../domain/events/event-status';
 import type { EventRecord } from '../../../domain/events/event';
 import { formatInZone } from '../../../lib/zoned-time';
 import type { AdminContext } from '../admin-layout';
@@ -34,7 +35,9 @@ export function EventCards({ events, timezone }: { events: EventRecord[]; timezo
               {e.location ? ` · ${e.location}` : ''}
             </div>
             <div class="event-badges">
-              {e.active ? <span class="badge ok">Active</span> : <span class="badge">Inactive</span>}
+              <span class={EVENT_STATUS_LABEL[eventStatus(e, new Date())].tone ? `badge ${EVENT_STATUS_LABEL[eventStatus(e, new Date())].tone}` : 'badge'}>
+                {EVENT_STATUS_LABEL[eventStatus(e, new Date())].text}
+              </span>
               {e.type === 'daily' && <span class="badge">Per date</span>}
             </div>
           </div>

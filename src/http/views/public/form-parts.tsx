@@ -6,7 +6,26 @@ import { formatDay } from './format';
 /** Small building blocks of the public booking forms. Every input keeps what was typed. */
 
 export function CsrfField({ token }: { token: string }) {
-  return <input type="hidden" name="csrf_token" value={token} />;
+  return (
+    <>
+      <input type="hidden" name="csrf_token" value={token} />
+      <HoneypotField />
+    </>
+  );
+}
+
+/** Name of the field people never see and bots fill in (abuse limits, part 3). */
+export const HONEYPOT_FIELD = 'website';
+
+/** Off-screen and out of the tab order; a value in it marks the submission as a bot's. */
+export function HoneypotField() {
+  return (
+    <div class="hp" aria-hidden="true">
+      <label>
+        Leave this empty <input type="text" name={HONEYPOT_FIELD} tabindex={-1} autocomplete="off" value="" />
+      </label>
+    </div>
+  );
 }
 
 export const issueFor = (issues: FormIssue[], field: string): string | undefined => issues.find((i) => i.field === field)?.message;

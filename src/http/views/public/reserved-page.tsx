@@ -25,7 +25,7 @@ export function renderReservedPage({ tickets, embed, booked }: ReservedPageProps
   const target = embed ? { target: '_blank', rel: 'noopener' } : {};
   const all = `/t/${tickets.map((t) => t.token).join('+')}`;
   const first = tickets[0]!;
-  const currency = first.organiser.currency;
+  const currency = first.event.currency;
   const total = tickets.reduce((sum, t) => sum + t.pricePaid, 0);
   const image = tickets.map((t) => eventImagePath(t.event)).find(Boolean);
   return renderDocument(
@@ -43,7 +43,7 @@ export function renderReservedPage({ tickets, embed, booked }: ReservedPageProps
             </>
           )}
           <dt>Total paid</dt>
-          <dd>{total > 0 ? formatMoney(total, currency) : 'Free'}</dd>
+          <dd data-testid="total-paid">{total > 0 ? formatMoney(total, currency) : 'Free'}</dd>
         </dl>
         <ul class="ticket-links">
           {tickets.map((t) => (

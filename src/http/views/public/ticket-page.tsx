@@ -27,7 +27,8 @@ function Fact({ label, children }: { label: string; children: string | number })
 /** One card per ticket, paired with its own token's QR code. No name, email or other PII. */
 function Card({ ticket: t, qrSvg, googleCalendar, imageUrl }: TicketCard) {
   const { event, organiser } = t;
-  const price = t.pricePaid > 0 ? t.pricePaid : event.price * t.quantity;
+  // What was actually paid, never the list price: a ticket added by hand shows no price.
+  const price = t.pricePaid;
   return (
     <article class={`card ticket-card${t.refunded ? ' refunded' : ''}`}>
       {imageUrl && <img class="event-image" src={imageUrl} alt="" loading="lazy" />}
@@ -39,7 +40,7 @@ function Card({ ticket: t, qrSvg, googleCalendar, imageUrl }: TicketCard) {
           {event.location && <Fact label="Location">{event.location}</Fact>}
           {t.date && <Fact label="Booked for">{formatDay(t.date)}</Fact>}
           <Fact label="Admits">{`${t.quantity} ${t.quantity === 1 ? 'person' : 'people'}`}</Fact>
-          {price > 0 && <Fact label="Price">{formatMoney(price, event.currency)}</Fact>}
+          {price > 0 && <Fact label="Price paid">{formatMoney(price, event.currency)}</Fact>}
           <Fact label="Booking reference">{bookingReference(t.bookingId)}</Fact>
         </dl>
         {event.description && <p class="pre small muted">{event.description}</p>}
@@ -78,12 +79,23 @@ function heading(names: string[]): string {
   return `${unique.slice(0, 2).join(', ')} and ${unique.length - 2} more`;
 }
 
-export function renderTicketPage(cards: TicketCard[]): string {
+/** `staff`: shown only to logged-in staff of the tickets' organiser (their state and the door link). */
+export function renderTicketPage(cards: TicketCard[], staff?: { checkinHref: string; checkedIn: number; total: number }): string {
   const organiser = cards[0]!.ticket.organiser;
   const title = heading(cards.map((c) => c.ticket.event.name));
   const contact = organiser.contactText.trim();
   return renderDocument(
     <Layout title={`${cards.length === 1 ? 'Ticket' : 'Tickets'}: ${title}`} brand={{ name: organiser.name, href: organiser.showPublicSite ? `/o/${organiser.slug}` : undefined, accentColor: organiser.accentColor }}>
+      {staff && (
+        <section class="card staff-panel" aria-label="Door staff">
+          <p>
+            <strong>Staff:</strong> {staff.checkedIn} of {staff.total} ticket(s) here checked in.{' '}
+            <a class="button small" href={staff.checkinHref}>
+              Check in or out
+            </a>
+          </p>
+        </section>
+      )}
       <h1 class="tickets-heading">{title}</h1>
       <p class="muted">
         {cards.length === 1 ? 'Your ticket' : 'Your tickets'} from {organiser.name}

@@ -1,0 +1,86 @@
+import { TokenBuckets } from '../admission/token-bucket';
+import type { Infra } from '../infra/infra';
+import { BookingDesk } from '../payments/booking-desk';
+import { CheckoutPreparer } from '../payments/checkout-preparer';
+import { CheckoutService } from '../payments/checkout-service';
+import { FinalisePayment } from '../payments/finalise-payment';
+import { HoldSweeper } from '../payments/hold-sweeper';
+import type { GatewayFactory } from '../payments/payment-gateway';
+import { PaymentSetup } from '../payments/payment-setup';
+import { PaymentWebhook } from '../payments/payment-webhook';
+import { RefundService } from '../payments/refund-service';
+import { RefundWorker } from '../payments/refund-worker';
+import { stripeGatewayFactory } from '../payments/stripe-gateway';
+import { AttendeeStore } from '../shards/tables/attendee-store';
+import { HoldStore } from '../shards/tables/hold-store';
+import { RefundStore } from '../shards/tables/refund-store';
+import type { BookingModule } from './booking-module';
+
+/**
+ * Paid bookings, wired once: the desk every booking enters by, checkout (holds, Stripe
+ * sessions at the account's rate), finalisation, the webhook, and the background sweeper and
+ * refund worker (started by workers.ts, or driven by tests with runOnce).
+ */
+export function createPaymentsModule(infra: Infra, bookings: BookingModule, gateways: GatewayFactory = stripeGatewayFactory(infra.config.stripeApiBase)) {
+  const holds = new HoldStore(infra.router);
+  const buckets = new TokenBuckets(infra.config.stripeMaxRps);
+  const preparer = new CheckoutPreparer(buckets, infra.logger);
+  const { reservations, snapshots } = bookings;
+  const checkout = new CheckoutService({
+    keyring: infra.keyring,
+    config: infra.config,
+    metrics: infra.metrics,
+    directory: infra.directory,
+    organisers: infra.organisers,
+    logger: infra.logger,
+    reservations,
+    holds,
+    gateways,
+    preparer,
+    buckets,
+  });
+  const refundStore = new RefundStore(infra.router);
+  const finalise = new FinalisePayment({
+    refunds: refundStore,
+    directory: infra.directory,
+    organisers: infra.organisers,
+    keyring: infra.keyring,
+    config: infra.config,
+    metrics: infra.metrics,
+    snapshots,
+    holds,
+    gateways,
+    reservations,
+  });
+  const webhook = new PaymentWebhook({ organisers: infra.organisers, keyring: infra.keyring, config: infra.config, finalise });
+  const sweeper = new HoldSweeper({ router: infra.router, directory: infra.directory, organisers: infra.organisers, keyring: infra.keyring, logger: infra.logger, metrics: infra.metrics, holds, gateways, reservations });
+  const refundWorker = new RefundWorker({ router: infra.router, pool: infra.pool, directory: infra.directory, organisers: infra.organisers, keyring: infra.keyring, logger: infra.logger, metrics: infra.metrics, gateways });
+  const refunds = new RefundService({
+    keyring: infra.keyring,
+    config: infra.config,
+    organisers: infra.organisers,
+    logger: infra.logger,
+    events: bookings.events,
+    attendees: new AttendeeStore(infra.router),
+    store: refundStore,
+    reservations,
+  });
+  const desk = new BookingDesk({ reservations, bookings: bookings.bookings, checkout });
+  const setup = new PaymentSetup({ gateways, keyring: infra.keyring, publicUrl: infra.config.publicUrl });
+  return {
+    holds,
+    desk,
+    checkout,
+    finalise,
+    webhook,
+    sweeper,
+    refundWorker,
+    refunds,
+    setup,
+    async close() {
+      await preparer.stop();
+    },
+  };
+}
+
+export type PaymentsModule = ReturnType<typeof createPaymentsModule>;

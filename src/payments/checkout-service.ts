@@ -1,0 +1,264 @@
+import type { TokenBuckets } from '../admission/token-bucket';
+import { outcomeError } from '../bookings/booking-errors';
+import type { Reservations, ReservedItem } from '../bookings/reservation';
+import { runSaga } from '../bookings/saga';
+import { newTicketToken } from '../bookings/ticket-token';
+import { registrationPayload } from '../bookings/webhook-payload';
+import { webhookTargets } from '../bookings/webhook-targets';
+import type { Organiser } from '../catalog/organiser-store';
+import { ticketTokenContext, webhookPayloadContext } from '../crypto/contexts';
+import type { AttendeeInput } from '../domain/bookings/booking-input';
+import { AppError } from '../errors';
+import type { Infra } from '../infra/infra';
+import { formatMoney } from '../lib/money';
+import type { HeldStep, HoldStore } from '../shards/tables/hold-store';
+import type { HoldRow } from '../shards/tables/hold-statements';
+import { checkoutMetadata } from './checkout-metadata';
+import type { CheckoutPreparer, PrepareJob } from './checkout-preparer';
+import { formatHoldRef, type HoldRef, parseHoldRef } from './hold-ref';
+import { stripeKeyOf } from './organiser-stripe';
+import type { CheckoutRequest, GatewayFactory } from './payment-gateway';
+
+export type PaidStart =
+  | { kind: 'checkout'; holdId: string; checkoutUrl: string; holdExpiresAt: string }
+  | { kind: 'preparing'; holdId: string; holdExpiresAt: string; statusUrl: string };
+
+export type HoldStatus =
+  | { state: 'ready'; checkoutUrl: string; expiresAt: string }
+  | { state: 'preparing'; expiresAt: string; total: number; currency: string }
+  | { state: 'paid' }
+  | { state: 'expired' };
+
+export type CheckoutDeps = Pick<Infra, 'keyring' | 'config' | 'metrics' | 'directory' | 'organisers' | 'logger'> & {
+  reservations: Reservations;
+  holds: HoldStore;
+  gateways: GatewayFactory;
+  preparer: CheckoutPreparer;
+  buckets: TokenBuckets;
+};
+
+export const messages = {
+  expired: 'Your hold on these tickets has lapsed. Please book again.',
+  alreadyPaid: 'This booking is already paid: your tickets are on their way.',
+  providerRefused: 'We could not start the payment for this booking. Please try again later or contact the organiser.',
+  noHold: 'There is no booking waiting for payment at this address.',
+};
+
+/** Stripe refuses a Checkout Session that expires sooner than 30 minutes after creation. */
+const SESSION_LIFETIME_S = 31 * 60;
+
+/**
+ * Paid bookings: reserve (resolve, check, admit, seal), hold every event on its shard
+ * through group commit (a saga: all holds or none), then open one Checkout Session, at the
+ * rate the organiser's Stripe account allows. Past the rate the buyer keeps the hold and
+ * gets 202 with a status URL while the preparer creates the session.
+ */
+export class CheckoutService {
+  constructor(private readonly deps: CheckoutDeps) {}
+
+  async book(items: ReservedItem[], attendee: AttendeeInput, bookingId: string): Promise<PaidStart> {
+    const { reservations, keyring, config } = this.deps;
+    const now = new Date();
+    const organiser = await reservations.check(attendee, items, now, 'paid');
+    const key = stripeKeyOf(keyring, organiser);
+    if (!key) throw new AppError('internal', 'a paid booking reached checkout without a Stripe key');
+    await reservations.admit(items);
+    let sealed: { pii: string; emailIndex: string | null };
+    try {
+      sealed = reservations.seal(organiser, attendee);
+    } catch (e) {
+      reservations.abandon(items);
+      throw e;
+    }
+    const expiresAt = now.getTime() + organiser.holdMinutes * 60_000;
+    const tokens = items.map((i) => newTicketToken(i.event.id));
+    const targets = webhookTargets(items.map((i) => i.event), organiser);
+    const payload = targets.some((t) => t.length > 0)
+      ? keyring.sealSecret(
+          JSON.stringify(registrationPayload(bookingId, attendee, items.map((i, n) => ({ event: i.event, quantity: i.quantity, date: i.date, token: tokens[n]! })), config.publicUrl, organiser.currency)),
+          webhookPayloadContext(bookingId),
+        )
+      : null;
+
+    const settled = new Set<number>();
+    const steps = items.map((item, n) => ({
+      invoke: async (): Promise<HeldStep> => {
+        try {
+          const step = await this.deps.holds.hold(item.entry, {
+            eventId: item.event.id,
+            eventType: item.event.type,
+            bookingId,
+            quantity: item.quantity,
+            date: item.date,
+            expiresAt,
+            pii: sealed.pii,
+            emailIndex: sealed.emailIndex,
+            tokenIndex: keyring.blindIndex('ticket', tokens[n]!),
+            sealedToken: keyring.sealSecret(tokens[n]!, ticketTokenContext(item.event.id)),
+            webhookPayload: targets[n]!.length > 0 ? payload : null,
+            nowIso: now.toISOString(),
+          });
+          reservations.settle(item, step.remaining);
+          settled.add(n);
+          return step;
+        } catch (e) {
+          reservations.settle(item, null);
+          settled.add(n);
+          throw e;
+        }
+      },
+      compensate: async () => {
+        if (await this.deps.holds.release(item.entry, bookingId)) reservations.released(item);
+      },
+    }));
+    let saga: Awaited<ReturnType<typeof runSaga<HeldStep>>>;
+    try {
+      saga = await runSaga(steps, (s) => s.outcome.kind === 'refused');
+    } finally {
+      reservations.abandon(items.filter((_, n) => !settled.has(n)));
+    }
+    if (!saga.ok) {
+      const item = items[saga.refusedAt]!;
+      const outcome = saga.results[saga.refusedAt]!.outcome;
+      if (outcome.kind !== 'refused') throw new AppError('internal', 'a refused hold reported no refusal');
+      if (outcome.reason === 'moved' || outcome.reason === 'inactive' || outcome.reason === 'missing') reservations.forget(item.entry);
+      if (outcome.reason === 'sold_out') this.deps.metrics.soldOut.inc({ event: item.event.slug });
+      throw outcomeError(outcome.reason, item.event, item.date);
+    }
+
+    const holds = saga.results.map((s) => (s.outcome.kind === 'refused' ? undefined : s.outcome.hold)) as HoldRow[];
+    const ref = formatHoldRef({ bookingId, eventIds: items.map((i) => i.event.id) });
+    const holdExpiresAt = new Date(holds[0]!.expiresAt).toISOString();
+    // A repeat of a booking already held (double submit, Idempotency-Key): answer what it got.
+    if (holds.some((h) => h.status === 'converted')) throw new AppError('conflict', messages.alreadyPaid);
+    if (holds.some((h) => h.status === 'released')) throw new AppError('conflict', messages.expired);
+    const existing = holds.find((h) => h.checkoutUrl);
+    if (existing?.checkoutUrl) return { kind: 'checkout', holdId: ref, checkoutUrl: existing.checkoutUrl, holdExpiresAt };
+
+    const job = this.prepareJob(organiser, key, items, holds, attendee, { bookingId, eventIds: items.map((i) => i.event.id) });
+    let url: string | null;
+    try {
+      url = await this.deps.preparer.startNow(job);
+    } catch (e) {
+      await job.failed('refused').catch(() => undefined);
+      this.deps.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'checkout.create_failed');
+      throw new AppError('conflict', messages.providerRefused);
+    }
+    if (url) return { kind: 'checkout', holdId: ref, checkoutUrl: url, holdExpiresAt };
+    return { kind: 'preparing', holdId: ref, holdExpiresAt, statusUrl: this.statusUrl(ref) };
+  }
+
+  statusUrl(ref: string): string {
+    return `${this.deps.config.publicUrl}/payment/status/${ref}`;
+  }
+
+  private prepareJob(organiser: Organiser, key: string, items: ReservedItem[], holds: HoldRow[], attendee: AttendeeInput, ref: HoldRef): PrepareJob {
+    const { config } = this.deps;
+    const holdId = formatHoldRef(ref);
+    const gateway = this.deps.gateways(key);
+    const lines = items
+      .map((item, n) => ({ item, hold: holds[n]! }))
+      .filter(({ hold }) => hold.unitPrice > 0)
+      .map(({ item, hold }) => ({
+        name: `Ticket: ${item.event.name}`,
+        description: `${hold.quantity} ${hold.quantity === 1 ? 'Ticket' : 'Tickets'}${item.date ? ` for ${item.date}` : ''} at ${formatMoney(hold.unitPrice, hold.currency)}`,
+        unitAmount: hold.unitPrice,
+        quantity: hold.quantity,
+      }));
+    const metadata = checkoutMetadata(
+      {
+        bookingId: ref.bookingId,
+        organiserId: organiser.id,
+        hold: holdId,
+        items: items.map((item, n) => ({ eventId: item.event.id, quantity: holds[n]!.quantity, unitPrice: holds[n]!.unitPrice, date: item.date })),
+      },
+      config.publicUrl,
+      items.map((i) => i.event.slug),
+    );
+    const base = `${config.publicUrl}/payment`;
+    let expiresAtS = Math.floor(Date.now() / 1000) + SESSION_LIFETIME_S + 4 * 60;
+    const request = (): CheckoutRequest => {
+      const nowS = Math.floor(Date.now() / 1000);
+      // The same parameters under the same idempotency key, until they would be refused as too short-lived.
+      if (expiresAtS < nowS + SESSION_LIFETIME_S) expiresAtS = nowS + SESSION_LIFETIME_S + 4 * 60;
+      return {
+        currency: holds[0]!.currency,
+        lines,
+        metadata,
+        successUrl: `${base}/success?session_id={CHECKOUT_SESSION_ID}&hold=${holdId}`,
+        cancelUrl: `${base}/cancel?hold=${holdId}`,
+        customerEmail: attendee.email ?? null,
+        expiresAt: expiresAtS,
+        idempotencyKey: `checkout-${ref.bookingId}-${expiresAtS}`,
+      };
+    };
+    return {
+      ref: holdId,
+      account: `organiser:${organiser.id}`,
+      holdExpiresAt: holds[0]!.expiresAt,
+      request,
+      create: (req) => {
+        this.deps.metrics.stripeCalls.inc({ call: 'checkout.create' });
+        return gateway.createCheckout(req);
+      },
+      done: async (session) => {
+        if (!session.url) throw new AppError('internal', 'Stripe returned a session without a URL');
+        const attached = await Promise.all(items.map((item) => this.deps.holds.attachSession(item.entry, ref.bookingId, session.id, session.url!)));
+        if (attached.every(Boolean)) return session.url;
+        // A repeat of this booking (another process) attached its session first: close ours, so
+        // nobody can pay a session no hold knows, and send the buyer to the one that counts.
+        await gateway.expireSession(session.id).catch(() => undefined);
+        const hold = await this.deps.holds.find(items[0]!.entry, ref.bookingId);
+        if (!hold?.checkoutUrl) throw new AppError('conflict', messages.providerRefused);
+        return hold.checkoutUrl;
+      },
+      failed: async () => {
+        await Promise.all(
+          items.map(async (item) => {
+            if (await this.deps.holds.release(item.entry, ref.bookingId)) this.deps.reservations.released(item);
+          }),
+        );
+      },
+    };
+  }
+
+  /** What the buyer's "preparing payment" page shows. */
+  async status(refText: string): Promise<HoldStatus> {
+    const ref = parseHoldRef(refText);
+    if (!ref) throw new AppError('not_found', messages.noHold);
+    const entry = await this.deps.directory.resolveId(ref.eventIds[0]!);
+    if (!entry) throw new AppError('not_found', messages.noHold);
+    const hold = await this.deps.holds.find(entry, ref.bookingId);
+    if (!hold) throw new AppError('not_found', messages.noHold);
+    if (hold.status === 'converted') return { state: 'paid' };
+    if (hold.status === 'released' || hold.expiresAt <= Date.now()) return { state: 'expired' };
+    const expiresAt = new Date(hold.expiresAt).toISOString();
+    if (hold.checkoutUrl) return { state: 'ready', checkoutUrl: hold.checkoutUrl, expiresAt };
+    return { state: 'preparing', expiresAt, total: hold.unitPrice * hold.quantity, currency: hold.currency };
+  }
+
+  /** The buyer gave up (Stripe's cancel link): the places go back at once and the session is closed. */
+  async cancel(refText: string): Promise<{ eventSlug: string | null }> {
+    const ref = parseHoldRef(refText);
+    if (!ref) throw new AppError('not_found', messages.noHold);
+    let slug: string | null = null;
+    let sessionId: string | null = null;
+    let organiserId: number | null = null;
+    for (const eventId of ref.eventIds) {
+      const entry = await this.deps.directory.resolveId(eventId);
+      if (!entry) continue;
+      slug ??= entry.slug;
+      organiserId = entry.organiserId;
+      const hold = await this.deps.holds.find(entry, ref.bookingId);
+      sessionId ??= hold?.sessionId ?? null;
+      if (await this.deps.holds.release(entry, ref.bookingId)) this.deps.reservations.releasedEvent(eventId);
+    }
+    if (sessionId && organiserId !== null) {
+      const organiser = await this.deps.organisers.get(organiserId);
+      const key = organiser ? stripeKeyOf(this.deps.keyring, organiser) : null;
+      // Best effort: a session that stays open past its hold is expired by the sweeper, and a late payment is refunded.
+      if (key) await this.deps.gateways(key).expireSession(sessionId).catch(() => undefined);
+    }
+    return { eventSlug: slug };
+  }
+}

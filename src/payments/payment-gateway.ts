@@ -1,0 +1,79 @@
+/**
+ * The payments port: what Boxoffice asks of a payment provider. Stripe implements it today
+ * (stripe-gateway.ts); Square can follow without bookings knowing. Amounts are minor units.
+ */
+
+export interface CheckoutLine {
+  name: string;
+  description: string;
+  unitAmount: number;
+  quantity: number;
+}
+
+export interface CheckoutRequest {
+  currency: string;
+  lines: CheckoutLine[];
+  metadata: Record<string, string>;
+  successUrl: string;
+  cancelUrl: string;
+  customerEmail: string | null;
+  /** Unix seconds. */
+  expiresAt: number;
+  idempotencyKey: string;
+}
+
+/** A checkout as the provider reports it. */
+export interface CheckoutSession {
+  id: string;
+  url: string | null;
+  status: 'open' | 'complete' | 'expired';
+  paid: boolean;
+  amountTotal: number;
+  currency: string;
+  paymentId: string | null;
+  metadata: Record<string, string>;
+}
+
+export interface WebhookEndpoint {
+  id: string;
+  /** Only known when the endpoint was just created. */
+  secret: string | null;
+}
+
+/** The provider refused for a reason a retry may cure (rate limit, 5xx, network). */
+export class PaymentRetryableError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+    this.name = 'PaymentRetryableError';
+  }
+}
+
+/** The provider refused for good (bad key, bad parameter, unknown object). */
+export class PaymentRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'PaymentRefusedError';
+  }
+}
+
+export interface PaymentGateway {
+  /** Throws PaymentRefusedError for a key the provider does not accept. */
+  checkKey(): Promise<{ accountId: string; livemode: boolean }>;
+  /** Reuses `known` when it still points at `url`, else registers a new endpoint. */
+  ensureWebhookEndpoint(url: string, events: string[], known: string | null): Promise<WebhookEndpoint>;
+  createCheckout(req: CheckoutRequest): Promise<CheckoutSession>;
+  retrieveSession(id: string): Promise<CheckoutSession>;
+  /** Idempotent: a session that is no longer open is left as it is. */
+  expireSession(id: string): Promise<void>;
+  /** amount null: the whole payment. Returns the provider's refund id. */
+  refund(paymentId: string, amount: number | null, idempotencyKey: string): Promise<string>;
+}
+
+/** Builds the gateway of one organiser's secret key. */
+export type GatewayFactory = (secretKey: string) => PaymentGateway;

@@ -1,0 +1,163 @@
+import { webhookEnvelope } from '../bookings/webhook-payload';
+import { randomUUID } from 'node:crypto';
+import type { Reservations } from '../bookings/reservation';
+import { webhookTargets } from '../bookings/webhook-targets';
+import type { DirectoryEntry } from '../catalog/event-directory';
+import { webhookPayloadContext } from '../crypto/contexts';
+import type { EventRecord } from '../domain/events/event';
+import { AppError } from '../errors';
+import type { EventService } from '../events/event-service';
+import type { Infra } from '../infra/infra';
+import { formatMoney } from '../lib/money';
+import type { AttendeeStore } from '../shards/tables/attendee-store';
+import type { RefundStore } from '../shards/tables/refund-store';
+import type { WebhookToSend } from '../shards/tables/webhook-outbox';
+
+export const refundMessages = {
+  noAttendee: 'No such attendee for this event.',
+  alreadyRefunded: 'This attendee was already refunded.',
+  nothingPaid: 'This attendee paid nothing, so there is nothing to refund.',
+  noJob: 'There is no such refund job.',
+};
+
+export interface RefundJobView {
+  id: string;
+  event: string;
+  status: 'running' | 'done' | 'failed';
+  /** Paid attendees the job set out to refund. */
+  total: number;
+  /** Refunds decided and queued for Stripe. */
+  refunded: number;
+  /** Of those, confirmed by Stripe. */
+  confirmed: number;
+  failed: number;
+  error?: string;
+}
+
+interface Job extends Omit<RefundJobView, 'confirmed'> {
+  organiserId: number;
+  entry: DirectoryEntry;
+  keys: string[];
+  finishedAt: number | null;
+}
+
+export type RefundServiceDeps = Pick<Infra, 'keyring' | 'config' | 'organisers' | 'logger'> & {
+  events: EventService;
+  attendees: AttendeeStore;
+  store: RefundStore;
+  reservations: Reservations;
+};
+
+/** Keeps finished jobs this long so their progress page still answers. */
+const JOB_TTL_MS = 24 * 3600_000;
+
+/**
+ * Admin refunds: one attendee, or every paid attendee of an event as a background job with
+ * progress. Each refund is one shard transaction (places freed, attendee marked, refund-outbox
+ * row, log, `booking.refunded` webhooks); the refund worker then calls Stripe until it confirms.
+ * Jobs live in this process: a restart loses the progress view, never a refund (each one is
+ * already in the outbox, and running the job again skips those already refunded).
+ */
+export class RefundService {
+  private readonly jobs = new Map<string, Job>();
+
+  constructor(private readonly deps: RefundServiceDeps) {}
+
+  async refundOne(organiserId: number, slug: string, attendeeId: number): Promise<void> {
+    const { entry, event } = await this.deps.events.get(organiserId, slug);
+    await this.refundAttendee(organiserId, entry, event, attendeeId, true);
+  }
+
+  private async refundAttendee(organiserId: number, entry: DirectoryEntry, event: EventRecord, attendeeId: number, loud: boolean): Promise<string | null> {
+    const row = await this.deps.attendees.find(entry, { id: attendeeId });
+    if (!row) throw new AppError('not_found', refundMessages.noAttendee);
+    if (row.refunded) {
+      if (loud) throw new AppError('conflict', refundMessages.alreadyRefunded);
+      return null;
+    }
+    if (row.pricePaid <= 0 || !row.paymentId) {
+      if (loud) throw new AppError('conflict', refundMessages.nothingPaid);
+      return null;
+    }
+    const organiser = await this.deps.organisers.get(organiserId);
+    const now = new Date();
+    const key = `admin-refund-${entry.id}-${row.id}`;
+    const urls = organiser ? webhookTargets([event], organiser)[0]! : [];
+    const payload = JSON.stringify({
+      ...webhookEnvelope('booking.refunded', `${row.bookingId}_${row.id}`, now),
+      event_type: 'booking.refunded',
+      booking_id: row.bookingId,
+      event_name: event.name,
+      event_slug: event.slug,
+      quantity: row.quantity,
+      date: row.date,
+      price_paid: row.pricePaid,
+      amount_refunded: row.pricePaid,
+      currency: event.currency,
+      payment_id: row.paymentId,
+      timestamp: now.toISOString(),
+    });
+    const webhooks: WebhookToSend[] = urls.map((url) => ({
+      eventId: entry.id,
+      bookingId: row.bookingId,
+      url,
+      sealedPayload: this.deps.keyring.sealSecret(payload, webhookPayloadContext(row.bookingId)),
+      dueAt: now.getTime(),
+      nowMs: now.getTime(),
+    }));
+    const done = await this.deps.store.refundAttendee(entry, {
+      eventId: entry.id,
+      attendeeId: row.id,
+      key,
+      logMessage: `Refunded ${formatMoney(row.pricePaid, event.currency)} for ${row.quantity} ticket${row.quantity === 1 ? '' : 's'} (attendee #${row.id})`,
+      webhooks,
+      nowIso: now.toISOString(),
+      nowMs: now.getTime(),
+    });
+    if (!done) {
+      if (loud) throw new AppError('conflict', refundMessages.alreadyRefunded);
+      return null;
+    }
+    this.deps.reservations.releasedEvent(entry.id);
+    return key;
+  }
+
+  /** Starts refunding every paid attendee of the event; returns the job to poll. */
+  async startRefundAll(organiserId: number, slug: string): Promise<{ id: string }> {
+    const { entry, event } = await this.deps.events.get(organiserId, slug);
+    const ids = await this.deps.store.refundableIds(entry);
+    this.prune();
+    const job: Job = { id: randomUUID(), event: event.slug, status: 'running', total: ids.length, refunded: 0, failed: 0, organiserId, entry, keys: [], finishedAt: null };
+    this.jobs.set(job.id, job);
+    void (async () => {
+      for (const id of ids) {
+        try {
+          const key = await this.refundAttendee(organiserId, entry, event, id, false);
+          if (key) {
+            job.refunded++;
+            job.keys.push(key);
+          }
+        } catch (e) {
+          job.failed++;
+          this.deps.logger.warn({ err: e instanceof Error ? e.message : String(e), event: event.slug }, 'refunds.attendee_failed');
+        }
+      }
+      job.status = job.failed > 0 ? 'failed' : 'done';
+      if (job.failed > 0) job.error = `${job.failed} refund(s) could not be queued; run the refund again to retry them.`;
+      job.finishedAt = Date.now();
+    })();
+    return { id: job.id };
+  }
+
+  async job(organiserId: number, id: string): Promise<RefundJobView> {
+    const job = this.jobs.get(id);
+    if (!job || job.organiserId !== organiserId) throw new AppError('not_found', refundMessages.noJob);
+    const { organiserId: _o, entry, keys, finishedAt: _f, ...view } = job;
+    return { ...view, confirmed: await this.deps.store.confirmed(entry, keys) };
+  }
+
+  private prune(): void {
+    const cutoff = Date.now() - JOB_TTL_MS;
+    for (const [id, j] of this.jobs) if (j.finishedAt !== null && j.finishedAt < cutoff) this.jobs.delete(id);
+  }
+}

@@ -1,0 +1,66 @@
+import type { Infra } from '../infra/infra';
+import { type Attempt, LeasedOutbox } from '../outbox/leased-outbox';
+import { refundConfirmedStatement, type RefundOutboxRow, refundOutboxTable } from '../shards/tables/refund-outbox';
+import { stripeKeyOf } from './organiser-stripe';
+import { type GatewayFactory, PaymentRefusedError } from './payment-gateway';
+
+export type RefundWorkerDeps = Pick<Infra, 'router' | 'pool' | 'directory' | 'organisers' | 'keyring' | 'logger' | 'metrics'> & { gateways: GatewayFactory };
+
+export interface RefundWorkerOptions {
+  pollMs?: number;
+  backoff?: (attempts: number) => number;
+}
+
+/**
+ * Sends refund-outbox rows to Stripe through the leased-outbox core, with the row's
+ * idempotency key, until Stripe confirms. Stripe answering "already refunded" counts as done.
+ */
+export class RefundWorker {
+  private readonly outbox: LeasedOutbox<RefundOutboxRow>;
+
+  constructor(deps: RefundWorkerDeps, opts: RefundWorkerOptions = {}) {
+    this.outbox = new LeasedOutbox({
+      table: refundOutboxTable,
+      shards: async () => {
+        const active = (await deps.router.refresh()).filter((s) => s.status === 'active');
+        return Promise.all(active.map(async (s) => ({ name: s.name, db: await deps.pool.unwrapped(s), writer: await deps.router.writer(s.name) })));
+      },
+      handle: async (row, shard): Promise<Attempt> => {
+        if (!row.paymentId) return { ok: false, error: 'no payment reference to refund', permanent: true };
+        const entry = await deps.directory.resolveId(row.eventId);
+        const organiser = entry ? await deps.organisers.get(entry.organiserId) : undefined;
+        const key = organiser ? stripeKeyOf(deps.keyring, organiser) : null;
+        if (!key) return { ok: false, error: 'the organiser has no Stripe key', permanent: false };
+        try {
+          deps.metrics.stripeCalls.inc({ call: 'refund.create' });
+          const refundId = await deps.gateways(key).refund(row.paymentId, row.amount, row.idempotencyKey);
+          const writer = await deps.router.writer(shard);
+          await writer.submit({ steps: [[refundConfirmedStatement(row.id, refundId)]] });
+          return { ok: true };
+        } catch (e) {
+          if (e instanceof PaymentRefusedError) return { ok: false, error: `Stripe refused the refund (${e.status})`, permanent: e.status === 404 };
+          return { ok: false, error: e instanceof Error ? e.name : 'failed', permanent: false };
+        }
+      },
+      logger: deps.logger,
+      metrics: {
+        backlog: (shard, outbox, rows) => deps.metrics.outboxBacklog.set({ shard, outbox }, rows),
+        failure: (outbox) => deps.metrics.outboxFailures.inc({ outbox }),
+      },
+      ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
+      ...(opts.backoff ? { backoff: opts.backoff } : {}),
+    });
+  }
+
+  start(): void {
+    this.outbox.start();
+  }
+
+  stop(): Promise<void> {
+    return this.outbox.stop();
+  }
+
+  runOnce(): Promise<number> {
+    return this.outbox.runOnce();
+  }
+}

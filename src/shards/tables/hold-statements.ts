@@ -1,0 +1,166 @@
+import type { InStatement, ResultSet } from '@libsql/client';
+import type { EventType } from '../../domain/events/event';
+import type { WriteJob } from '../write-job';
+
+/** What one paid booking holds of one event; every value is computed before the write. */
+export interface HoldWrite {
+  eventId: number;
+  eventType: EventType;
+  bookingId: string;
+  quantity: number;
+  date: string | null;
+  /** Unix ms. */
+  expiresAt: number;
+  pii: string;
+  emailIndex: string | null;
+  tokenIndex: string;
+  sealedToken: string;
+  /** The outbound-webhook payload sealed with ROOT_KEY (null: no webhook configured). */
+  webhookPayload: string | null;
+  nowIso: string;
+}
+
+export interface HoldRow {
+  id: number;
+  status: 'held' | 'converted' | 'released';
+  quantity: number;
+  expiresAt: number;
+  unitPrice: number;
+  currency: string;
+  sessionId: string | null;
+  checkoutUrl: string | null;
+  sealedToken: string | null;
+}
+
+export type HoldOutcome =
+  | { kind: 'held'; hold: HoldRow }
+  | { kind: 'already_held'; hold: HoldRow }
+  | { kind: 'refused'; reason: 'sold_out' | 'closed' | 'inactive' | 'moved' | 'frozen' | 'missing' };
+
+export interface HoldJob {
+  job: WriteJob;
+  outcome(results: ResultSet[]): HoldOutcome;
+  remaining(results: ResultSet[]): number | null;
+}
+
+const NO_HOLD_YET = 'NOT EXISTS (SELECT 1 FROM holds WHERE booking_id = ? AND event_id = ?)';
+const OPEN_AND_LIVE = `state = 'live' AND active = 1 AND (opens_at IS NULL OR opens_at <= ?) AND (closes_at IS NULL OR closes_at > ?)`;
+const HOLD_COLUMNS = 'id, status, quantity, expires_at, unit_price, currency, session_id, checkout_url, sealed_token';
+
+const SQL = {
+  dateRow: 'INSERT INTO event_dates (event_id, date) VALUES (?, ?) ON CONFLICT DO NOTHING',
+  dateCounter: `UPDATE event_dates SET held = held + ?
+                 WHERE event_id = ? AND date = ? AND ${NO_HOLD_YET}
+                   AND sold + held + ? <= (SELECT capacity FROM events WHERE id = ? AND ${OPEN_AND_LIVE})`,
+  counter: `UPDATE events SET held = held + ?
+             WHERE id = ? AND ${OPEN_AND_LIVE} AND sold + held + ? <= capacity AND ${NO_HOLD_YET}`,
+  // The price is read from the event row in the same transaction: the buyer pays what was held.
+  hold: `INSERT INTO holds (event_id, booking_id, quantity, date, status, expires_at, created_at, pii, email_index, unit_price, currency, token_index, sealed_token, webhook_payload)
+         SELECT id, ?, ?, ?, 'held', ?, ?, ?, ?, price, currency, ?, ?, ? FROM events WHERE id = ? AND changes() = 1
+         RETURNING ${HOLD_COLUMNS}`,
+  probe: (daily: boolean) => `SELECT e.state, e.active, (e.opens_at IS NULL OR e.opens_at <= ?) AND (e.closes_at IS NULL OR e.closes_at > ?) AS open_now,
+                 e.capacity - ${daily ? 'COALESCE((SELECT sold + held FROM event_dates WHERE event_id = e.id AND date = ?), 0)' : 'e.sold - e.held'} AS remaining,
+                 h.id, h.status, h.quantity, h.expires_at, h.unit_price, h.currency, h.session_id, h.checkout_url, h.sealed_token
+            FROM events e LEFT JOIN holds h ON h.booking_id = ? AND h.event_id = e.id WHERE e.id = ?`,
+};
+const PROBE = { daily: SQL.probe(true), standard: SQL.probe(false) };
+
+export const toHoldRow = (r: Record<string, unknown>): HoldRow => ({
+  id: Number(r.id),
+  status: String(r.status) as HoldRow['status'],
+  quantity: Number(r.quantity),
+  expiresAt: Number(r.expires_at),
+  unitPrice: Number(r.unit_price),
+  currency: String(r.currency),
+  sessionId: r.session_id == null ? null : String(r.session_id),
+  checkoutUrl: r.checkout_url == null ? null : String(r.checkout_url),
+  sealedToken: r.sealed_token == null ? null : String(r.sealed_token),
+});
+
+/**
+ * A hold: `held += qty` in the same conditional update that decides capacity for free
+ * bookings (sold + held + qty <= capacity, per date for daily events), then the hold row
+ * only if that changed a row. Idempotent by booking id: a repeat finds its hold.
+ */
+export function buildHoldJob(w: HoldWrite): HoldJob {
+  const daily = w.eventType === 'daily';
+  const counter: InStatement[] = daily
+    ? [
+        { sql: SQL.dateRow, args: [w.eventId, w.date] },
+        { sql: SQL.dateCounter, args: [w.quantity, w.eventId, w.date, w.bookingId, w.eventId, w.quantity, w.eventId, w.nowIso, w.nowIso] },
+      ]
+    : [{ sql: SQL.counter, args: [w.quantity, w.eventId, w.nowIso, w.nowIso, w.quantity, w.bookingId, w.eventId] }];
+  const hold: InStatement = {
+    sql: SQL.hold,
+    args: [w.bookingId, w.quantity, w.date, w.expiresAt, w.nowIso, w.pii, w.emailIndex, w.tokenIndex, w.sealedToken, w.webhookPayload, w.eventId],
+  };
+  const probe: InStatement = { sql: daily ? PROBE.daily : PROBE.standard, args: [w.nowIso, w.nowIso, ...(daily ? [w.date] : []), w.bookingId, w.eventId] };
+  const holdIndex = counter.length;
+  const probeIndex = holdIndex + 1;
+  return {
+    job: { steps: [[...counter, hold, probe]] },
+    outcome(results) {
+      const inserted = results[holdIndex]?.rows[0];
+      if (inserted) return { kind: 'held', hold: toHoldRow(inserted) };
+      const p = results[probeIndex]?.rows[0];
+      if (!p) return { kind: 'refused', reason: 'missing' };
+      if (p.id !== null) return { kind: 'already_held', hold: toHoldRow(p) };
+      if (p.state === 'moved') return { kind: 'refused', reason: 'moved' };
+      if (p.state === 'frozen') return { kind: 'refused', reason: 'frozen' };
+      if (Number(p.active) !== 1) return { kind: 'refused', reason: 'inactive' };
+      if (Number(p.open_now) !== 1) return { kind: 'refused', reason: 'closed' };
+      return { kind: 'refused', reason: 'sold_out' };
+    },
+    remaining(results) {
+      const p = results[probeIndex]?.rows[0];
+      return p ? Number(p.remaining) : null;
+    },
+  };
+}
+
+/** The Checkout Session of a hold, once it exists (the status page and the sweeper read it). */
+export const attachSessionStatement = (eventId: number, bookingId: string, sessionId: string, checkoutUrl: string): InStatement => ({
+  sql: 'UPDATE holds SET session_id = ?, checkout_url = ? WHERE booking_id = ? AND event_id = ? AND (session_id IS NULL OR session_id = ?)',
+  args: [sessionId, checkoutUrl, bookingId, eventId, sessionId],
+});
+
+/**
+ * Gives a hold's places back (held -= qty) and marks it released, only while it is still
+ * held, so a hold that a payment just turned into a sale is never released. `lapsedBy`:
+ * only if it has expired by then (the sweeper); `sessionId`: only the hold of that session.
+ * The last statement's changes() tells whether this job released it.
+ */
+export function buildReleaseJob(eventId: number, bookingId: string, nowMs: number, opts: { lapsedBy?: number; sessionId?: string } = {}): WriteJob {
+  const conditions = ['booking_id = ?', 'event_id = ?', "status = 'held'"];
+  const args: Array<string | number> = [bookingId, eventId];
+  if (opts.lapsedBy !== undefined) {
+    conditions.push('expires_at <= ?');
+    args.push(opts.lapsedBy);
+  }
+  if (opts.sessionId !== undefined) {
+    conditions.push('(session_id IS NULL OR session_id = ?)');
+    args.push(opts.sessionId);
+  }
+  const mine = conditions.join(' AND ');
+  const live = `EXISTS (SELECT 1 FROM holds WHERE ${mine})`;
+  const qty = `(SELECT quantity FROM holds WHERE ${mine})`;
+  return {
+    steps: [
+      [
+        {
+          sql: `UPDATE event_dates SET held = held - ${qty} WHERE event_id = ? AND date = (SELECT date FROM holds WHERE ${mine}) AND ${live}`,
+          args: [...args, eventId, ...args, ...args],
+        },
+        {
+          sql: `UPDATE events SET held = held - ${qty} WHERE id = ? AND type = 'standard' AND ${live}`,
+          args: [...args, eventId, ...args],
+        },
+        { sql: `UPDATE holds SET status = 'released', released_at = ?, webhook_payload = NULL WHERE ${mine}`, args: [nowMs, ...args] },
+      ],
+    ],
+  };
+}
+
+/** Holds past their expiry that still hold places, oldest first. */
+export const LAPSED_HOLDS_SQL = `SELECT h.booking_id, h.event_id, h.session_id FROM holds h
+  WHERE h.status = 'held' AND h.expires_at <= ? ORDER BY h.expires_at LIMIT ?`;

@@ -1,0 +1,72 @@
+import type { ShardRouter } from '../shard-router';
+import type { EventRef } from './event-tables';
+import { attachSessionStatement, buildHoldJob, buildReleaseJob, type HoldOutcome, type HoldRow, type HoldWrite, LAPSED_HOLDS_SQL, toHoldRow } from './hold-statements';
+import { buildFinaliseJob, type FinaliseWrite, type PartOutcome } from './payment-statements';
+
+export interface HeldStep {
+  outcome: HoldOutcome;
+  remaining: number | null;
+}
+
+export interface LapsedHold {
+  bookingId: string;
+  eventId: number;
+  sessionId: string | null;
+}
+
+/**
+ * Holds, finalisation and release on one shard, every write through the shard's single
+ * writer (group commit), like bookings. Services see outcomes, never SQL results.
+ */
+export class HoldStore {
+  constructor(private readonly router: Pick<ShardRouter, 'writer' | 'db'>) {}
+
+  async hold(ref: EventRef, write: HoldWrite): Promise<HeldStep> {
+    const writer = await this.router.writer(ref.shard);
+    const built = buildHoldJob(write);
+    const results = await writer.submit(built.job);
+    return { outcome: built.outcome(results), remaining: built.remaining(results) };
+  }
+
+  /** False when the hold already carries another session (a repeat of the booking raced this one). */
+  async attachSession(ref: EventRef, bookingId: string, sessionId: string, checkoutUrl: string): Promise<boolean> {
+    const writer = await this.router.writer(ref.shard);
+    const [rs] = await writer.submit({ steps: [[attachSessionStatement(ref.id, bookingId, sessionId, checkoutUrl)]] });
+    return (rs?.rowsAffected ?? 0) > 0;
+  }
+
+  /** Whether this call released the hold (false: already converted, released or unknown). */
+  async release(ref: EventRef, bookingId: string, opts: { lapsedBy?: number; sessionId?: string } = {}): Promise<boolean> {
+    const writer = await this.router.writer(ref.shard);
+    const results = await writer.submit(buildReleaseJob(ref.id, bookingId, Date.now(), opts));
+    return (results[results.length - 1]?.rowsAffected ?? 0) > 0;
+  }
+
+  async find(ref: EventRef, bookingId: string): Promise<HoldRow | undefined> {
+    const db = await this.router.db(ref.shard);
+    const rs = await db.execute({
+      sql: 'SELECT id, status, quantity, expires_at, unit_price, currency, session_id, checkout_url, sealed_token FROM holds WHERE booking_id = ? AND event_id = ?',
+      args: [bookingId, ref.id],
+    });
+    return rs.rows[0] ? toHoldRow(rs.rows[0]) : undefined;
+  }
+
+  /** The sealed webhook payloads of a booking's holds on one shard, by event id. */
+  async webhookPayloads(shard: string, bookingId: string): Promise<Map<number, string>> {
+    const db = await this.router.db(shard);
+    const rs = await db.execute({ sql: 'SELECT event_id, webhook_payload FROM holds WHERE booking_id = ? AND webhook_payload IS NOT NULL', args: [bookingId] });
+    return new Map(rs.rows.map((r) => [Number(r.event_id), String(r.webhook_payload)]));
+  }
+
+  async finalise(shard: string, write: FinaliseWrite): Promise<PartOutcome[]> {
+    const writer = await this.router.writer(shard);
+    const built = buildFinaliseJob(write);
+    return built.outcomes(await writer.submit(built.job));
+  }
+
+  async lapsed(shard: string, now: number, limit: number): Promise<LapsedHold[]> {
+    const db = await this.router.db(shard);
+    const rs = await db.execute({ sql: LAPSED_HOLDS_SQL, args: [now, limit] });
+    return rs.rows.map((r) => ({ bookingId: String(r.booking_id), eventId: Number(r.event_id), sessionId: r.session_id == null ? null : String(r.session_id) }));
+  }
+}

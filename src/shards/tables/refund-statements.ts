@@ -1,0 +1,51 @@
+import type { InStatement } from '@libsql/client';
+import type { WriteJob } from '../write-job';
+import { logStatement } from './activity-log';
+import { type WebhookToSend, webhookInsert } from './webhook-outbox';
+
+export interface AttendeeRefundWrite {
+  eventId: number;
+  attendeeId: number;
+  /** Refund-outbox key (and Stripe's Idempotency-Key). */
+  key: string;
+  logMessage: string;
+  webhooks: WebhookToSend[];
+  nowIso: string;
+  nowMs: number;
+}
+
+/**
+ * An admin refund of one attendee, in one shard transaction: the places go back (sold -= q,
+ * per date too), a refund-outbox row for exactly what this attendee paid (one attendee of a
+ * multi-event purchase refunds only its part), the log row, `booking.refunded` webhooks, and
+ * last the attendee is marked refunded. Every statement is conditioned on the attendee still
+ * being refundable, so a second refund changes nothing. The last statement's rowsAffected
+ * says whether this job refunded.
+ */
+export function buildAttendeeRefundJob(w: AttendeeRefundWrite): WriteJob {
+  const refundable = 'id = ? AND event_id = ? AND refunded = 0 AND price_paid > 0 AND payment_id IS NOT NULL';
+  const a = [w.attendeeId, w.eventId];
+  const live = `EXISTS (SELECT 1 FROM attendees WHERE ${refundable})`;
+  const statements: InStatement[] = [
+    {
+      sql: `UPDATE event_dates SET sold = sold - (SELECT quantity FROM attendees WHERE ${refundable})
+             WHERE event_id = ? AND date = (SELECT date FROM attendees WHERE ${refundable}) AND ${live}`,
+      args: [...a, w.eventId, ...a, ...a],
+    },
+    { sql: `UPDATE events SET sold = sold - (SELECT quantity FROM attendees WHERE ${refundable}) WHERE id = ? AND ${live}`, args: [...a, w.eventId, ...a] },
+  ];
+  // The outbox row takes its booking, payment and amount from the attendee row itself.
+  statements.push({
+    sql: `INSERT INTO refund_outbox (event_id, booking_id, payment_id, amount, reason, idempotency_key, next_attempt_at, created_at)
+          SELECT event_id, booking_id, payment_id, price_paid, 'refunded by the organiser', ?, ?, ? FROM attendees WHERE ${refundable}
+          ON CONFLICT DO NOTHING`,
+    args: [w.key, w.nowMs, w.nowMs, ...a],
+  });
+  statements.push(logStatement({ eventId: w.eventId, at: w.nowIso, kind: 'refunded', message: w.logMessage, onlyIf: { sql: live, args: a } }));
+  for (const hook of w.webhooks) statements.push(webhookInsert(hook, true));
+  statements.push({ sql: `UPDATE attendees SET refunded = 1 WHERE ${refundable}`, args: a });
+  return { steps: [statements] };
+}
+
+/** Attendees of an event a "refund everyone" job still has to refund. */
+export const REFUNDABLE_ATTENDEES_SQL = 'SELECT id FROM attendees WHERE event_id = ? AND refunded = 0 AND price_paid > 0 AND payment_id IS NOT NULL ORDER BY id';
