@@ -52,6 +52,8 @@ describe('settings and platform API', () => {
       publicSite: { enabled: false, title: '', homeText: '', contactText: '' },
       holdMinutes: 10,
       accentColor: null,
+      // Owners see the organiser's Standard Webhooks signing secret.
+      webhookSecret: expect.stringMatching(/^whsec_/),
     });
     const get = await request(app.baseUrl, '/api/v1/admin/settings', { token: acme.token });
     expect((get.json as { settings: Settings }).settings.currency).toBe('EUR');
