@@ -2,7 +2,7 @@ import { type KeyObject, randomUUID } from 'node:crypto';
 import type { DirectoryEntry } from '../catalog/event-directory';
 import type { Organiser } from '../catalog/organiser-store';
 import { openPii, publicKeyFromPem, sealPii } from '../crypto';
-import { ticketTokenContext, webhookPayloadContext } from '../crypto/contexts';
+import { attendeeEmailIndexPurpose, ticketTokenContext, webhookPayloadContext } from '../crypto/contexts';
 import { type AddAttendeeInput, type ContactDetails, type EditAttendeeInput, missingContactFields } from '../domain/bookings/admin-attendee-input';
 import type { EventRecord } from '../domain/events/event';
 import type { InventoryReleases } from '../domain/ports';
@@ -93,7 +93,7 @@ export class AttendeeAdminService {
     for (const k of ['email', 'phone', 'address', 'specialInstructions'] as const) if (c[k]) fields[k] = c[k];
     return {
       pii: sealPii(publicKeyFromPem(organiser.publicKeyPem), fields),
-      emailIndex: c.email ? this.deps.keyring.blindIndex('email', c.email.toLowerCase()) : null,
+      emailIndex: c.email ? this.deps.keyring.blindIndex(attendeeEmailIndexPurpose(organiser.id), c.email.toLowerCase()) : null,
     };
   }
 

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import { openPii } from '../crypto';
-import { ticketTokenContext } from '../crypto/contexts';
+import { attendeeEmailIndexPurpose, ticketTokenContext } from '../crypto/contexts';
 import { AppError } from '../errors';
 import type { EventService } from '../events/event-service';
 import type { Infra } from '../infra/infra';
@@ -95,7 +95,7 @@ export class AttendeeService {
     const byName = sort === 'name' || sort === '-name';
 
     if (q && EMAIL.test(q)) {
-      const rows = await this.deps.attendees.list(entry, { ...s.filter, emailIndex: this.deps.keyring.blindIndex('email', q) });
+      const rows = await this.deps.attendees.list(entry, { ...s.filter, emailIndex: this.deps.keyring.blindIndex(attendeeEmailIndexPurpose(organiserId), q) });
       const views = sortViews(await this.open(entry, rows, privateKey), sort);
       return { attendees: views.slice(offset, offset + perPage), page, perPage, hasMore: views.length > offset + perPage, total: totalsOf(views) };
     }

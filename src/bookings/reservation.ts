@@ -11,6 +11,7 @@ import type { EventSnapshots } from '../events/event-snapshots';
 import type { Infra } from '../infra/infra';
 import type { Admission } from '../admission/admission';
 import { bookingMessages, refusalError, soldOutError } from './booking-errors';
+import { attendeeEmailIndexPurpose } from '../crypto/contexts';
 
 /** One event of a booking, resolved to its shard and its current settings. */
 export interface ReservedItem {
@@ -159,7 +160,7 @@ export class Reservations {
     if (a.specialInstructions) fields.specialInstructions = a.specialInstructions;
     return {
       pii: sealPii(publicKeyFromPem(organiser.publicKeyPem), fields),
-      emailIndex: a.email ? this.deps.keyring.blindIndex(`email:organiser:${organiser.id}`, a.email.toLowerCase()) : null,
+      emailIndex: a.email ? this.deps.keyring.blindIndex(attendeeEmailIndexPurpose(organiser.id), a.email.toLowerCase()) : null,
     };
   }
 

@@ -37,3 +37,9 @@ export const stripeWebhookSecretContext = (organiserId: number) => `organiser:${
 
 /** keyring.sealSecret context of an organiser's webhook signing secret (current or previous). */
 export const webhookSecretContext = (organiserId: number, which: 'current' | 'previous') => `organiser:${organiserId}:webhook-secret:${which}`;
+
+/**
+ * Blind-index purpose of an attendee's contact email: one key per organiser, so the same buyer
+ * cannot be linked across tenants by their index (finding 5). Writers and the search use this.
+ */
+export const attendeeEmailIndexPurpose = (organiserId: number) => `email:organiser:${organiserId}`;

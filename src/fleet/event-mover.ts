@@ -3,7 +3,7 @@ import { MOVE_STEPS, type MoveRecord, type MoveStep, MoveStore } from '../catalo
 import { schemaVersion } from '../db/migrator';
 import { AppError } from '../errors';
 import type { Infra } from '../infra/infra';
-import { canKeepIds, eventFigures, parkOutboxes, purgeMovedCopy, readEventRows, setEventState, syncEventRows, writeEventRows } from '../shards/tables/event-copy';
+import { canKeepIds, eventFigures, parkOutboxes, purgeMovedCopy, readEventRows, setEventState, syncEventRows, writeEventRows, type EventSnapshot } from '../shards/tables/event-copy';
 
 export type MoverDeps = Pick<Infra, 'catalog' | 'directory' | 'registry' | 'router' | 'pool' | 'logger'> & {
   /** This process's caches of the event (snapshots, sold-out state) must forget it. */
@@ -78,6 +78,8 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
   const total = MOVE_STEPS.length - 1;
   let frozenAt: number | null = null;
   let done: MoveStep = m.step;
+  /** What this process last wrote to the target (absent after a restart: the target is read instead). */
+  let written: EventSnapshot | undefined;
 
   const step = async (name: MoveStep, work: () => Promise<void>, extra: { frozenMs?: number } = {}) => {
     if (after(name, done)) return;
@@ -99,7 +101,11 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
   await step('precopied', async () => {
     if (!(await canKeepIds(target, m.eventId))) return;
     // Each pass copies what changed during the one before; stop once the difference is small.
-    for (let pass = 0; pass < PRECOPY_PASSES; pass++) if ((await syncEventRows(source, target, m.eventId)) < PRECOPY_SMALL_DIFF) break;
+    for (let pass = 0; pass < PRECOPY_PASSES; pass++) {
+      const synced = await syncEventRows(source, target, m.eventId, written);
+      written = synced.snapshot;
+      if (synced.written < PRECOPY_SMALL_DIFF) break;
+    }
   });
   await step('frozen', async () => {
     frozenAt = Date.now();
@@ -109,7 +115,7 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
     await parkOutboxes(source, m.eventId, true);
   });
   await step('copied', async () => {
-    if (await canKeepIds(target, m.eventId)) await syncEventRows(source, target, m.eventId);
+    if (await canKeepIds(target, m.eventId)) await syncEventRows(source, target, m.eventId, written);
     else await writeEventRows(target, m.eventId, await readEventRows(source, m.eventId));
   });
   await step('verified', async () => {

@@ -2,11 +2,12 @@ import type { TokenBuckets } from '../admission/token-bucket';
 import { outcomeError } from '../bookings/booking-errors';
 import type { Reservations, ReservedItem } from '../bookings/reservation';
 import { runSaga } from '../bookings/saga';
+import { ticketEmailSpec } from '../bookings/ticket-email-spec';
 import { newTicketToken } from '../bookings/ticket-token';
 import { registrationPayload } from '../bookings/webhook-payload';
 import { webhookTargets } from '../bookings/webhook-targets';
 import type { Organiser } from '../catalog/organiser-store';
-import { ticketTokenContext, webhookPayloadContext } from '../crypto/contexts';
+import { emailBodyContext, ticketTokenContext, webhookPayloadContext } from '../crypto/contexts';
 import type { AttendeeInput } from '../domain/bookings/booking-input';
 import { AppError } from '../errors';
 import type { Infra } from '../infra/infra';
@@ -75,11 +76,22 @@ export class CheckoutService {
     const targets = webhookTargets(items.map((i) => i.event), organiser);
     const payload = targets.some((t) => t.length > 0)
       ? keyring.sealSecret(
-          JSON.stringify(registrationPayload(bookingId, attendee, items.map((i, n) => ({ event: i.event, quantity: i.quantity, date: i.date, token: tokens[n]! })), config.publicUrl, organiser.currency)),
+          JSON.stringify(registrationPayload(bookingId, attendee, items.map((i, n) => ({ event: i.event, quantity: i.quantity, date: i.date, token: tokens[n]! })), config.publicUrl, organiser.currency, organiser.businessEmail)),
           webhookPayloadContext(bookingId),
         )
       : null;
 
+    // The confirmation, sealed now (the buyer's details exist in plaintext only during this
+    // request), priced as held: finalisation moves it into the email outbox with the sale.
+    const emailBody =
+      config.mail && attendee.email
+        ? keyring.sealSecret(
+            JSON.stringify(
+              ticketEmailSpec(bookingId, attendee.email, attendee.name, organiser, items.map((i, n) => ({ event: i.event, token: tokens[n]!, quantity: i.quantity, date: i.date, pricePaid: i.event.price * i.quantity }))),
+            ),
+            emailBodyContext(bookingId),
+          )
+        : null;
     const settled = new Set<number>();
     const steps = items.map((item, n) => ({
       invoke: async (): Promise<HeldStep> => {
@@ -96,6 +108,7 @@ export class CheckoutService {
             tokenIndex: keyring.blindIndex('ticket', tokens[n]!),
             sealedToken: keyring.sealSecret(tokens[n]!, ticketTokenContext(item.event.id)),
             webhookPayload: targets[n]!.length > 0 ? payload : null,
+            emailBody: n === 0 ? emailBody : null,
             nowIso: now.toISOString(),
           });
           reservations.settle(item, step.remaining);

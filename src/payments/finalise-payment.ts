@@ -1,3 +1,4 @@
+import { SAGA_WEBHOOK_GRACE_MS } from '../bookings/booking-service';
 import type { Reservations } from '../bookings/reservation';
 import { webhookTargets } from '../bookings/webhook-targets';
 import type { DirectoryEntry } from '../catalog/event-directory';
@@ -108,6 +109,7 @@ export class FinalisePayment {
           parts: paidParts,
           refundKey: `refund-${session.id}-${shard}`,
           refundAmount: multiShard ? paidParts.reduce((s, p) => s + p.unitPrice * p.quantity, 0) : null,
+          emailDueAt: multiShard ? now.getTime() + SAGA_WEBHOOK_GRACE_MS : now.getTime(),
           nowMs: now.getTime(),
           nowIso: now.toISOString(),
         });

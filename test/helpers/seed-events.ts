@@ -25,9 +25,12 @@ export async function seedOrganiser(services: AppServices, slug: string, setting
   return { organiser, privateKey: unwrapPrivateKey(keys.wrappedPrivateKey, keys.dataKey) };
 }
 
-/** An event through the real EventService (directory entry + shard row), as the admin API would. */
+/**
+ * An event through the real EventService (directory entry + shard row), as the admin API would.
+ * A named `shard` is placed as a platform admin would place it (dedicated shards included).
+ */
 export function seedEvent(services: AppServices, organiserId: number, input: CreateEventInput): Promise<EventRecord> {
-  return services.bookings.events.create(organiserId, input);
+  return services.bookings.events.create(organiserId, input, { byPlatformAdmin: input.shard !== undefined });
 }
 
 export async function seedGroup(services: AppServices, organiserId: number, group: { slug: string; name: string; terms?: string }) {

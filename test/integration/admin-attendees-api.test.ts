@@ -34,7 +34,7 @@ describe('attendee management API', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    await provisionShard(app.services.infra, { name: 'hot-1', provider: 'local', dedicated: true });
+    await provisionShard(app.services.infra, { name: 'hot-1', provider: 'local', dedicated: false });
     acme = await createTenant(app, 'acme');
     other = await createTenant(app, 'other');
     manager = await createManager(app, acme);

@@ -53,10 +53,17 @@ export const run: ScenarioFn = async (ctx) => {
     let stop = false;
     const busyAt: number[] = [];
     let ok = 0;
+    let noAnswer = 0;
+    const other = new Map<number, number>();
     const loops = Array.from({ length: BUYERS }, async () => {
       while (!stop) {
-        const res = await fetch(`${app.baseUrl}${bookingPath('big')}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BOOKING_BODY });
+        const res = await fetch(`${app.baseUrl}${bookingPath('big')}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BOOKING_BODY }).catch(() => undefined);
+        if (!res) {
+          noAnswer++;
+          continue;
+        }
         await res.arrayBuffer();
+        if (res.status !== 201 && res.status !== 503) other.set(res.status, (other.get(res.status) ?? 0) + 1);
         if (res.status === 201) ok++;
         else if (res.status === 503) {
           busyAt.push(performance.now());
@@ -76,6 +83,7 @@ export const run: ScenarioFn = async (ctx) => {
     const busyWindowMs = busyAt.length > 1 ? busyAt[busyAt.length - 1]! - busyAt[0]! : 0;
     const frozenMs = result.frozenMs ?? Number.NaN;
     notes.push(`${num(attendees)} attendees; ${BUYERS} buyers booking throughout: ${num(ok)} bookings, ${num(busyAt.length)} busy answers.`);
+    if (noAnswer > 0 || other.size > 0) notes.push(`Other answers: ${noAnswer} without an HTTP answer; ${[...other].map(([k, v]) => `${k}: ${v}`).join(', ') || 'none'}.`);
     notes.push('The CLI process runs the move; the app learns `moved` from the old shard and re-resolves.');
     return [
       {

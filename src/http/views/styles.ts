@@ -78,6 +78,7 @@ table.calendar th{text-align:center;padding:.2rem 0;font-size:.75rem}table.calen
 .tickets-heading{max-width:720px;margin:.2rem auto .2rem}.tickets-heading+p{max-width:720px;margin:0 auto 1rem}.organiser-contact{max-width:720px;margin:1rem auto}
 .calendar-links{margin:.4rem 0 0}.ticket-card .event-image{flex:1 1 100%}
 .event-image{display:block;width:100%;height:auto;max-height:320px;object-fit:cover;border-radius:8px;margin:0 0 .8rem;background:#eef2f6}
+.image-upload{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center;margin:.4rem 0}.image-upload input[type=file]{min-width:0;max-width:100%;flex:1 1 12rem;padding:.4rem}
 .event-thumb{width:96px;height:64px;object-fit:cover;border-radius:6px;flex:none}
 .event-links{list-style:none;padding:0;margin:0}.event-links li{display:flex;gap:.8rem;align-items:flex-start;padding:.7rem 0;border-bottom:1px solid var(--line)}.event-links li:last-child{border-bottom:none}
 .choice .event-thumb{width:72px;height:48px}

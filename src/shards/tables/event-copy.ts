@@ -117,7 +117,10 @@ export async function canKeepIds(target: Db, eventId: number): Promise<boolean> 
   return results.every((r) => Number(r.rows[0]!.other) === 0);
 }
 
-async function readAll(db: Db, eventId: number): Promise<Array<{ table: EventTable; columns: string[]; rows: Row[] }>> {
+/** Every row of an event on one shard, as read (ids kept). */
+export type EventSnapshot = Array<{ table: EventTable; columns: string[]; rows: Row[] }>;
+
+async function readAll(db: Db, eventId: number): Promise<EventSnapshot> {
   const results = await db.batch(
     EVENT_TABLES.map(({ table, eventColumn }) => ({ sql: `SELECT * FROM ${table} WHERE ${eventColumn} = ?`, args: [eventId] })),
     'read',
@@ -134,8 +137,10 @@ const rowText = (columns: string[], row: Row) => JSON.stringify(columns.map((c) 
  * what changed meanwhile, so buyers see busy for the difference, not the whole event. The
  * target copy always ends frozen. Stateless, so a crashed move just syncs again.
  */
-export async function syncEventRows(source: Db, target: Db, eventId: number): Promise<number> {
-  const [src, dst] = await Promise.all([readAll(source, eventId), readAll(target, eventId)]);
+export async function syncEventRows(source: Db, target: Db, eventId: number, known?: EventSnapshot): Promise<{ written: number; snapshot: EventSnapshot }> {
+  // `known`: what the previous pass of this process wrote to the target (nothing else writes a
+  // frozen copy nobody routes to), so the pass under the freeze reads the source only.
+  const [src, dst] = await Promise.all([readAll(source, eventId), known ?? readAll(target, eventId)]);
   const deletes: InStatement[] = [];
   const upserts: InStatement[] = [];
   // Children first for deletes; parents (reverse order) first for upserts.
@@ -159,7 +164,7 @@ export async function syncEventRows(source: Db, target: Db, eventId: number): Pr
   }
   const all = [...deletes, ...upserts, { sql: `UPDATE events SET state = 'frozen' WHERE id = ? AND state != 'frozen'`, args: [eventId] }];
   for (let i = 0; i < all.length; i += COPY_CHUNK) await target.batch(all.slice(i, i + COPY_CHUNK), 'write');
-  return deletes.length + upserts.length;
+  return { written: deletes.length + upserts.length, snapshot: src };
 }
 
 export async function eventFigures(db: Db, eventId: number): Promise<Record<string, number | string | null>> {

@@ -17,6 +17,8 @@ export interface HoldWrite {
   sealedToken: string;
   /** The outbound-webhook payload sealed with ROOT_KEY (null: no webhook configured). */
   webhookPayload: string | null;
+  /** The confirmation email sealed with ROOT_KEY (null: no email, or another part of the booking carries it). */
+  emailBody: string | null;
   nowIso: string;
 }
 
@@ -55,8 +57,8 @@ const SQL = {
   counter: `UPDATE events SET held = held + ?
              WHERE id = ? AND ${OPEN_AND_LIVE} AND sold + held + ? <= capacity AND ${NO_HOLD_YET}`,
   // The price is read from the event row in the same transaction: the buyer pays what was held.
-  hold: `INSERT INTO holds (event_id, booking_id, quantity, date, status, expires_at, created_at, pii, email_index, unit_price, currency, token_index, sealed_token, webhook_payload)
-         SELECT id, ?, ?, ?, 'held', ?, ?, ?, ?, price, currency, ?, ?, ? FROM events WHERE id = ? AND changes() = 1
+  hold: `INSERT INTO holds (event_id, booking_id, quantity, date, status, expires_at, created_at, pii, email_index, unit_price, currency, token_index, sealed_token, webhook_payload, email_body)
+         SELECT id, ?, ?, ?, 'held', ?, ?, ?, ?, price, currency, ?, ?, ?, ? FROM events WHERE id = ? AND changes() = 1
          RETURNING ${HOLD_COLUMNS}`,
   probe: (daily: boolean) => `SELECT e.state, e.active, (e.opens_at IS NULL OR e.opens_at <= ?) AND (e.closes_at IS NULL OR e.closes_at > ?) AS open_now,
                  e.capacity - ${daily ? 'COALESCE((SELECT sold + held FROM event_dates WHERE event_id = e.id AND date = ?), 0)' : 'e.sold - e.held'} AS remaining,
@@ -92,7 +94,7 @@ export function buildHoldJob(w: HoldWrite): HoldJob {
     : [{ sql: SQL.counter, args: [w.quantity, w.eventId, w.nowIso, w.nowIso, w.quantity, w.bookingId, w.eventId] }];
   const hold: InStatement = {
     sql: SQL.hold,
-    args: [w.bookingId, w.quantity, w.date, w.expiresAt, w.nowIso, w.pii, w.emailIndex, w.tokenIndex, w.sealedToken, w.webhookPayload, w.eventId],
+    args: [w.bookingId, w.quantity, w.date, w.expiresAt, w.nowIso, w.pii, w.emailIndex, w.tokenIndex, w.sealedToken, w.webhookPayload, w.emailBody, w.eventId],
   };
   const probe: InStatement = { sql: daily ? PROBE.daily : PROBE.standard, args: [w.nowIso, w.nowIso, ...(daily ? [w.date] : []), w.bookingId, w.eventId] };
   const holdIndex = counter.length;
@@ -155,7 +157,7 @@ export function buildReleaseJob(eventId: number, bookingId: string, nowMs: numbe
           sql: `UPDATE events SET held = held - ${qty} WHERE id = ? AND type = 'standard' AND ${live}`,
           args: [...args, eventId, ...args],
         },
-        { sql: `UPDATE holds SET status = 'released', released_at = ?, webhook_payload = NULL WHERE ${mine}`, args: [nowMs, ...args] },
+        { sql: `UPDATE holds SET status = 'released', released_at = ?, webhook_payload = NULL, email_body = NULL WHERE ${mine}`, args: [nowMs, ...args] },
       ],
     ],
   };

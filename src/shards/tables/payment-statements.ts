@@ -24,6 +24,8 @@ export interface FinaliseWrite {
   /** Refund-outbox key: one refund per session and shard, however often this runs. */
   refundKey: string;
   refundAmount: number | null;
+  /** When the confirmation email may go (later for a booking across shards, whose other parts may still be refunded). */
+  emailDueAt: number;
   nowMs: number;
   nowIso: string;
 }
@@ -132,8 +134,18 @@ export function buildFinaliseJob(w: FinaliseWrite): FinaliseJob {
     });
     s.push(logStatement({ eventId: p.eventId, at: w.nowIso, kind: 'booked', message: p.logMessage, onlyIfChanged: true }));
     for (const hook of p.webhooks) s.push(webhookInsert(hook, true));
-    // The sealed payload waited only for this moment: it is in the outbox now, or not needed.
-    s.push({ sql: `UPDATE holds SET webhook_payload = NULL WHERE booking_id = ? AND event_id = ? AND webhook_payload IS NOT NULL AND ${claimIs('converted')}`, args: [w.bookingId, p.eventId, ...k] });
+    // The confirmation email was sealed at hold time: into the outbox with the sale.
+    s.push({
+      sql: `INSERT INTO email_outbox (event_id, booking_id, kind, body, next_attempt_at, created_at)
+            SELECT event_id, booking_id, 'confirmation', email_body, ?, ? FROM holds
+             WHERE booking_id = ? AND event_id = ? AND email_body IS NOT NULL AND ${claimIs('converted')}`,
+      args: [w.emailDueAt, w.nowMs, w.bookingId, p.eventId, ...k],
+    });
+    // The sealed payloads waited only for this moment: they are in the outboxes now, or not needed.
+    s.push({
+      sql: `UPDATE holds SET webhook_payload = NULL, email_body = NULL WHERE booking_id = ? AND event_id = ? AND (webhook_payload IS NOT NULL OR email_body IS NOT NULL) AND ${claimIs('converted')}`,
+      args: [w.bookingId, p.eventId, ...k],
+    });
   }
 
   // (e) Or the refund, decided in this same transaction.

@@ -266,7 +266,7 @@ function ImageForm({ event, ctx }: { event: EventRecord; ctx: AdminContext }) {
     <details class="share event-image-admin" open={!src}>
       <summary>{src ? 'Event image' : 'Add an event image'}</summary>
       {src && <img class="event-image" src={src} alt={`Poster for ${event.name}`} />}
-      <form method="post" action={base} enctype="multipart/form-data" class="actions">
+      <form method="post" action={base} enctype="multipart/form-data" class="image-upload">
         <CsrfField token={ctx.csrfToken} />
         <input type="file" name="image" accept="image/png,image/jpeg,image/webp" required aria-label="Image file" />
         <button type="submit" class="small">
