@@ -46,9 +46,13 @@ export function adminUsersRoutes(services: AppServices): Router {
       page = await render(req, STATUS_OF.invalid_request, { errors: input.errors, form: typed });
     } else {
       try {
-        const { code } = await invites.create(callerOf(req), input.data);
+        const { code, expiresAt } = await invites.create(callerOf(req), input.data);
         await logMembers(req, `Invited a new ${input.data.role}`);
-        page = await render(req, 201, { inviteLink: `${services.infra.config.publicUrl}/join/${code}` });
+        const inviteLink = `${services.infra.config.publicUrl}/join/${code}`;
+        const org = await services.infra.organisers.get(callerOf(req).organiser!.id);
+        // Emailed after this answer, in the background; the link is on screen either way.
+        services.mail?.invites.send(input.data.email, org?.name ?? 'your organisation', inviteLink, new Date(expiresAt));
+        page = await render(req, 201, { inviteLink, ...(services.mail ? { notice: `We also emailed the link to ${input.data.email}.` } : {}) });
       } catch (err) {
         const shown = inlineError(err, ['conflict']);
         if (!shown) throw err;

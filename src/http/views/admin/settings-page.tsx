@@ -18,6 +18,8 @@ export interface SettingsPageProps {
   failed?: { section: SettingsSection; values: Record<string, string>; errors: FieldErrors };
   /** Further sections from other features (webhook secret, Stripe key), drawn after these. */
   extra?: ComponentChildren;
+  /** Whether this server sends ticket emails (SMTP_URL/MAIL_FROM), as one line. */
+  mail?: { on: boolean; status: string };
 }
 
 const LABELS: Record<string, string> = {
@@ -80,6 +82,7 @@ export function SettingsPage(p: SettingsPageProps) {
       <section class="card">
         <h1>Settings</h1>
         <p class="small muted">Each section saves on its own. Every change is recorded in the activity log.</p>
+        {p.mail && <p class={p.mail.on ? 'small muted mail-status' : 'notice mail-status'}>{p.mail.status}</p>}
         <nav aria-label="Settings sections" class="chips">
           <a class="chip" href="#general">Currency and time zone</a>
           <a class="chip" href="#business-email">Business email</a>
