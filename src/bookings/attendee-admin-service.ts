@@ -25,6 +25,7 @@ const messages = {
   needDate: (e: EventRecord) => `Please choose a date: ${e.name} is a daily event.`,
   noDate: (e: EventRecord) => `${e.name} is not a daily event, so leave the date empty.`,
   sameEvent: 'The attendee is already booked for this event. Choose another event to move them to.',
+  refundedMove: 'This attendee was refunded, so there is no booking left to move. Add them to the other event by hand instead.',
   noWebhook: 'No webhook URL is set for this event or in your settings, so there is nothing to re-send.',
 };
 
@@ -197,6 +198,8 @@ export class AttendeeAdminService {
       if (e instanceof AppError && e.code === 'not_found') throw fieldError('invalid_request', 'event', `There is no event "${targetSlug}" in your organisation.`);
       throw e;
     });
+    // The refund freed the places and returned the money; a copy elsewhere would hold places nobody paid for.
+    if (row.refunded) throw new AppError('conflict', messages.refundedMove);
     const targetDate = target.event.type === 'daily' ? (date ?? row.date) : date;
     this.checkDate(target.event, targetDate);
     this.checkFields(target.event, contact);
@@ -246,6 +249,9 @@ export class AttendeeAdminService {
     if (!saga.ok) {
       const refusedTarget = saga.results[0];
       if (saga.refusedAt === 0 && refusedTarget?.outcome) throw this.refusal(refusedTarget.outcome, target.event, targetDate);
+      // The source refused: the attendee is gone, or was refunded after we looked (the store checks in SQL).
+      const current = await this.deps.attendees.find(source, { id: row.id });
+      if (current?.refunded) throw new AppError('conflict', messages.refundedMove);
       throw new AppError('not_found', messages.noAttendee);
     }
     this.deps.releases.released(source.id);

@@ -47,12 +47,17 @@ const SQL = {
     `SELECT state, capacity - ${daily ? 'COALESCE((SELECT sold + held FROM event_dates WHERE event_id = ? AND date = ?), 0)' : 'sold - held'} AS remaining FROM events WHERE id = ?`,
 };
 
-/** The statements that give an attendee's places back (per date for daily events); run before the row goes. */
+/**
+ * The statements that give an attendee's places back (per date for daily events); run before
+ * the row goes. A refunded attendee's places were already given back by the refund (see
+ * refund-statements.ts), so they free nothing: freeing them again would let the event oversell.
+ */
 function freePlaces(eventId: number, attendeeId: number): InStatement[] {
-  const qty = '(SELECT quantity FROM attendees WHERE id = ? AND event_id = ?)';
+  const live = 'id = ? AND event_id = ? AND refunded = 0';
+  const qty = `(SELECT quantity FROM attendees WHERE ${live})`;
   return [
     {
-      sql: `UPDATE event_dates SET sold = MAX(0, sold - ${qty}) WHERE event_id = ? AND date = (SELECT date FROM attendees WHERE id = ? AND event_id = ?)`,
+      sql: `UPDATE event_dates SET sold = MAX(0, sold - ${qty}) WHERE event_id = ? AND date = (SELECT date FROM attendees WHERE ${live})`,
       args: [attendeeId, eventId, eventId, attendeeId, eventId],
     },
     { sql: `UPDATE events SET sold = MAX(0, sold - COALESCE(${qty}, 0)) WHERE id = ?`, args: [attendeeId, eventId, eventId] },
@@ -125,27 +130,32 @@ export class AttendeeAdminStore {
   }
 
   /**
-   * Deletes the attendee and gives its places back, in one transaction; the deleted row, or
-   * undefined when there was none (a second delete changes nothing).
+   * Deletes the attendee and gives its places back (unless a refund already did), in one
+   * transaction; the deleted row, or undefined when there was none (a second delete changes
+   * nothing). A move's source step ('moved') never takes a refunded attendee: there is no
+   * booking left to move, and the check is here, in the transaction, so a refund that lands
+   * after the service looked still wins. Undoing a move's copy ('move_undone') takes it whatever its state.
    */
-  async remove(ref: EventRef, attendeeId: number, actorId: number | null, at: string, logPii: string | null, reason: 'deleted' | 'moved' = 'deleted'): Promise<AttendeeRow | undefined> {
+  async remove(ref: EventRef, attendeeId: number, actorId: number | null, at: string, logPii: string | null, reason: 'deleted' | 'moved' | 'move_undone' = 'deleted'): Promise<AttendeeRow | undefined> {
     const writer = await this.router.writer(ref.shard);
-    const exists = { sql: 'EXISTS (SELECT 1 FROM attendees WHERE id = ? AND event_id = ?)', args: [attendeeId, ref.id] };
+    const match = `id = ? AND event_id = ?${reason === 'moved' ? ' AND refunded = 0' : ''}`;
+    const exists = { sql: `EXISTS (SELECT 1 FROM attendees WHERE ${match})`, args: [attendeeId, ref.id] };
+    const message = {
+      deleted: `Deleted attendee #${attendeeId}; its places are free again`,
+      moved: `Moved attendee #${attendeeId} to another event`,
+      move_undone: `Move of attendee #${attendeeId} into this event undone`,
+    }[reason];
     const results = await writer.submit({
       steps: [
         [
-          logStatement({
-            eventId: ref.id,
-            at,
-            kind: reason === 'moved' ? 'attendee_moved' : 'attendee_deleted',
-            actorId,
-            pii: logPii,
-            message: reason === 'moved' ? `Moved attendee #${attendeeId} to another event` : `Deleted attendee #${attendeeId}; its places are free again`,
-            onlyIf: exists,
-          }),
+          logStatement({ eventId: ref.id, at, kind: reason === 'deleted' ? 'attendee_deleted' : 'attendee_moved', actorId, pii: logPii, message, onlyIf: exists }),
+          // Frees nothing for a refunded row, so a refused move changes nothing here either.
           ...freePlaces(ref.id, attendeeId),
-          { sql: 'DELETE FROM webhook_outbox WHERE event_id = ? AND delivered_at IS NULL AND booking_id = (SELECT booking_id FROM attendees WHERE id = ? AND event_id = ?)', args: [ref.id, attendeeId, ref.id] },
-          { sql: 'DELETE FROM attendees WHERE id = ? AND event_id = ? RETURNING *', args: [attendeeId, ref.id] },
+          {
+            sql: `DELETE FROM webhook_outbox WHERE event_id = ? AND delivered_at IS NULL AND booking_id = (SELECT booking_id FROM attendees WHERE ${match})`,
+            args: [ref.id, attendeeId, ref.id],
+          },
+          { sql: `DELETE FROM attendees WHERE ${match} RETURNING *`, args: [attendeeId, ref.id] },
         ],
       ],
     });
@@ -167,8 +177,9 @@ export class AttendeeAdminStore {
             sql: `INSERT INTO attendees (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
             args: [row.id, ref.id, row.bookingId, row.quantity, row.date, row.pii, row.emailIndex, row.tokenIndex, row.sealedToken, row.pricePaid, row.paymentId, row.checkedIn ? 1 : 0, row.refunded ? 1 : 0, row.createdAt],
           },
-          { sql: 'UPDATE events SET sold = sold + ? WHERE id = ? AND changes() = 1', args: [row.quantity, ref.id] },
-          ...(row.date
+          // A refunded row holds no places (its refund freed them), so putting it back takes none.
+          { sql: 'UPDATE events SET sold = sold + ? WHERE id = ? AND changes() = 1', args: [row.refunded ? 0 : row.quantity, ref.id] },
+          ...(row.date && !row.refunded
             ? [{ sql: 'UPDATE event_dates SET sold = sold + ? WHERE event_id = ? AND date = ? AND changes() = 1', args: [row.quantity, ref.id, row.date] }]
             : []),
           logStatement({ eventId: ref.id, at, kind: 'attendee_moved', message: `Move of attendee #${row.id} undone: the other event refused it`, onlyIfChanged: true }),
@@ -184,7 +195,7 @@ export class AttendeeAdminStore {
     const results = await writer.submit({ steps: [[{ sql: `SELECT ${id} AS id`, args: [bookingId, ref.id] }]] });
     const found = results[0]?.rows[0]?.id;
     if (found === null || found === undefined) return;
-    await this.remove(ref, Number(found), null, at, null, 'moved');
+    await this.remove(ref, Number(found), null, at, null, 'move_undone');
   }
 
   /** Queues the attendee's webhook again (same payload shape and booking id, so receivers can dedupe). */
