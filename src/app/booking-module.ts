@@ -52,6 +52,7 @@ export function createBookingModule(infra: Infra) {
     store: new AttendeeAdminStore(infra.router),
     snapshots,
     releases: admission,
+    holidays,
   });
   const calendar = new CalendarService({ directory: infra.directory, events: eventStore });
   const sales = new SalesOverview({ directory: infra.directory, events, attendees: attendeeStore });

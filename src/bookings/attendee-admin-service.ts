@@ -1,9 +1,11 @@
 import { type KeyObject, randomUUID } from 'node:crypto';
 import type { DirectoryEntry } from '../catalog/event-directory';
+import type { HolidayStore } from '../catalog/holiday-store';
 import type { Organiser } from '../catalog/organiser-store';
 import { openPii, publicKeyFromPem, sealPii } from '../crypto';
 import { attendeeEmailIndexPurpose, ticketTokenContext, webhookPayloadContext } from '../crypto/contexts';
 import { type AddAttendeeInput, type ContactDetails, type EditAttendeeInput, missingContactFields } from '../domain/bookings/admin-attendee-input';
+import { type ClosedDay, closedDay } from '../domain/events/daily-dates';
 import type { EventRecord } from '../domain/events/event';
 import type { InventoryReleases } from '../domain/ports';
 import { AppError, fieldError } from '../errors';
@@ -17,12 +19,18 @@ import { newTicketToken } from './ticket-token';
 import { registrationPayload } from './webhook-payload';
 import { webhookTargets } from './webhook-targets';
 
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
 const messages = {
   noAttendee: 'No such attendee for this event.',
   full: (e: EventRecord, date: string | null, left: number) =>
     `${e.name} has only ${left} place${left === 1 ? '' : 's'} left${date ? ` on ${date}` : ''}, so the attendee cannot be added there.`,
   gone: 'This event is being moved between databases. Please try again in a moment.',
   needDate: (e: EventRecord) => `Please choose a date: ${e.name} is a daily event.`,
+  closed: (e: EventRecord, date: string, why: ClosedDay) =>
+    why.kind === 'weekday'
+      ? `${date} is a ${WEEKDAYS[why.weekday]}, and ${e.name} does not run on ${WEEKDAYS[why.weekday]}s. Please choose another date.`
+      : `${date} falls in your holiday "${why.holiday.name}", when ${e.name} does not run. Please choose another date.`,
   noDate: (e: EventRecord) => `${e.name} is not a daily event, so leave the date empty.`,
   sameEvent: 'The attendee is already booked for this event. Choose another event to move them to.',
   refundedMove: 'This attendee was refunded, so there is no booking left to move. Add them to the other event by hand instead.',
@@ -58,6 +66,7 @@ export type AttendeeAdminDeps = Pick<Infra, 'keyring' | 'config' | 'organisers'>
   store: AttendeeAdminStore;
   snapshots: Pick<EventSnapshots, 'invalidate'>;
   releases: InventoryReleases;
+  holidays: Pick<HolidayStore, 'list'>;
 };
 
 const contactOf = (pii: Record<string, string>): ContactDetails => ({
@@ -98,9 +107,18 @@ export class AttendeeAdminService {
     };
   }
 
-  private checkDate(event: EventRecord, date: string | null): void {
-    if (event.type === 'daily' && !date) throw fieldError('invalid_request', 'date', messages.needDate(event));
-    if (event.type !== 'daily' && date) throw fieldError('invalid_request', 'date', messages.noDate(event));
+  /**
+   * A daily event's date must be a day it runs (its weekdays, outside the organiser's holidays),
+   * by the same rule as bookings; the buyers' booking window does not bind the door.
+   */
+  private async checkDate(event: EventRecord, date: string | null): Promise<void> {
+    if (event.type !== 'daily') {
+      if (date) throw fieldError('invalid_request', 'date', messages.noDate(event));
+      return;
+    }
+    if (!date) throw fieldError('invalid_request', 'date', messages.needDate(event));
+    const why = closedDay(event, date, await this.deps.holidays.list(event.organiserId));
+    if (why) throw fieldError('invalid_request', 'date', messages.closed(event, date, why));
   }
 
   private checkFields(event: EventRecord, c: ContactDetails): void {
@@ -135,7 +153,7 @@ export class AttendeeAdminService {
   async add(actor: Actor, slug: string, input: AddAttendeeInput, requestId: string = randomUUID()): Promise<ManagedAttendee> {
     const { entry, event } = await this.deps.events.get(actor.organiserId, slug);
     const date = input.date ?? null;
-    this.checkDate(event, date);
+    await this.checkDate(event, date);
     const contact: ContactDetails = { ...input };
     this.checkFields(event, contact);
     const organiser = await this.organiser(actor.organiserId);
@@ -201,7 +219,7 @@ export class AttendeeAdminService {
     // The refund freed the places and returned the money; a copy elsewhere would hold places nobody paid for.
     if (row.refunded) throw new AppError('conflict', messages.refundedMove);
     const targetDate = target.event.type === 'daily' ? (date ?? row.date) : date;
-    this.checkDate(target.event, targetDate);
+    await this.checkDate(target.event, targetDate);
     this.checkFields(target.event, contact);
     const sealed = this.seal(organiser, contact);
     const token = newTicketToken(target.event.id);

@@ -40,6 +40,20 @@ export function bookableDates(
   return dates;
 }
 
+/** Why a daily event does not run on a date: not one of its bookable weekdays (0 = Sunday), or inside a holiday. */
+export type ClosedDay = { kind: 'weekday'; weekday: number } | { kind: 'holiday'; holiday: Holiday };
+
+/**
+ * Whether the event runs on that date at all, whoever books: null when it does. Buyers also
+ * need the booking window (isBookableDate); the organiser's door does not (walk-ins are late).
+ */
+export function closedDay(e: Pick<EventRecord, 'bookableDays'>, date: string, holidays: Holiday[]): ClosedDay | null {
+  const day = weekday(date);
+  if (!e.bookableDays.includes(day)) return { kind: 'weekday', weekday: day };
+  const holiday = holidays.find((h) => date >= h.startDate && date <= h.endDate);
+  return holiday ? { kind: 'holiday', holiday } : null;
+}
+
 export function isBookableDate(
   e: Pick<EventRecord, 'bookableDays' | 'minDaysBefore' | 'maxDaysAfter'>,
   date: string,
@@ -50,5 +64,5 @@ export function isBookableDate(
   const today = todayIn(timeZone, now);
   const last = e.maxDaysAfter === 0 ? OPEN_ENDED_DAYS : e.maxDaysAfter;
   if (date < addDays(today, e.minDaysBefore) || date > addDays(today, last)) return false;
-  return e.bookableDays.includes(weekday(date)) && !inHoliday(date, holidays.filter((h) => h.endDate >= today));
+  return closedDay(e, date, holidays) === null;
 }
