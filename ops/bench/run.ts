@@ -22,6 +22,7 @@ const SCENARIOS: Record<string, { id: string; load: () => Promise<ScenarioFn> }>
   move: { id: '8', load: async () => (await import('./scenarios/move')).run },
   paid: { id: '9', load: async () => (await import('./scenarios/paid')).run },
   mail: { id: '10', load: async () => (await import('./scenarios/mail')).run },
+  'admin-search': { id: '11', load: async () => (await import('./scenarios/admin-search')).run },
 };
 /** Names accepted by --scenario that are produced by another scenario. */
 const ALIASES: Record<string, string> = { memory: 'burst' };
