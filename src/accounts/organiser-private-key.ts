@@ -21,3 +21,12 @@ export function unlockOrganiserPrivateKey(principal: Principal, organiser: Organ
     throw new AppError('forbidden', 'This account cannot read attendee details for this organiser.');
   }
 }
+
+/**
+ * Names the caller's session for attendee rows decrypted in memory (bookings/decrypted-contacts):
+ * one organiser, one user, one cookie session (or that user's API tokens). Use only after
+ * unlockOrganiserPrivateKey succeeded for the same principal.
+ */
+export function decryptionScope(principal: Principal): string {
+  return `${principal.organiser?.id ?? 0}:${principal.userId}:${principal.session ? `s:${principal.session.id}` : 'token'}`;
+}

@@ -1,6 +1,7 @@
 import { Admission } from '../admission/admission';
 import { ActivityFeed } from '../bookings/activity-feed';
 import { AttendeeAdminService } from '../bookings/attendee-admin-service';
+import { DecryptedContacts } from '../bookings/decrypted-contacts';
 import { SalesOverview } from '../bookings/sales-overview';
 import { AttendeeService } from '../bookings/attendee-service';
 import { BookingService } from '../bookings/booking-service';
@@ -41,7 +42,8 @@ export function createBookingModule(infra: Infra) {
   const images = new EventImages({ infra, events, images: new EventImageStore(infra.router), snapshots });
   const reservations = new Reservations({ ...pick(infra), snapshots, holidays, admission });
   const bookings = new BookingService({ keyring: infra.keyring, metrics: infra.metrics, config: infra.config, reservations, store: new BookingStore(infra.router) });
-  const attendees = new AttendeeService({ keyring: infra.keyring, config: infra.config, events, attendees: attendeeStore, log: logStore });
+  const contacts = new DecryptedContacts();
+  const attendees = new AttendeeService({ keyring: infra.keyring, config: infra.config, events, attendees: attendeeStore, log: logStore, contacts });
   const ticketEmails = new TicketEmails({ keyring: infra.keyring, config: infra.config, organisers: infra.organisers, router: infra.router, events, attendees: attendeeStore, log: logStore });
   const attendeeAdmin = new AttendeeAdminService({
     keyring: infra.keyring,
@@ -79,9 +81,11 @@ export function createBookingModule(infra: Infra) {
     checkIn,
     tickets,
     publicEvents,
+    contacts,
     close() {
       snapshots.close();
       holidays.close();
+      contacts.close();
     },
   };
 }

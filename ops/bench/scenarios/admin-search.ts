@@ -55,7 +55,9 @@ export const run: ScenarioFn = async (ctx) => {
     // Idle searches: nothing else running in the app.
     const idleCommon = await search(app.baseUrl, app.token, 'big', COMMON_TERM);
     const idleRare = await search(app.baseUrl, app.token, 'big', RARE_TERM);
-    for (const [label, t] of [['common', idleCommon], ['rare', idleRare]] as const) {
+    // The same session again, refining the term: rows it opened are kept in memory (bookings/decrypted-contacts).
+    const warmRare = await search(app.baseUrl, app.token, 'big', `${RARE_TERM}w`);
+    for (const [label, t] of [['common', idleCommon], ['rare', idleRare], ['warm rare', warmRare]] as const) {
       if (t.status !== 200 || t.found === 0) throw new Error(`${label} search answered ${t.status} with ${t.found} rows`);
     }
 
@@ -78,6 +80,7 @@ export const run: ScenarioFn = async (ctx) => {
     const worst = (xs: number[]) => (xs.length > 0 ? Math.max(...xs) : Number.NaN);
     const ratio = ticketsPerSec(alone) > 0 ? ticketsPerSec(withSearch) / ticketsPerSec(alone) : Number.NaN;
     notes.push(`Common term "${COMMON_TERM}" (1 attendee in 5), rare term "${RARE_TERM}" (1 attendee, the last added); first page = 50 rows.`);
+    notes.push('Searches during the booking run come from the same session as the idle ones, so their rows are already decrypted in memory.');
     notes.push(`During the search run: ${during.length} searches (${commonDuring.length} common, ${rareDuring.length} rare), one at a time.`);
     notes.push('The machine is shared with other work (2 cores): the ratio is within this run, absolute figures move with the load.');
 
@@ -91,12 +94,13 @@ export const run: ScenarioFn = async (ctx) => {
             throughputRow(alone),
             throughputRow(withSearch),
             ['first page, common term (idle)', '-', ms(idleCommon.ms), '', '', '', '', '', ''],
-            ['first page, rare term (idle)', '-', ms(idleRare.ms), '', '', '', '', '', ''],
+            ['first page, rare term (idle, cold session)', '-', ms(idleRare.ms), '', '', '', '', '', ''],
+            ['first page, rare term (idle, same session again)', '-', ms(warmRare.ms), '', '', '', '', '', ''],
             ['first page, common term (worst during bookings)', '-', ms(worst(commonDuring)), '', '', '', '', '', ''],
             ['first page, rare term (worst during bookings)', '-', ms(worst(rareDuring)), '', '', '', '', '', ''],
           ],
         },
-        data: { attendees: ATTENDEES, seedMs, idleCommon, idleRare, during, alone, withSearch, ratio },
+        data: { attendees: ATTENDEES, seedMs, idleCommon, idleRare, warmRare, during, alone, withSearch, ratio },
         metrics: { idleCommonMs: idleCommon.ms, idleRareMs: idleRare.ms, ratio },
         chart: throughputChart('Bookings with and without a concurrent attendee search', `${num(ATTENDEES)} attendees, ${connections} booking connections`, [alone, withSearch]),
         targets: [
@@ -111,10 +115,18 @@ export const run: ScenarioFn = async (ctx) => {
           {
             id: '11b',
             scenario: 'admin-search',
-            check: `first page of a rare-term search (walks all ${num(ATTENDEES)})`,
+            check: `first page of a rare-term search (walks all ${num(ATTENDEES)}), first in a session`,
             target: `< ${num(FIRST_PAGE_GOAL_MS)} ms`,
-            measured: `${ms(idleRare.ms)} idle, ${ms(worst(rareDuring))} worst during bookings`,
-            status: Math.max(idleRare.ms, worst(rareDuring)) < FIRST_PAGE_GOAL_MS ? 'PASS' : 'MISS',
+            measured: `${ms(idleRare.ms)} idle`,
+            status: idleRare.ms < FIRST_PAGE_GOAL_MS ? 'PASS' : 'MISS',
+          },
+          {
+            id: '11d',
+            scenario: 'admin-search',
+            check: 'first page of a rare-term search, same session again',
+            target: `< ${num(FIRST_PAGE_GOAL_MS)} ms`,
+            measured: `${ms(warmRare.ms)} idle, ${ms(worst(rareDuring))} worst during bookings`,
+            status: Math.max(warmRare.ms, worst(rareDuring)) < FIRST_PAGE_GOAL_MS ? 'PASS' : 'MISS',
           },
           {
             id: '11c',

@@ -1,5 +1,5 @@
 import { type Request, type Response, Router } from 'express';
-import { unlockOrganiserPrivateKey } from '../../accounts/organiser-private-key';
+import { decryptionScope, unlockOrganiserPrivateKey } from '../../accounts/organiser-private-key';
 import { createEventSchema, patchEventSchema } from '../../domain/events/event-input';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
@@ -101,6 +101,7 @@ export function adminEventPages(services: AppServices): Router {
         ...(filter.sort ? { sort: filter.sort } : {}),
         page: filter.page ?? 1,
         perPage: PER_PAGE,
+        scope: decryptionScope(p.principal),
       }),
       desk.counters(entry, filter.date),
       services.bookings.sales.forEvent(p.orgId, event.slug),

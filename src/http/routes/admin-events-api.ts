@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { unlockOrganiserPrivateKey } from '../../accounts/organiser-private-key';
+import { decryptionScope, unlockOrganiserPrivateKey } from '../../accounts/organiser-private-key';
 import type { Principal } from '../../accounts/principal';
 import type { AttendeeView } from '../../bookings/attendee-service';
 import { isoDate } from '../../domain/bookings/booking-input';
@@ -104,6 +104,7 @@ export function adminEventsApiRoutes(services: AppServices): Router {
         ...(filter.sort ? { sort: filter.sort } : {}),
         page: filter.page ?? 1,
         perPage: filter.perPage ?? 50,
+        scope: decryptionScope(req.principal!),
       });
       res.json({ attendees: found.attendees.map(attendeeJson), page: found.page, perPage: found.perPage, hasMore: found.hasMore, total: found.total });
       return;
