@@ -1,5 +1,6 @@
 import type { ShardRouter } from '../shard-router';
 import { logStatement } from './activity-log';
+import { LIVE_EVENT_SQL } from './live-event-guard';
 import type { EventRef } from './event-tables';
 
 export interface StoredImage {
@@ -42,8 +43,8 @@ export class EventImageStore {
     await writer.submit({
       steps: [
         [
-          { sql: 'DELETE FROM event_images WHERE event_id = ?', args: [ref.id] },
-          { sql: 'UPDATE events SET image = NULL, updated_at = ? WHERE id = ? AND image IS NOT NULL', args: [now, ref.id] },
+          { sql: `DELETE FROM event_images WHERE event_id = ? AND ${LIVE_EVENT_SQL}`, args: [ref.id, ref.id] },
+          { sql: "UPDATE events SET image = NULL, updated_at = ? WHERE id = ? AND image IS NOT NULL AND state = 'live'", args: [now, ref.id] },
           logStatement({ eventId: ref.id, at: now, kind: 'updated', message: 'Event image removed', onlyIfChanged: true }),
         ],
       ],

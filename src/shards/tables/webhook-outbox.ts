@@ -1,6 +1,7 @@
 import type { InStatement } from '@libsql/client';
 import type { Db } from '../../db/db';
 import type { ShardWriter } from '../write-coalescer';
+import { LIVE_EVENT_SQL } from './live-event-guard';
 import type { FailedAttempt, OutboxRow, OutboxTable } from './outbox-table';
 
 export interface WebhookOutboxRow extends OutboxRow {
@@ -23,15 +24,16 @@ export interface WebhookToSend {
   nowMs: number;
 }
 
-const INSERT = 'INSERT INTO webhook_outbox (event_id, booking_id, url, payload, next_attempt_at, created_at) SELECT ?, ?, ?, ?, ?, ?';
-const INSERT_CHAINED = `${INSERT} WHERE changes() = 1`;
+// Only while the event is live on this shard (see live-event-guard).
+const INSERT = `INSERT INTO webhook_outbox (event_id, booking_id, url, payload, next_attempt_at, created_at) SELECT ?, ?, ?, ?, ?, ? WHERE ${LIVE_EVENT_SQL}`;
+const INSERT_CHAINED = `${INSERT} AND changes() = 1`;
 
 /**
  * The outbox row. `chained`: write it only if the statement before it changed a row, so a
  * refused booking leaves no webhook (the row right before it is the booking's log entry).
  */
 export function webhookInsert(w: WebhookToSend, chained: boolean): InStatement {
-  return { sql: chained ? INSERT_CHAINED : INSERT, args: [w.eventId, w.bookingId, w.url, w.sealedPayload, w.dueAt, w.nowMs] };
+  return { sql: chained ? INSERT_CHAINED : INSERT, args: [w.eventId, w.bookingId, w.url, w.sealedPayload, w.dueAt, w.nowMs, w.eventId] };
 }
 
 /** A cancelled booking step takes its webhooks with it (same batch as the cancellation). */
