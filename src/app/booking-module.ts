@@ -44,7 +44,7 @@ export function createBookingModule(infra: Infra) {
   const groups = new GroupStore(infra.catalog);
   const organiserLog = new OrganiserLogStore(infra.catalog);
   const events = new EventService({ infra, events: eventStore, snapshots, groups, releases: admission, organiserLog });
-  const images = new EventImages({ infra, events, images: new EventImageStore(infra.router), snapshots });
+  const images = new EventImages({ infra, events, images: new EventImageStore(infra.router, relocate), snapshots });
   const reservations = new Reservations({ ...pick(infra), snapshots, holidays, admission });
   const bookings = new BookingService({ keyring: infra.keyring, metrics: infra.metrics, config: infra.config, reservations, store: new BookingStore(infra.router) });
   const attendees = new AttendeeService({ keyring: infra.keyring, config: infra.config, events, attendees: attendeeStore, log: logStore });

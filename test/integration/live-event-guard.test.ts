@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { liveRelocator } from '../../src/app/live-relocate';
 import type { AppError } from '../../src/errors';
+import { WebhookDeliveries } from '../../src/outbox/webhook-deliveries';
 import { ActivityLogStore } from '../../src/shards/tables/activity-log';
 import { AttendeeAdminStore, type AttendeeInsert } from '../../src/shards/tables/attendee-admin-store';
 import { AttendeeStore } from '../../src/shards/tables/attendee-store';
 import { queueEmail } from '../../src/shards/tables/email-outbox';
 import { readEventRows, setEventState } from '../../src/shards/tables/event-copy';
 import type { EventRef } from '../../src/shards/tables/event-tables';
+import { EventImageStore } from '../../src/shards/tables/event-image-store';
 import { EventStore } from '../../src/shards/tables/event-store';
 import { HoldStore } from '../../src/shards/tables/hold-store';
 import { EventNotLiveError, LiveWriter } from '../../src/shards/tables/live-event-guard';
@@ -35,6 +37,7 @@ describe('writes of a frozen or moved event', () => {
       holds: new HoldStore(infra().router, relocate),
       events: new EventStore(infra().router, relocate),
       log: new ActivityLogStore(infra().router, relocate),
+      images: new EventImageStore(infra().router, relocate),
       live: new LiveWriter(infra().router, relocate),
     };
   }
@@ -57,7 +60,10 @@ describe('writes of a frozen or moved event', () => {
     const held = await stores.holds.hold(ref, holdWrite(ref.id, `hold-${slug}`));
     expect(held.outcome.kind).toBe('held');
     const ids = (await db.execute({ sql: 'SELECT id FROM attendees WHERE event_id = ? ORDER BY id', args: [ref.id] })).rows.map((r) => Number(r.id));
-    return { ref, ids, bookingId: `hold-${slug}` };
+    // A webhook delivery waiting to go (the organiser may retry it from the deliveries page).
+    await stores.admin.resendWebhooks(ref, ids[0]!, [{ eventId: ref.id, bookingId: 'wh', url: 'https://example.com/wh', sealedPayload: 'x', dueAt: Date.now() + 60_000, nowMs: 0 }], 1, new Date().toISOString());
+    const hook = (await db.execute({ sql: "SELECT id FROM webhook_outbox WHERE event_id = ? AND booking_id = 'wh'", args: [ref.id] })).rows[0]!;
+    return { ref, ids, bookingId: `hold-${slug}`, webhookRef: `${ref.shard}.${Number(hook.id)}` };
   }
 
   const holdWrite = (eventId: number, bookingId: string) => ({
@@ -96,7 +102,7 @@ describe('writes of a frozen or moved event', () => {
   });
 
   /** Every kind of write of an event's rows, as the app's stores make them. */
-  function writes(ids: number[], bookingId: string): Array<[string, (ref: EventRef) => Promise<unknown>]> {
+  function writes(ids: number[], bookingId: string, webhookRef: string): Array<[string, (ref: EventRef) => Promise<unknown>]> {
     const now = new Date().toISOString();
     const [paid, other] = ids as [number, number];
     return [
@@ -114,7 +120,9 @@ describe('writes of a frozen or moved event', () => {
         const event = (await stores.events.byId(r))!;
         return stores.events.update(r, { ...event, name: 'Renamed' } as never, now);
       }],
+      ['event image removed', (r) => stores.images.remove(r, now)],
       ['activity-log entry', (r) => stores.log.append(r, { at: now, kind: 'exported', message: 'Exported' })],
+      ['webhook delivery retried', () => new WebhookDeliveries(infra()).retry(org.id, webhookRef)],
       ['email re-sent', (r) => queueEmail(stores.live, r, { eventId: r.id, bookingId: 'b', kind: 'resend', sealedBody: 'x', dueAt: 0, nowMs: 0 })],
     ];
   }
@@ -122,12 +130,12 @@ describe('writes of a frozen or moved event', () => {
   const dump = async (ref: EventRef) => JSON.stringify(await readEventRows(await infra().router.db(ref.shard), ref.id));
 
   it.each(['frozen', 'moved'] as const)('refuses every write while the copy is %s, as busy with Retry-After, and changes nothing', async (state) => {
-    const { ref, ids, bookingId } = await eventWithRows(`guard-${state}`);
+    const { ref, ids, bookingId, webhookRef } = await eventWithRows(`guard-${state}`);
     const db = await infra().router.db(ref.shard);
     // The directory still points here (a move in progress, or its new home unknown to the directory).
     expect(await setEventState(db, ref.id, state, ['live'])).toBe(state);
     const before = await dump(ref);
-    for (const [what, write] of writes(ids, bookingId)) {
+    for (const [what, write] of writes(ids, bookingId, webhookRef)) {
       const err = await write(ref).then(
         () => undefined,
         (e: unknown) => e,

@@ -1,7 +1,7 @@
 import type { InStatement } from '@libsql/client';
 import type { Db } from '../../db/db';
 import type { ShardWriter } from '../write-coalescer';
-import { LIVE_EVENT_SQL } from './live-event-guard';
+import { LIVE_EVENT_SQL, liveOwner } from './live-event-guard';
 import type { FailedAttempt, OutboxRow, OutboxTable } from './outbox-table';
 
 export interface WebhookOutboxRow extends OutboxRow {
@@ -154,7 +154,13 @@ export async function undeliveredForOrganiser(db: Db, organiserId: number, limit
 export const webhookRetry = (id: number, organiserId: number, now: number): InStatement => ({
   sql: `UPDATE webhook_outbox SET next_attempt_at = ?, attempts = 0, last_error = NULL, lease_until = 0
          WHERE id = ? AND delivered_at IS NULL AND payload != ''
-           AND event_id IN (SELECT id FROM events WHERE organiser_id = ?)
+           AND event_id IN (SELECT id FROM events WHERE organiser_id = ?) AND ${liveOwner('webhook_outbox')}
         RETURNING id`,
   args: [now, id, organiserId],
+});
+
+/** The state of the event a delivery belongs to (why a retry changed nothing: frozen or moved for a move). */
+export const webhookEventState = (id: number): InStatement => ({
+  sql: 'SELECT state FROM events WHERE id = (SELECT event_id FROM webhook_outbox WHERE id = ?)',
+  args: [id],
 });
