@@ -121,6 +121,9 @@ export function SettingsPage(p: SettingsPageProps) {
       </Section>
 
       <Section id="webhook" title="Webhook" ctx={p.ctx} failed={p.failed} intro="Every booking is also sent to this address (as well as to an event's own webhook URL).">
+        <p class="small muted">
+          Deliveries are signed per Standard Webhooks. The signing secret, its rotation and every delivery not yet through are on <a href="/admin/webhooks">Webhooks</a>.
+        </p>
         <Input name="webhook_url" type="url" value={typed('webhook', 'webhook_url', s.webhookUrl ?? '')} errors={errorsOf('webhook')} hint="https://… Leave empty to send none." />
       </Section>
 
