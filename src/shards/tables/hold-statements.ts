@@ -1,6 +1,7 @@
 import type { InStatement, ResultSet } from '@libsql/client';
 import type { EventType } from '../../domain/events/event';
 import type { WriteJob } from '../write-job';
+import { liveOwner } from './live-event-guard';
 
 /** What one paid booking holds of one event; every value is computed before the write. */
 export interface HoldWrite {
@@ -122,7 +123,7 @@ export function buildHoldJob(w: HoldWrite): HoldJob {
 
 /** The Checkout Session of a hold, once it exists (the status page and the sweeper read it). */
 export const attachSessionStatement = (eventId: number, bookingId: string, sessionId: string, checkoutUrl: string): InStatement => ({
-  sql: 'UPDATE holds SET session_id = ?, checkout_url = ? WHERE booking_id = ? AND event_id = ? AND (session_id IS NULL OR session_id = ?)',
+  sql: `UPDATE holds SET session_id = ?, checkout_url = ? WHERE booking_id = ? AND event_id = ? AND (session_id IS NULL OR session_id = ?) AND ${liveOwner('holds')}`,
   args: [sessionId, checkoutUrl, bookingId, eventId, sessionId],
 });
 
@@ -133,7 +134,8 @@ export const attachSessionStatement = (eventId: number, bookingId: string, sessi
  * The last statement's changes() tells whether this job released it.
  */
 export function buildReleaseJob(eventId: number, bookingId: string, nowMs: number, opts: { lapsedBy?: number; sessionId?: string } = {}): WriteJob {
-  const conditions = ['booking_id = ?', 'event_id = ?', "status = 'held'"];
+  // Only while the event is live on this shard (see live-event-guard): every statement depends on `mine`.
+  const conditions = ['booking_id = ?', 'event_id = ?', "status = 'held'", liveOwner('holds')];
   const args: Array<string | number> = [bookingId, eventId];
   if (opts.lapsedBy !== undefined) {
     conditions.push('expires_at <= ?');
