@@ -33,6 +33,7 @@ export function createPaymentsModule(infra: Infra, bookings: BookingModule, gate
     directory: infra.directory,
     organisers: infra.organisers,
     logger: infra.logger,
+    router: infra.router,
     reservations,
     holds,
     gateways,

@@ -6,6 +6,7 @@ import { ticketEmailSpec } from '../bookings/ticket-email-spec';
 import { newTicketToken } from '../bookings/ticket-token';
 import { registrationPayload } from '../bookings/webhook-payload';
 import { webhookTargets } from '../bookings/webhook-targets';
+import type { DirectoryEntry } from '../catalog/event-directory';
 import type { Organiser } from '../catalog/organiser-store';
 import { emailBodyContext, ticketTokenContext, webhookPayloadContext } from '../crypto/contexts';
 import type { AttendeeInput } from '../domain/bookings/booking-input';
@@ -30,7 +31,7 @@ export type HoldStatus =
   | { state: 'paid' }
   | { state: 'expired' };
 
-export type CheckoutDeps = Pick<Infra, 'keyring' | 'config' | 'metrics' | 'directory' | 'organisers' | 'logger'> & {
+export type CheckoutDeps = Pick<Infra, 'keyring' | 'config' | 'metrics' | 'directory' | 'organisers' | 'logger' | 'router'> & {
   reservations: Reservations;
   holds: HoldStore;
   gateways: GatewayFactory;
@@ -47,6 +48,8 @@ export const messages = {
 
 /** Stripe refuses a Checkout Session that expires sooner than 30 minutes after creation. */
 const SESSION_LIFETIME_S = 31 * 60;
+
+const SESSION_ID = /^cs_[A-Za-z0-9_]{1,250}$/;
 
 /**
  * Paid bookings: reserve (resolve, check, admit, seal), hold every event on its shard
@@ -254,24 +257,46 @@ export class CheckoutService {
   async cancel(refText: string): Promise<{ eventSlug: string | null }> {
     const ref = parseHoldRef(refText);
     if (!ref) throw new AppError('not_found', messages.noHold);
-    let slug: string | null = null;
+    const entries = (await Promise.all(ref.eventIds.map((id) => this.deps.directory.resolveId(id)))).filter((e): e is DirectoryEntry => e !== undefined);
     let sessionId: string | null = null;
-    let organiserId: number | null = null;
-    for (const eventId of ref.eventIds) {
-      const entry = await this.deps.directory.resolveId(eventId);
-      if (!entry) continue;
-      slug ??= entry.slug;
-      organiserId = entry.organiserId;
-      const hold = await this.deps.holds.find(entry, ref.bookingId);
-      sessionId ??= hold?.sessionId ?? null;
-      if (await this.deps.holds.release(entry, ref.bookingId)) this.deps.reservations.releasedEvent(eventId);
+    for (const entry of entries) sessionId ??= (await this.deps.holds.find(entry, ref.bookingId))?.sessionId ?? null;
+    return this.releaseAll(entries, ref.bookingId, sessionId);
+  }
+
+  /**
+   * `GET /payment/cancel?session_id=…` alone: the holds are found by the session id they
+   * store (every shard, by index), so the organiser and the booking come from our own rows,
+   * never from the client. The session id is as unguessable as a hold id; an unknown one
+   * releases nothing.
+   */
+  async cancelSession(sessionId: string): Promise<{ eventSlug: string | null }> {
+    if (!SESSION_ID.test(sessionId)) throw new AppError('not_found', messages.noHold);
+    const shards = (await this.deps.router.refresh()).filter((s) => s.status !== 'retired');
+    const found = (await Promise.all(shards.map(async (s) => (await this.deps.holds.ofSession(s.name, sessionId)).map((h) => ({ ...h, shard: s.name }))))).flat();
+    const bookingId = found[0]?.bookingId;
+    if (!bookingId) throw new AppError('not_found', messages.noHold);
+    const entries: DirectoryEntry[] = [];
+    for (const h of found) {
+      if (h.bookingId !== bookingId) continue;
+      const entry = await this.deps.directory.resolveId(h.eventId);
+      // A copy left on a shard the event moved away from is not the hold.
+      if (entry && entry.shard === h.shard && !entries.some((e) => e.id === entry.id)) entries.push(entry);
     }
-    if (sessionId && organiserId !== null) {
+    if (entries.length === 0) throw new AppError('not_found', messages.noHold);
+    return this.releaseAll(entries, bookingId, sessionId);
+  }
+
+  private async releaseAll(entries: DirectoryEntry[], bookingId: string, sessionId: string | null): Promise<{ eventSlug: string | null }> {
+    for (const entry of entries) {
+      if (await this.deps.holds.release(entry, bookingId)) this.deps.reservations.releasedEvent(entry.id);
+    }
+    const organiserId = entries[0]?.organiserId;
+    if (sessionId && organiserId !== undefined) {
       const organiser = await this.deps.organisers.get(organiserId);
       const key = organiser ? stripeKeyOf(this.deps.keyring, organiser) : null;
       // Best effort: a session that stays open past its hold is expired by the sweeper, and a late payment is refunded.
       if (key) await this.deps.gateways(key).expireSession(sessionId).catch(() => undefined);
     }
-    return { eventSlug: slug };
+    return { eventSlug: entries[0]?.slug ?? null };
   }
 }

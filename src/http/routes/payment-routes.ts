@@ -51,7 +51,9 @@ export function paymentRoutes(services: AppServices): Router {
 
   router.get('/payment/cancel', async (req, res) => {
     const hold = typeof req.query.hold === 'string' ? req.query.hold : '';
-    const { eventSlug } = await checkout.cancel(hold);
+    const sessionId = typeof req.query.session_id === 'string' ? req.query.session_id : '';
+    // The hold id when the link carries it; the Checkout Session alone is enough (CONTRACT.md).
+    const { eventSlug } = hold !== '' ? await checkout.cancel(hold) : await checkout.cancelSession(sessionId);
     if (wantsJson(req)) return void res.json({ status: 'cancelled' });
     res.type('html').send(renderHoldEndedPage({ title: 'Booking cancelled', message: messages.cancelled, backHref: eventSlug ? `/ticket/${eventSlug}` : null }));
   });

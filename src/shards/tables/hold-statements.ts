@@ -166,3 +166,6 @@ export function buildReleaseJob(eventId: number, bookingId: string, nowMs: numbe
 /** Holds past their expiry that still hold places, oldest first. */
 export const LAPSED_HOLDS_SQL = `SELECT h.booking_id, h.event_id, h.session_id FROM holds h
   WHERE h.status = 'held' AND h.expires_at <= ? ORDER BY h.expires_at LIMIT ?`;
+
+/** The holds of one Checkout Session on a shard (index holds_session). */
+export const HOLDS_OF_SESSION_SQL = 'SELECT booking_id, event_id, status FROM holds WHERE session_id = ? LIMIT 20';

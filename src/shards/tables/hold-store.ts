@@ -1,11 +1,17 @@
 import type { ShardRouter } from '../shard-router';
 import type { EventRef } from './event-tables';
-import { attachSessionStatement, buildHoldJob, buildReleaseJob, type HoldOutcome, type HoldRow, type HoldWrite, LAPSED_HOLDS_SQL, toHoldRow } from './hold-statements';
+import { attachSessionStatement, buildHoldJob, buildReleaseJob, HOLDS_OF_SESSION_SQL, type HoldOutcome, type HoldRow, type HoldWrite, LAPSED_HOLDS_SQL, toHoldRow } from './hold-statements';
 import { buildFinaliseJob, type FinaliseWrite, type PartOutcome } from './payment-statements';
 
 export interface HeldStep {
   outcome: HoldOutcome;
   remaining: number | null;
+}
+
+export interface SessionHold {
+  bookingId: string;
+  eventId: number;
+  status: HoldRow['status'];
 }
 
 export interface LapsedHold {
@@ -68,5 +74,12 @@ export class HoldStore {
     const db = await this.router.db(shard);
     const rs = await db.execute({ sql: LAPSED_HOLDS_SQL, args: [now, limit] });
     return rs.rows.map((r) => ({ bookingId: String(r.booking_id), eventId: Number(r.event_id), sessionId: r.session_id == null ? null : String(r.session_id) }));
+  }
+
+  /** The holds on one shard that carry this Checkout Session. */
+  async ofSession(shard: string, sessionId: string): Promise<SessionHold[]> {
+    const db = await this.router.db(shard);
+    const rs = await db.execute({ sql: HOLDS_OF_SESSION_SQL, args: [sessionId] });
+    return rs.rows.map((r) => ({ bookingId: String(r.booking_id), eventId: Number(r.event_id), status: String(r.status) as HoldRow['status'] }));
   }
 }
