@@ -2,6 +2,7 @@ import { TokenBuckets } from '../admission/token-bucket';
 import type { Infra } from '../infra/infra';
 import { BookingDesk } from '../payments/booking-desk';
 import { CheckoutPreparer } from '../payments/checkout-preparer';
+import { CheckoutRecovery } from '../payments/checkout-recovery';
 import { CheckoutService } from '../payments/checkout-service';
 import { FinalisePayment } from '../payments/finalise-payment';
 import { HoldSweeper } from '../payments/hold-sweeper';
@@ -35,11 +36,13 @@ export function createPaymentsModule(infra: Infra, bookings: BookingModule, gate
     logger: infra.logger,
     router: infra.router,
     reservations,
+    snapshots,
     holds,
     gateways,
     preparer,
     buckets,
   });
+  const recovery = new CheckoutRecovery({ router: infra.router, logger: infra.logger, holds, checkout, preparer });
   const refundStore = new RefundStore(infra.router);
   const finalise = new FinalisePayment({
     refunds: refundStore,
@@ -75,6 +78,7 @@ export function createPaymentsModule(infra: Infra, bookings: BookingModule, gate
     finalise,
     webhook,
     sweeper,
+    recovery,
     refundWorker,
     refunds,
     setup,
