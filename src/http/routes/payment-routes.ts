@@ -46,7 +46,8 @@ export function paymentRoutes(services: AppServices): Router {
       const base = services.infra.config.publicUrl;
       return void res.json({ booking: { id: result.bookingId, tickets: result.tickets.map((t) => ({ token: t.token, url: `${base}/t/${t.token}`, quantity: t.quantity })) } });
     }
-    res.redirect(303, `/ticket/reserved?tokens=${tokens}`);
+    // Like a free booking: a single event's thank-you page (https or a path of this site) when set.
+    res.redirect(303, result.thankYouUrl ?? `/ticket/reserved?tokens=${tokens}`);
   });
 
   router.get('/payment/cancel', async (req, res) => {
