@@ -27,11 +27,12 @@ export type PaidStart =
   | { kind: 'checkout'; holdId: string; checkoutUrl: string; holdExpiresAt: string }
   | { kind: 'preparing'; holdId: string; holdExpiresAt: string; statusUrl: string };
 
-export type HoldStatus =
+export type HoldStatus = (
   | { state: 'ready'; checkoutUrl: string; expiresAt: string }
   | { state: 'preparing'; expiresAt: string; total: number; currency: string }
   | { state: 'paid' }
-  | { state: 'expired' };
+  | { state: 'expired' }
+) & { organiserId: number };
 
 export type CheckoutDeps = Pick<Infra, 'keyring' | 'config' | 'metrics' | 'directory' | 'organisers' | 'logger' | 'router'> & {
   reservations: Reservations;
@@ -326,15 +327,16 @@ export class CheckoutService {
     if (!entry) throw new AppError('not_found', messages.noHold);
     const hold = await this.deps.holds.find(entry, ref.bookingId);
     if (!hold) throw new AppError('not_found', messages.noHold);
-    if (hold.status === 'converted') return { state: 'paid' };
-    if (hold.status === 'released' || hold.expiresAt <= Date.now()) return { state: 'expired' };
+    const organiserId = entry.organiserId;
+    if (hold.status === 'converted') return { state: 'paid', organiserId };
+    if (hold.status === 'released' || hold.expiresAt <= Date.now()) return { state: 'expired', organiserId };
     const expiresAt = new Date(hold.expiresAt).toISOString();
-    if (hold.checkoutUrl) return { state: 'ready', checkoutUrl: hold.checkoutUrl, expiresAt };
+    if (hold.checkoutUrl) return { state: 'ready', checkoutUrl: hold.checkoutUrl, expiresAt, organiserId };
     // Nobody here is preparing it (the process that queued it is gone): queue it again.
     if (!this.deps.preparer.has(ref.bookingId)) {
       this.resume(ref.bookingId).catch((err: unknown) => this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'checkout.resume_failed'));
     }
-    return { state: 'preparing', expiresAt, total: hold.unitPrice * hold.quantity, currency: hold.currency };
+    return { state: 'preparing', expiresAt, total: hold.unitPrice * hold.quantity, currency: hold.currency, organiserId };
   }
 
   /** The buyer gave up (Stripe's cancel link): the places go back at once and the session is closed. */
