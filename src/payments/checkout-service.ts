@@ -336,7 +336,15 @@ export class CheckoutService {
     if (!this.deps.preparer.has(ref.bookingId)) {
       this.resume(ref.bookingId).catch((err: unknown) => this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'checkout.resume_failed'));
     }
-    return { state: 'preparing', expiresAt, total: hold.unitPrice * hold.quantity, currency: hold.currency, organiserId };
+    // The whole booking's total: every event's part, as held (the hold of each on its shard).
+    const others = await Promise.all(
+      ref.eventIds.slice(1).map(async (id) => {
+        const e = await this.deps.directory.resolveId(id);
+        return e && e.organiserId === organiserId ? this.deps.holds.find(e, ref.bookingId) : undefined;
+      }),
+    );
+    const total = [hold, ...others].reduce((sum, h) => sum + (h ? h.unitPrice * h.quantity : 0), 0);
+    return { state: 'preparing', expiresAt, total, currency: hold.currency, organiserId };
   }
 
   /** The buyer gave up (Stripe's cancel link): the places go back at once and the session is closed. */

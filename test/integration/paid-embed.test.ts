@@ -43,3 +43,31 @@ describe('embedded status page of a held paid booking', () => {
     expect(top.status).toBe(303);
   }, 30_000);
 });
+
+describe('preparing page of a multi-event paid booking', () => {
+  let w: PaidWorld;
+  beforeAll(async () => {
+    w = await startPaidWorld();
+  });
+  afterAll(() => w.close());
+
+  it('shows the whole booking\'s total, not the first event\'s part', async () => {
+    const org = await seedPaidOrganiser(w, 'multi-total');
+    await seedPaidEvent(w, org.organiser.id, { slug: 'mt-one', name: 'One', capacity: 10, price: 1000, maxPerPurchase: 4 });
+    await seedPaidEvent(w, org.organiser.id, { slug: 'mt-two', name: 'Two', capacity: 10, price: 1500, maxPerPurchase: 4 });
+    w.stripe.failNext(1000, 503, { pathPrefix: '/v1/checkout/sessions' });
+    const res = await postJson(w.app.baseUrl, '/api/v1/bookings', {
+      items: [
+        { slug: 'mt-one', quantity: 2 },
+        { slug: 'mt-two', quantity: 1 },
+      ],
+      attendee: { name: 'Ada', email: 'ada@example.com' },
+    });
+    expect(res.status).toBe(202);
+    const page = await fetch(res.body.statusUrl, { redirect: 'manual' });
+    expect(page.status).toBe(202);
+    const html = await page.text();
+    expect(html).toContain('£35.00');
+    w.stripe.reset();
+  });
+});
