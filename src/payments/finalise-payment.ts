@@ -149,6 +149,7 @@ export class FinalisePayment {
             key: `refund-${session.id}-${part.event.id}`,
             logMessage: 'Automatic refund: another event of the same booking could not be honoured',
             webhooks: [],
+            includeFree: true,
             nowIso: new Date().toISOString(),
             nowMs: Date.now(),
           });
