@@ -66,7 +66,7 @@ export interface AppConfig {
   writeMode?: 'coalesce' | 'direct';
   simRttMs?: number;
   simCommitMs?: number;
-  /** Further app variables of one run (the paid scenario: STRIPE_API_BASE, STRIPE_MAX_RPS, PUBLIC_URL; SHARD_MAX_INFLIGHT). */
+  /** Further app variables of one run (the paid scenario: STRIPE_API_BASE, STRIPE_MAX_RPS, PUBLIC_URL; SHARD_MAX_INFLIGHT; the mail scenario: SMTP_URL, MAIL_FROM). */
   extraEnv?: Record<string, string>;
 }
 
@@ -92,6 +92,8 @@ const APP_VARIABLES = [
   'SHARD_SIM_COMMIT_MS',
   'LOG_LEVEL',
   'NODE_ENV',
+  'SMTP_URL',
+  'MAIL_FROM',
 ];
 
 export function appEnv(cfg: AppConfig): NodeJS.ProcessEnv {

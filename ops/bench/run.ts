@@ -21,6 +21,7 @@ const SCENARIOS: Record<string, { id: string; load: () => Promise<ScenarioFn> }>
   'remote-inflight': { id: '7', load: async () => (await import('./scenarios/remote-inflight')).run },
   move: { id: '8', load: async () => (await import('./scenarios/move')).run },
   paid: { id: '9', load: async () => (await import('./scenarios/paid')).run },
+  mail: { id: '10', load: async () => (await import('./scenarios/mail')).run },
 };
 /** Names accepted by --scenario that are produced by another scenario. */
 const ALIASES: Record<string, string> = { memory: 'burst' };

@@ -54,4 +54,17 @@ export class MemberService {
     this.deps.onRemoved(userId);
     this.deps.logger.info({ organiserId, userId }, 'accounts.member.removed');
   }
+
+  /**
+   * Makes a member an owner or a manager. An owner cannot change their own role, so the
+   * organiser always keeps the owner who acts (and with them, someone who can reach its data).
+   */
+  async changeRole(principal: Principal, userId: number, role: OrganiserRole): Promise<void> {
+    const organiserId = this.ownerOrganiser(principal);
+    if (userId === principal.userId) throw new AppError('forbidden', 'You cannot change your own role. Ask another owner.');
+    if (!(await this.deps.users.setRole(userId, organiserId, role))) throw new AppError('not_found', 'There is no such member.');
+    // Their cached sessions and tokens carry the old role: drop them so the new one applies now.
+    this.deps.onRemoved(userId);
+    this.deps.logger.info({ organiserId, userId, role }, 'accounts.member.role_changed');
+  }
 }

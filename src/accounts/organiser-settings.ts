@@ -39,6 +39,16 @@ export const settingsPatchSchema = z
     terms: multilineText().max(10_240, 'Keep the terms under 10,240 characters.'),
     webhookUrl: z.union([z.literal('').transform(() => null), z.null(), webhookUrlSchema]),
     embedHosts: z.array(embedHostSchema).max(50, 'List at most 50 hosts.').transform((hs) => [...new Set(hs)]),
+    // Public pages and embeds; null or '' returns to the default colours.
+    accentColor: z.union([
+      z.null(),
+      z.literal('').transform(() => null),
+      z
+        .string()
+        .trim()
+        .regex(/^#[0-9A-Fa-f]{6}$/, 'Use a colour like #3b4cca (a # and six hex digits).')
+        .transform((c) => c.toLowerCase()),
+    ]),
     // Write-only. null removes the key.
     stripeSecretKey: z.union([z.null(), z.string().trim().regex(/^(sk|rk)_[A-Za-z0-9_]{4,250}$/, 'That does not look like a Stripe secret key (sk_… or rk_…).')]),
     publicSite: z
@@ -85,6 +95,7 @@ export interface SettingsView {
   publicSite: { enabled: boolean; title: string; homeText: string; contactText: string };
   /** Minutes a paid booking holds its tickets while the buyer pays. */
   holdMinutes: number;
+  accentColor: string | null;
 }
 
 export const settingsView = (o: Organiser): SettingsView => ({
@@ -97,6 +108,7 @@ export const settingsView = (o: Organiser): SettingsView => ({
   stripeSecretKeySet: o.sealedStripeKey !== null,
   publicSite: { enabled: o.showPublicSite, title: o.siteTitle, homeText: o.homeText, contactText: o.contactText },
   holdMinutes: o.holdMinutes,
+  accentColor: o.accentColor,
 });
 
 /**
@@ -156,6 +168,7 @@ export class OrganiserSettingsService {
       homeText: input.publicSite?.homeText,
       contactText: input.publicSite?.contactText,
       holdMinutes: input.holdMinutes,
+      accentColor: input.accentColor,
     };
     if (input.stripeSecretKey === null) {
       Object.assign(patch, { sealedStripeKey: null });

@@ -136,6 +136,12 @@ export class UserStore {
    * (another tenant's owner must not be able to log anyone out), and a member of several
    * organisers stays logged in to the others.
    */
+  /** Changes a member's role; false when the user is no member of that organiser. */
+  async setRole(userId: number, organiserId: number, role: OrganiserRole): Promise<boolean> {
+    const rs = await this.db.execute({ sql: 'UPDATE memberships SET role = ? WHERE user_id = ? AND organiser_id = ?', args: [role, userId, organiserId] });
+    return rs.rowsAffected === 1;
+  }
+
   async removeMembership(userId: number, organiserId: number): Promise<boolean> {
     const isMember = 'EXISTS (SELECT 1 FROM memberships WHERE user_id = ? AND organiser_id = ?)';
     const [, , removed] = await this.db.batch(

@@ -1,4 +1,3 @@
-import { createSmtpMailer } from '../email/mailer';
 import { EmailWorker } from '../outbox/email-worker';
 import { WebhookWorker } from '../outbox/webhook-worker';
 import type { AppServices } from './services';
@@ -12,8 +11,7 @@ export function startWorkers(services: AppServices): Workers {
   const { infra } = services;
   const webhooks = new WebhookWorker(infra);
   webhooks.start();
-  const mailer = infra.config.mail ? createSmtpMailer(infra.config.mail) : null;
-  const emails = mailer ? new EmailWorker(infra, mailer) : null;
+  const emails = services.mail ? new EmailWorker(infra, services.mail.mailer) : null;
   if (emails) emails.start();
   else infra.logger.warn('mail.off: SMTP_URL and MAIL_FROM are not set, so no email is sent (tickets are only shown on screen)');
   services.payments.sweeper.start();
@@ -23,7 +21,6 @@ export function startWorkers(services: AppServices): Workers {
   return {
     async stop() {
       await Promise.all([webhooks.stop(), emails?.stop(), services.payments.sweeper.stop(), services.payments.recovery.stop(), services.payments.refundWorker.stop()]);
-      mailer?.close();
     },
   };
 }

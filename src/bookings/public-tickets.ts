@@ -24,7 +24,7 @@ export interface PublicTicket extends TicketRow {
   event: EventRecord;
   /** The booking the ticket belongs to (shown as its readable reference, never as PII). */
   bookingId: string;
-  organiser: Pick<Organiser, 'name' | 'slug' | 'timezone' | 'currency' | 'embedHosts' | 'contactText' | 'showPublicSite'>;
+  organiser: Pick<Organiser, 'name' | 'slug' | 'timezone' | 'currency' | 'embedHosts' | 'contactText' | 'showPublicSite' | 'accentColor'>;
 }
 
 /**

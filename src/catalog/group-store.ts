@@ -47,6 +47,18 @@ export class GroupStore {
     return rs.rows[0] ? toGroup(rs.rows[0]) : undefined;
   }
 
+  /** New name, slug and terms; false when the slug is taken by an event or another group. */
+  async update(organiserId: number, id: number, g: { slug: string; name: string; terms: string }): Promise<boolean> {
+    const rs = await this.db.execute({
+      sql: `UPDATE groups SET slug = ?, name = ?, terms = ?
+             WHERE id = ? AND organiser_id = ?
+               AND NOT EXISTS (SELECT 1 FROM event_directory WHERE slug = ?)
+               AND NOT EXISTS (SELECT 1 FROM groups WHERE slug = ? AND id != ?)`,
+      args: [g.slug, g.name, g.terms, id, organiserId, g.slug, g.slug, id],
+    });
+    return rs.rowsAffected === 1;
+  }
+
   async remove(organiserId: number, id: number): Promise<boolean> {
     const rs = await this.db.execute({ sql: 'DELETE FROM groups WHERE id = ? AND organiser_id = ?', args: [id, organiserId] });
     return rs.rowsAffected === 1;

@@ -24,10 +24,12 @@ export interface Organiser {
   siteTitle: string;
   homeText: string;
   contactText: string;
+  /** "#rrggbb" for public pages and embeds, or null for the default colours. */
+  accentColor: string | null;
 }
 
 export type OrganiserSettingsPatch = Partial<
-  Pick<Organiser, 'name' | 'currency' | 'timezone' | 'terms' | 'businessEmail' | 'webhookUrl' | 'embedHosts' | 'sealedStripeKey' | 'stripeWebhookEndpointId' | 'sealedStripeWebhookSecret' | 'holdMinutes' | 'showPublicSite' | 'siteTitle' | 'homeText' | 'contactText'>
+  Pick<Organiser, 'name' | 'currency' | 'timezone' | 'terms' | 'businessEmail' | 'webhookUrl' | 'embedHosts' | 'sealedStripeKey' | 'stripeWebhookEndpointId' | 'sealedStripeWebhookSecret' | 'holdMinutes' | 'showPublicSite' | 'siteTitle' | 'homeText' | 'contactText' | 'accentColor'>
 >;
 
 const toOrganiser = (r: Row): Organiser => ({
@@ -50,6 +52,7 @@ const toOrganiser = (r: Row): Organiser => ({
   siteTitle: String(r.site_title),
   homeText: String(r.home_text),
   contactText: String(r.contact_text),
+  accentColor: r.accent_color === null || r.accent_color === undefined ? null : String(r.accent_color),
 });
 
 const COLUMN_OF: Record<keyof OrganiserSettingsPatch, string> = {
@@ -68,6 +71,7 @@ const COLUMN_OF: Record<keyof OrganiserSettingsPatch, string> = {
   siteTitle: 'site_title',
   homeText: 'home_text',
   contactText: 'contact_text',
+  accentColor: 'accent_color',
 };
 
 /** Organisers (tenants), read through a short cache: every booking needs its organiser's public key. */

@@ -29,6 +29,11 @@ export function smtpAttempt(e: unknown): Attempt {
 export function createSmtpMailer(mail: { smtpUrl: string; from: string }): Mailer {
   const transport = nodemailer.createTransport({
     url: mail.smtpUrl,
+    // A few long-lived connections: a backlog (say after an outage) goes out over them instead
+    // of one TCP + SMTP handshake per email, which is what costs CPU next to the bookings.
+    pool: true,
+    maxConnections: 4,
+    maxMessages: 500,
     // Short waits: a worker pass should not hang on a dead server; the outbox retries later.
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,

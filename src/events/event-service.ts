@@ -24,6 +24,7 @@ const DEFAULTS: Omit<EventSettings, 'slug' | 'name' | 'capacity'> = {
   price: 0,
   maxPerPurchase: 1,
   fields: ['email'],
+  optionalFields: [],
   description: '',
   date: null,
   location: '',

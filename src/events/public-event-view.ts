@@ -17,6 +17,8 @@ export interface PublicEvent {
   price: { amount: number; currency: string } | null;
   maxPerPurchase: number;
   fields: EventRecord['fields'];
+  /** Of `fields`, those a buyer may leave blank. */
+  optionalFields: EventRecord['optionalFields'];
   description: string;
   date: string | null;
   location: string;
@@ -55,6 +57,7 @@ export async function publicEventView(
     price: event.price > 0 ? { amount: event.price, currency: organiser.currency } : null,
     maxPerPurchase: event.maxPerPurchase,
     fields: event.fields,
+    optionalFields: event.optionalFields.filter((f) => event.fields.includes(f)),
     description: event.description,
     date: event.date,
     location: event.location,

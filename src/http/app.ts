@@ -2,7 +2,9 @@ import express, { type Express } from 'express';
 import type { AppServices } from '../app/services';
 import { errorHandler, notFound } from './middleware/error-handler';
 import { requestContext } from './middleware/request-context';
+import { robotsHeader } from './middleware/robots';
 import { securityHeaders } from './middleware/security-headers';
+import { stripTrackingParams } from './middleware/tracking-params';
 import { mountRoutes } from './routes';
 
 /** Builds the express app (no listen), so tests can drive it with supertest on a real port. */
@@ -15,6 +17,8 @@ export function createApp(services: AppServices): Express {
   app.set('query parser', 'simple');
   app.use(requestContext(services.infra.logger));
   app.use(securityHeaders);
+  app.use(robotsHeader);
+  app.use(stripTrackingParams);
   app.use((_req, res, next) => {
     // Pages carry personal data and per-user forms: never cache unless a route says so.
     res.setHeader('Cache-Control', 'private, no-store');

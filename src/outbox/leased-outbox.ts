@@ -59,10 +59,14 @@ export class LeasedOutbox<Row extends OutboxRow> {
   private schedule(ms: number) {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
+      let full = false;
       this.running = this.runOnce()
-        .then(() => undefined)
+        .then((attempted) => {
+          // A full batch means more are probably due: go again at once rather than after a poll.
+          full = attempted >= (this.opts.batchSize ?? 25);
+        })
         .catch((err: unknown) => this.opts.logger.error({ err, outbox: this.opts.table.name }, 'outbox.poll_failed'))
-        .finally(() => this.schedule(this.opts.pollMs ?? 1000));
+        .finally(() => this.schedule(full ? 0 : (this.opts.pollMs ?? 1000)));
     }, ms);
     this.timer.unref();
   }

@@ -44,3 +44,8 @@ export function tokensOf(location: string): string[] {
   const url = new URL(location, 'http://x');
   return (url.searchParams.get('tokens') ?? '').split(/[+ ]/).filter(Boolean);
 }
+
+/** The dates a daily event's calendar offers (its radio buttons named `date`), in order. */
+export function dateChoicesOf(html: string): string[] {
+  return [...html.matchAll(/<input type="radio" name="date" value="(\d{4}-\d{2}-\d{2})"/g)].map((m) => m[1]!);
+}

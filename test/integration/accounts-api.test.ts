@@ -14,6 +14,7 @@ interface Settings {
   embedHosts: string[];
   stripeSecretKeySet: boolean;
   holdMinutes: number;
+  accentColor: string | null;
 }
 
 describe('settings and platform API', () => {
@@ -50,6 +51,7 @@ describe('settings and platform API', () => {
       businessEmail: '',
       publicSite: { enabled: false, title: '', homeText: '', contactText: '' },
       holdMinutes: 10,
+      accentColor: null,
       // Owners see the organiser's Standard Webhooks signing secret.
       webhookSecret: expect.stringMatching(/^whsec_/),
     });

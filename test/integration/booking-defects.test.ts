@@ -2,7 +2,7 @@
 import { webhookPayloadContext } from '../../src/crypto/contexts';
 import { provisionShard } from '../../src/fleet/provision-shard';
 import { createEventFixture, createOrganiserFixture, postJson } from '../helpers/organiser-fixture';
-import { csrfOf, getPage, postForm } from '../helpers/html-form';
+import { csrfOf, dateChoicesOf, getPage, postForm } from '../helpers/html-form';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 describe('booking defects', () => {
@@ -131,7 +131,8 @@ describe('booking defects', () => {
   it('resolves a form booking once: the POST reads no shard before its write', async () => {
     await createEventFixture(app.services, orgId, { slug: 'daily-form', name: 'Daily Form', capacity: 10, type: 'daily', minDaysBefore: 1, maxDaysAfter: 10 });
     const form = await getPage(app.baseUrl, '/ticket/daily-form');
-    const date = /<option value="(\d{4}-\d{2}-\d{2})"/.exec(form.html)![1]!;
+    // The single daily form offers its dates as a month calendar of radio buttons.
+    const date = dateChoicesOf(form.html)[0]!;
     const { router } = app.services.infra;
     const realDb = router.db.bind(router);
     let reads = 0;

@@ -99,3 +99,37 @@ describe('confirmation and ticket pages', () => {
     expect(cal).toContain(`DTSTART;VALUE=DATE:${date.replace(/-/g, '')}`);
   });
 });
+
+describe('daily event calendar', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+    const org = await createOrganiserFixture(app.services, 'calorg');
+    await createEventFixture(app.services, org.id, { slug: 'boat', name: 'Boat Trip', type: 'daily', capacity: 2, maxPerPurchase: 2, minDaysBefore: 0, maxDaysAfter: 120, fields: [] });
+  });
+  afterAll(() => app.close());
+
+  it('shows a month calendar with places left, marks sold-out days, pages through months with plain links, and books by radio button', async () => {
+    const first = await getPage(app.baseUrl, '/ticket/boat');
+    expect(first.html).toContain('<table class="calendar">');
+    expect(first.html).not.toContain('<select id="date"');
+    const dates = /<input type="radio" name="date" value="(\d{4}-\d{2}-\d{2})"[^>]*aria-label="([^"]+)"/.exec(first.html)!;
+    const day = dates[1]!;
+    expect(dates[2]).toMatch(/: 2 left$/);
+
+    // Sell the first day out: it is then marked, and cannot be chosen.
+    const res = await submitForm(app.baseUrl, '/ticket/boat', { name: 'Sam', quantity: '2', date: day });
+    expect(res.status).toBe(303);
+    const after = await getPage(app.baseUrl, '/ticket/boat');
+    expect(after.html).not.toContain(`value="${day}"`);
+    expect(after.html).toMatch(new RegExp(`<td class="day full"><span class="sr-only">[^<]+: sold out</span><span aria-hidden="true">${Number(day.slice(8))}</span><small aria-hidden="true">Full</small></td>`));
+
+    // Later months are a GET link away, and keep the embed flag.
+    const later = /<a href="(\/ticket\/boat\?month=\d{4}-\d{2})">Later dates →<\/a>/.exec(after.html)![1]!;
+    const next = await getPage(app.baseUrl, later);
+    expect(next.status).toBe(200);
+    const nextDates = [...next.html.matchAll(/<input type="radio" name="date" value="(\d{4}-\d{2})-\d{2}"/g)].map((m) => m[1]!);
+    expect(nextDates.every((m) => m >= later.slice(-7))).toBe(true);
+    expect((await getPage(app.baseUrl, '/ticket/boat?iframe=true')).html).toMatch(/\?month=\d{4}-\d{2}&amp;iframe=true/);
+  });
+});

@@ -187,6 +187,7 @@ describe('ticket email through the outbox (real SMTP server on 127.0.0.1)', () =
 
     const page = await request(app.baseUrl, '/admin/events/resend-gig', { cookie: tenant.cookie });
     expect(page.text).toContain('Ticket emails are on');
+    expect((await request(app.baseUrl, '/admin/settings', { cookie: tenant.cookie })).text).toContain('Ticket emails are on');
     const action = /action="(\/admin\/events\/resend-gig\/attendees\/(\d+)\/resend-email)"/.exec(page.text);
     expect(action).not.toBeNull();
     const posted = await request(app.baseUrl, action![1]!, { cookie: tenant.cookie, form: { csrf_token: tenant.csrfToken } });
@@ -218,11 +219,27 @@ describe('ticket email through the outbox (real SMTP server on 127.0.0.1)', () =
       expect(await emailRows(off, 'quiet-gig')).toHaveLength(0);
       const page = await request(off.baseUrl, '/admin/events/quiet-gig', { cookie: tenant.cookie });
       expect(page.text).toContain('Email is off on this server');
+      const settings = await request(off.baseUrl, '/admin/settings', { cookie: tenant.cookie });
+      expect(settings.text).toContain('Email is off on this server (SMTP_URL and MAIL_FROM are not set)');
       expect(page.text).not.toContain('resend-email');
       const api = await request(off.baseUrl, '/api/v1/admin/events/quiet-gig/attendees/1/resend-email', { method: 'POST', token: tenant.token });
       expect(api.status).toBe(409);
     } finally {
       await off.close();
     }
+  });
+
+  it('emails an invite link when SMTP is configured; the emailed link opens the join page', async () => {
+    const owner = await createTenant(app, 'inviter');
+    const res = await request(app.baseUrl, '/admin/users/invite', { cookie: owner.cookie, form: { csrf_token: owner.csrfToken, email: 'newbie@example.com', role: 'manager' } });
+    expect(res.status).toBe(201);
+    expect(res.text).toContain('We also emailed the link to newbie@example.com.');
+    const shown = /(https?:\/\/[^<\s]+\/join\/[A-Za-z0-9_-]+)/.exec(res.text)![1]!;
+    const [mail] = await sink.waitFor(1);
+    expect(mail!.subject).toBe('You\'re invited to manage Organiser inviter on Boxoffice');
+    expect(mail!.to && !Array.isArray(mail!.to) ? mail!.to.text : '').toBe('newbie@example.com');
+    const link = /(https?:\/\/\S+\/join\/[A-Za-z0-9_-]+)/.exec(mail!.text ?? '')![1]!;
+    expect(link).toBe(shown);
+    expect((await fetch(`${app.baseUrl}${new URL(link).pathname}`)).status).toBe(200);
   });
 });

@@ -90,4 +90,36 @@ describe('event images', () => {
     expect((await fetch(`${app.baseUrl}/api/v1/admin/events/poster/image`, { method: 'DELETE', headers: { authorization: `Bearer ${other.token}` } })).status).toBe(404);
     expect(await imageRow('poster')).toBeDefined();
   });
+
+  it('uploads and removes the image from the event page (multipart form with the session CSRF token)', async () => {
+    await createEventFixture(app.services, tenant.organiser.id, { slug: 'formpic', name: 'Form Pic', capacity: 10 });
+    const upload = async (bytes: Buffer, csrf = tenant.csrfToken) => {
+      const fd = new FormData();
+      fd.set('csrf_token', csrf);
+      fd.set('image', new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' }), 'photo.jpg');
+      return fetch(`${app.baseUrl}/admin/events/formpic/image`, { method: 'POST', redirect: 'manual', headers: { cookie: tenant.cookie }, body: fd });
+    };
+    expect((await upload(await jpeg(300, 200), 'forged')).status).toBe(403);
+    expect(await imageRow('formpic')).toBeUndefined();
+    expect((await upload(Buffer.from('GIF89a not really'))).status).toBe(415);
+    expect(await imageRow('formpic')).toBeUndefined();
+
+    const ok = await upload(await jpeg(300, 200));
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toBe('/admin/events/formpic?notice=image_saved');
+    const row = await imageRow('formpic');
+    expect(row).toMatchObject({ width: 300, height: 200 });
+    const page = await (await fetch(`${app.baseUrl}/admin/events/formpic`, { headers: { cookie: tenant.cookie } })).text();
+    expect(page).toContain(`src="/images/`);
+    expect(page).toContain('Remove image');
+
+    const del = await fetch(`${app.baseUrl}/admin/events/formpic/image/delete`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: tenant.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf_token: tenant.csrfToken }).toString(),
+    });
+    expect(del.status).toBe(303);
+    expect(await imageRow('formpic')).toBeUndefined();
+  });
 });

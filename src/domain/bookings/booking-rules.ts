@@ -36,6 +36,7 @@ export function checkBooking(
 
   const issues: IssueDetail[] = [];
   for (const field of e.fields) {
+    if (e.optionalFields.includes(field)) continue;
     const value = attendee[field];
     if (value === undefined || value === '') issues.push({ path: field, message: `${FIELD_LABEL[field]} is required for ${e.name}` });
   }

@@ -18,6 +18,8 @@ export const eventFieldsSchema = z.object({
   price: z.number().int('price is in minor units (pence, cents): a whole number').min(0, 'price cannot be negative').max(100_000_000, 'price is too large'),
   maxPerPurchase: z.number().int().min(1, 'maxPerPurchase must be at least 1').max(1000, 'maxPerPurchase must be at most 1000'),
   fields: z.array(z.enum(CONTACT_FIELDS)).max(4).refine((f) => new Set(f).size === f.length, 'fields must not repeat'),
+  /** Which of `fields` buyers may leave blank; every other asked field is required. */
+  optionalFields: z.array(z.enum(CONTACT_FIELDS)).max(4).refine((f) => new Set(f).size === f.length, 'optionalFields must not repeat'),
   description: multilineText().max(2000, 'description must be at most 2000 characters'),
   date: instant.nullable(),
   location: lineText().max(200, 'location must be at most 200 characters'),

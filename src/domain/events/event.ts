@@ -23,6 +23,8 @@ export interface EventRecord {
   currency: string;
   maxPerPurchase: number;
   fields: ContactField[];
+  /** Fields of `fields` a buyer may leave blank (the rest are required). */
+  optionalFields: ContactField[];
   opensAt: string | null;
   closesAt: string | null;
   webhookUrl: string | null;

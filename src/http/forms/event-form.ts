@@ -17,6 +17,8 @@ export interface EventFormValues {
   price: string;
   maxPerPurchase: string;
   fields: string[];
+  /** Of the asked fields, those buyers may leave blank. */
+  optionalFields: string[];
   description: string;
   date: string;
   location: string;
@@ -31,7 +33,7 @@ export interface EventFormValues {
 }
 
 export const EVENT_FORM_FIELDS: ReadonlySet<string> = new Set<keyof EventFormValues>([
-  'name', 'slug', 'type', 'capacity', 'price', 'maxPerPurchase', 'fields', 'description', 'date', 'location',
+  'name', 'slug', 'type', 'capacity', 'price', 'maxPerPurchase', 'fields', 'optionalFields', 'description', 'date', 'location',
   'opensAt', 'closesAt', 'webhookUrl', 'thankYouUrl', 'group', 'bookableDays', 'minDaysBefore', 'maxDaysAfter',
 ]);
 
@@ -40,7 +42,7 @@ const ALL_DAYS = ['0', '1', '2', '3', '4', '5', '6'];
 /** What a new event starts with: the same defaults as EventService. */
 export function blankEventForm(): EventFormValues {
   return {
-    name: '', slug: '', type: 'standard', capacity: '', price: '', maxPerPurchase: '1', fields: ['email'],
+    name: '', slug: '', type: 'standard', capacity: '', price: '', maxPerPurchase: '1', fields: ['email'], optionalFields: [],
     description: '', date: '', location: '', opensAt: '', closesAt: '', webhookUrl: '', thankYouUrl: '', group: '',
     bookableDays: [...ALL_DAYS], minDaysBefore: '1', maxDaysAfter: '90',
   };
@@ -57,6 +59,7 @@ export function eventToForm(e: EventRecord, ctx: { currency: string; timezone: s
     price: e.price > 0 ? minorToMajorString(e.price, ctx.currency) : '',
     maxPerPurchase: String(e.maxPerPurchase),
     fields: [...e.fields],
+    optionalFields: [...e.optionalFields],
     description: e.description,
     date: local(e.date),
     location: e.location,
@@ -75,7 +78,7 @@ export function readEventForm(body: FormBody): EventFormValues {
   const values = blankEventForm();
   for (const key of EVENT_FORM_FIELDS) {
     const k = key as keyof EventFormValues;
-    if (k === 'fields' || k === 'bookableDays') values[k] = list(body, k);
+    if (k === 'fields' || k === 'optionalFields' || k === 'bookableDays') values[k] = list(body, k);
     else values[k] = text(body, k);
   }
   return values;
@@ -136,6 +139,8 @@ export function eventFormToInput(v: EventFormValues, ctx: { currency: string; ti
   }
 
   input.fields = v.fields.filter((f) => (CONTACT_FIELDS as readonly string[]).includes(f));
+  // Only an asked field can be optional; ticking "optional" on a field not asked means nothing.
+  input.optionalFields = v.optionalFields.filter((f) => (input.fields as string[]).includes(f));
   input.description = v.description;
   input.location = v.location;
   for (const field of ['date', 'opensAt', 'closesAt'] as const) {

@@ -58,14 +58,22 @@ const toCount = (raw: string | undefined, empty: number): number => {
 
 export const quantityField = (slug: string) => `quantity_${slug}`;
 
-/** Name, the page's contact fields and the terms box, with "required" decided by the page. */
-function readAttendee(page: BookingPage, values: FormValues, issues: FormIssue[]): Record<string, unknown> {
+/** The contact fields an event requires: those it asks for, less the ones its organiser made optional. */
+export const requiredFields = (b: { view: { fields: ContactField[]; optionalFields: ContactField[] } }): Set<ContactField> =>
+  new Set(b.view.fields.filter((f) => !b.view.optionalFields.includes(f)));
+
+/**
+ * Name, the page's contact fields and the terms box. `required`: the fields this booking must
+ * have (on a multi form, only those of the events a ticket was chosen for); the page's other
+ * fields are taken when filled in and checked for format, never demanded.
+ */
+function readAttendee(page: BookingPage, values: FormValues, issues: FormIssue[], required: ReadonlySet<ContactField> = new Set(page.fields)): Record<string, unknown> {
   const attendee: Record<string, unknown> = { name: values.name ?? '' };
   if ((values.name ?? '').trim() === '') issues.push({ field: 'name', message: messages.required(FIELD_LABEL.name) });
   for (const f of page.fields) {
     const v = (values[f] ?? '').trim();
-    if (v === '') issues.push({ field: f, message: messages.required(FIELD_LABEL[f]) });
-    else attendee[f] = v;
+    if (v !== '') attendee[f] = v;
+    else if (required.has(f)) issues.push({ field: f, message: messages.required(FIELD_LABEL[f]) });
   }
   if (page.terms.trim() !== '') {
     attendee.acceptTerms = values.acceptTerms === '1';
@@ -100,7 +108,7 @@ function checkDate(allowed: DateOption[], date: string, noneMessage: string, iss
 export function parseSingleForm(page: BookingPage, values: FormValues): Parsed<SingleBookingInput> {
   const b = page.events[0]!;
   const issues: FormIssue[] = [];
-  const attendee = readAttendee(page, values, issues);
+  const attendee = readAttendee(page, values, issues, requiredFields(b));
   const quantity = toCount(values.quantity, 1);
   const date = (values.date ?? '').trim();
   if (b.view.type === 'daily') checkDate(b.view.dates ?? [], date, messages.noDates, issues);
@@ -119,7 +127,10 @@ export function parseSingleForm(page: BookingPage, values: FormValues): Parsed<S
 /** Multi-event POST: only quantities above 0 are booked; daily events take the shared date. */
 export function parseMultiForm(page: BookingPage, values: FormValues): Parsed<MultiBookingInput> {
   const issues: FormIssue[] = [];
-  const attendee = attendeeSchema.safeParse(readAttendee(page, values, issues));
+  // An event's contact fields are required only when a ticket for it is chosen.
+  const chosen = page.events.filter((b) => toCount(values[quantityField(b.view.slug)], 0) > 0);
+  const required = new Set<ContactField>(chosen.flatMap((b) => [...requiredFields(b)]));
+  const attendee = attendeeSchema.safeParse(readAttendee(page, values, issues, required));
   if (!attendee.success) issues.push(...zodToIssues(attendee.error, (p) => String(p[0] ?? '') || null));
   const date = (values.date ?? '').trim();
   const items: MultiBookingInput['items'] = [];

@@ -68,6 +68,38 @@ export const EMBED_JS = `(function () {
 `;
 
 /**
+ * A multi-event form: once a ticket is chosen, a contact field only some events ask for is
+ * shown (and required) only if a ticket for one of them is chosen. Without this script every field shows, marked with
+ * the events that need it, and the server applies the same rule.
+ */
+export const MULTI_FIELDS_JS = `(function () {
+  var fields = document.querySelectorAll('[data-needed-for]');
+  if (!fields.length) return;
+  function chosen(slug) {
+    var s = document.querySelector('select[name="quantity_' + slug + '"]');
+    return s && parseInt(s.value, 10) > 0;
+  }
+  function update() {
+    // Until a ticket is chosen every field shows; then only those the chosen events ask for.
+    var any = false;
+    var selects = document.querySelectorAll('select[name^="quantity_"]');
+    for (var j = 0; j < selects.length; j++) if (parseInt(selects[j].value, 10) > 0) any = true;
+    for (var i = 0; i < fields.length; i++) {
+      var box = fields[i];
+      var needed = box.getAttribute('data-needed-for').split(' ').some(chosen);
+      box.hidden = any && !needed;
+      var input = box.querySelector('input, textarea');
+      if (input) input.required = needed;
+    }
+  }
+  document.addEventListener('change', function (e) {
+    if (e.target && e.target.name && e.target.name.indexOf('quantity_') === 0) update();
+  });
+  update();
+})();
+`;
+
+/**
  * The "preparing payment" page: polls the status URL as JSON and goes to Stripe as soon as the
  * checkout exists. Without JavaScript the page's meta refresh does the same, more slowly.
  */

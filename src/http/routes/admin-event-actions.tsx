@@ -6,6 +6,8 @@ import { formatMoney } from '../../lib/money';
 import type { AppServices } from '../../app/services';
 import { streamAttendeesCsv } from '../csv-stream';
 import { idParam } from '../form-input';
+import { csrfForSession } from '../middleware/csrf';
+import { parseImageUpload } from '../middleware/image-upload';
 import { AppError } from '../../errors';
 import { actorNames } from './activity-actors';
 import { asFormBody, confirmsName, text } from '../forms/form-values';
@@ -116,6 +118,21 @@ export function adminEventActions(services: AppServices): Router {
     await services.bookings.ticketEmails.resend(p.orgId, slug, idParam(req, 'id'), unlockOrganiserPrivateKey(p.principal, p.organiser));
     const back = filterQuery(readAttendeeFilter(req.body));
     res.redirect(303, `/admin/events/${slug}${back}${back ? '&' : '?'}notice=email_resent`);
+  });
+
+  // The event image from the event page (the JSON API takes raw bytes with PUT …/image).
+  router.post('/admin/events/:slug/image', page, parseImageUpload, csrfForSession(), async (req, res) => {
+    const p = await organiserPage(services, req);
+    const slug = param(req, 'slug');
+    await services.bookings.images.put(p.orgId, slug, req.uploadedImage ?? Buffer.alloc(0));
+    res.redirect(303, `/admin/events/${slug}?notice=image_saved`);
+  });
+
+  router.post('/admin/events/:slug/image/delete', ...form, async (req, res) => {
+    const p = await organiserPage(services, req);
+    const slug = param(req, 'slug');
+    await services.bookings.images.remove(p.orgId, slug);
+    res.redirect(303, `/admin/events/${slug}?notice=image_removed`);
   });
 
   // Money leaves the organiser's account: one more page, so a mis-tap on a phone refunds nobody.

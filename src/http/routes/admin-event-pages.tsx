@@ -26,6 +26,8 @@ const NOTICES = {
   checked_in: 'Checked in.',
   checked_out: 'Checked out.',
   email_resent: 'The ticket email is on its way again.',
+  image_saved: 'Image saved. It shows on the booking page and the tickets.',
+  image_removed: 'Image removed.',
   attendee_added: 'Attendee added.',
   attendee_updated: 'Attendee saved.',
   attendee_moved: 'Attendee moved to this event.',

@@ -66,6 +66,7 @@ export function adminGroupPages(services: AppServices): Router {
     if (!parsed.success) return listPage(res, STATUS_OF.invalid_request, p, values, errorsFromIssues(zodIssues(parsed.error), FIELDS));
     const created = await groups.create(p.orgId, parsed.data);
     if (!created) return listPage(res, 409, p, values, { slug: [`The slug "${parsed.data.slug}" is already used by an event or group; choose another.`] });
+    await services.bookings.organiserLog.append({ organiserId: p.orgId, actorUserId: p.principal.userId, at: new Date().toISOString(), kind: 'group', message: `Group created: ${created.name}` });
     res.redirect(303, '/admin/groups?notice=created');
   });
 
@@ -84,6 +85,7 @@ export function adminGroupPages(services: AppServices): Router {
     const members = (await events.list(p.orgId)).filter((e) => e.groupId === g.id);
     for (const e of members) await events.update(p.orgId, e.slug, { group: null });
     await groups.remove(p.orgId, g.id);
+    await services.bookings.organiserLog.append({ organiserId: p.orgId, actorUserId: p.principal.userId, at: new Date().toISOString(), kind: 'group', message: `Group deleted: ${g.name}` });
     res.redirect(303, '/admin/groups?notice=deleted');
   });
 

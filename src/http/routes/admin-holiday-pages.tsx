@@ -65,6 +65,7 @@ export function adminHolidayPages(services: AppServices): Router {
     const parsed = holidaySchema.safeParse(values);
     if (!parsed.success) return listPage(res, STATUS_OF.invalid_request, p, values, errorsFromIssues(zodIssues(parsed.error), FIELDS));
     await holidays.add(p.orgId, parsed.data);
+    await services.bookings.organiserLog.append({ organiserId: p.orgId, actorUserId: p.principal.userId, at: new Date().toISOString(), kind: 'holiday', message: `Holiday added: ${parsed.data.name} (${parsed.data.startDate} to ${parsed.data.endDate})` });
     res.redirect(303, '/admin/holidays?notice=added');
   });
 
@@ -79,6 +80,7 @@ export function adminHolidayPages(services: AppServices): Router {
     const typed = text(asFormBody(req.body), 'confirm_name');
     if (!confirmsName(typed, h.name)) return confirm(res, STATUS_OF.invalid_request, p, h, typed, { confirm_name: ['Type the holiday name exactly as shown (capitals do not matter).'] });
     await holidays.remove(p.orgId, h.id);
+    await services.bookings.organiserLog.append({ organiserId: p.orgId, actorUserId: p.principal.userId, at: new Date().toISOString(), kind: 'holiday', message: `Holiday deleted: ${h.name}` });
     res.redirect(303, '/admin/holidays?notice=deleted');
   });
 

@@ -1,3 +1,4 @@
+import { mailStatusLine } from '../../bookings/ticket-emails';
 import { type Request, Router } from 'express';
 import { ZodError } from 'zod';
 import { AppError } from '../../errors';
@@ -96,7 +97,8 @@ export function adminSettingsPages(services: AppServices): Router {
   async function render(req: Request, status: number, extra: Pick<SettingsPageProps, 'notice' | 'failed'>) {
     const p = await organiserPage(services, req);
     const view = await settings.get(p.principal);
-    return { p, html: <SettingsPage ctx={p.ctx} settings={view} timeZones={TIME_ZONES} {...extra} />, status };
+    const mail = { on: services.bookings.ticketEmails.enabled, status: mailStatusLine(services.infra.config) };
+    return { p, html: <SettingsPage ctx={p.ctx} settings={view} timeZones={TIME_ZONES} mail={mail} {...extra} />, status };
   }
 
   router.get('/admin/settings', page, async (req, res) => {

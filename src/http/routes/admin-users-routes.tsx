@@ -12,7 +12,7 @@ import { UsersPage, type UsersPageProps } from '../views/users-page';
 import { loadAdminContext } from './admin-context';
 
 const inviteForm = z.object({ email: emailSchema, role: roleSchema });
-const NOTICES = { removed: 'The member is removed and logged out.', cancelled: 'The invite is cancelled.' };
+const NOTICES = { removed: 'The member is removed and logged out.', cancelled: 'The invite is cancelled.', role_changed: 'The role is changed.' };
 
 /** /admin/users: an owner's members and invites. Every query is scoped by the owner's organiser. */
 export function adminUsersRoutes(services: AppServices): Router {
@@ -27,6 +27,12 @@ export function adminUsersRoutes(services: AppServices): Router {
     return { status, html: renderAdminPage('Users', ctx, <UsersPage ctx={ctx} members={memberList} invites={inviteList} {...extra} />) };
   }
 
+  // Users and invites are organiser-wide changes: the activity log names who made them (never the invitee's email).
+  const logMembers = (req: Parameters<typeof callerOf>[0], message: string) => {
+    const p = callerOf(req);
+    return services.bookings.organiserLog.append({ organiserId: p.organiser!.id, actorUserId: p.userId, at: new Date().toISOString(), kind: message.startsWith('Invited') || message.startsWith('Cancelled') ? 'invite' : 'user', message });
+  };
+
   router.get('/admin/users', owner, async (req, res) => {
     const page = await render(req, 200, { notice: noticeFrom(req, NOTICES) });
     res.status(page.status).type('html').send(page.html);
@@ -40,8 +46,13 @@ export function adminUsersRoutes(services: AppServices): Router {
       page = await render(req, STATUS_OF.invalid_request, { errors: input.errors, form: typed });
     } else {
       try {
-        const { code } = await invites.create(callerOf(req), input.data);
-        page = await render(req, 201, { inviteLink: `${services.infra.config.publicUrl}/join/${code}` });
+        const { code, expiresAt } = await invites.create(callerOf(req), input.data);
+        await logMembers(req, `Invited a new ${input.data.role}`);
+        const inviteLink = `${services.infra.config.publicUrl}/join/${code}`;
+        const org = await services.infra.organisers.get(callerOf(req).organiser!.id);
+        // Emailed after this answer, in the background; the link is on screen either way.
+        services.mail?.invites.send(input.data.email, org?.name ?? 'your organisation', inviteLink, new Date(expiresAt));
+        page = await render(req, 201, { inviteLink, ...(services.mail ? { notice: `We also emailed the link to ${input.data.email}.` } : {}) });
       } catch (err) {
         const shown = inlineError(err, ['conflict']);
         if (!shown) throw err;
@@ -53,11 +64,13 @@ export function adminUsersRoutes(services: AppServices): Router {
 
   router.post('/admin/users/:id/remove', ...form, async (req, res) => {
     await members.remove(callerOf(req), idParam(req, 'id'));
+    await logMembers(req, `Removed member #${idParam(req, 'id')}`);
     res.redirect(303, '/admin/users?notice=removed');
   });
 
   router.post('/admin/users/invites/:id/cancel', ...form, async (req, res) => {
     await invites.cancel(callerOf(req), idParam(req, 'id'));
+    await logMembers(req, `Cancelled invite #${idParam(req, 'id')}`);
     res.redirect(303, '/admin/users?notice=cancelled');
   });
 

@@ -44,7 +44,8 @@ export function publicTicketRoutes(services: AppServices): Router {
     const page = await loadTicketPage(services, param(req, 'slugs'), isEmbed(req));
     allowFraming(res, page.organiser.embedHosts);
     allowFormTargets(res, formTargets(page, infra.config.stripeApiBase));
-    res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(infra.keyring, BOOKING_FORM_BINDING), values: {}, issues: [] }));
+    const month = typeof req.query.month === 'string' ? req.query.month : undefined;
+    res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(infra.keyring, BOOKING_FORM_BINDING), values: {}, issues: [], calendarMonth: month }));
   });
 
   router.post('/ticket/:slugs', requireContentType('form'), parseForm, bookingLimits(services.infra.config, services.infra.keyring), async (req, res) => {

@@ -5,6 +5,9 @@ import type { AppServices } from '../../app/services';
 import { checkHealth, publicHealth } from '../../infra/health';
 import { readSessionCookie } from '../middleware/session-cookie';
 import { APP_CSS } from '../views/styles';
+import { isThemeColour, themeCss } from '../views/theme';
+import { ROBOTS_TXT } from '../middleware/robots';
+import { FAVICON_ICO } from '../public/favicon';
 
 const BEARER = /^Bearer (\S{1,512})$/i;
 
@@ -43,6 +46,23 @@ export function serviceRoutes(services: AppServices): Router {
     }
     const { registry } = infra.metrics;
     res.type(registry.contentType).send(await registry.metrics());
+  });
+
+  router.get('/robots.txt', (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=86400');
+    res.type('text/plain').send(ROBOTS_TXT);
+  });
+
+  router.get('/favicon.ico', (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    res.type('image/x-icon').send(FAVICON_ICO);
+  });
+
+  router.get('/assets/theme/:file', (req, res, next) => {
+    const m = /^([0-9a-f]{6})\.css$/.exec(String(req.params.file));
+    if (!m || !isThemeColour(m[1]!)) return next();
+    res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    res.type('text/css').send(themeCss(m[1]!));
   });
 
   router.get('/assets/app.css', (_req, res) => {

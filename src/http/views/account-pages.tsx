@@ -103,12 +103,9 @@ export function TokensPage(p: { ctx: AdminContext; tokens: TokenSummary[]; creat
                     <td data-label="Created">{formatTime(t.createdAt)}</td>
                     <td data-label="Last used">{t.lastUsedAt ? formatTime(t.lastUsedAt) : <span class="muted">never</span>}</td>
                     <td>
-                      <form method="post" action={`/admin/tokens/${t.id}/revoke`}>
-                        <CsrfField token={p.ctx.csrfToken} />
-                        <button type="submit" class="secondary small">
-                          Revoke
-                        </button>
-                      </form>
+                      <a class="button secondary small" href={`/admin/tokens/${t.id}/revoke`}>
+                        Revoke
+                      </a>
                     </td>
                   </tr>
                 ))}

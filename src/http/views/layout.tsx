@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { themeHref } from './theme';
 
 export interface LayoutProps {
   title: string;
@@ -9,8 +10,8 @@ export interface LayoutProps {
   refreshSeconds?: number;
   nav?: ComponentChildren;
   scripts?: string[];
-  /** A page of one organiser: their name (and link) in the header and the title, not "Boxoffice". */
-  brand?: { name: string; href?: string | undefined } | undefined;
+  /** A page of one organiser: their name in the header and the title, not "Boxoffice"; the link goes to their mini-site when it is on, else home. */
+  brand?: { name: string; href?: string | undefined; accentColor?: string | null | undefined } | undefined;
 }
 
 export function Layout({ title, children, embed, refreshSeconds, nav, scripts, brand }: LayoutProps) {
@@ -21,7 +22,9 @@ export function Layout({ title, children, embed, refreshSeconds, nav, scripts, b
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         {refreshSeconds !== undefined && <meta http-equiv="refresh" content={String(refreshSeconds)} />}
         <title>{`${title} · ${brand?.name ?? 'Boxoffice'}`}</title>
+        <link rel="icon" href="/favicon.ico" sizes="32x32" />
         <link rel="stylesheet" href="/assets/app.css" />
+        {themeHref(brand?.accentColor) && <link rel="stylesheet" href={themeHref(brand?.accentColor)!} />}
       </head>
       <body class={embed ? 'embed' : undefined}>
         {!embed && (

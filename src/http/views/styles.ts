@@ -63,10 +63,23 @@ button.block,.button.block{display:block;width:100%;text-align:center;margin:.4r
 .home-features{list-style:none;padding:0;margin:0 0 1.2rem}.home-features li{display:flex;flex-direction:column;gap:.15rem;padding:.7rem 0;border-bottom:1px solid var(--line)}.home-features li:last-child{border-bottom:none}
 @media (max-width:600px){.home{margin-top:.5rem}.home h1{font-size:1.6rem}}
 @media (max-width:600px){.row2{grid-template-columns:1fr}.ticket-card{flex-direction:column;align-items:stretch;gap:.5rem}.ticket-info{flex:none}.qr svg{width:min(72vw,260px);height:min(72vw,260px);margin:0 auto}.qr div{display:block}}
+[hidden]{display:none!important}
+/* Daily events: a month calendar of radio buttons (works without JavaScript). */
+fieldset.date-calendar{border:0;padding:0;margin:0 0 .9rem;min-width:0}fieldset.date-calendar legend{font-weight:600;font-size:.95rem;padding:0;margin-bottom:.3rem}
+table.calendar{table-layout:fixed;margin:0 0 .8rem;font-size:.9rem}table.calendar caption{text-align:left;font-weight:600;padding:.2rem 0 .4rem}
+table.calendar th{text-align:center;padding:.2rem 0;font-size:.75rem}table.calendar td{text-align:center;padding:2px;border:none;vertical-align:middle}
+.day small{display:block;font-size:.68rem;line-height:1.1}.day.off{color:#b4bac6}.day.full{color:var(--bad)}.day.full span[aria-hidden]{text-decoration:line-through}
+.day.open label{display:block;border:1px solid var(--line);border-radius:8px;padding:.25rem 0;cursor:pointer;font-weight:600;background:#fff}
+.day.open label:hover{border-color:var(--brand)}.day.open small{font-weight:400;color:var(--muted)}
+.day.open input{position:absolute;opacity:0;width:1px;height:1px}.day.open label:has(input:checked){background:var(--brand);border-color:var(--brand);color:var(--brand-ink)}
+.day.open label:has(input:checked) small{color:var(--brand-ink)}.day.open label:has(input:focus-visible){outline:2px solid var(--brand);outline-offset:1px}
 /* Confirmation, ticket and event images. */
 .block{display:block}.code,.short-code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;letter-spacing:.06em}.short-code{font-size:1.05rem;font-weight:700;color:var(--ink)}
 .tickets-heading{max-width:720px;margin:.2rem auto .2rem}.tickets-heading+p{max-width:720px;margin:0 auto 1rem}.organiser-contact{max-width:720px;margin:1rem auto}
 .calendar-links{margin:.4rem 0 0}.ticket-card .event-image{flex:1 1 100%}
 .event-image{display:block;width:100%;height:auto;max-height:320px;object-fit:cover;border-radius:8px;margin:0 0 .8rem;background:#eef2f6}
+.image-upload{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center;margin:.4rem 0}.image-upload input[type=file]{min-width:0;max-width:100%;flex:1 1 12rem;padding:.4rem}
 .event-thumb{width:96px;height:64px;object-fit:cover;border-radius:6px;flex:none}
+.event-links{list-style:none;padding:0;margin:0}.event-links li{display:flex;gap:.8rem;align-items:flex-start;padding:.7rem 0;border-bottom:1px solid var(--line)}.event-links li:last-child{border-bottom:none}
+.choice .event-thumb{width:72px;height:48px}
 ` + ADMIN_EVENTS_CSS + ADMIN_TOOLS_CSS;

@@ -34,16 +34,35 @@ export function UsersPage(p: UsersPageProps) {
                   <td>
                     {m.email} {m.you && <span class="badge">you</span>}
                   </td>
-                  <td data-label="Role">{m.role}</td>
+                  <td data-label="Role">
+                    {m.you ? (
+                      m.role
+                    ) : (
+                      <form method="post" action={`/admin/users/${m.userId}/role`} class="inline">
+                        <CsrfField token={csrf} />
+                        <label class="sr-only" for={`role-${m.userId}`}>
+                          Role of {m.email}
+                        </label>
+                        <select id={`role-${m.userId}`} name="role">
+                          <option value="manager" selected={m.role === 'manager'}>
+                            manager
+                          </option>
+                          <option value="owner" selected={m.role === 'owner'}>
+                            owner
+                          </option>
+                        </select>{' '}
+                        <button type="submit" class="secondary small">
+                          Change role
+                        </button>
+                      </form>
+                    )}
+                  </td>
                   <td data-label="Joined">{formatTime(m.joinedAt)}</td>
                   <td>
                     {!m.you && (
-                      <form method="post" action={`/admin/users/${m.userId}/remove`}>
-                        <CsrfField token={csrf} />
-                        <button type="submit" class="secondary small">
-                          Remove
-                        </button>
-                      </form>
+                      <a class="button secondary small" href={`/admin/users/${m.userId}/remove`}>
+                        Remove
+                      </a>
                     )}
                   </td>
                 </tr>
@@ -84,12 +103,9 @@ export function UsersPage(p: UsersPageProps) {
                     <td data-label="Role">{i.role}</td>
                     <td data-label="Expires">{i.expired ? <span class="badge bad">expired</span> : formatTime(i.expiresAt)}</td>
                     <td>
-                      <form method="post" action={`/admin/users/invites/${i.id}/cancel`}>
-                        <CsrfField token={csrf} />
-                        <button type="submit" class="secondary small">
-                          Cancel
-                        </button>
-                      </form>
+                      <a class="button secondary small" href={`/admin/users/invites/${i.id}/cancel`}>
+                        Cancel
+                      </a>
                     </td>
                   </tr>
                 ))}

@@ -44,7 +44,13 @@ export const emailRelease = (eventId: number, bookingId: string, nowMs: number):
   args: [nowMs, bookingId, eventId, nowMs],
 });
 
-const DUE = "sent_at IS NULL AND body != '' AND next_attempt_at <= ? AND lease_until <= ?";
+/**
+ * Due rows of events that are live on this shard: while an event is frozen for a move, or
+ * after it moved away, its rows here wait (the copy on the new shard sends them), so a move
+ * never sends a ticket email twice.
+ */
+const LIVE = "EXISTS (SELECT 1 FROM events WHERE events.id = email_outbox.event_id AND events.state = 'live')";
+const DUE = `sent_at IS NULL AND body != '' AND next_attempt_at <= ? AND lease_until <= ? AND ${LIVE}`;
 
 /** The email outbox as the leased-outbox core drives it. */
 export const emailOutboxTable: OutboxTable<EmailOutboxRow> = {
@@ -95,7 +101,7 @@ export const emailOutboxTable: OutboxTable<EmailOutboxRow> = {
   },
 
   async backlog(db: Db) {
-    const rs = await db.execute("SELECT COUNT(*) AS n FROM email_outbox WHERE sent_at IS NULL AND body != ''");
+    const rs = await db.execute(`SELECT COUNT(*) AS n FROM email_outbox WHERE sent_at IS NULL AND body != '' AND ${LIVE}`);
     return Number(rs.rows[0]!.n);
   },
 };

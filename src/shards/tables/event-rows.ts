@@ -20,6 +20,7 @@ export function toEventRecord(r: Row): EventRecord {
     currency: String(r.currency),
     maxPerPurchase: Number(r.max_per_purchase),
     fields: JSON.parse(String(r.fields)) as ContactField[],
+    optionalFields: JSON.parse(String(r.optional_fields ?? '[]')) as ContactField[],
     opensAt: str(r.opens_at),
     closesAt: str(r.closes_at),
     webhookUrl: str(r.webhook_url),
@@ -49,6 +50,8 @@ export function settingsColumns(s: EventSettings): Record<string, string | numbe
     price: s.price,
     max_per_purchase: s.maxPerPurchase,
     fields: JSON.stringify(s.fields),
+    // Only fields the event asks for can be optional.
+    optional_fields: JSON.stringify(s.optionalFields.filter((f) => s.fields.includes(f))),
     opens_at: s.opensAt,
     closes_at: s.closesAt,
     webhook_url: s.webhookUrl,

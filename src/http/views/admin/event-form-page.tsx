@@ -126,6 +126,12 @@ export function EventFormPage(p: EventFormPageProps) {
             <Checks name="fields" options={CONTACT_LABELS} checked={v.fields} />
             <FieldError name="fields" errors={e} />
           </div>
+          <div class="field">
+            <span class="label">Buyers may leave blank</span>
+            <span class="hint">Of the fields above, those that are optional; the others are required.</span>
+            <Checks name="optionalFields" options={CONTACT_LABELS} checked={v.optionalFields} />
+            <FieldError name="optionalFields" errors={e} />
+          </div>
         </fieldset>
 
         <fieldset>

@@ -1,5 +1,5 @@
 import type { AttendeeView } from '../../../bookings/attendee-service';
-import { type EventRecord, remaining } from '../../../domain/events/event';
+import { type EventRecord, eventImagePath, remaining } from '../../../domain/events/event';
 import { formatMoney } from '../../../lib/money';
 import { formatInZone, formatShortInZone } from '../../../lib/zoned-time';
 import { type AdminContext, CsrfField } from '../admin-layout';
@@ -258,9 +258,37 @@ function AttendeeRow({ a, event, ctx, filter, timezone, mailOn }: { a: AttendeeV
   );
 }
 
+/** One image per event: PNG, JPEG or WebP up to 1 MB, resized on upload. */
+function ImageForm({ event, ctx }: { event: EventRecord; ctx: AdminContext }) {
+  const base = `/admin/events/${event.slug}/image`;
+  const src = eventImagePath(event);
+  return (
+    <details class="share event-image-admin" open={!src}>
+      <summary>{src ? 'Event image' : 'Add an event image'}</summary>
+      {src && <img class="event-image" src={src} alt={`Poster for ${event.name}`} />}
+      <form method="post" action={base} enctype="multipart/form-data" class="image-upload">
+        <CsrfField token={ctx.csrfToken} />
+        <input type="file" name="image" accept="image/png,image/jpeg,image/webp" required aria-label="Image file" />
+        <button type="submit" class="small">
+          {src ? 'Replace image' : 'Upload image'}
+        </button>
+      </form>
+      <p class="small muted">PNG, JPEG or WebP, at most 1 MB. It shows on the booking page, the tickets and the organiser's event list.</p>
+      {src && (
+        <form method="post" action={`${base}/delete`} class="inline">
+          <CsrfField token={ctx.csrfToken} />
+          <button type="submit" class="small secondary">
+            Remove image
+          </button>
+        </form>
+      )}
+    </details>
+  );
+}
+
 function Share({ event, publicUrl }: { event: EventRecord; publicUrl: string }) {
   const url = `${publicUrl}/ticket/${event.slug}`;
-  const iframe = `<iframe src="${url}?iframe=true" title="Book: ${event.name.replace(/"/g, '&quot;')}" width="100%" height="600" style="border:0"></iframe>`;
+  const iframe = `<iframe src="${url}?iframe=true" title="Book: ${event.name.replace(/"/g, '&quot;')}" width="100%" height="1100" style="border:0"></iframe>`;
   const script = `<script src="${publicUrl}/embed.js" data-events="${event.slug}" async></script>`;
   return (
     <details class="share">
@@ -275,7 +303,8 @@ function Share({ event, publicUrl }: { event: EventRecord; publicUrl: string }) 
         {script}
       </textarea>
       <label for="embed-iframe" class="small">
-        Or a plain iframe
+        Or a plain iframe. It cannot resize itself, so it is tall; prefer the script above, which sizes the frame to the form so “Book now” is never
+        hidden inside an inner scroll.
       </label>
       <textarea id="embed-iframe" class="snippet" readOnly rows={3}>
         {iframe}
@@ -330,6 +359,7 @@ export function EventPage(p: EventPageProps) {
           </>
         )}
         <Share event={event} publicUrl={p.publicUrl} />
+        <ImageForm event={event} ctx={ctx} />
       </section>
 
       <section class="card">

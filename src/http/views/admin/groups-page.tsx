@@ -42,6 +42,9 @@ export function GroupsPage(p: GroupsPageProps) {
                     </td>
                     <td data-label="Events">{g.events}</td>
                     <td>
+                      <a class="button secondary small" href={`/admin/groups/${g.id}`}>
+                        Edit
+                      </a>{' '}
                       <a class="button secondary small" href={`/admin/groups/${g.id}/delete`}>
                         Delete
                       </a>

@@ -18,6 +18,8 @@ export interface SettingsPageProps {
   failed?: { section: SettingsSection; values: Record<string, string>; errors: FieldErrors };
   /** Further sections from other features (webhook secret, Stripe key), drawn after these. */
   extra?: ComponentChildren;
+  /** Whether this server sends ticket emails (SMTP_URL/MAIL_FROM), as one line. */
+  mail?: { on: boolean; status: string };
 }
 
 const LABELS: Record<string, string> = {
@@ -80,6 +82,7 @@ export function SettingsPage(p: SettingsPageProps) {
       <section class="card">
         <h1>Settings</h1>
         <p class="small muted">Each section saves on its own. Every change is recorded in the activity log.</p>
+        {p.mail && <p class={p.mail.on ? 'small muted mail-status' : 'notice mail-status'}>{p.mail.status}</p>}
         <nav aria-label="Settings sections" class="chips">
           <a class="chip" href="#general">Currency and time zone</a>
           <a class="chip" href="#business-email">Business email</a>
@@ -118,6 +121,9 @@ export function SettingsPage(p: SettingsPageProps) {
       </Section>
 
       <Section id="webhook" title="Webhook" ctx={p.ctx} failed={p.failed} intro="Every booking is also sent to this address (as well as to an event's own webhook URL).">
+        <p class="small muted">
+          Deliveries are signed per Standard Webhooks. The signing secret, its rotation and every delivery not yet through are on <a href="/admin/webhooks">Webhooks</a>.
+        </p>
         <Input name="webhook_url" type="url" value={typed('webhook', 'webhook_url', s.webhookUrl ?? '')} errors={errorsOf('webhook')} hint="https://… Leave empty to send none." />
       </Section>
 

@@ -5,8 +5,11 @@ import { type BookingPage, maxQuantity } from '../../public/booking-page';
 import { Layout } from '../layout';
 import { renderDocument } from '../render';
 import { withEmbed } from './format';
+import { DateCalendar } from './date-calendar';
 import { EventDetails, priceLabel, StatusBadge, UnavailableCard, whenWhere } from './event-details';
-import { ContactFields, CsrfField, DateSelect, IssueSummary, issueFor, QuantitySelect, TermsField } from './form-parts';
+import type { ContactField } from '../../../domain/events/event';
+import { requiredFields } from '../../public/booking-form';
+import { ContactFields, CsrfField, DateSelect, type FieldAsk, IssueSummary, issueFor, QuantitySelect, TermsField } from './form-parts';
 
 export interface BookingFormState {
   csrfToken: string;
@@ -16,9 +19,59 @@ export interface BookingFormState {
   notice?: string | undefined;
   /** Organiser mini-site navigation, when the form is part of it. */
   nav?: ComponentChildren;
+  /** The mini-site's Events page: each event with a link to its own page, above the combined form. */
+  listEvents?: boolean;
+  /** A daily event's calendar: the month asked for with `?month=YYYY-MM`. */
+  calendarMonth?: string | undefined;
+}
+
+/** What's on: every event of the page with its image, date, price and a link to book it alone. */
+function EventLinks({ page }: { page: BookingPage }) {
+  return (
+    <section class="card event-list">
+      <h2>What's on</h2>
+      <ul class="event-links">
+        {page.events.map((b) => {
+          const line = whenWhere(b.view, page.organiser.timezone);
+          return (
+            <li>
+              {b.view.imageUrl && <img class="event-thumb" src={b.view.imageUrl} alt="" loading="lazy" />}
+              <div class="choice-info">
+                <a href={withEmbed(`/ticket/${b.view.slug}`, page.embed)}>
+                  <strong>{b.view.name}</strong>
+                </a>
+                {line && <div class="muted small">{line}</div>}
+                <div class="actions small">
+                  <span>{priceLabel(b.view)}</span>
+                  <StatusBadge view={b.view} />
+                </div>
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+      {page.events.length > 1 && <p class="small muted">Or book several at once below.</p>}
+    </section>
+  );
 }
 
 const EMBED_SCRIPTS = ['/assets/embed-frame.js'];
+
+/**
+ * How each contact field is asked: optional when no bookable event requires it, and on a
+ * multi form required only with tickets of the events that require it (when not all do).
+ */
+function fieldAsks(page: BookingPage): Map<ContactField, FieldAsk> {
+  const asks = new Map<ContactField, FieldAsk>();
+  const bookable = page.events.filter((b) => maxQuantity(page, b) > 0);
+  const among = bookable.length > 0 ? bookable : page.events;
+  for (const f of page.fields) {
+    const requiring = among.filter((b) => requiredFields(b).has(f));
+    if (requiring.length === 0) asks.set(f, 'optional');
+    else if (page.kind === 'multi' && requiring.length < among.length) asks.set(f, { slugs: requiring.map((b) => b.view.slug), names: requiring.map((b) => b.view.name) });
+  }
+  return asks;
+}
 
 function Notice({ text }: { text: string | undefined }) {
   return text ? (
@@ -34,7 +87,7 @@ function DetailsSection({ page, state, heading, children }: { page: BookingPage;
     <section class="card">
       <h2>{heading}</h2>
       {children}
-      <ContactFields fields={page.fields} values={state.values} issues={state.issues} />
+      <ContactFields fields={page.fields} values={state.values} issues={state.issues} asks={fieldAsks(page)} />
       <TermsField terms={page.terms} checked={state.values.acceptTerms === '1'} issue={issueFor(state.issues, 'acceptTerms')} />
       <button type="submit" class="block">
         Book now
@@ -60,8 +113,17 @@ function SingleForm({ page, state }: { page: BookingPage; state: BookingFormStat
           <DetailsSection page={page} state={state} heading="Book tickets">
             <div class="row2">
               <QuantitySelect id="quantity" label="Tickets" from={1} max={max} value={state.values.quantity} issue={issueFor(state.issues, 'quantity')} />
-              {page.dates && <DateSelect dates={page.dates} value={state.values.date} issue={issueFor(state.issues, 'date')} required />}
             </div>
+            {page.dates && (
+              <DateCalendar
+                dates={b.view.dates ?? page.dates}
+                value={state.values.date}
+                issue={issueFor(state.issues, 'date')}
+                month={state.calendarMonth}
+                path={page.action.split('?')[0]!}
+                embed={page.embed}
+              />
+            )}
           </DetailsSection>
         </form>
       )}
@@ -101,6 +163,7 @@ function MultiForm({ page, state }: { page: BookingPage; state: BookingFormState
     <form method="post" action={page.action} class="booking-form">
       <h1>{page.title}</h1>
       <Notice text={state.notice} />
+      {state.listEvents && <EventLinks page={page} />}
       <CsrfField token={state.csrfToken} />
       <IssueSummary issues={state.issues} />
       <section class="card">
@@ -135,8 +198,8 @@ export function renderBookingPage(page: BookingPage, state: BookingFormState): s
       title={page.title}
       embed={page.embed}
       nav={state.nav}
-      brand={{ name: page.organiser.name, href: page.organiser.showPublicSite ? `/o/${page.organiser.slug}` : undefined }}
-      {...(page.embed ? { scripts: EMBED_SCRIPTS } : {})}
+      brand={{ name: page.organiser.name, href: page.organiser.showPublicSite ? `/o/${page.organiser.slug}` : undefined, accentColor: page.organiser.accentColor }}
+      scripts={[...(page.kind === 'multi' ? ['/assets/multi-fields.js'] : []), ...(page.embed ? EMBED_SCRIPTS : [])]}
     >
       <div class="booking">{page.kind === 'single' ? <SingleForm page={page} state={state} /> : <MultiForm page={page} state={state} />}</div>
     </Layout>,

@@ -63,25 +63,40 @@ const INPUT: Record<ContactField | 'name', { type: string; autocomplete: string;
   specialInstructions: { type: 'text', autocomplete: 'off', max: 250, multiline: true },
 };
 
-function ContactInput({ field, values, issues }: { field: ContactField | 'name'; values: FormValues; issues: FormIssue[] }) {
+/** On a multi-event form: a field only some of the events ask for, and which. */
+export interface FieldNeed {
+  slugs: string[];
+  names: string[];
+}
+
+/** How a contact field is asked: required (no entry), only with some events' tickets, or optional. */
+export type FieldAsk = FieldNeed | 'optional';
+
+function ContactInput({ field, values, issues, ask }: { field: ContactField | 'name'; values: FormValues; issues: FormIssue[]; ask?: FieldAsk | undefined }) {
   const spec = INPUT[field];
   const message = issueFor(issues, field);
-  const common = { id: field, name: field, autocomplete: spec.autocomplete, maxlength: spec.max, required: true, ...invalid(field, message) };
+  const need = ask && ask !== 'optional' ? ask : undefined;
+  const common = { id: field, name: field, autocomplete: spec.autocomplete, maxlength: spec.max, required: !ask, ...invalid(field, message) };
   return (
-    <div class="field">
-      <label for={field}>{FIELD_LABEL[field]}</label>
+    <div class="field" {...(need ? { 'data-needed-for': need.slugs.join(' ') } : {})}>
+      <label for={field}>
+        {FIELD_LABEL[field]}
+        {ask === 'optional' && <span class="muted small"> (optional)</span>}
+        {need && <span class="muted small"> (needed for {need.names.join(', ')})</span>}
+      </label>
       {spec.multiline ? <textarea rows={3} {...common} value={values[field] ?? ''} /> : <input type={spec.type} {...common} value={values[field] ?? ''} />}
       <FieldError id={field} message={message} />
     </div>
   );
 }
 
-export function ContactFields({ fields, values, issues }: { fields: ContactField[]; values: FormValues; issues: FormIssue[] }) {
+/** `asks`: fields that are optional, or required only with some events' tickets (multi forms); every other field is required. */
+export function ContactFields({ fields, values, issues, asks }: { fields: ContactField[]; values: FormValues; issues: FormIssue[]; asks?: Map<ContactField, FieldAsk> }) {
   return (
     <>
       <ContactInput field="name" values={values} issues={issues} />
       {fields.map((f) => (
-        <ContactInput field={f} values={values} issues={issues} />
+        <ContactInput field={f} values={values} issues={issues} ask={asks?.get(f)} />
       ))}
     </>
   );

@@ -1,5 +1,6 @@
 import type { PublicTicket } from '../../../bookings/public-tickets';
 import { bookingReference } from '../../../bookings/ticket-token';
+import { eventImagePath } from '../../../domain/events/event';
 import { formatMoney } from '../../../lib/money';
 import type { BookedDetails } from '../../public/booked-cookie';
 import { Layout } from '../layout';
@@ -26,9 +27,11 @@ export function renderReservedPage({ tickets, embed, booked }: ReservedPageProps
   const first = tickets[0]!;
   const currency = first.event.currency;
   const total = tickets.reduce((sum, t) => sum + t.pricePaid, 0);
+  const image = tickets.map((t) => eventImagePath(t.event)).find(Boolean);
   return renderDocument(
-    <Layout title="You're booked" embed={embed} brand={{ name: first.organiser.name }} {...(embed ? { scripts: ['/assets/embed-frame.js'] } : {})}>
+    <Layout title="You're booked" embed={embed} brand={{ name: first.organiser.name, accentColor: first.organiser.accentColor }} {...(embed ? { scripts: ['/assets/embed-frame.js'] } : {})}>
       <section class="card narrow reserved">
+        {image && <img class="event-image" src={image} alt="" />}
         <h1>You're booked!</h1>
         <dl class="facts">
           <dt>Booking reference</dt>

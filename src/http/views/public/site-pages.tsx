@@ -37,7 +37,7 @@ export function renderSiteTextPage(organiser: Organiser, section: Exclude<SiteSe
   const t = TEXT[section];
   const body = t.body(organiser).trim();
   return renderDocument(
-    <Layout title={t.title(organiser)} nav={<SiteNav organiser={organiser} current={section} />}>
+    <Layout title={t.title(organiser)} nav={<SiteNav organiser={organiser} current={section} />} brand={{ name: siteTitle(organiser), href: `/o/${organiser.slug}`, accentColor: organiser.accentColor }}>
       <section class="card narrow site-text">
         <h1>{t.title(organiser)}</h1>
         {body ? <div class="pre">{body}</div> : t.empty && <p class="muted">{t.empty}</p>}
@@ -55,7 +55,7 @@ export function renderSiteTextPage(organiser: Organiser, section: Exclude<SiteSe
 
 export function renderNoEventsPage(organiser: Organiser): string {
   return renderDocument(
-    <Layout title="Events" nav={<SiteNav organiser={organiser} current="events" />}>
+    <Layout title="Events" nav={<SiteNav organiser={organiser} current="events" />} brand={{ name: siteTitle(organiser), href: `/o/${organiser.slug}`, accentColor: organiser.accentColor }}>
       <section class="card narrow">
         <h1>Events</h1>
         <p class="muted">Nothing is on sale right now. Please check back soon.</p>

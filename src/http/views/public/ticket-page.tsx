@@ -85,7 +85,7 @@ export function renderTicketPage(cards: TicketCard[], staff?: { checkinHref: str
   const title = heading(cards.map((c) => c.ticket.event.name));
   const contact = organiser.contactText.trim();
   return renderDocument(
-    <Layout title={`${cards.length === 1 ? 'Ticket' : 'Tickets'}: ${title}`} brand={{ name: organiser.name, href: organiser.showPublicSite ? `/o/${organiser.slug}` : undefined }}>
+    <Layout title={`${cards.length === 1 ? 'Ticket' : 'Tickets'}: ${title}`} brand={{ name: organiser.name, href: organiser.showPublicSite ? `/o/${organiser.slug}` : undefined, accentColor: organiser.accentColor }}>
       {staff && (
         <section class="card staff-panel" aria-label="Door staff">
           <p>
