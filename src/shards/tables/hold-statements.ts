@@ -180,12 +180,12 @@ export const HOLDS_OF_SESSION_SQL = 'SELECT booking_id, event_id, status FROM ho
 export const UNPREPARED_HOLDS_SQL = `SELECT DISTINCT booking_id FROM holds
   WHERE status = 'held' AND expires_at > ? AND session_id IS NULL AND (prepare_lease_until IS NULL OR prepare_lease_until <= ?) LIMIT ?`;
 
-/** Claims a hold's preparation when nobody else holds a live lease on it (or it is already ours). */
+/** Claims a hold's preparation when nobody holds a live lease on it (not even this process: its own job may be finishing). */
 export const claimPreparationStatement = (eventId: number, bookingId: string, owner: string, nowMs: number, untilMs: number, force: boolean): InStatement => ({
   sql: `UPDATE holds SET prepare_owner = ?, prepare_lease_until = ?
          WHERE booking_id = ? AND event_id = ? AND status = 'held' AND session_id IS NULL
-           ${force ? '' : 'AND (prepare_lease_until IS NULL OR prepare_lease_until <= ? OR prepare_owner = ?)'}`,
-  args: [owner, untilMs, bookingId, eventId, ...(force ? [] : [nowMs, owner])],
+           ${force ? '' : 'AND (prepare_lease_until IS NULL OR prepare_lease_until <= ?)'}`,
+  args: [owner, untilMs, bookingId, eventId, ...(force ? [] : [nowMs])],
 });
 
 /** The preparing process renews its leases while its queue still holds them. */
