@@ -17,6 +17,7 @@ import { EventService } from '../events/event-service';
 import { EventSnapshots } from '../events/event-snapshots';
 import { PublicEvents } from '../events/public-events';
 import type { Infra } from '../infra/infra';
+import { liveRelocator } from './live-relocate';
 import { ActivityLogStore } from '../shards/tables/activity-log';
 import { AttendeeAdminStore } from '../shards/tables/attendee-admin-store';
 import { AttendeeStore } from '../shards/tables/attendee-store';
@@ -29,27 +30,32 @@ import { EventStore } from '../shards/tables/event-store';
  * services and never construct one. Each service gets only the parts of Infra it uses.
  */
 export function createBookingModule(infra: Infra) {
-  const eventStore = new EventStore(infra.router);
-  const attendeeStore = new AttendeeStore(infra.router);
-  const logStore = new ActivityLogStore(infra.router);
+  // Every write of an event's rows is refused while it is frozen for a move, and a write
+  // that reaches a moved-away copy re-resolves here (live-event-guard).
+  let forgetSnapshot = (_eventId: number): void => undefined;
+  const relocate = liveRelocator(infra.directory, (id) => forgetSnapshot(id));
+  const eventStore = new EventStore(infra.router, relocate);
+  const attendeeStore = new AttendeeStore(infra.router, relocate);
+  const logStore = new ActivityLogStore(infra.router, relocate);
   const snapshots = new EventSnapshots(eventStore);
+  forgetSnapshot = (id) => snapshots.invalidate(id);
   const admission = new Admission();
   const holidays = new HolidayStore(infra.catalog);
   const groups = new GroupStore(infra.catalog);
   const organiserLog = new OrganiserLogStore(infra.catalog);
   const events = new EventService({ infra, events: eventStore, snapshots, groups, releases: admission, organiserLog });
-  const images = new EventImages({ infra, events, images: new EventImageStore(infra.router), snapshots });
+  const images = new EventImages({ infra, events, images: new EventImageStore(infra.router, relocate), snapshots });
   const reservations = new Reservations({ ...pick(infra), snapshots, holidays, admission });
   const bookings = new BookingService({ keyring: infra.keyring, metrics: infra.metrics, config: infra.config, reservations, store: new BookingStore(infra.router) });
   const attendees = new AttendeeService({ keyring: infra.keyring, config: infra.config, events, attendees: attendeeStore, log: logStore });
-  const ticketEmails = new TicketEmails({ keyring: infra.keyring, config: infra.config, organisers: infra.organisers, router: infra.router, events, attendees: attendeeStore, log: logStore });
+  const ticketEmails = new TicketEmails({ keyring: infra.keyring, config: infra.config, organisers: infra.organisers, router: infra.router, relocate, events, attendees: attendeeStore, log: logStore });
   const attendeeAdmin = new AttendeeAdminService({
     keyring: infra.keyring,
     config: infra.config,
     organisers: infra.organisers,
     events,
     attendees: attendeeStore,
-    store: new AttendeeAdminStore(infra.router),
+    store: new AttendeeAdminStore(infra.router, relocate),
     snapshots,
     releases: admission,
   });

@@ -1,4 +1,5 @@
 import { TokenBuckets } from '../admission/token-bucket';
+import { liveRelocator } from './live-relocate';
 import type { Infra } from '../infra/infra';
 import { BookingDesk } from '../payments/booking-desk';
 import { CheckoutPreparer } from '../payments/checkout-preparer';
@@ -23,7 +24,8 @@ import type { BookingModule } from './booking-module';
  * refund worker (started by workers.ts, or driven by tests with runOnce).
  */
 export function createPaymentsModule(infra: Infra, bookings: BookingModule, gateways: GatewayFactory = stripeGatewayFactory(infra.config.stripeApiBase)) {
-  const holds = new HoldStore(infra.router);
+  const relocate = liveRelocator(infra.directory, (id) => bookings.snapshots.invalidate(id));
+  const holds = new HoldStore(infra.router, relocate);
   const buckets = new TokenBuckets(infra.config.stripeMaxRps);
   const preparer = new CheckoutPreparer(buckets, infra.logger);
   const { reservations, snapshots } = bookings;
@@ -43,7 +45,7 @@ export function createPaymentsModule(infra: Infra, bookings: BookingModule, gate
     buckets,
   });
   const recovery = new CheckoutRecovery({ router: infra.router, logger: infra.logger, holds, checkout, preparer });
-  const refundStore = new RefundStore(infra.router);
+  const refundStore = new RefundStore(infra.router, relocate);
   const finalise = new FinalisePayment({
     refunds: refundStore,
     directory: infra.directory,
@@ -65,7 +67,7 @@ export function createPaymentsModule(infra: Infra, bookings: BookingModule, gate
     organisers: infra.organisers,
     logger: infra.logger,
     events: bookings.events,
-    attendees: new AttendeeStore(infra.router),
+    attendees: new AttendeeStore(infra.router, relocate),
     store: refundStore,
     reservations,
   });

@@ -7,6 +7,7 @@ import type { Infra } from '../infra/infra';
 import type { ActivityLogStore } from '../shards/tables/activity-log';
 import type { AttendeeStore } from '../shards/tables/attendee-store';
 import { queueEmail } from '../shards/tables/email-outbox';
+import { LiveWriter, type Relocate } from '../shards/tables/live-event-guard';
 import { ticketEmailSpec } from './ticket-email-spec';
 
 export const mailMessages = {
@@ -21,6 +22,8 @@ export const mailStatusLine = (config: Pick<Infra['config'], 'mail'>): string =>
   config.mail ? 'Ticket emails are on: every buyer who gives an email address gets one.' : 'Email is off on this server (SMTP_URL and MAIL_FROM are not set): buyers only see their tickets on screen.';
 
 export type TicketEmailsDeps = Pick<Infra, 'keyring' | 'config' | 'organisers' | 'router'> & {
+  /** Where a moved event lives now (a resend that reached its old shard runs on the new one). */
+  relocate?: Relocate;
   events: EventService;
   attendees: AttendeeStore;
   log: ActivityLogStore;
@@ -50,7 +53,7 @@ export class TicketEmails {
       { event, token, quantity: row.quantity, date: row.date, pricePaid: row.pricePaid },
     ]);
     const now = Date.now();
-    await queueEmail(await this.deps.router.writer(entry.shard), {
+    await queueEmail(new LiveWriter(this.deps.router, this.deps.relocate), entry, {
       eventId: entry.id,
       bookingId: row.bookingId,
       kind: 'resend',

@@ -1,6 +1,7 @@
 import { AppError } from '../errors';
 import type { Infra } from '../infra/infra';
-import { type PendingDelivery, undeliveredForOrganiser, webhookRetry } from '../shards/tables/webhook-outbox';
+import { EventNotLiveError } from '../shards/tables/live-event-guard';
+import { type PendingDelivery, undeliveredForOrganiser, webhookEventState, webhookRetry } from '../shards/tables/webhook-outbox';
 
 export interface DeliveryView extends PendingDelivery {
   /** `<shard>.<row id>`: rows are numbered per shard. */
@@ -35,7 +36,11 @@ export class WebhookDeliveries {
     const [, shard, id] = m;
     if (!(await this.shardsOf(organiserId)).includes(shard!)) throw notFound;
     const writer = await this.deps.router.writer(shard!);
-    const [rs] = await writer.submit({ steps: [[webhookRetry(Number(id), organiserId, Date.now())]] });
+    // Never while the event is frozen or moved for a shard move: the row is parked there and
+    // the event's new copy delivers it (its ref changes with the shard: the list shows it).
+    const [rs, state] = await writer.submit({ steps: [[webhookRetry(Number(id), organiserId, Date.now()), webhookEventState(Number(id))]] });
+    const s = state?.rows[0]?.state;
+    if ((!rs || rs.rows.length === 0) && (s === 'frozen' || s === 'moved')) throw new EventNotLiveError(s);
     if (!rs || rs.rows.length === 0) throw notFound;
   }
 }

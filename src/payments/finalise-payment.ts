@@ -10,6 +10,7 @@ import type { EventSnapshots } from '../events/event-snapshots';
 import type { Infra } from '../infra/infra';
 import { formatMoney } from '../lib/money';
 import type { HoldStore } from '../shards/tables/hold-store';
+import { EventNotLiveError } from '../shards/tables/live-event-guard';
 import type { RefundStore } from '../shards/tables/refund-store';
 import type { PaidPart, PartOutcome } from '../shards/tables/payment-statements';
 import type { WebhookToSend } from '../shards/tables/webhook-outbox';
@@ -73,7 +74,7 @@ export class FinalisePayment {
     return { meta, parts, vanished: found.filter((f) => !f.part).map((f) => f.item) };
   }
 
-  async finalise(organiser: Organiser, session: CheckoutSession): Promise<Finalised> {
+  async finalise(organiser: Organiser, session: CheckoutSession, retried = false): Promise<Finalised> {
     const { meta, parts, vanished } = await this.partsOf(organiser, session);
     if (!session.paid) return { kind: 'pending', amount: session.amountTotal, currency: session.currency };
     const expected = meta.items.reduce((sum, i) => sum + i.unitPrice * i.quantity, 0);
@@ -118,6 +119,19 @@ export class FinalisePayment {
         });
       }),
     );
+    // A part's event is frozen for a move (nothing of that shard's parts was written): the
+    // webhook or the return page tries again later. Moved away (this process's directory was
+    // stale): re-resolve and finalise on the new shard, where the hold was copied to.
+    const notLive = outcomes.filter((o): o is Extract<PartOutcome, { kind: 'not_live' }> => o.kind === 'not_live');
+    if (notLive.length > 0) {
+      if (!retried && notLive.some((o) => o.state === 'moved')) {
+        outcomes.forEach((o, i) => {
+          if (o.kind === 'not_live') this.deps.reservations.forget(parts[i]!.entry);
+        });
+        return this.finalise(organiser, session, true);
+      }
+      throw new EventNotLiveError(notLive[0]!.state);
+    }
     if (outcomes.every((o) => o.kind === 'unknown')) throw new AppError('not_found', finaliseMessages.unknown);
     if (vanished.length > 0 && session.paymentId) {
       const first = parts[0]!;

@@ -1,6 +1,7 @@
 import type { InStatement, InValue } from '@libsql/client';
 import type { ShardRouter } from '../shard-router';
 import type { EventRef } from './event-tables';
+import { LIVE_EVENT_SQL, LiveWriter, type Relocate } from './live-event-guard';
 
 /** What happened; the admin log groups and filters by it. */
 export type LogKind =
@@ -63,10 +64,12 @@ const toLogLine = (r: Record<string, unknown>): LogLine => ({
  */
 export function logStatement(e: LogEntry): InStatement {
   const [messageSql, messageArgs] = typeof e.message === 'string' ? ['?', [e.message]] : [e.message.expr, e.message.args];
-  const conditions = [...(e.onlyIfChanged ? ['changes() = 1'] : []), ...(e.onlyIf ? [e.onlyIf.sql] : [])];
+  // An event's entry is written only while the event is live on this shard (see live-event-guard).
+  const guarded = e.eventId !== null;
+  const conditions = [...(e.onlyIfChanged ? ['changes() = 1'] : []), ...(e.onlyIf ? [e.onlyIf.sql] : []), ...(guarded ? [LIVE_EVENT_SQL] : [])];
   return {
     sql: sqlText(messageSql, conditions.join(' AND ')),
-    args: [e.eventId, e.at, e.kind, e.actorId ?? null, e.pii ?? null, ...messageArgs, ...(e.onlyIf?.args ?? [])],
+    args: [e.eventId, e.at, e.kind, e.actorId ?? null, e.pii ?? null, ...messageArgs, ...(e.onlyIf?.args ?? []), ...(guarded ? [e.eventId] : [])],
   };
 }
 
@@ -84,7 +87,14 @@ function sqlText(messageSql: string, where: string): string {
 
 /** Reads of an event's log; writes only ever go through logStatement inside a change's batch. */
 export class ActivityLogStore {
-  constructor(private readonly router: Pick<ShardRouter, 'db' | 'writer'>) {}
+  private readonly live: LiveWriter;
+
+  constructor(
+    private readonly router: Pick<ShardRouter, 'db' | 'writer'>,
+    relocate?: Relocate,
+  ) {
+    this.live = new LiveWriter(router, relocate);
+  }
 
   /** Newest first; `offset` pages back through older entries. */
   async forEvent(ref: EventRef, limit = 100, offset = 0): Promise<LogLine[]> {
@@ -110,7 +120,6 @@ export class ActivityLogStore {
 
   /** An entry on its own (an export, which changes nothing else). */
   async append(ref: EventRef, entry: Omit<LogEntry, 'eventId' | 'onlyIfChanged'>): Promise<void> {
-    const writer = await this.router.writer(ref.shard);
-    await writer.submit({ steps: [[logStatement({ ...entry, eventId: ref.id })]] });
+    await this.live.submit(ref, (r) => ({ steps: [[logStatement({ ...entry, eventId: r.id })]] }), () => undefined);
   }
 }

@@ -4,6 +4,7 @@ import type { ShardRouter } from '../shard-router';
 import { logStatement } from './activity-log';
 import { type AttendeeRow, toAttendeeRow } from './attendee-store';
 import type { EventRef } from './event-tables';
+import { LIVE_EVENT_SQL, LiveWriter, type Relocate } from './live-event-guard';
 import { type WebhookToSend, webhookInsert } from './webhook-outbox';
 
 /** An attendee an organiser adds by hand (a walk-in, a comp) or a moved attendee's new row. */
@@ -34,7 +35,7 @@ const NOT_ALREADY = 'NOT EXISTS (SELECT 1 FROM attendees WHERE booking_id = ? AN
 // Organisers may add to an inactive or closed event (the door sells after sales closed), but
 // never past capacity, and never to an event that is frozen or moved away for a shard move.
 const SQL = {
-  dateRow: 'INSERT INTO event_dates (event_id, date) VALUES (?, ?) ON CONFLICT DO NOTHING',
+  dateRow: `INSERT INTO event_dates (event_id, date) SELECT ?, ? WHERE ${LIVE_EVENT_SQL} ON CONFLICT DO NOTHING`,
   dateCounter: `UPDATE event_dates SET sold = sold + ?
                  WHERE event_id = ? AND date = ? AND ${NOT_ALREADY}
                    AND sold + held + ? <= (SELECT capacity FROM events WHERE id = ? AND state = 'live')`,
@@ -52,10 +53,10 @@ function freePlaces(eventId: number, attendeeId: number): InStatement[] {
   const qty = '(SELECT quantity FROM attendees WHERE id = ? AND event_id = ?)';
   return [
     {
-      sql: `UPDATE event_dates SET sold = MAX(0, sold - ${qty}) WHERE event_id = ? AND date = (SELECT date FROM attendees WHERE id = ? AND event_id = ?)`,
-      args: [attendeeId, eventId, eventId, attendeeId, eventId],
+      sql: `UPDATE event_dates SET sold = MAX(0, sold - ${qty}) WHERE event_id = ? AND date = (SELECT date FROM attendees WHERE id = ? AND event_id = ?) AND ${LIVE_EVENT_SQL}`,
+      args: [attendeeId, eventId, eventId, attendeeId, eventId, eventId],
     },
-    { sql: `UPDATE events SET sold = MAX(0, sold - COALESCE(${qty}, 0)) WHERE id = ?`, args: [attendeeId, eventId, eventId] },
+    { sql: `UPDATE events SET sold = MAX(0, sold - COALESCE(${qty}, 0)) WHERE id = ? AND state = 'live'`, args: [attendeeId, eventId, eventId] },
   ];
 }
 
@@ -65,92 +66,116 @@ function freePlaces(eventId: number, attendeeId: number): InStatement[] {
  * activity-log entry (naming who did it) in the same batch. Capacity is decided in SQL.
  */
 export class AttendeeAdminStore {
-  constructor(private readonly router: Pick<ShardRouter, 'writer'>) {}
+  private readonly live: LiveWriter;
 
-  async insert(ref: EventRef, w: AttendeeInsert): Promise<InsertOutcome> {
+  constructor(router: Pick<ShardRouter, 'writer'>, relocate?: Relocate) {
+    this.live = new LiveWriter(router, relocate);
+  }
+
+  /** Every write below is refused (busy) while the event is frozen, and re-resolved when it moved (LiveWriter). */
+  insert(ref: EventRef, w: AttendeeInsert): Promise<InsertOutcome> {
     const daily = w.eventType === 'daily';
-    const counter: InStatement[] = daily
-      ? [
-          { sql: SQL.dateRow, args: [ref.id, w.date] },
-          { sql: SQL.dateCounter, args: [w.quantity, ref.id, w.date, w.bookingId, ref.id, w.quantity, ref.id] },
-          { sql: SQL.dailyTotal, args: [w.quantity, ref.id] },
-        ]
-      : [{ sql: SQL.counter, args: [w.quantity, ref.id, w.quantity, w.bookingId, ref.id] }];
-    const writer = await this.router.writer(ref.shard);
-    const results = await writer.submit({
-      steps: [
-        [
-          ...counter,
-          {
-            sql: SQL.attendee,
-            args: [ref.id, w.bookingId, w.quantity, w.date, w.pii, w.emailIndex, w.tokenIndex, w.sealedToken, w.pricePaid, w.paymentId, w.createdAt],
-          },
-          logStatement({
-            eventId: ref.id,
-            at: w.nowIso,
-            kind: w.logKind,
-            actorId: w.actorId,
-            pii: w.logPii,
-            message: { expr: "? || (SELECT id FROM attendees WHERE booking_id = ? AND event_id = ?) || ?", args: [`${w.logMessage} #`, w.bookingId, ref.id, ` (${w.quantity} ticket${w.quantity === 1 ? '' : 's'}${w.date ? ` for ${w.date}` : ''})`] },
-            onlyIfChanged: true,
-          }),
-          { sql: SQL.existing, args: [w.bookingId, ref.id] },
-          { sql: SQL.probe(daily), args: daily ? [ref.id, w.date, ref.id] : [ref.id] },
-        ],
-      ],
-    });
-    const n = counter.length;
-    const inserted = results[n]?.rows[0];
-    if (inserted) return { kind: 'added', row: toAttendeeRow(inserted) };
-    const existing = results[n + 2]?.rows[0];
-    if (existing) return { kind: 'already_added', row: toAttendeeRow(existing) };
-    const probe = results[n + 3]?.rows[0];
-    if (!probe || String(probe.state) !== 'live') return { kind: 'missing' };
-    return { kind: 'sold_out', remaining: Math.max(0, Number(probe.remaining)) };
+    const n = daily ? 3 : 1;
+    return this.live.submit(
+      ref,
+      (r) => {
+        const counter: InStatement[] = daily
+          ? [
+              { sql: SQL.dateRow, args: [r.id, w.date, r.id] },
+              { sql: SQL.dateCounter, args: [w.quantity, r.id, w.date, w.bookingId, r.id, w.quantity, r.id] },
+              { sql: SQL.dailyTotal, args: [w.quantity, r.id] },
+            ]
+          : [{ sql: SQL.counter, args: [w.quantity, r.id, w.quantity, w.bookingId, r.id] }];
+        return {
+          steps: [
+            [
+              ...counter,
+              {
+                sql: SQL.attendee,
+                args: [r.id, w.bookingId, w.quantity, w.date, w.pii, w.emailIndex, w.tokenIndex, w.sealedToken, w.pricePaid, w.paymentId, w.createdAt],
+              },
+              logStatement({
+                eventId: r.id,
+                at: w.nowIso,
+                kind: w.logKind,
+                actorId: w.actorId,
+                pii: w.logPii,
+                message: { expr: '? || (SELECT id FROM attendees WHERE booking_id = ? AND event_id = ?) || ?', args: [`${w.logMessage} #`, w.bookingId, r.id, ` (${w.quantity} ticket${w.quantity === 1 ? '' : 's'}${w.date ? ` for ${w.date}` : ''})`] },
+                onlyIfChanged: true,
+              }),
+              { sql: SQL.existing, args: [w.bookingId, r.id] },
+              { sql: SQL.probe(daily), args: daily ? [r.id, w.date, r.id] : [r.id] },
+            ],
+          ],
+        };
+      },
+      (results): InsertOutcome => {
+        const inserted = results[n]?.rows[0];
+        if (inserted) return { kind: 'added', row: toAttendeeRow(inserted) };
+        const existing = results[n + 2]?.rows[0];
+        if (existing) return { kind: 'already_added', row: toAttendeeRow(existing) };
+        const probe = results[n + 3]?.rows[0];
+        if (!probe || String(probe.state) !== 'live') return { kind: 'missing' };
+        return { kind: 'sold_out', remaining: Math.max(0, Number(probe.remaining)) };
+      },
+    );
   }
 
   /** New contact details (one new envelope); undefined when the attendee is not in this event. */
-  async updatePii(ref: EventRef, attendeeId: number, pii: string, emailIndex: string | null, actorId: number, at: string, logPii: string | null): Promise<AttendeeRow | undefined> {
-    const writer = await this.router.writer(ref.shard);
-    const results = await writer.submit({
-      steps: [
-        [
-          { sql: 'UPDATE attendees SET pii = ?, email_index = ? WHERE id = ? AND event_id = ? RETURNING *', args: [pii, emailIndex, attendeeId, ref.id] },
-          logStatement({ eventId: ref.id, at, kind: 'attendee_edited', actorId, pii: logPii, message: `Edited attendee #${attendeeId}`, onlyIfChanged: true }),
+  updatePii(ref: EventRef, attendeeId: number, pii: string, emailIndex: string | null, actorId: number, at: string, logPii: string | null): Promise<AttendeeRow | undefined> {
+    return this.live.submit(
+      ref,
+      (r) => ({
+        steps: [
+          [
+            { sql: `UPDATE attendees SET pii = ?, email_index = ? WHERE id = ? AND event_id = ? AND ${LIVE_EVENT_SQL} RETURNING *`, args: [pii, emailIndex, attendeeId, r.id, r.id] },
+            logStatement({ eventId: r.id, at, kind: 'attendee_edited', actorId, pii: logPii, message: `Edited attendee #${attendeeId}`, onlyIfChanged: true }),
+          ],
         ],
-      ],
-    });
-    const row = results[0]?.rows[0];
-    return row ? toAttendeeRow(row) : undefined;
+      }),
+      (results) => {
+        const row = results[0]?.rows[0];
+        return row ? toAttendeeRow(row) : undefined;
+      },
+    );
   }
 
   /**
    * Deletes the attendee and gives its places back, in one transaction; the deleted row, or
    * undefined when there was none (a second delete changes nothing).
    */
-  async remove(ref: EventRef, attendeeId: number, actorId: number | null, at: string, logPii: string | null, reason: 'deleted' | 'moved' = 'deleted'): Promise<AttendeeRow | undefined> {
-    const writer = await this.router.writer(ref.shard);
-    const exists = { sql: 'EXISTS (SELECT 1 FROM attendees WHERE id = ? AND event_id = ?)', args: [attendeeId, ref.id] };
-    const results = await writer.submit({
-      steps: [
-        [
-          logStatement({
-            eventId: ref.id,
-            at,
-            kind: reason === 'moved' ? 'attendee_moved' : 'attendee_deleted',
-            actorId,
-            pii: logPii,
-            message: reason === 'moved' ? `Moved attendee #${attendeeId} to another event` : `Deleted attendee #${attendeeId}; its places are free again`,
-            onlyIf: exists,
-          }),
-          ...freePlaces(ref.id, attendeeId),
-          { sql: 'DELETE FROM webhook_outbox WHERE event_id = ? AND delivered_at IS NULL AND booking_id = (SELECT booking_id FROM attendees WHERE id = ? AND event_id = ?)', args: [ref.id, attendeeId, ref.id] },
-          { sql: 'DELETE FROM attendees WHERE id = ? AND event_id = ? RETURNING *', args: [attendeeId, ref.id] },
-        ],
-      ],
-    });
-    const row = results[results.length - 1]?.rows[0];
-    return row ? toAttendeeRow(row) : undefined;
+  remove(ref: EventRef, attendeeId: number, actorId: number | null, at: string, logPii: string | null, reason: 'deleted' | 'moved' = 'deleted'): Promise<AttendeeRow | undefined> {
+    return this.live.submit(
+      ref,
+      (r) => {
+        const exists = { sql: 'EXISTS (SELECT 1 FROM attendees WHERE id = ? AND event_id = ?)', args: [attendeeId, r.id] };
+        return {
+          steps: [
+            [
+              logStatement({
+                eventId: r.id,
+                at,
+                kind: reason === 'moved' ? 'attendee_moved' : 'attendee_deleted',
+                actorId,
+                pii: logPii,
+                message: reason === 'moved' ? `Moved attendee #${attendeeId} to another event` : `Deleted attendee #${attendeeId}; its places are free again`,
+                onlyIf: exists,
+              }),
+              ...freePlaces(r.id, attendeeId),
+              {
+                sql: `DELETE FROM webhook_outbox WHERE event_id = ? AND delivered_at IS NULL AND booking_id = (SELECT booking_id FROM attendees WHERE id = ? AND event_id = ?) AND ${LIVE_EVENT_SQL}`,
+                args: [r.id, attendeeId, r.id, r.id],
+              },
+              { sql: `DELETE FROM attendees WHERE id = ? AND event_id = ? AND ${LIVE_EVENT_SQL} RETURNING *`, args: [attendeeId, r.id, r.id] },
+            ],
+          ],
+        };
+      },
+      (results) => {
+        const row = results[results.length - 1]?.rows[0];
+        return row ? toAttendeeRow(row) : undefined;
+      },
+    );
   }
 
   /**
@@ -158,40 +183,46 @@ export class AttendeeAdminStore {
    * its target step failed). Keyed by the row's id: restoring twice changes nothing.
    */
   async restore(ref: EventRef, row: AttendeeRow, at: string): Promise<void> {
-    const writer = await this.router.writer(ref.shard);
     const cols = 'id, event_id, booking_id, quantity, date, pii, email_index, token_index, sealed_token, price_paid, payment_id, checked_in, refunded, created_at';
-    await writer.submit({
-      steps: [
-        [
-          {
-            sql: `INSERT INTO attendees (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-            args: [row.id, ref.id, row.bookingId, row.quantity, row.date, row.pii, row.emailIndex, row.tokenIndex, row.sealedToken, row.pricePaid, row.paymentId, row.checkedIn ? 1 : 0, row.refunded ? 1 : 0, row.createdAt],
-          },
-          { sql: 'UPDATE events SET sold = sold + ? WHERE id = ? AND changes() = 1', args: [row.quantity, ref.id] },
-          ...(row.date
-            ? [{ sql: 'UPDATE event_dates SET sold = sold + ? WHERE event_id = ? AND date = ? AND changes() = 1', args: [row.quantity, ref.id, row.date] }]
-            : []),
-          logStatement({ eventId: ref.id, at, kind: 'attendee_moved', message: `Move of attendee #${row.id} undone: the other event refused it`, onlyIfChanged: true }),
+    await this.live.submit(
+      ref,
+      (r) => ({
+        steps: [
+          [
+            {
+              sql: `INSERT INTO attendees (${cols}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ${LIVE_EVENT_SQL} ON CONFLICT DO NOTHING`,
+              args: [row.id, r.id, row.bookingId, row.quantity, row.date, row.pii, row.emailIndex, row.tokenIndex, row.sealedToken, row.pricePaid, row.paymentId, row.checkedIn ? 1 : 0, row.refunded ? 1 : 0, row.createdAt, r.id],
+            },
+            { sql: 'UPDATE events SET sold = sold + ? WHERE id = ? AND changes() = 1', args: [row.quantity, r.id] },
+            ...(row.date ? [{ sql: 'UPDATE event_dates SET sold = sold + ? WHERE event_id = ? AND date = ? AND changes() = 1', args: [row.quantity, r.id, row.date] }] : []),
+            logStatement({ eventId: r.id, at, kind: 'attendee_moved', message: `Move of attendee #${row.id} undone: the other event refused it`, onlyIfChanged: true }),
+          ],
         ],
-      ],
-    });
+      }),
+      () => undefined,
+    );
   }
 
   /** Removes a row a move added (keyed by the move's booking id), places included: the target step's compensation. */
   async removeByBooking(ref: EventRef, bookingId: string, at: string): Promise<void> {
-    const writer = await this.router.writer(ref.shard);
     const id = '(SELECT id FROM attendees WHERE booking_id = ? AND event_id = ?)';
-    const results = await writer.submit({ steps: [[{ sql: `SELECT ${id} AS id`, args: [bookingId, ref.id] }]] });
-    const found = results[0]?.rows[0]?.id;
-    if (found === null || found === undefined) return;
-    await this.remove(ref, Number(found), null, at, null, 'moved');
+    const found = await this.live.submit(
+      ref,
+      (r) => ({ steps: [[{ sql: `SELECT ${id} AS id`, args: [bookingId, r.id] }]] }),
+      (results, r) => ({ id: results[0]?.rows[0]?.id, at: r }),
+    );
+    if (found.id === null || found.id === undefined) return;
+    await this.remove(found.at, Number(found.id), null, at, null, 'moved');
   }
 
   /** Queues the attendee's webhook again (same payload shape and booking id, so receivers can dedupe). */
   async resendWebhooks(ref: EventRef, attendeeId: number, hooks: WebhookToSend[], actorId: number, at: string): Promise<void> {
-    const writer = await this.router.writer(ref.shard);
-    await writer.submit({
-      steps: [[...hooks.map((h) => webhookInsert(h, false)), logStatement({ eventId: ref.id, at, kind: 'webhook_resent', actorId, message: `Re-sent the webhook of attendee #${attendeeId}` })]],
-    });
+    await this.live.submit(
+      ref,
+      (r) => ({
+        steps: [[...hooks.map((h) => webhookInsert({ ...h, eventId: r.id }, false)), logStatement({ eventId: r.id, at, kind: 'webhook_resent', actorId, message: `Re-sent the webhook of attendee #${attendeeId}` })]],
+      }),
+      () => undefined,
+    );
   }
 }

@@ -2,6 +2,7 @@ import type { InValue, Row } from '@libsql/client';
 import type { ShardRouter } from '../shard-router';
 import { logStatement } from './activity-log';
 import type { EventRef } from './event-tables';
+import { LIVE_EVENT_SQL, LiveWriter, type Relocate } from './live-event-guard';
 
 /** An attendee row as stored: PII stays sealed in `pii` until a holder of the organiser key opens it. */
 export interface AttendeeRow {
@@ -106,7 +107,14 @@ const whereKey = (key: AttendeeKey): [string, InValue] => ('id' in key ? ['id = 
  * go through its single writer with their activity-log entry in the same transaction.
  */
 export class AttendeeStore {
-  constructor(private readonly router: Pick<ShardRouter, 'db' | 'writer'>) {}
+  private readonly live: LiveWriter;
+
+  constructor(
+    private readonly router: Pick<ShardRouter, 'db' | 'writer'>,
+    relocate?: Relocate,
+  ) {
+    this.live = new LiveWriter(router, relocate);
+  }
 
   async list(ref: EventRef, q: AttendeeQuery = {}): Promise<AttendeeRow[]> {
     const { where, args } = whereOf(ref, q);
@@ -197,34 +205,39 @@ export class AttendeeStore {
     return this.door(ref, key, at, false, actorId);
   }
 
-  private async door(ref: EventRef, key: AttendeeKey, at: string, entering: boolean, actorId?: number): Promise<DoorOutcome> {
+  /** Refused (busy) while the event is frozen for a move; a stale entry is re-resolved (see LiveWriter). */
+  private door(ref: EventRef, key: AttendeeKey, at: string, entering: boolean, actorId?: number): Promise<DoorOutcome> {
     const [cond, arg] = whereKey(key);
-    const writer = await this.router.writer(ref.shard);
-    const results = await writer.submit({
-      steps: [
-        [
-          {
-            sql: `UPDATE attendees SET checked_in = ?, checked_in_at = ? WHERE ${cond} AND event_id = ? AND checked_in = ? AND refunded = 0`,
-            args: [entering ? 1 : 0, entering ? at : null, arg, ref.id, entering ? 0 : 1],
-          },
-          logStatement({
-            eventId: ref.id,
-            at,
-            actorId: actorId ?? null,
-            kind: entering ? 'checked_in' : 'checked_out',
-            message: { expr: `? || (SELECT id FROM attendees WHERE ${cond} AND event_id = ?)`, args: [entering ? 'Checked in attendee #' : 'Checked out attendee #', arg, ref.id] },
-            onlyIfChanged: true,
-          }),
-          { sql: `SELECT * FROM attendees WHERE ${cond} AND event_id = ?`, args: [arg, ref.id] },
+    return this.live.submit(
+      ref,
+      (r) => ({
+        steps: [
+          [
+            {
+              sql: `UPDATE attendees SET checked_in = ?, checked_in_at = ? WHERE ${cond} AND event_id = ? AND checked_in = ? AND refunded = 0 AND ${LIVE_EVENT_SQL}`,
+              args: [entering ? 1 : 0, entering ? at : null, arg, r.id, entering ? 0 : 1, r.id],
+            },
+            logStatement({
+              eventId: r.id,
+              at,
+              actorId: actorId ?? null,
+              kind: entering ? 'checked_in' : 'checked_out',
+              message: { expr: `? || (SELECT id FROM attendees WHERE ${cond} AND event_id = ?)`, args: [entering ? 'Checked in attendee #' : 'Checked out attendee #', arg, r.id] },
+              onlyIfChanged: true,
+            }),
+            { sql: `SELECT * FROM attendees WHERE ${cond} AND event_id = ?`, args: [arg, r.id] },
+          ],
         ],
-      ],
-    });
-    const found = results[2]?.rows[0];
-    if (!found) return { kind: 'not_found' };
-    const row = toAttendeeRow(found);
-    if (row.refunded) return { kind: 'refunded', row };
-    const changed = results[0]!.rowsAffected === 1;
-    if (entering) return { kind: changed ? 'checked_in' : 'already_checked_in', row };
-    return { kind: changed ? 'checked_out' : 'already_checked_out', row };
+      }),
+      (results): DoorOutcome => {
+        const found = results[2]?.rows[0];
+        if (!found) return { kind: 'not_found' };
+        const row = toAttendeeRow(found);
+        if (row.refunded) return { kind: 'refunded', row };
+        const changed = results[0]!.rowsAffected === 1;
+        if (entering) return { kind: changed ? 'checked_in' : 'already_checked_in', row };
+        return { kind: changed ? 'checked_out' : 'already_checked_out', row };
+      },
+    );
   }
 }

@@ -1,6 +1,8 @@
 import type { InStatement } from '@libsql/client';
 import type { Db } from '../../db/db';
 import type { ShardWriter } from '../write-coalescer';
+import type { EventRef } from './event-tables';
+import { LIVE_EVENT_SQL, type LiveWriter } from './live-event-guard';
 import type { FailedAttempt, OutboxRow, OutboxTable } from './outbox-table';
 
 export type EmailKind = 'confirmation' | 'resend';
@@ -24,12 +26,13 @@ export interface EmailToSend {
   nowMs: number;
 }
 
-const INSERT = 'INSERT INTO email_outbox (event_id, booking_id, kind, body, next_attempt_at, created_at) SELECT ?, ?, ?, ?, ?, ?';
-const INSERT_CHAINED = `${INSERT} WHERE changes() = 1`;
+// Only while the event is live on this shard (see live-event-guard).
+const INSERT = `INSERT INTO email_outbox (event_id, booking_id, kind, body, next_attempt_at, created_at) SELECT ?, ?, ?, ?, ?, ? WHERE ${LIVE_EVENT_SQL}`;
+const INSERT_CHAINED = `${INSERT} AND changes() = 1`;
 
 /** The outbox row. `chained`: only if the statement before it wrote, so a refused booking sends nothing. */
 export function emailInsert(e: EmailToSend, chained: boolean): InStatement {
-  return { sql: chained ? INSERT_CHAINED : INSERT, args: [e.eventId, e.bookingId, e.kind, e.sealedBody, e.dueAt, e.nowMs] };
+  return { sql: chained ? INSERT_CHAINED : INSERT, args: [e.eventId, e.bookingId, e.kind, e.sealedBody, e.dueAt, e.nowMs, e.eventId] };
 }
 
 /** A cancelled booking step takes its unsent emails with it (same batch as the cancellation). */
@@ -107,8 +110,9 @@ export const emailOutboxTable: OutboxTable<EmailOutboxRow> = {
 };
 
 /** Queues one email outside a booking (a re-send from the attendee page), on the event's shard. */
-export async function queueEmail(writer: ShardWriter, e: EmailToSend): Promise<void> {
-  await writer.submit({ steps: [[emailInsert(e, false)]] });
+/** An email of an event (a resend): busy while the event is frozen for a move, re-resolved when moved. */
+export async function queueEmail(live: LiveWriter, ref: EventRef, e: EmailToSend): Promise<void> {
+  await live.submit(ref, (r) => ({ steps: [[emailInsert({ ...e, eventId: r.id }, false)]] }), () => undefined);
 }
 
 /** The latest email rows of a booking on this shard, for the attendee page (no body). */

@@ -1,5 +1,6 @@
 import type { ShardRouter } from '../shard-router';
 import { logStatement } from './activity-log';
+import { LIVE_EVENT_SQL, LiveWriter, type Relocate } from './live-event-guard';
 import type { EventRef } from './event-tables';
 
 export interface StoredImage {
@@ -16,7 +17,14 @@ export interface StoredImage {
  * the current file and is written in the same transaction as the image row.
  */
 export class EventImageStore {
-  constructor(private readonly router: Pick<ShardRouter, 'writer' | 'db'>) {}
+  private readonly live: LiveWriter;
+
+  constructor(
+    private readonly router: Pick<ShardRouter, 'writer' | 'db'>,
+    relocate?: Relocate,
+  ) {
+    this.live = new LiveWriter(router, relocate);
+  }
 
   /** Replaces the event's image; false when the event is not live here (moving, moved). */
   async put(ref: EventRef, image: StoredImage, now: string): Promise<boolean> {
@@ -37,17 +45,21 @@ export class EventImageStore {
     return results[0]?.rows.length === 1;
   }
 
+  /** Busy while the event is frozen for a move; a moved copy is re-resolved (LiveWriter). */
   async remove(ref: EventRef, now: string): Promise<void> {
-    const writer = await this.router.writer(ref.shard);
-    await writer.submit({
-      steps: [
-        [
-          { sql: 'DELETE FROM event_images WHERE event_id = ?', args: [ref.id] },
-          { sql: 'UPDATE events SET image = NULL, updated_at = ? WHERE id = ? AND image IS NOT NULL', args: [now, ref.id] },
-          logStatement({ eventId: ref.id, at: now, kind: 'updated', message: 'Event image removed', onlyIfChanged: true }),
+    await this.live.submit(
+      ref,
+      (r) => ({
+        steps: [
+          [
+            { sql: `DELETE FROM event_images WHERE event_id = ? AND ${LIVE_EVENT_SQL}`, args: [r.id, r.id] },
+            { sql: "UPDATE events SET image = NULL, updated_at = ? WHERE id = ? AND image IS NOT NULL AND state = 'live'", args: [now, r.id] },
+            logStatement({ eventId: r.id, at: now, kind: 'updated', message: 'Event image removed', onlyIfChanged: true }),
+          ],
         ],
-      ],
-    });
+      }),
+      () => undefined,
+    );
   }
 
   /** The image if `file` is the event's current one (old URLs stop working once replaced). */

@@ -4,10 +4,18 @@ import type { ShardRouter } from '../shard-router';
 import { logStatement } from './activity-log';
 import { EVENT_TABLES, type EventRef } from './event-tables';
 import { settingsColumns, toEventRecord } from './event-rows';
+import { LIVE_EVENT_SQL, LiveWriter, type Relocate } from './live-event-guard';
 
 /** Reads and admin writes of events on their shards. Bookings go through BookingStore. */
 export class EventStore {
-  constructor(private readonly router: Pick<ShardRouter, 'db' | 'writer'>) {}
+  private readonly live: LiveWriter;
+
+  constructor(
+    private readonly router: Pick<ShardRouter, 'db' | 'writer'>,
+    relocate?: Relocate,
+  ) {
+    this.live = new LiveWriter(router, relocate);
+  }
 
   async byId(ref: EventRef): Promise<EventRecord | undefined> {
     const db = await this.router.db(ref.shard);
@@ -61,29 +69,47 @@ export class EventStore {
 
   /**
    * Saves new settings; false when capacity would drop below what is sold or held (the check
-   * is in the WHERE, so it holds against concurrent bookings) or the event is not live here.
+   * is in the WHERE, so it holds against concurrent bookings). Busy while the event is frozen
+   * for a move; a stale entry (moved) is re-resolved and the update runs on the new shard.
    */
-  async update(ref: EventRef, s: EventSettings, now: string, message = 'Event settings updated', actorId: number | null = null): Promise<boolean> {
+  update(ref: EventRef, s: EventSettings, now: string, message = 'Event settings updated', actorId: number | null = null): Promise<boolean> {
     const cols: Record<string, InValue> = { ...settingsColumns(s), updated_at: now };
     const sets = Object.keys(cols).map((c) => `${c} = ?`);
-    const writer = await this.router.writer(ref.shard);
-    const results = await writer.submit({
-      steps: [
-        [
-          {
-            sql: `UPDATE events SET ${sets.join(', ')} WHERE id = ? AND state = 'live' AND (type = 'daily' OR sold + held <= ?) RETURNING id`,
-            args: [...Object.values(cols), ref.id, s.capacity],
-          },
-          logStatement({ eventId: ref.id, at: now, kind: 'updated', message, actorId, onlyIfChanged: true }),
+    return this.live.submit(
+      ref,
+      (r) => ({
+        steps: [
+          [
+            {
+              sql: `UPDATE events SET ${sets.join(', ')} WHERE id = ? AND state = 'live' AND (type = 'daily' OR sold + held <= ?) RETURNING id`,
+              args: [...Object.values(cols), r.id, s.capacity],
+            },
+            logStatement({ eventId: r.id, at: now, kind: 'updated', message, actorId, onlyIfChanged: true }),
+          ],
         ],
-      ],
-    });
-    return results[0]?.rows.length === 1;
+      }),
+      (results) => results[0]?.rows.length === 1,
+    );
   }
 
   /** Deletes every row of the event on its shard: exactly the tables EVENT_TABLES lists. */
+  /** Busy while frozen for a move (the copy would bring the rows back); a moved copy is re-resolved. */
   async remove(ref: EventRef): Promise<void> {
-    const writer = await this.router.writer(ref.shard);
-    await writer.submit({ steps: [EVENT_TABLES.map((t) => ({ sql: `DELETE FROM ${t.table} WHERE ${t.eventColumn} = ?`, args: [ref.id] }))] });
+    await this.live.submit(
+      ref,
+      (r) => ({
+        steps: [
+          [
+            // Children first while the event row still says live, the event row last.
+            ...EVENT_TABLES.map((t) =>
+              t.table === 'events'
+                ? { sql: `DELETE FROM events WHERE id = ? AND state = 'live'`, args: [r.id] }
+                : { sql: `DELETE FROM ${t.table} WHERE ${t.eventColumn} = ? AND ${LIVE_EVENT_SQL}`, args: [r.id, r.id] },
+            ),
+          ],
+        ],
+      }),
+      () => undefined,
+    );
   }
 }

@@ -1,6 +1,7 @@
 import type { InStatement, ResultSet } from '@libsql/client';
 import type { EventType } from '../../domain/events/event';
 import type { WriteJob } from '../write-job';
+import { liveOwner } from './live-event-guard';
 
 /** What one paid booking holds of one event; every value is computed before the write. */
 export interface HoldWrite {
@@ -19,9 +20,9 @@ export interface HoldWrite {
   webhookPayload: string | null;
   /** The confirmation email sealed with ROOT_KEY (null: no email, or another part of the booking carries it). */
   emailBody: string | null;
-  /** The process preparing its checkout, and until when (unix ms) it claims to (see checkout-recovery). */
-  prepareOwner: string;
-  prepareLeaseUntil: number;
+  /** The process preparing its checkout, and until when (unix ms) it claims to (see checkout-recovery); absent: anyone may. */
+  prepareOwner?: string | null;
+  prepareLeaseUntil?: number | null;
   nowIso: string;
 }
 
@@ -97,7 +98,7 @@ export function buildHoldJob(w: HoldWrite): HoldJob {
     : [{ sql: SQL.counter, args: [w.quantity, w.eventId, w.nowIso, w.nowIso, w.quantity, w.bookingId, w.eventId] }];
   const hold: InStatement = {
     sql: SQL.hold,
-    args: [w.bookingId, w.quantity, w.date, w.expiresAt, w.nowIso, w.pii, w.emailIndex, w.tokenIndex, w.sealedToken, w.webhookPayload, w.emailBody, w.prepareOwner, w.prepareLeaseUntil, w.eventId],
+    args: [w.bookingId, w.quantity, w.date, w.expiresAt, w.nowIso, w.pii, w.emailIndex, w.tokenIndex, w.sealedToken, w.webhookPayload, w.emailBody, w.prepareOwner ?? null, w.prepareLeaseUntil ?? null, w.eventId],
   };
   const probe: InStatement = { sql: daily ? PROBE.daily : PROBE.standard, args: [w.nowIso, w.nowIso, ...(daily ? [w.date] : []), w.bookingId, w.eventId] };
   const holdIndex = counter.length;
@@ -125,7 +126,7 @@ export function buildHoldJob(w: HoldWrite): HoldJob {
 
 /** The Checkout Session of a hold, once it exists (the status page and the sweeper read it). */
 export const attachSessionStatement = (eventId: number, bookingId: string, sessionId: string, checkoutUrl: string): InStatement => ({
-  sql: 'UPDATE holds SET session_id = ?, checkout_url = ? WHERE booking_id = ? AND event_id = ? AND (session_id IS NULL OR session_id = ?)',
+  sql: `UPDATE holds SET session_id = ?, checkout_url = ? WHERE booking_id = ? AND event_id = ? AND (session_id IS NULL OR session_id = ?) AND ${liveOwner('holds')}`,
   args: [sessionId, checkoutUrl, bookingId, eventId, sessionId],
 });
 
@@ -136,7 +137,8 @@ export const attachSessionStatement = (eventId: number, bookingId: string, sessi
  * The last statement's changes() tells whether this job released it.
  */
 export function buildReleaseJob(eventId: number, bookingId: string, nowMs: number, opts: { lapsedBy?: number; sessionId?: string } = {}): WriteJob {
-  const conditions = ['booking_id = ?', 'event_id = ?', "status = 'held'"];
+  // Only while the event is live on this shard (see live-event-guard): every statement depends on `mine`.
+  const conditions = ['booking_id = ?', 'event_id = ?', "status = 'held'", liveOwner('holds')];
   const args: Array<string | number> = [bookingId, eventId];
   if (opts.lapsedBy !== undefined) {
     conditions.push('expires_at <= ?');

@@ -1,6 +1,21 @@
 import type { ShardRouter } from '../shard-router';
 import type { EventRef } from './event-tables';
-import { attachSessionStatement, claimPreparationStatement, RENEW_PREPARATION_SQL, buildHoldJob, buildReleaseJob, HOLDS_OF_BOOKING_SQL, HOLDS_OF_SESSION_SQL, type HoldOutcome, type HoldRow, type HoldWrite, LAPSED_HOLDS_SQL, toHoldRow, UNPREPARED_HOLDS_SQL } from './hold-statements';
+import { LiveWriter, type Relocate } from './live-event-guard';
+import {
+  attachSessionStatement,
+  buildHoldJob,
+  buildReleaseJob,
+  claimPreparationStatement,
+  HOLDS_OF_BOOKING_SQL,
+  HOLDS_OF_SESSION_SQL,
+  type HoldOutcome,
+  type HoldRow,
+  type HoldWrite,
+  LAPSED_HOLDS_SQL,
+  RENEW_PREPARATION_SQL,
+  toHoldRow,
+  UNPREPARED_HOLDS_SQL,
+} from './hold-statements';
 import { buildFinaliseJob, type FinaliseWrite, type PartOutcome } from './payment-statements';
 
 export interface HeldStep {
@@ -30,7 +45,14 @@ export interface LapsedHold {
  * writer (group commit), like bookings. Services see outcomes, never SQL results.
  */
 export class HoldStore {
-  constructor(private readonly router: Pick<ShardRouter, 'writer' | 'db'>) {}
+  private readonly live: LiveWriter;
+
+  constructor(
+    private readonly router: Pick<ShardRouter, 'writer' | 'db'>,
+    relocate?: Relocate,
+  ) {
+    this.live = new LiveWriter(router, relocate);
+  }
 
   async hold(ref: EventRef, write: HoldWrite): Promise<HeldStep> {
     const writer = await this.router.writer(ref.shard);
@@ -40,17 +62,22 @@ export class HoldStore {
   }
 
   /** False when the hold already carries another session (a repeat of the booking raced this one). */
-  async attachSession(ref: EventRef, bookingId: string, sessionId: string, checkoutUrl: string): Promise<boolean> {
-    const writer = await this.router.writer(ref.shard);
-    const [rs] = await writer.submit({ steps: [[attachSessionStatement(ref.id, bookingId, sessionId, checkoutUrl)]] });
-    return (rs?.rowsAffected ?? 0) > 0;
+  attachSession(ref: EventRef, bookingId: string, sessionId: string, checkoutUrl: string): Promise<boolean> {
+    return this.live.submit(
+      ref,
+      (r) => ({ steps: [[attachSessionStatement(r.id, bookingId, sessionId, checkoutUrl)]] }),
+      ([rs]) => (rs?.rowsAffected ?? 0) > 0,
+    );
   }
 
   /** Whether this call released the hold (false: already converted, released or unknown). */
-  async release(ref: EventRef, bookingId: string, opts: { lapsedBy?: number; sessionId?: string } = {}): Promise<boolean> {
-    const writer = await this.router.writer(ref.shard);
-    const results = await writer.submit(buildReleaseJob(ref.id, bookingId, Date.now(), opts));
-    return (results[results.length - 1]?.rowsAffected ?? 0) > 0;
+  /** Busy while the event is frozen for a move (the sweeper tries again later); a moved copy is re-resolved. */
+  release(ref: EventRef, bookingId: string, opts: { lapsedBy?: number; sessionId?: string } = {}): Promise<boolean> {
+    return this.live.submit(
+      ref,
+      (r) => buildReleaseJob(r.id, bookingId, Date.now(), opts),
+      (results) => (results[results.length - 1]?.rowsAffected ?? 0) > 0,
+    );
   }
 
   async find(ref: EventRef, bookingId: string): Promise<HoldRow | undefined> {
@@ -89,10 +116,12 @@ export class HoldStore {
   }
 
   /** Whether `owner` now prepares this hold (force: without checking another's lease). */
-  async claimPreparation(ref: EventRef, bookingId: string, owner: string, nowMs: number, untilMs: number, force = false): Promise<boolean> {
-    const writer = await this.router.writer(ref.shard);
-    const [rs] = await writer.submit({ steps: [[claimPreparationStatement(ref.id, bookingId, owner, nowMs, untilMs, force)]] });
-    return (rs?.rowsAffected ?? 0) > 0;
+  claimPreparation(ref: EventRef, bookingId: string, owner: string, nowMs: number, untilMs: number, force = false): Promise<boolean> {
+    return this.live.submit(
+      ref,
+      (r) => ({ steps: [[claimPreparationStatement(r.id, bookingId, owner, nowMs, untilMs, force)]] }),
+      ([rs]) => (rs?.rowsAffected ?? 0) > 0,
+    );
   }
 
   /** Extends every preparation lease `owner` holds on this shard. */

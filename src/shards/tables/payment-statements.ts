@@ -2,6 +2,7 @@ import type { InStatement, ResultSet } from '@libsql/client';
 import type { EventType } from '../../domain/events/event';
 import type { WriteJob } from '../write-job';
 import { logStatement } from './activity-log';
+import { allLive } from './live-event-guard';
 import { refundInsert } from './refund-outbox';
 import { type WebhookToSend, webhookInsert } from './webhook-outbox';
 
@@ -37,7 +38,9 @@ export type PartOutcome =
   /** No hold of this booking for this session on the shard: nothing was written. */
   | { kind: 'unknown' }
   /** Another delivery holds the claim in a transaction not yet visible (cannot happen in one writer). */
-  | { kind: 'pending' };
+  | { kind: 'pending' }
+  /** The event is frozen for a move or moved away from this shard: nothing of it was written here. */
+  | { kind: 'not_live'; state: 'frozen' | 'moved' };
 
 export interface FinaliseJob {
   job: WriteJob;
@@ -69,6 +72,9 @@ export function buildFinaliseJob(w: FinaliseWrite): FinaliseJob {
   const anyClaimed = `EXISTS (SELECT 1 FROM processed_payments WHERE session_id = ? AND status = 'claimed' AND event_id IN (${w.parts.map(() => '?').join(', ')}))`;
   const anyClaimedArgs = [w.sessionId, ...w.parts.map((p) => p.eventId)];
   const holdOf = 'booking_id = ? AND event_id = ?';
+  // All parts of this shard or none: a part whose event is frozen or moved away claims nothing,
+  // and neither do the others (the refund row below names the first part's event).
+  const live = allLive(w.parts.map((p) => p.eventId));
 
   for (const p of w.parts) {
     const k = [w.sessionId, p.eventId];
@@ -76,8 +82,10 @@ export function buildFinaliseJob(w: FinaliseWrite): FinaliseJob {
     s.push({
       sql: `INSERT INTO processed_payments (session_id, event_id, booking_id, payment_id, status, created_at)
             SELECT ?, ?, ?, ?, 'claimed', ? WHERE EXISTS (SELECT 1 FROM holds WHERE ${holdOf} AND (session_id IS NULL OR session_id = ?) AND unit_price = ? AND quantity = ?)
+               AND ${live.sql}
             ON CONFLICT DO NOTHING`,
-      args: [...k, w.bookingId, w.paymentId, w.nowMs, ...h, w.sessionId, p.unitPrice, p.quantity],
+      // Every later statement of this part depends on the claim: none writes while the event is not live here.
+      args: [...k, w.bookingId, w.paymentId, w.nowMs, ...h, w.sessionId, p.unitPrice, p.quantity, ...live.args],
     });
     // (a) The hold is still held: it becomes the sale.
     s.push({ sql: `UPDATE holds SET status = 'converted', session_id = ? WHERE ${holdOf} AND status = 'held' AND ${claimIs('claimed')}`, args: [w.sessionId, ...h, ...k] });
@@ -176,11 +184,16 @@ export function buildFinaliseJob(w: FinaliseWrite): FinaliseJob {
       args: [w.sessionId, p.eventId],
     });
   }
+  const stateStart = s.length;
+  for (const p of w.parts) s.push({ sql: 'SELECT state FROM events WHERE id = ?', args: [p.eventId] });
   return {
     job: { steps: [s] },
     outcomes(results) {
+      const states = w.parts.map((_, i) => results[stateStart + i]?.rows[0]?.state);
+      const blocked = states.find((st): st is 'frozen' | 'moved' => st === 'frozen' || st === 'moved');
       return w.parts.map((_, i) => {
         const row = results[probeStart + i]?.rows[0];
+        if (!row && blocked) return { kind: 'not_live', state: blocked };
         if (!row) return { kind: 'unknown' };
         if (row.status === 'finalised' && row.sealed_token != null && Number(row.refunded) === 0) {
           const fresh = (results[settledAt[i]!]?.rowsAffected ?? 0) > 0;

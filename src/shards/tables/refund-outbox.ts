@@ -2,6 +2,7 @@ import type { InStatement, InValue } from '@libsql/client';
 import type { Db } from '../../db/db';
 import type { ShardWriter } from '../write-coalescer';
 import type { FailedAttempt, OutboxRow, OutboxTable } from './outbox-table';
+import { LIVE_EVENT_SQL } from './live-event-guard';
 
 export interface RefundOutboxRow extends OutboxRow {
   eventId: number;
@@ -24,11 +25,12 @@ export interface RefundToSend {
 }
 
 /** The refund row, written in the transaction that decides the refund (only if `onlyIf` holds). */
+/** Only while the event is live on this shard (see live-event-guard). */
 export function refundInsert(r: RefundToSend, onlyIf?: { sql: string; args: InValue[] }): InStatement {
   return {
     sql: `INSERT INTO refund_outbox (event_id, booking_id, payment_id, amount, reason, idempotency_key, next_attempt_at, created_at)
-          SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE ${onlyIf ? onlyIf.sql : '1'} ON CONFLICT DO NOTHING`,
-    args: [r.eventId, r.bookingId, r.paymentId, r.amount, r.reason, r.key, r.nowMs, r.nowMs, ...(onlyIf?.args ?? [])],
+          SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE ${onlyIf ? onlyIf.sql : '1'} AND ${LIVE_EVENT_SQL} ON CONFLICT DO NOTHING`,
+    args: [r.eventId, r.bookingId, r.paymentId, r.amount, r.reason, r.key, r.nowMs, r.nowMs, ...(onlyIf?.args ?? []), r.eventId],
   };
 }
 

@@ -1,6 +1,7 @@
 import type { InStatement } from '@libsql/client';
 import type { WriteJob } from '../write-job';
 import { logStatement } from './activity-log';
+import { liveOwner } from './live-event-guard';
 import { type WebhookToSend, webhookInsert } from './webhook-outbox';
 
 export interface AttendeeRefundWrite {
@@ -28,9 +29,9 @@ export interface AttendeeRefundWrite {
  * says whether this job refunded.
  */
 export function buildAttendeeRefundJob(w: AttendeeRefundWrite): WriteJob {
-  const refundable = w.includeFree
-    ? 'id = ? AND event_id = ? AND refunded = 0 AND ((price_paid > 0 AND payment_id IS NOT NULL) OR price_paid = 0)'
-    : 'id = ? AND event_id = ? AND refunded = 0 AND price_paid > 0 AND payment_id IS NOT NULL';
+  // Refundable only while the event is live on this shard (see live-event-guard): every statement below depends on it.
+  const payable = w.includeFree ? '((price_paid > 0 AND payment_id IS NOT NULL) OR price_paid = 0)' : 'price_paid > 0 AND payment_id IS NOT NULL';
+  const refundable = `id = ? AND event_id = ? AND refunded = 0 AND ${payable} AND ${liveOwner('attendees')}`;
   const a = [w.attendeeId, w.eventId];
   const live = `EXISTS (SELECT 1 FROM attendees WHERE ${refundable})`;
   const statements: InStatement[] = [

@@ -1,24 +1,40 @@
 import type { ShardRouter } from '../shard-router';
 import type { EventRef } from './event-tables';
 import { logStatement } from './activity-log';
+import { LiveWriter, type Relocate } from './live-event-guard';
 import { type RefundToSend, refundInsert } from './refund-outbox';
 import { type AttendeeRefundWrite, buildAttendeeRefundJob, REFUNDABLE_ATTENDEES_SQL } from './refund-statements';
 
 /** Admin refunds on one shard: the decision and its outbox row in one transaction, through the single writer. */
 export class RefundStore {
-  constructor(private readonly router: Pick<ShardRouter, 'writer' | 'db'>) {}
+  private readonly live: LiveWriter;
 
-  /** Whether this call refunded the attendee (false: already refunded, unpaid or gone). */
-  async refundAttendee(ref: EventRef, write: AttendeeRefundWrite): Promise<boolean> {
-    const writer = await this.router.writer(ref.shard);
-    const results = await writer.submit(buildAttendeeRefundJob(write));
-    return (results[results.length - 1]?.rowsAffected ?? 0) > 0;
+  constructor(
+    private readonly router: Pick<ShardRouter, 'writer' | 'db'>,
+    relocate?: Relocate,
+  ) {
+    this.live = new LiveWriter(router, relocate);
+  }
+
+  /**
+   * Whether this call refunded the attendee (false: already refunded, unpaid or gone). Busy
+   * while the event is frozen for a move; a moved copy is re-resolved and refunded there.
+   */
+  refundAttendee(ref: EventRef, write: AttendeeRefundWrite): Promise<boolean> {
+    return this.live.submit(
+      ref,
+      () => buildAttendeeRefundJob(write),
+      (results) => (results[results.length - 1]?.rowsAffected ?? 0) > 0,
+    );
   }
 
   /** A refund decided outside any sale (an event of the booking vanished), with its log row; idempotent by its key. */
   async queue(ref: EventRef, refund: RefundToSend, logMessage: string, nowIso: string): Promise<void> {
-    const writer = await this.router.writer(ref.shard);
-    await writer.submit({ steps: [[refundInsert(refund), logStatement({ eventId: ref.id, at: nowIso, kind: 'refunded', message: logMessage, onlyIfChanged: true })]] });
+    await this.live.submit(
+      ref,
+      (r) => ({ steps: [[refundInsert(refund), logStatement({ eventId: r.id, at: nowIso, kind: 'refunded', message: logMessage, onlyIfChanged: true })]] }),
+      () => undefined,
+    );
   }
 
   async refundableIds(ref: EventRef): Promise<number[]> {

@@ -1,6 +1,7 @@
 import type { InStatement } from '@libsql/client';
 import type { Db } from '../../db/db';
 import type { ShardWriter } from '../write-coalescer';
+import { LIVE_EVENT_SQL, liveOwner } from './live-event-guard';
 import type { FailedAttempt, OutboxRow, OutboxTable } from './outbox-table';
 
 export interface WebhookOutboxRow extends OutboxRow {
@@ -23,15 +24,16 @@ export interface WebhookToSend {
   nowMs: number;
 }
 
-const INSERT = 'INSERT INTO webhook_outbox (event_id, booking_id, url, payload, next_attempt_at, created_at) SELECT ?, ?, ?, ?, ?, ?';
-const INSERT_CHAINED = `${INSERT} WHERE changes() = 1`;
+// Only while the event is live on this shard (see live-event-guard).
+const INSERT = `INSERT INTO webhook_outbox (event_id, booking_id, url, payload, next_attempt_at, created_at) SELECT ?, ?, ?, ?, ?, ? WHERE ${LIVE_EVENT_SQL}`;
+const INSERT_CHAINED = `${INSERT} AND changes() = 1`;
 
 /**
  * The outbox row. `chained`: write it only if the statement before it changed a row, so a
  * refused booking leaves no webhook (the row right before it is the booking's log entry).
  */
 export function webhookInsert(w: WebhookToSend, chained: boolean): InStatement {
-  return { sql: chained ? INSERT_CHAINED : INSERT, args: [w.eventId, w.bookingId, w.url, w.sealedPayload, w.dueAt, w.nowMs] };
+  return { sql: chained ? INSERT_CHAINED : INSERT, args: [w.eventId, w.bookingId, w.url, w.sealedPayload, w.dueAt, w.nowMs, w.eventId] };
 }
 
 /** A cancelled booking step takes its webhooks with it (same batch as the cancellation). */
@@ -152,7 +154,13 @@ export async function undeliveredForOrganiser(db: Db, organiserId: number, limit
 export const webhookRetry = (id: number, organiserId: number, now: number): InStatement => ({
   sql: `UPDATE webhook_outbox SET next_attempt_at = ?, attempts = 0, last_error = NULL, lease_until = 0
          WHERE id = ? AND delivered_at IS NULL AND payload != ''
-           AND event_id IN (SELECT id FROM events WHERE organiser_id = ?)
+           AND event_id IN (SELECT id FROM events WHERE organiser_id = ?) AND ${liveOwner('webhook_outbox')}
         RETURNING id`,
   args: [now, id, organiserId],
+});
+
+/** The state of the event a delivery belongs to (why a retry changed nothing: frozen or moved for a move). */
+export const webhookEventState = (id: number): InStatement => ({
+  sql: 'SELECT state FROM events WHERE id = (SELECT event_id FROM webhook_outbox WHERE id = ?)',
+  args: [id],
 });

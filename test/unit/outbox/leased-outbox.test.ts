@@ -19,6 +19,8 @@ describe('LeasedOutbox', () => {
     await migrate(db, readMigrations(migrationsDir('shard')));
     const writer = new WriteCoalescer({ shard: name, db, maxBatch: 16, targetWaitMs: 2000 });
     const now = Date.now();
+    // Outbox rows are written only for an event live on the shard (live-event-guard).
+    await db.execute("INSERT INTO events (id, slug, organiser_id, name, capacity, created_at, updated_at) VALUES (1, 'e', 1, 'E', 10, '2026-01-01', '2026-01-01')");
     await writer.submit({ steps: [[1, 2].map((i) => webhookInsert({ eventId: 1, bookingId: `${name}-${i}`, url: 'https://x.example/h', sealedPayload: 'sealed', dueAt: now, nowMs: now }, false))] });
     return { name, db, writer };
   }
