@@ -3,6 +3,7 @@ import { liveRelocator } from './live-relocate';
 import type { Infra } from '../infra/infra';
 import { BookingDesk } from '../payments/booking-desk';
 import { CheckoutPreparer } from '../payments/checkout-preparer';
+import { CheckoutRecovery } from '../payments/checkout-recovery';
 import { CheckoutService } from '../payments/checkout-service';
 import { FinalisePayment } from '../payments/finalise-payment';
 import { HoldSweeper } from '../payments/hold-sweeper';
@@ -35,12 +36,15 @@ export function createPaymentsModule(infra: Infra, bookings: BookingModule, gate
     directory: infra.directory,
     organisers: infra.organisers,
     logger: infra.logger,
+    router: infra.router,
     reservations,
+    snapshots,
     holds,
     gateways,
     preparer,
     buckets,
   });
+  const recovery = new CheckoutRecovery({ router: infra.router, logger: infra.logger, holds, checkout, preparer });
   const refundStore = new RefundStore(infra.router, relocate);
   const finalise = new FinalisePayment({
     refunds: refundStore,
@@ -76,6 +80,7 @@ export function createPaymentsModule(infra: Infra, bookings: BookingModule, gate
     finalise,
     webhook,
     sweeper,
+    recovery,
     refundWorker,
     refunds,
     setup,

@@ -15,10 +15,12 @@ export function startWorkers(services: AppServices): Workers {
   if (emails) emails.start();
   else infra.logger.warn('mail.off: SMTP_URL and MAIL_FROM are not set, so no email is sent (tickets are only shown on screen)');
   services.payments.sweeper.start();
+  // Checkouts queued in memory by a process that is gone: queued again now and periodically.
+  services.payments.recovery.start();
   services.payments.refundWorker.start();
   return {
     async stop() {
-      await Promise.all([webhooks.stop(), emails?.stop(), services.payments.sweeper.stop(), services.payments.refundWorker.stop()]);
+      await Promise.all([webhooks.stop(), emails?.stop(), services.payments.sweeper.stop(), services.payments.recovery.stop(), services.payments.refundWorker.stop()]);
     },
   };
 }

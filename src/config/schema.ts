@@ -65,6 +65,8 @@ export const envSchema = z.object({
   STRIPE_MAX_RPS: intFromEnv(20, 1, 10_000),
   /** Minutes a paid booking holds its tickets while the buyer pays. */
   HOLD_TTL_MINUTES: intFromEnv(15, 1, 24 * 60),
+  /** How long an outbox row claimed by a worker stays its own; a crashed process's rows come back after it. */
+  OUTBOX_LEASE_MS: intFromEnv(60_000, 500, 3_600_000),
   /** Bearer token for /metrics and detailed /healthz. */
   METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').max(512, 'must be at most 512 characters').optional(),
   /** Off, a hop count, or a comma list of addresses/CIDRs (and loopback, linklocal, uniquelocal). */

@@ -41,6 +41,7 @@ export class EmailWorker {
         return mailer.send(renderTicketEmail(spec, deps.config.publicUrl));
       },
       logger: deps.logger,
+      leaseMs: deps.config.outboxLeaseMs,
       metrics: {
         backlog: (shard, outbox, rows) => deps.metrics.outboxBacklog.set({ shard, outbox }, rows),
         failure: (outbox) => deps.metrics.outboxFailures.inc({ outbox }),

@@ -37,6 +37,8 @@ export interface LeasedOutboxOptions<Row extends OutboxRow> {
   batchSize?: number;
   backoff?: (attempts: number) => number;
   maxAttempts?: number;
+  /** Defaults to LEASE_MS (config OUTBOX_LEASE_MS). */
+  leaseMs?: number;
 }
 
 /**
@@ -94,7 +96,7 @@ export class LeasedOutbox<Row extends OutboxRow> {
     const now = Date.now();
     let rows: Row[] = [];
     if (await table.hasDue(shard.db, now)) {
-      rows = await table.claim(shard.writer, now, now + LEASE_MS, this.opts.batchSize ?? 25);
+      rows = await table.claim(shard.writer, now, now + (this.opts.leaseMs ?? LEASE_MS), this.opts.batchSize ?? 25);
       await Promise.all(rows.map((row) => this.attempt(shard, row)));
     }
     this.opts.metrics.backlog(shard.name, table.name, await table.backlog(shard.db));

@@ -78,6 +78,7 @@ export class WebhookWorker {
         return result;
       },
       logger: deps.logger,
+      leaseMs: deps.config.outboxLeaseMs,
       metrics: {
         backlog: (shard, outbox, rows) => deps.metrics.outboxBacklog.set({ shard, outbox }, rows),
         failure: (outbox) => deps.metrics.outboxFailures.inc({ outbox }),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { TokenBuckets } from '../admission/token-bucket';
 import type { Logger } from '../lib/logger';
 import { type CheckoutRequest, type CheckoutSession, PaymentRetryableError } from './payment-gateway';
@@ -19,6 +20,12 @@ export interface PrepareJob {
   failed: (reason: string) => Promise<void>;
 }
 
+/**
+ * How long a process's claim to prepare a hold lasts unless renewed (checkout-recovery renews
+ * it while the job is queued here); past it, another process may prepare the hold.
+ */
+export const PREPARE_LEASE_MS = 30_000;
+
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000];
 
 /**
@@ -34,11 +41,18 @@ export class CheckoutPreparer {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
+  /** This process, as the owner of the preparation leases it writes on holds. */
+  readonly owner = randomUUID();
 
   constructor(
     private readonly buckets: TokenBuckets,
     private readonly logger: Logger,
   ) {}
+
+  /** Whether any job is queued or running here (its leases need renewing). */
+  get busy(): boolean {
+    return this.known.size > 0;
+  }
 
   /** Whether this process is preparing that hold. */
   has(ref: string): boolean {

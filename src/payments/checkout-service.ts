@@ -6,16 +6,19 @@ import { ticketEmailSpec } from '../bookings/ticket-email-spec';
 import { newTicketToken } from '../bookings/ticket-token';
 import { registrationPayload } from '../bookings/webhook-payload';
 import { webhookTargets } from '../bookings/webhook-targets';
+import type { DirectoryEntry } from '../catalog/event-directory';
 import type { Organiser } from '../catalog/organiser-store';
 import { emailBodyContext, ticketTokenContext, webhookPayloadContext } from '../crypto/contexts';
 import type { AttendeeInput } from '../domain/bookings/booking-input';
+import type { EventRecord } from '../domain/events/event';
+import type { EventSnapshots } from '../events/event-snapshots';
 import { AppError } from '../errors';
 import type { Infra } from '../infra/infra';
 import { formatMoney } from '../lib/money';
 import type { HeldStep, HoldStore } from '../shards/tables/hold-store';
 import type { HoldRow } from '../shards/tables/hold-statements';
 import { checkoutMetadata } from './checkout-metadata';
-import type { CheckoutPreparer, PrepareJob } from './checkout-preparer';
+import { type CheckoutPreparer, PREPARE_LEASE_MS, type PrepareJob } from './checkout-preparer';
 import { formatHoldRef, type HoldRef, parseHoldRef } from './hold-ref';
 import { stripeKeyOf } from './organiser-stripe';
 import type { CheckoutRequest, GatewayFactory } from './payment-gateway';
@@ -24,14 +27,16 @@ export type PaidStart =
   | { kind: 'checkout'; holdId: string; checkoutUrl: string; holdExpiresAt: string }
   | { kind: 'preparing'; holdId: string; holdExpiresAt: string; statusUrl: string };
 
-export type HoldStatus =
+export type HoldStatus = (
   | { state: 'ready'; checkoutUrl: string; expiresAt: string }
   | { state: 'preparing'; expiresAt: string; total: number; currency: string }
   | { state: 'paid' }
-  | { state: 'expired' };
+  | { state: 'expired' }
+) & { organiserId: number };
 
-export type CheckoutDeps = Pick<Infra, 'keyring' | 'config' | 'metrics' | 'directory' | 'organisers' | 'logger'> & {
+export type CheckoutDeps = Pick<Infra, 'keyring' | 'config' | 'metrics' | 'directory' | 'organisers' | 'logger' | 'router'> & {
   reservations: Reservations;
+  snapshots: EventSnapshots;
   holds: HoldStore;
   gateways: GatewayFactory;
   preparer: CheckoutPreparer;
@@ -45,8 +50,17 @@ export const messages = {
   noHold: 'There is no booking waiting for payment at this address.',
 };
 
+/** What a checkout needs of one event of the booking (a ReservedItem, or one rebuilt from its hold). */
+interface CheckoutPart {
+  entry: DirectoryEntry;
+  event: Pick<EventRecord, 'id' | 'name' | 'slug'>;
+  date: string | null;
+}
+
 /** Stripe refuses a Checkout Session that expires sooner than 30 minutes after creation. */
 const SESSION_LIFETIME_S = 31 * 60;
+
+const SESSION_ID = /^cs_[A-Za-z0-9_]{1,250}$/;
 
 /**
  * Paid bookings: reserve (resolve, check, admit, seal), hold every event on its shard
@@ -55,6 +69,8 @@ const SESSION_LIFETIME_S = 31 * 60;
  * gets 202 with a status URL while the preparer creates the session.
  */
 export class CheckoutService {
+  private readonly resuming = new Set<string>();
+
   constructor(private readonly deps: CheckoutDeps) {}
 
   async book(items: ReservedItem[], attendee: AttendeeInput, bookingId: string): Promise<PaidStart> {
@@ -109,6 +125,8 @@ export class CheckoutService {
             sealedToken: keyring.sealSecret(tokens[n]!, ticketTokenContext(item.event.id)),
             webhookPayload: targets[n]!.length > 0 ? payload : null,
             emailBody: n === 0 ? emailBody : null,
+            prepareOwner: this.deps.preparer.owner,
+            prepareLeaseUntil: now.getTime() + PREPARE_LEASE_MS,
             nowIso: now.toISOString(),
           });
           reservations.settle(item, step.remaining);
@@ -148,7 +166,7 @@ export class CheckoutService {
     const existing = holds.find((h) => h.checkoutUrl);
     if (existing?.checkoutUrl) return { kind: 'checkout', holdId: ref, checkoutUrl: existing.checkoutUrl, holdExpiresAt };
 
-    const job = this.prepareJob(organiser, key, items, holds, attendee, { bookingId, eventIds: items.map((i) => i.event.id) });
+    const job = this.prepareJob(organiser, key, items, holds, attendee.email ?? null, { bookingId, eventIds: items.map((i) => i.event.id) });
     let url: string | null;
     try {
       url = await this.deps.preparer.startNow(job);
@@ -165,7 +183,7 @@ export class CheckoutService {
     return `${this.deps.config.publicUrl}/payment/status/${ref}`;
   }
 
-  private prepareJob(organiser: Organiser, key: string, items: ReservedItem[], holds: HoldRow[], attendee: AttendeeInput, ref: HoldRef): PrepareJob {
+  private prepareJob(organiser: Organiser, key: string, items: CheckoutPart[], holds: HoldRow[], customerEmail: string | null, ref: HoldRef, firstExpiresAtS?: number): PrepareJob {
     const { config } = this.deps;
     const holdId = formatHoldRef(ref);
     const gateway = this.deps.gateways(key);
@@ -189,7 +207,7 @@ export class CheckoutService {
       items.map((i) => i.event.slug),
     );
     const base = `${config.publicUrl}/payment`;
-    let expiresAtS = Math.floor(Date.now() / 1000) + SESSION_LIFETIME_S + 4 * 60;
+    let expiresAtS = firstExpiresAtS ?? Math.floor(Date.now() / 1000) + SESSION_LIFETIME_S + 4 * 60;
     const request = (): CheckoutRequest => {
       const nowS = Math.floor(Date.now() / 1000);
       // The same parameters under the same idempotency key, until they would be refused as too short-lived.
@@ -200,13 +218,14 @@ export class CheckoutService {
         metadata,
         successUrl: `${base}/success?session_id={CHECKOUT_SESSION_ID}&hold=${holdId}`,
         cancelUrl: `${base}/cancel?hold=${holdId}`,
-        customerEmail: attendee.email ?? null,
+        customerEmail,
         expiresAt: expiresAtS,
         idempotencyKey: `checkout-${ref.bookingId}-${expiresAtS}`,
       };
     };
     return {
-      ref: holdId,
+      // One preparation per booking, however it was reached (booking, status poll, recovery).
+      ref: ref.bookingId,
       account: `organiser:${organiser.id}`,
       holdExpiresAt: holds[0]!.expiresAt,
       request,
@@ -228,11 +247,76 @@ export class CheckoutService {
       failed: async () => {
         await Promise.all(
           items.map(async (item) => {
-            if (await this.deps.holds.release(item.entry, ref.bookingId)) this.deps.reservations.released(item);
+            if (await this.deps.holds.release(item.entry, ref.bookingId)) this.deps.reservations.releasedEvent(item.entry.id);
           }),
         );
       },
     };
+  }
+
+  /**
+   * Queues the checkout of a booking whose holds are live but have no session, when this
+   * process is not preparing it: its preparation was queued in memory by a process that is
+   * gone (crash, restart). Rebuilt from the hold rows alone, so the buyer's status URL
+   * yields a checkout URL. Only once the preparing process's lease lapsed (it renews it while
+   * alive), claimed with a conditional update, so one process takes it; even so the
+   * idempotency key is the same within a 10-minute window, and a hold keeps only the first
+   * session attached (a second one is expired, see `done`). Returns whether it queued a job.
+   */
+  async resume(bookingId: string, now = Date.now()): Promise<boolean> {
+    // One look at a booking at a time here (status polls and recovery passes overlap).
+    if (this.deps.preparer.has(bookingId) || this.resuming.has(bookingId)) return false;
+    this.resuming.add(bookingId);
+    try {
+      return await this.resumeNow(bookingId, now);
+    } finally {
+      this.resuming.delete(bookingId);
+    }
+  }
+
+  private async resumeNow(bookingId: string, now: number): Promise<boolean> {
+    const { preparer, router, holds, directory, organisers, keyring, snapshots } = this.deps;
+    const shards = (await router.refresh()).filter((s) => s.status !== 'retired');
+    const rows = (await Promise.all(shards.map(async (s) => (await holds.ofBooking(s.name, bookingId)).map((h) => ({ ...h, shard: s.name }))))).flat();
+    const parts: Array<{ hold: (typeof rows)[number]; entry: DirectoryEntry }> = [];
+    for (const hold of rows) {
+      const entry = await directory.resolveId(hold.eventId);
+      if (entry && entry.shard === hold.shard) parts.push({ hold, entry });
+    }
+    parts.sort((a, b) => a.entry.id - b.entry.id);
+    // Sold, released or lapsed (the sweeper's): nothing to prepare.
+    if (parts.length === 0 || parts.some((p) => p.hold.status !== 'held' || p.hold.expiresAt <= now)) return false;
+    const attached = parts.find((p) => p.hold.sessionId && p.hold.checkoutUrl);
+    if (attached) {
+      // A crash between attaching the session to one part and the next: finish attaching.
+      await Promise.all(parts.filter((p) => !p.hold.sessionId).map((p) => holds.attachSession(p.entry, bookingId, attached.hold.sessionId!, attached.hold.checkoutUrl!)));
+      return false;
+    }
+    const organiser = await organisers.get(parts[0]!.entry.organiserId);
+    if (!organiser || parts.some((p) => p.entry.organiserId !== organiser.id)) return false;
+    const key = stripeKeyOf(keyring, organiser);
+    if (!key) return false;
+    const events = await Promise.all(parts.map((p) => snapshots.get(p.entry)));
+    // An event deleted meanwhile: the sweeper releases the holds when they lapse.
+    if (events.some((e) => !e)) return false;
+    // The lease on the booking's first part decides which process prepares it; the other parts follow.
+    const until = now + PREPARE_LEASE_MS;
+    if (!(await holds.claimPreparation(parts[0]!.entry, bookingId, preparer.owner, now, until))) return false;
+    await Promise.all(parts.slice(1).map((p) => holds.claimPreparation(p.entry, bookingId, preparer.owner, now, until, true)));
+    const windowS = 600;
+    const firstExpiresAtS = Math.ceil((Math.floor(now / 1000) + SESSION_LIFETIME_S + 60) / windowS) * windowS;
+    const job = this.prepareJob(
+      organiser,
+      key,
+      parts.map((p, n) => ({ entry: p.entry, event: events[n]!, date: p.hold.date })),
+      parts.map((p) => p.hold),
+      // The buyer's email is sealed to the organiser's key only: Stripe asks for it again.
+      null,
+      { bookingId, eventIds: parts.map((p) => p.entry.id) },
+      firstExpiresAtS,
+    );
+    preparer.enqueue(job);
+    return true;
   }
 
   /** What the buyer's "preparing payment" page shows. */
@@ -243,35 +327,70 @@ export class CheckoutService {
     if (!entry) throw new AppError('not_found', messages.noHold);
     const hold = await this.deps.holds.find(entry, ref.bookingId);
     if (!hold) throw new AppError('not_found', messages.noHold);
-    if (hold.status === 'converted') return { state: 'paid' };
-    if (hold.status === 'released' || hold.expiresAt <= Date.now()) return { state: 'expired' };
+    const organiserId = entry.organiserId;
+    if (hold.status === 'converted') return { state: 'paid', organiserId };
+    if (hold.status === 'released' || hold.expiresAt <= Date.now()) return { state: 'expired', organiserId };
     const expiresAt = new Date(hold.expiresAt).toISOString();
-    if (hold.checkoutUrl) return { state: 'ready', checkoutUrl: hold.checkoutUrl, expiresAt };
-    return { state: 'preparing', expiresAt, total: hold.unitPrice * hold.quantity, currency: hold.currency };
+    if (hold.checkoutUrl) return { state: 'ready', checkoutUrl: hold.checkoutUrl, expiresAt, organiserId };
+    // Nobody here is preparing it (the process that queued it is gone): queue it again.
+    if (!this.deps.preparer.has(ref.bookingId)) {
+      this.resume(ref.bookingId).catch((err: unknown) => this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'checkout.resume_failed'));
+    }
+    // The whole booking's total: every event's part, as held (the hold of each on its shard).
+    const others = await Promise.all(
+      ref.eventIds.slice(1).map(async (id) => {
+        const e = await this.deps.directory.resolveId(id);
+        return e && e.organiserId === organiserId ? this.deps.holds.find(e, ref.bookingId) : undefined;
+      }),
+    );
+    const total = [hold, ...others].reduce((sum, h) => sum + (h ? h.unitPrice * h.quantity : 0), 0);
+    return { state: 'preparing', expiresAt, total, currency: hold.currency, organiserId };
   }
 
   /** The buyer gave up (Stripe's cancel link): the places go back at once and the session is closed. */
   async cancel(refText: string): Promise<{ eventSlug: string | null }> {
     const ref = parseHoldRef(refText);
     if (!ref) throw new AppError('not_found', messages.noHold);
-    let slug: string | null = null;
+    const entries = (await Promise.all(ref.eventIds.map((id) => this.deps.directory.resolveId(id)))).filter((e): e is DirectoryEntry => e !== undefined);
     let sessionId: string | null = null;
-    let organiserId: number | null = null;
-    for (const eventId of ref.eventIds) {
-      const entry = await this.deps.directory.resolveId(eventId);
-      if (!entry) continue;
-      slug ??= entry.slug;
-      organiserId = entry.organiserId;
-      const hold = await this.deps.holds.find(entry, ref.bookingId);
-      sessionId ??= hold?.sessionId ?? null;
-      if (await this.deps.holds.release(entry, ref.bookingId)) this.deps.reservations.releasedEvent(eventId);
+    for (const entry of entries) sessionId ??= (await this.deps.holds.find(entry, ref.bookingId))?.sessionId ?? null;
+    return this.releaseAll(entries, ref.bookingId, sessionId);
+  }
+
+  /**
+   * `GET /payment/cancel?session_id=…` alone: the holds are found by the session id they
+   * store (every shard, by index), so the organiser and the booking come from our own rows,
+   * never from the client. The session id is as unguessable as a hold id; an unknown one
+   * releases nothing.
+   */
+  async cancelSession(sessionId: string): Promise<{ eventSlug: string | null }> {
+    if (!SESSION_ID.test(sessionId)) throw new AppError('not_found', messages.noHold);
+    const shards = (await this.deps.router.refresh()).filter((s) => s.status !== 'retired');
+    const found = (await Promise.all(shards.map(async (s) => (await this.deps.holds.ofSession(s.name, sessionId)).map((h) => ({ ...h, shard: s.name }))))).flat();
+    const bookingId = found[0]?.bookingId;
+    if (!bookingId) throw new AppError('not_found', messages.noHold);
+    const entries: DirectoryEntry[] = [];
+    for (const h of found) {
+      if (h.bookingId !== bookingId) continue;
+      const entry = await this.deps.directory.resolveId(h.eventId);
+      // A copy left on a shard the event moved away from is not the hold.
+      if (entry && entry.shard === h.shard && !entries.some((e) => e.id === entry.id)) entries.push(entry);
     }
-    if (sessionId && organiserId !== null) {
+    if (entries.length === 0) throw new AppError('not_found', messages.noHold);
+    return this.releaseAll(entries, bookingId, sessionId);
+  }
+
+  private async releaseAll(entries: DirectoryEntry[], bookingId: string, sessionId: string | null): Promise<{ eventSlug: string | null }> {
+    for (const entry of entries) {
+      if (await this.deps.holds.release(entry, bookingId)) this.deps.reservations.releasedEvent(entry.id);
+    }
+    const organiserId = entries[0]?.organiserId;
+    if (sessionId && organiserId !== undefined) {
       const organiser = await this.deps.organisers.get(organiserId);
       const key = organiser ? stripeKeyOf(this.deps.keyring, organiser) : null;
       // Best effort: a session that stays open past its hold is expired by the sweeper, and a late payment is refunded.
       if (key) await this.deps.gateways(key).expireSession(sessionId).catch(() => undefined);
     }
-    return { eventSlug: slug };
+    return { eventSlug: entries[0]?.slug ?? null };
   }
 }

@@ -163,6 +163,7 @@ export class FinalisePayment {
             key: `refund-${session.id}-${part.event.id}`,
             logMessage: 'Automatic refund: another event of the same booking could not be honoured',
             webhooks: [],
+            includeFree: true,
             nowIso: new Date().toISOString(),
             nowMs: Date.now(),
           });
@@ -174,6 +175,8 @@ export class FinalisePayment {
     const tickets = outcomes.map((o, i) => {
       const sold = o as Extract<PartOutcome, { kind: 'sold' }>;
       const eventId = parts[i]!.event.id;
+      // Counted once, by the delivery that made the sale (repeats return the same tickets).
+      if (sold.fresh) this.deps.metrics.ticketsSold.inc({ event: parts[i]!.event.slug }, sold.quantity);
       return { token: this.deps.keyring.openSecret(sold.sealedToken, ticketTokenContext(eventId)), eventId, quantity: sold.quantity };
     });
     const thankYouUrl = parts.length === 1 ? parts[0]!.event.thankYouUrl : null;

@@ -59,6 +59,29 @@ describe('paid multi-event bookings', () => {
     expect(refunds.map((c) => Number(c.params.amount)).sort((a, b) => a - b)).toEqual([1000, 5000]);
   });
 
+  it('marks the free part of a mixed booking refunded too when the booking is undone across shards', async () => {
+    await seedPaidEvent(w, orgId, { slug: 'free-talk', name: 'Free Talk', capacity: 10, price: 0 });
+    await seedPaidEvent(w, orgId, { slug: 'vip-two', name: 'VIP Two', capacity: 1, price: 4000, shard: 'hot-1' });
+    const res = await book([{ slug: 'free-talk', quantity: 1 }, { slug: 'vip-two', quantity: 1 }], 'Di');
+    expect(res.status).toBe(201);
+    const sessionId = sessionIdOf(res.body.checkoutUrl);
+    w.stripe.complete(sessionId);
+    await w.app.services.payments.sweeper.runOnce(Date.now() + 11 * 60_000);
+    expect((await book([{ slug: 'vip-two', quantity: 1 }], 'Ed')).status).toBe(201);
+
+    const [d] = await w.stripe.deliver('checkout.session.completed', sessionId);
+    expect(JSON.parse(d!.body).processed).toBe('refunded');
+    const free = await state('free-talk');
+    expect(free.sold).toBe(0); // the free place went back
+    expect(free.attendees).toEqual([{ pricePaid: 0, refunded: 1 }]);
+    expect(await shardQuery(w.app, 'free-talk', 'SELECT COUNT(*) AS n FROM refund_outbox WHERE event_id = ?', ['$id'])).toEqual([{ n: 0 }]);
+    // Only the paid part goes back to the card.
+    w.stripe.reset();
+    await w.app.services.payments.refundWorker.runOnce();
+    const refunds = w.stripe.callsTo('/v1/refunds').filter((c) => c.method === 'POST' && c.status === 200);
+    expect(refunds.map((c) => Number(c.params.amount))).toEqual([4000]);
+  });
+
   it('refunds the whole booking when one of its events was deleted while the buyer paid', async () => {
     await seedPaidEvent(w, orgId, { slug: 'pop-up', name: 'Pop-up', capacity: 5, price: 700, maxPerPurchase: 2 });
     const res = await book([{ slug: 'day-two', quantity: 1 }, { slug: 'pop-up', quantity: 2 }], 'Di');

@@ -111,7 +111,8 @@ export const PAYMENT_POLL_JS = `(function () {
     fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin' })
       .then(function (r) { return r.json(); })
       .then(function (b) {
-        if (b && b.checkoutUrl) { window.location.href = b.checkoutUrl; return; }
+        // Embedded: Stripe refuses the frame, so the page reloads into its "Pay now" link.
+        if (b && b.checkoutUrl) { if (el.getAttribute('data-embed')) window.location.reload(); else window.location.href = b.checkoutUrl; return; }
         if (b && b.status && b.status !== 'preparing') { window.location.reload(); return; }
         setTimeout(poll, 1000);
       })

@@ -11,6 +11,7 @@ import { allowFormTargets } from '../middleware/security-headers';
 import { type BookingFormState, renderBookingPage } from '../views/public/booking-page';
 import { withEmbed } from '../views/public/format';
 import { HONEYPOT_FIELD } from '../views/public/form-parts';
+import { renderPayNowPage } from '../views/public/payment-pages';
 import { renderWaitingPage } from '../views/public/waiting-page';
 import { type FormValues, parseMultiForm, parseSingleForm, readFormValues, serviceIssues } from './booking-form';
 import { setBookedCookie } from './booked-cookie';
@@ -110,11 +111,13 @@ export async function submitBooking(
         setBookedCookie(req, res, keyring, { bookingId: result.booking.id, name: buyer.name, email: buyer.email ?? null, emailed: services.bookings.ticketEmails.enabled && Boolean(buyer.email) });
         return res.redirect(303, successUrl(result.booking, page));
       case 'checkout':
+        // Stripe Checkout refuses to be framed: inside an iframe, a link to open it top-level.
+        if (page.embed) return void res.type('html').send(renderPayNowPage({ checkoutUrl: result.checkoutUrl, expiresAt: result.holdExpiresAt }));
         // form-action covers the redirect after a POST: Stripe's checkout origin must be listed.
         allowFormTargets(res, [...formTargets(page, services.infra.config.stripeApiBase), new URL(result.checkoutUrl).origin]);
         return res.redirect(303, result.checkoutUrl);
       case 'preparing':
-        return res.redirect(303, result.statusUrl);
+        return res.redirect(303, withEmbed(result.statusUrl, page.embed));
     }
   } catch (err) {
     if (!(err instanceof AppError)) throw err;

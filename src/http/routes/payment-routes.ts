@@ -3,7 +3,10 @@ import type { AppServices } from '../../app/services';
 import { AppError } from '../../errors';
 import { STATUS_OF } from '../middleware/error-handler';
 import { param } from '../params';
-import { renderHoldEndedPage, renderPaymentPendingPage, renderPreparingPage, renderRefundedPage } from '../views/public/payment-pages';
+import { allowFraming } from '../middleware/security-headers';
+import { withEmbed } from '../views/public/format';
+import { renderHoldEndedPage, renderPaymentPendingPage, renderPayNowPage, renderPreparingPage, renderRefundedPage } from '../views/public/payment-pages';
+import { isEmbed } from './public-ticket-pages';
 
 /** Stripe's events are small; the raw bytes are kept for the signature check. */
 const rawBody = express.raw({ type: () => true, limit: '256kb' });
@@ -46,12 +49,15 @@ export function paymentRoutes(services: AppServices): Router {
       const base = services.infra.config.publicUrl;
       return void res.json({ booking: { id: result.bookingId, tickets: result.tickets.map((t) => ({ token: t.token, url: `${base}/t/${t.token}`, quantity: t.quantity })) } });
     }
-    res.redirect(303, `/ticket/reserved?tokens=${tokens}`);
+    // Like a free booking: a single event's thank-you page (https or a path of this site) when set.
+    res.redirect(303, result.thankYouUrl ?? `/ticket/reserved?tokens=${tokens}`);
   });
 
   router.get('/payment/cancel', async (req, res) => {
     const hold = typeof req.query.hold === 'string' ? req.query.hold : '';
-    const { eventSlug } = await checkout.cancel(hold);
+    const sessionId = typeof req.query.session_id === 'string' ? req.query.session_id : '';
+    // The hold id when the link carries it; the Checkout Session alone is enough (CONTRACT.md).
+    const { eventSlug } = hold !== '' ? await checkout.cancel(hold) : await checkout.cancelSession(sessionId);
     if (wantsJson(req)) return void res.json({ status: 'cancelled' });
     res.type('html').send(renderHoldEndedPage({ title: 'Booking cancelled', message: messages.cancelled, backHref: eventSlug ? `/ticket/${eventSlug}` : null }));
   });
@@ -67,20 +73,28 @@ export function paymentRoutes(services: AppServices): Router {
             : { status: status.state };
       return void res.json(body);
     }
+    const embed = isEmbed(req);
+    if (embed) {
+      // Inside the organiser's iframe, like the booking form that led here.
+      const organiser = await services.infra.organisers.get(status.organiserId);
+      allowFraming(res, organiser?.embedHosts ?? []);
+    }
     // Same-origin path for the page's script (CSP connect-src 'self'), whatever PUBLIC_URL says.
-    sendStatusPage(res, status, `/payment/status/${encodeURIComponent(param(req, 'hold'))}`);
+    sendStatusPage(res, status, withEmbed(`/payment/status/${encodeURIComponent(param(req, 'hold'))}`, embed), embed);
   });
 
   return router;
 }
 
-function sendStatusPage(res: Response, status: Awaited<ReturnType<AppServices['payments']['checkout']['status']>>, statusUrl: string): void {
+function sendStatusPage(res: Response, status: Awaited<ReturnType<AppServices['payments']['checkout']['status']>>, statusUrl: string, embed: boolean): void {
   switch (status.state) {
     case 'ready':
+      // Stripe Checkout refuses to be framed: inside an iframe, a link that opens it top-level.
+      if (embed) return void res.type('html').send(renderPayNowPage({ checkoutUrl: status.checkoutUrl, expiresAt: status.expiresAt }));
       return void res.redirect(303, status.checkoutUrl);
     case 'preparing': {
       const minutes = Math.max(1, Math.round((Date.parse(status.expiresAt) - Date.now()) / 60_000));
-      return void res.status(202).type('html').send(renderPreparingPage({ statusUrl, expiresAt: status.expiresAt, holdMinutesLeft: minutes, total: status.total, currency: status.currency }));
+      return void res.status(202).type('html').send(renderPreparingPage({ statusUrl, expiresAt: status.expiresAt, holdMinutesLeft: minutes, total: status.total, currency: status.currency, embed }));
     }
     case 'expired':
       return void res.status(STATUS_OF.gone).type('html').send(renderHoldEndedPage({ title: 'Hold lapsed', message: messages.expired, backHref: null }));

@@ -20,6 +20,9 @@ export interface HoldWrite {
   webhookPayload: string | null;
   /** The confirmation email sealed with ROOT_KEY (null: no email, or another part of the booking carries it). */
   emailBody: string | null;
+  /** The process preparing its checkout, and until when (unix ms) it claims to (see checkout-recovery); absent: anyone may. */
+  prepareOwner?: string | null;
+  prepareLeaseUntil?: number | null;
   nowIso: string;
 }
 
@@ -58,8 +61,8 @@ const SQL = {
   counter: `UPDATE events SET held = held + ?
              WHERE id = ? AND ${OPEN_AND_LIVE} AND sold + held + ? <= capacity AND ${NO_HOLD_YET}`,
   // The price is read from the event row in the same transaction: the buyer pays what was held.
-  hold: `INSERT INTO holds (event_id, booking_id, quantity, date, status, expires_at, created_at, pii, email_index, unit_price, currency, token_index, sealed_token, webhook_payload, email_body)
-         SELECT id, ?, ?, ?, 'held', ?, ?, ?, ?, price, currency, ?, ?, ?, ? FROM events WHERE id = ? AND changes() = 1
+  hold: `INSERT INTO holds (event_id, booking_id, quantity, date, status, expires_at, created_at, pii, email_index, unit_price, currency, token_index, sealed_token, webhook_payload, email_body, prepare_owner, prepare_lease_until)
+         SELECT id, ?, ?, ?, 'held', ?, ?, ?, ?, price, currency, ?, ?, ?, ?, ?, ? FROM events WHERE id = ? AND changes() = 1
          RETURNING ${HOLD_COLUMNS}`,
   probe: (daily: boolean) => `SELECT e.state, e.active, (e.opens_at IS NULL OR e.opens_at <= ?) AND (e.closes_at IS NULL OR e.closes_at > ?) AS open_now,
                  e.capacity - ${daily ? 'COALESCE((SELECT sold + held FROM event_dates WHERE event_id = e.id AND date = ?), 0)' : 'e.sold - e.held'} AS remaining,
@@ -95,7 +98,7 @@ export function buildHoldJob(w: HoldWrite): HoldJob {
     : [{ sql: SQL.counter, args: [w.quantity, w.eventId, w.nowIso, w.nowIso, w.quantity, w.bookingId, w.eventId] }];
   const hold: InStatement = {
     sql: SQL.hold,
-    args: [w.bookingId, w.quantity, w.date, w.expiresAt, w.nowIso, w.pii, w.emailIndex, w.tokenIndex, w.sealedToken, w.webhookPayload, w.emailBody, w.eventId],
+    args: [w.bookingId, w.quantity, w.date, w.expiresAt, w.nowIso, w.pii, w.emailIndex, w.tokenIndex, w.sealedToken, w.webhookPayload, w.emailBody, w.prepareOwner ?? null, w.prepareLeaseUntil ?? null, w.eventId],
   };
   const probe: InStatement = { sql: daily ? PROBE.daily : PROBE.standard, args: [w.nowIso, w.nowIso, ...(daily ? [w.date] : []), w.bookingId, w.eventId] };
   const holdIndex = counter.length;
@@ -168,3 +171,27 @@ export function buildReleaseJob(eventId: number, bookingId: string, nowMs: numbe
 /** Holds past their expiry that still hold places, oldest first. */
 export const LAPSED_HOLDS_SQL = `SELECT h.booking_id, h.event_id, h.session_id FROM holds h
   WHERE h.status = 'held' AND h.expires_at <= ? ORDER BY h.expires_at LIMIT ?`;
+
+/** The holds of one Checkout Session on a shard (index holds_session). */
+export const HOLDS_OF_SESSION_SQL = 'SELECT booking_id, event_id, status FROM holds WHERE session_id = ? LIMIT 20';
+
+/**
+ * Bookings with a live hold, no Checkout Session yet and no live preparation lease: the
+ * process that queued their preparation is gone (holds_expiry index).
+ */
+export const UNPREPARED_HOLDS_SQL = `SELECT DISTINCT booking_id FROM holds
+  WHERE status = 'held' AND expires_at > ? AND session_id IS NULL AND (prepare_lease_until IS NULL OR prepare_lease_until <= ?) LIMIT ?`;
+
+/** Claims a hold's preparation when nobody holds a live lease on it (not even this process: its own job may be finishing). */
+export const claimPreparationStatement = (eventId: number, bookingId: string, owner: string, nowMs: number, untilMs: number, force: boolean): InStatement => ({
+  sql: `UPDATE holds SET prepare_owner = ?, prepare_lease_until = ?
+         WHERE booking_id = ? AND event_id = ? AND status = 'held' AND session_id IS NULL
+           ${force ? '' : 'AND (prepare_lease_until IS NULL OR prepare_lease_until <= ?)'}`,
+  args: [owner, untilMs, bookingId, eventId, ...(force ? [] : [nowMs])],
+});
+
+/** The preparing process renews its leases while its queue still holds them. */
+export const RENEW_PREPARATION_SQL = `UPDATE holds SET prepare_lease_until = ? WHERE status = 'held' AND session_id IS NULL AND prepare_owner = ?`;
+
+/** Every hold of one booking on a shard, with the columns a checkout is rebuilt from. */
+export const HOLDS_OF_BOOKING_SQL = `SELECT event_id, date, ${HOLD_COLUMNS} FROM holds WHERE booking_id = ? ORDER BY id`;

@@ -1,12 +1,37 @@
 import type { ShardRouter } from '../shard-router';
 import type { EventRef } from './event-tables';
 import { LiveWriter, type Relocate } from './live-event-guard';
-import { attachSessionStatement, buildHoldJob, buildReleaseJob, type HoldOutcome, type HoldRow, type HoldWrite, LAPSED_HOLDS_SQL, toHoldRow } from './hold-statements';
+import {
+  attachSessionStatement,
+  buildHoldJob,
+  buildReleaseJob,
+  claimPreparationStatement,
+  HOLDS_OF_BOOKING_SQL,
+  HOLDS_OF_SESSION_SQL,
+  type HoldOutcome,
+  type HoldRow,
+  type HoldWrite,
+  LAPSED_HOLDS_SQL,
+  RENEW_PREPARATION_SQL,
+  toHoldRow,
+  UNPREPARED_HOLDS_SQL,
+} from './hold-statements';
 import { buildFinaliseJob, type FinaliseWrite, type PartOutcome } from './payment-statements';
 
 export interface HeldStep {
   outcome: HoldOutcome;
   remaining: number | null;
+}
+
+export interface SessionHold {
+  bookingId: string;
+  eventId: number;
+  status: HoldRow['status'];
+}
+
+export interface BookingHold extends HoldRow {
+  eventId: number;
+  date: string | null;
 }
 
 export interface LapsedHold {
@@ -81,5 +106,41 @@ export class HoldStore {
     const db = await this.router.db(shard);
     const rs = await db.execute({ sql: LAPSED_HOLDS_SQL, args: [now, limit] });
     return rs.rows.map((r) => ({ bookingId: String(r.booking_id), eventId: Number(r.event_id), sessionId: r.session_id == null ? null : String(r.session_id) }));
+  }
+
+  /** The holds on one shard that carry this Checkout Session. */
+  async ofSession(shard: string, sessionId: string): Promise<SessionHold[]> {
+    const db = await this.router.db(shard);
+    const rs = await db.execute({ sql: HOLDS_OF_SESSION_SQL, args: [sessionId] });
+    return rs.rows.map((r) => ({ bookingId: String(r.booking_id), eventId: Number(r.event_id), status: String(r.status) as HoldRow['status'] }));
+  }
+
+  /** Whether `owner` now prepares this hold (force: without checking another's lease). */
+  claimPreparation(ref: EventRef, bookingId: string, owner: string, nowMs: number, untilMs: number, force = false): Promise<boolean> {
+    return this.live.submit(
+      ref,
+      (r) => ({ steps: [[claimPreparationStatement(r.id, bookingId, owner, nowMs, untilMs, force)]] }),
+      ([rs]) => (rs?.rowsAffected ?? 0) > 0,
+    );
+  }
+
+  /** Extends every preparation lease `owner` holds on this shard. */
+  async renewPreparations(shard: string, owner: string, untilMs: number): Promise<void> {
+    const writer = await this.router.writer(shard);
+    await writer.submit({ steps: [[{ sql: RENEW_PREPARATION_SQL, args: [untilMs, owner] }]] });
+  }
+
+  /** Booking ids with a live hold on this shard, no checkout session yet and no live preparation lease. */
+  async unprepared(shard: string, now: number, limit: number): Promise<string[]> {
+    const db = await this.router.db(shard);
+    const rs = await db.execute({ sql: UNPREPARED_HOLDS_SQL, args: [now, now, limit] });
+    return rs.rows.map((r) => String(r.booking_id));
+  }
+
+  /** The holds of one booking on this shard. */
+  async ofBooking(shard: string, bookingId: string): Promise<BookingHold[]> {
+    const db = await this.router.db(shard);
+    const rs = await db.execute({ sql: HOLDS_OF_BOOKING_SQL, args: [bookingId] });
+    return rs.rows.map((r) => ({ ...toHoldRow(r), eventId: Number(r.event_id), date: r.date == null ? null : String(r.date) }));
   }
 }

@@ -32,7 +32,8 @@ export interface FinaliseWrite {
 }
 
 export type PartOutcome =
-  | { kind: 'sold'; attendeeId: number; sealedToken: string; quantity: number }
+  /** fresh: this transaction made the sale (a repeat delivery gets the same tickets, fresh false). */
+  | { kind: 'sold'; attendeeId: number; sealedToken: string; quantity: number; fresh: boolean }
   | { kind: 'refunding' }
   /** No hold of this booking for this session on the shard: nothing was written. */
   | { kind: 'unknown' }
@@ -165,7 +166,9 @@ export function buildFinaliseJob(w: FinaliseWrite): FinaliseJob {
     ),
   );
   s.push(logStatement({ eventId: first.eventId, at: w.nowIso, kind: 'refunded', message: 'Automatic refund: the tickets were no longer available when the payment arrived', onlyIfChanged: true }));
+  const settledAt: number[] = [];
   for (const p of w.parts) {
+    settledAt.push(s.length);
     s.push({
       sql: `UPDATE processed_payments SET status = CASE status WHEN 'converted' THEN 'finalised' ELSE 'refunding' END, finalised_at = ?
              WHERE ${KEY} AND status IN ('claimed', 'converted')`,
@@ -193,7 +196,8 @@ export function buildFinaliseJob(w: FinaliseWrite): FinaliseJob {
         if (!row && blocked) return { kind: 'not_live', state: blocked };
         if (!row) return { kind: 'unknown' };
         if (row.status === 'finalised' && row.sealed_token != null && Number(row.refunded) === 0) {
-          return { kind: 'sold', attendeeId: Number(row.attendee_id), sealedToken: String(row.sealed_token), quantity: Number(row.quantity) };
+          const fresh = (results[settledAt[i]!]?.rowsAffected ?? 0) > 0;
+          return { kind: 'sold', attendeeId: Number(row.attendee_id), sealedToken: String(row.sealed_token), quantity: Number(row.quantity), fresh };
         }
         if (row.status === 'refunding' || row.status === 'finalised') return { kind: 'refunding' };
         return { kind: 'pending' };

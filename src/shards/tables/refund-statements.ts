@@ -13,6 +13,11 @@ export interface AttendeeRefundWrite {
   webhooks: WebhookToSend[];
   nowIso: string;
   nowMs: number;
+  /**
+   * Also a free part (price_paid 0) of a paid booking being undone as a whole: it is marked
+   * refunded and its places go back, with no refund row (nothing was paid for it).
+   */
+  includeFree?: boolean;
 }
 
 /**
@@ -25,7 +30,8 @@ export interface AttendeeRefundWrite {
  */
 export function buildAttendeeRefundJob(w: AttendeeRefundWrite): WriteJob {
   // Refundable only while the event is live on this shard (see live-event-guard): every statement below depends on it.
-  const refundable = `id = ? AND event_id = ? AND refunded = 0 AND price_paid > 0 AND payment_id IS NOT NULL AND ${liveOwner('attendees')}`;
+  const payable = w.includeFree ? '((price_paid > 0 AND payment_id IS NOT NULL) OR price_paid = 0)' : 'price_paid > 0 AND payment_id IS NOT NULL';
+  const refundable = `id = ? AND event_id = ? AND refunded = 0 AND ${payable} AND ${liveOwner('attendees')}`;
   const a = [w.attendeeId, w.eventId];
   const live = `EXISTS (SELECT 1 FROM attendees WHERE ${refundable})`;
   const statements: InStatement[] = [
@@ -39,7 +45,7 @@ export function buildAttendeeRefundJob(w: AttendeeRefundWrite): WriteJob {
   // The outbox row takes its booking, payment and amount from the attendee row itself.
   statements.push({
     sql: `INSERT INTO refund_outbox (event_id, booking_id, payment_id, amount, reason, idempotency_key, next_attempt_at, created_at)
-          SELECT event_id, booking_id, payment_id, price_paid, 'refunded by the organiser', ?, ?, ? FROM attendees WHERE ${refundable}
+          SELECT event_id, booking_id, payment_id, price_paid, 'refunded by the organiser', ?, ?, ? FROM attendees WHERE ${refundable} AND price_paid > 0
           ON CONFLICT DO NOTHING`,
     args: [w.key, w.nowMs, w.nowMs, ...a],
   });

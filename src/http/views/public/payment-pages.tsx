@@ -3,10 +3,10 @@ import { Layout } from '../layout';
 import { renderDocument } from '../render';
 
 /** 202: the tickets are held; the Checkout Session is being created at Stripe's pace. */
-export function renderPreparingPage(p: { statusUrl: string; expiresAt: string; holdMinutesLeft: number; total: number; currency: string }): string {
+export function renderPreparingPage(p: { statusUrl: string; expiresAt: string; holdMinutesLeft: number; total: number; currency: string; embed?: boolean }): string {
   return renderDocument(
-    <Layout title="Preparing payment" refreshSeconds={3} scripts={['/assets/payment-poll.js']}>
-      <section class="card narrow waiting" role="status" data-status-url={p.statusUrl}>
+    <Layout title="Preparing payment" refreshSeconds={3} scripts={['/assets/payment-poll.js']} embed={p.embed ?? false}>
+      <section class="card narrow waiting" role="status" data-status-url={p.statusUrl} data-embed={p.embed ? 'true' : undefined}>
         <h1>Your tickets are held</h1>
         <p>
           Total to pay: <strong data-testid="total">{formatMoney(p.total, p.currency)}</strong>
@@ -17,6 +17,30 @@ export function renderPreparingPage(p: { statusUrl: string; expiresAt: string; h
         </p>
         <p>
           <a href={p.statusUrl}>Check again</a>
+        </p>
+      </section>
+    </Layout>,
+  );
+}
+
+/**
+ * Inside an organiser's iframe (`?iframe=true`): Stripe Checkout refuses to be framed, so
+ * instead of redirecting the frame this offers a link that opens the checkout in the top-level
+ * window; Stripe then returns there to the confirmation.
+ */
+export function renderPayNowPage(p: { checkoutUrl: string; expiresAt: string }): string {
+  return renderDocument(
+    <Layout title="Pay now" embed>
+      <section class="card narrow" data-testid="pay-now-page">
+        <h1>Your tickets are held</h1>
+        <p>The payment opens in a secure page of our payment provider, Stripe.</p>
+        <p>
+          <a class="button" href={p.checkoutUrl} target="_top" rel="noopener" data-testid="pay-now">
+            Pay now
+          </a>
+        </p>
+        <p class="small">
+          Your tickets stay held until <time dateTime={p.expiresAt}>{p.expiresAt.slice(11, 16)} UTC</time>.
         </p>
       </section>
     </Layout>,
