@@ -11,7 +11,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('a flaky shard', () => {
   let app: RemoteTestApp;
   beforeAll(async () => {
-    app = await startRemoteTestApp({ SHARD_MAX_INFLIGHT: '4' });
+    // Small batches: the flaky shard must see many requests (so the fault plan really bites)
+    // however fast the machine is; group commit would otherwise sell 80 tickets in a few.
+    app = await startRemoteTestApp({ SHARD_MAX_INFLIGHT: '4', COALESCE_MAX_BATCH: '8' });
     const org = await createOrganiserFixture(app.services, 'flaky-org');
     await createEventFixture(app.services, org.id, { slug: 'steady', name: 'Steady', capacity: 120, maxPerPurchase: 2, shard: 'shared-1' });
     await createEventFixture(app.services, org.id, { slug: 'flaky', name: 'Flaky', capacity: 80, maxPerPurchase: 2, shard: app.remoteShard });
