@@ -57,6 +57,7 @@ export async function openInfra(config: Config, logger: Logger, opts: { migratio
     openToken: (sealed, name) => keyring.openSecret(sealed, shardTokenContext(name)),
     simRttMs: config.simRttMs,
     simCommitMs: config.simCommitMs,
+    onRoundTrip: (shard, via) => metrics.shardRoundTrips.inc({ shard, via }),
   });
   const router = new ShardRouter({
     registry,

@@ -37,6 +37,12 @@ export function createMetrics() {
   const shardSchema = new Gauge({ name: 'boxoffice_shard_schema_version', help: 'Applied migrations per shard', labelNames: ['shard'], registers: [registry] });
   const outboxBacklog = new Gauge({ name: 'boxoffice_outbox_backlog', help: 'Undelivered outbox rows', labelNames: ['shard', 'outbox'], registers: [registry] });
   const stripeCalls = new Counter({ name: 'boxoffice_stripe_calls_total', help: 'Calls to the Stripe API by kind', labelNames: ['call'], registers: [registry] });
+  const shardRoundTrips = new Counter({
+    name: 'boxoffice_shard_round_trips_total',
+    help: 'Calls to a shard database (each one network round trip on a remote primary): via the single writer, or the shared client',
+    labelNames: ['shard', 'via'],
+    registers: [registry],
+  });
   const outboxFailures = new Counter({ name: 'boxoffice_outbox_failures_total', help: 'Failed outbox deliveries', labelNames: ['outbox'], registers: [registry] });
 
   const writer: WriterMetrics = {
@@ -57,7 +63,7 @@ export function createMetrics() {
     },
   };
 
-  return { registry, writer, moves, moveFrozen, ticketsSold, soldOut, shardUp, shardSchema, outboxBacklog, outboxFailures, stripeCalls };
+  return { registry, writer, moves, moveFrozen, ticketsSold, soldOut, shardUp, shardSchema, outboxBacklog, outboxFailures, stripeCalls, shardRoundTrips };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

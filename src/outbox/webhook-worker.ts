@@ -47,6 +47,8 @@ export class WebhookWorker {
         let body: string;
         try {
           body = deps.keyring.openSecret(row.payload, webhookPayloadContext(row.bookingId));
+          // A paid booking's payload was sealed at hold time; what the payment added travels beside it.
+          if (row.paymentFacts) body = JSON.stringify({ ...(JSON.parse(body) as object), ...(JSON.parse(row.paymentFacts) as object) });
         } catch {
           return { ok: false, error: 'payload could not be opened', permanent: true };
         }

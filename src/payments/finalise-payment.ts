@@ -3,7 +3,7 @@ import type { Reservations } from '../bookings/reservation';
 import { webhookTargets } from '../bookings/webhook-targets';
 import type { DirectoryEntry } from '../catalog/event-directory';
 import type { Organiser } from '../catalog/organiser-store';
-import { ticketTokenContext, webhookPayloadContext } from '../crypto/contexts';
+import { ticketTokenContext } from '../crypto/contexts';
 import type { EventRecord } from '../domain/events/event';
 import { AppError } from '../errors';
 import type { EventSnapshots } from '../events/event-snapshots';
@@ -13,7 +13,6 @@ import type { HoldStore } from '../shards/tables/hold-store';
 import { EventNotLiveError } from '../shards/tables/live-event-guard';
 import type { RefundStore } from '../shards/tables/refund-store';
 import type { PaidPart, PartOutcome } from '../shards/tables/payment-statements';
-import type { WebhookToSend } from '../shards/tables/webhook-outbox';
 import { type CheckoutMetadata, readCheckoutMetadata } from './checkout-metadata';
 import { parseHoldRef } from './hold-ref';
 import { stripeKeyOf } from './organiser-stripe';
@@ -93,7 +92,8 @@ export class FinalisePayment {
     const outcomes: PartOutcome[] = new Array(parts.length);
     await Promise.all(
       [...byShard.entries()].map(async ([shard, list]) => {
-        const payloads = targets.some((t) => t.length > 0) ? await this.deps.holds.webhookPayloads(shard, meta.bookingId) : new Map<number, string>();
+        // One job of the shard's writer and nothing before it: the webhook payloads sealed at hold
+        // time are copied into the outbox by SQL (test/integration/paid-finalise-round-trips).
         const paidParts: PaidPart[] = list.map(({ part, index }) => ({
           eventId: part.event.id,
           eventType: part.event.type,
@@ -101,12 +101,13 @@ export class FinalisePayment {
           unitPrice: part.item.unitPrice,
           date: part.item.date,
           logMessage: `Paid booking of ${part.item.quantity} ticket${part.item.quantity === 1 ? '' : 's'}${part.item.date ? ` for ${part.item.date}` : ''} (${formatMoney(part.item.unitPrice * part.item.quantity, part.event.currency)})`,
-          webhooks: this.webhooksFor(targets[index]!, payloads.get(part.event.id), part, meta.bookingId, session, now.getTime()),
+          webhookUrls: targets[index]!,
         }));
         const results = await this.deps.holds.finalise(shard, {
           sessionId: session.id,
           bookingId: meta.bookingId,
           paymentId: session.paymentId,
+          paymentFacts: JSON.stringify({ price_paid: session.amountTotal, currency: session.currency, payment_id: session.paymentId }),
           parts: paidParts,
           refundKey: `refund-${session.id}-${shard}`,
           refundAmount: multiShard ? paidParts.reduce((s, p) => s + p.unitPrice * p.quantity, 0) : null,
@@ -181,20 +182,6 @@ export class FinalisePayment {
     });
     const thankYouUrl = parts.length === 1 ? parts[0]!.event.thankYouUrl : null;
     return { kind: 'sold', bookingId: meta.bookingId, tickets, thankYouUrl };
-  }
-
-  /** The webhook payload prepared at hold time, completed with what was paid. */
-  private webhooksFor(urls: string[], sealed: string | undefined, part: Part, bookingId: string, session: CheckoutSession, nowMs: number): WebhookToSend[] {
-    if (urls.length === 0 || !sealed) return [];
-    const { keyring } = this.deps;
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(keyring.openSecret(sealed, webhookPayloadContext(bookingId))) as Record<string, unknown>;
-    } catch {
-      return [];
-    }
-    const payload = JSON.stringify({ ...body, price_paid: session.amountTotal, currency: session.currency, payment_id: session.paymentId });
-    return urls.map((url) => ({ eventId: part.event.id, bookingId, url, sealedPayload: keyring.sealSecret(payload, webhookPayloadContext(bookingId)), dueAt: nowMs, nowMs }));
   }
 
   /** Stripe expired the session: the holds of that session give their places back. */

@@ -1,6 +1,7 @@
 import type { Client } from '@libsql/client';
 import { openDatabase } from '../db/libsql-client';
 import type { Db } from '../db/db';
+import { withRoundTripCount } from '../db/round-trip-count';
 import { withSimulatedRemote } from '../db/simulated-remote';
 import { withErrorTranslation } from '../db/sql-errors';
 import { openWorkerWriter } from '../db/worker-writer';
@@ -10,6 +11,8 @@ export interface ShardPoolOptions {
   openToken: (sealed: string, shardName: string) => string;
   simRttMs: number;
   simCommitMs: number;
+  /** Every call to a shard (one round trip): `writer` for the single writer's batches, `client` for reads and direct writes. */
+  onRoundTrip?: (shard: string, via: 'writer' | 'client') => void;
 }
 
 /**
@@ -27,7 +30,7 @@ export class ShardPool {
   get(shard: ShardRecord): Promise<Db> {
     let client = this.clients.get(shard.name);
     if (!client) {
-      client = this.open(shard);
+      client = this.open(shard).then((db) => this.counted(db, shard.name, 'client'));
       this.clients.set(shard.name, client);
       client.catch(() => this.clients.delete(shard.name));
     }
@@ -40,6 +43,7 @@ export class ShardPool {
    * client, whose calls are already asynchronous. The latency model wraps either.
    */
   async writerDb(shard: ShardRecord): Promise<Db> {
+    // A remote shard's writer shares the client (its calls count as `client` round trips).
     if (!shard.url.startsWith('file:')) return this.get(shard);
     let writer = this.writers.get(shard.name);
     if (!writer) {
@@ -48,7 +52,7 @@ export class ShardPool {
       const simulated = simRttMs > 0 || simCommitMs > 0;
       // Benchmark model only: see open() on why the backing file does not fsync.
       const thread = openWorkerWriter(shard.url, simulated ? ['PRAGMA synchronous = OFF'] : []);
-      writer = withErrorTranslation(simulated ? withSimulatedRemote(thread, { rttMs: simRttMs, commitMs: simCommitMs }) : thread);
+      writer = this.counted(withErrorTranslation(simulated ? withSimulatedRemote(thread, { rttMs: simRttMs, commitMs: simCommitMs }) : thread), shard.name, 'writer');
       this.writers.set(shard.name, writer);
     }
     return writer;
@@ -74,6 +78,11 @@ export class ShardPool {
       await client.execute('PRAGMA synchronous = OFF');
     }
     return withErrorTranslation(withSimulatedRemote(client, { rttMs: simRttMs, commitMs: simCommitMs }));
+  }
+
+  private counted(db: Db, shard: string, via: 'writer' | 'client'): Db {
+    const { onRoundTrip } = this.opts;
+    return onRoundTrip ? withRoundTripCount(db, () => onRoundTrip(shard, via)) : db;
   }
 
   closeAll(): void {

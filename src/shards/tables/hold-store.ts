@@ -89,13 +89,6 @@ export class HoldStore {
     return rs.rows[0] ? toHoldRow(rs.rows[0]) : undefined;
   }
 
-  /** The sealed webhook payloads of a booking's holds on one shard, by event id. */
-  async webhookPayloads(shard: string, bookingId: string): Promise<Map<number, string>> {
-    const db = await this.router.db(shard);
-    const rs = await db.execute({ sql: 'SELECT event_id, webhook_payload FROM holds WHERE booking_id = ? AND webhook_payload IS NOT NULL', args: [bookingId] });
-    return new Map(rs.rows.map((r) => [Number(r.event_id), String(r.webhook_payload)]));
-  }
-
   async finalise(shard: string, write: FinaliseWrite): Promise<PartOutcome[]> {
     const writer = await this.router.writer(shard);
     const built = buildFinaliseJob(write);

@@ -4,7 +4,7 @@ import type { WriteJob } from '../write-job';
 import { logStatement } from './activity-log';
 import { allLive } from './live-event-guard';
 import { refundInsert } from './refund-outbox';
-import { type WebhookToSend, webhookInsert } from './webhook-outbox';
+import { paidWebhookFromHold } from './webhook-outbox';
 
 /** One event's part of a paid booking, as the session's (signed) metadata describes it. */
 export interface PaidPart {
@@ -14,13 +14,20 @@ export interface PaidPart {
   unitPrice: number;
   date: string | null;
   logMessage: string;
-  webhooks: WebhookToSend[];
+  /**
+   * Where this part's `registration.completed` goes. The payload is the one sealed into the
+   * hold at hold time, copied by SQL (no read of the hold before this batch), with
+   * `paymentFacts` beside it.
+   */
+  webhookUrls: string[];
 }
 
 export interface FinaliseWrite {
   sessionId: string;
   bookingId: string;
   paymentId: string | null;
+  /** JSON of what the webhooks add to the sealed payload (price_paid, currency, payment_id): no personal data. */
+  paymentFacts: string;
   parts: PaidPart[];
   /** Refund-outbox key: one refund per session and shard, however often this runs. */
   refundKey: string;
@@ -142,7 +149,7 @@ export function buildFinaliseJob(w: FinaliseWrite): FinaliseJob {
       args: [w.paymentId, w.nowIso, w.bookingId, p.eventId, ...k],
     });
     s.push(logStatement({ eventId: p.eventId, at: w.nowIso, kind: 'booked', message: p.logMessage, onlyIfChanged: true }));
-    for (const hook of p.webhooks) s.push(webhookInsert(hook, true));
+    for (const url of p.webhookUrls) s.push(paidWebhookFromHold({ eventId: p.eventId, bookingId: w.bookingId, url, paymentFacts: w.paymentFacts, dueAt: w.nowMs, nowMs: w.nowMs }, claimIs('converted'), k));
     // The confirmation email was sealed at hold time: into the outbox with the sale.
     s.push({
       sql: `INSERT INTO email_outbox (event_id, booking_id, kind, body, next_attempt_at, created_at)

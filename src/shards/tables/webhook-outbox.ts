@@ -7,6 +7,8 @@ import type { FailedAttempt, OutboxRow, OutboxTable } from './outbox-table';
 export interface WebhookOutboxRow extends OutboxRow {
   url: string;
   payload: string;
+  /** Plain JSON merged into the opened payload at delivery (a paid booking's price_paid, currency, payment_id), or null. */
+  paymentFacts: string | null;
   bookingId: string;
   /** The event's organiser: whose secret signs the delivery (null if the event is gone). */
   organiserId: number | null;
@@ -35,6 +37,23 @@ const INSERT_CHAINED = `${INSERT} AND changes() = 1`;
 export function webhookInsert(w: WebhookToSend, chained: boolean): InStatement {
   return { sql: chained ? INSERT_CHAINED : INSERT, args: [w.eventId, w.bookingId, w.url, w.sealedPayload, w.dueAt, w.nowMs, w.eventId] };
 }
+
+/**
+ * A paid booking's webhook, in its finalising transaction: the payload sealed into the hold at
+ * hold time goes into the outbox as is (same sealing context: the booking id), and the payment
+ * facts beside it in plain JSON; the worker merges them when it delivers. `when`/`whenArgs`:
+ * the condition that this transaction made the sale.
+ */
+export const paidWebhookFromHold = (
+  w: { eventId: number; bookingId: string; url: string; paymentFacts: string; dueAt: number; nowMs: number },
+  when: string,
+  whenArgs: Array<string | number>,
+): InStatement => ({
+  sql: `INSERT INTO webhook_outbox (event_id, booking_id, url, payload, payment_facts, next_attempt_at, created_at)
+        SELECT event_id, booking_id, ?, webhook_payload, ?, ?, ? FROM holds
+         WHERE booking_id = ? AND event_id = ? AND webhook_payload IS NOT NULL AND ${when}`,
+  args: [w.url, w.paymentFacts, w.dueAt, w.nowMs, w.bookingId, w.eventId, ...whenArgs],
+});
 
 /** A cancelled booking step takes its webhooks with it (same batch as the cancellation). */
 export const webhookCancel = (eventId: number, bookingId: string): InStatement => ({
@@ -79,13 +98,13 @@ export const webhookOutboxTable: OutboxTable<WebhookOutboxRow> = {
           {
             sql: `UPDATE webhook_outbox SET lease_until = ?, attempts = attempts + 1
                    WHERE id IN (SELECT id FROM webhook_outbox WHERE ${DUE} ORDER BY id LIMIT ?)
-                  RETURNING id, url, payload, booking_id, attempts, (SELECT organiser_id FROM events WHERE events.id = webhook_outbox.event_id) AS organiser_id`,
+                  RETURNING id, url, payload, payment_facts, booking_id, attempts, (SELECT organiser_id FROM events WHERE events.id = webhook_outbox.event_id) AS organiser_id`,
             args: [leaseUntil, now, now, limit],
           },
         ],
       ],
     });
-    return claimed!.rows.map((r) => ({ id: Number(r.id), url: String(r.url), payload: String(r.payload), bookingId: String(r.booking_id), attempts: Number(r.attempts), organiserId: r.organiser_id === null ? null : Number(r.organiser_id) }));
+    return claimed!.rows.map((r) => ({ id: Number(r.id), url: String(r.url), payload: String(r.payload), paymentFacts: r.payment_facts == null ? null : String(r.payment_facts), bookingId: String(r.booking_id), attempts: Number(r.attempts), organiserId: r.organiser_id === null ? null : Number(r.organiser_id) }));
   },
 
   async done(writer: ShardWriter, row: WebhookOutboxRow, now: number) {
