@@ -29,6 +29,9 @@ export const stripeKeyContext = (organiserId: number) => `organiser:${organiserI
 /** keyring.sealSecret context of a buyer email waiting in the email outbox (recipient and ticket links). */
 export const emailBodyContext = (bookingId: string) => `email:${bookingId}`;
 
+/** keyring.sealSecret context of a hold's buyer email, kept only until its Checkout Session exists (Stripe's customer_email). */
+export const checkoutEmailContext = (bookingId: string) => `checkout-email:${bookingId}`;
+
 /** keyring.sealSecret context of the short-lived cookie that lets the booking browser see its confirmation's name and email. */
 export const bookedCookieContext = 'booked-confirmation';
 

@@ -8,7 +8,7 @@ import { registrationPayload } from '../bookings/webhook-payload';
 import { webhookTargets } from '../bookings/webhook-targets';
 import type { DirectoryEntry } from '../catalog/event-directory';
 import type { Organiser } from '../catalog/organiser-store';
-import { emailBodyContext, ticketTokenContext, webhookPayloadContext } from '../crypto/contexts';
+import { checkoutEmailContext, emailBodyContext, ticketTokenContext, webhookPayloadContext } from '../crypto/contexts';
 import type { AttendeeInput } from '../domain/bookings/booking-input';
 import type { EventRecord } from '../domain/events/event';
 import type { EventSnapshots } from '../events/event-snapshots';
@@ -108,6 +108,9 @@ export class CheckoutService {
             emailBodyContext(bookingId),
           )
         : null;
+    // For a checkout rebuilt by another process or after a restart (resume): the PII envelope
+    // opens only with the organiser's key, so Stripe's prefill gets its own ROOT_KEY seal.
+    const checkoutEmail = attendee.email ? keyring.sealSecret(attendee.email, checkoutEmailContext(bookingId)) : null;
     const settled = new Set<number>();
     const steps = items.map((item, n) => ({
       invoke: async (): Promise<HeldStep> => {
@@ -125,6 +128,7 @@ export class CheckoutService {
             sealedToken: keyring.sealSecret(tokens[n]!, ticketTokenContext(item.event.id)),
             webhookPayload: targets[n]!.length > 0 ? payload : null,
             emailBody: n === 0 ? emailBody : null,
+            sealedCheckoutEmail: checkoutEmail,
             prepareOwner: this.deps.preparer.owner,
             prepareLeaseUntil: now.getTime() + PREPARE_LEASE_MS,
             nowIso: now.toISOString(),
@@ -310,13 +314,23 @@ export class CheckoutService {
       key,
       parts.map((p, n) => ({ entry: p.entry, event: events[n]!, date: p.hold.date })),
       parts.map((p) => p.hold),
-      // The buyer's email is sealed to the organiser's key only: Stripe asks for it again.
-      null,
+      this.checkoutEmailOf(bookingId, parts.map((p) => p.hold.sealedCheckoutEmail)),
       { bookingId, eventIds: parts.map((p) => p.entry.id) },
       firstExpiresAtS,
     );
     preparer.enqueue(job);
     return true;
+  }
+
+  /** The buyer's email sealed into the holds at hold time, for Stripe's prefill; null when none was given or it cannot be opened. */
+  private checkoutEmailOf(bookingId: string, sealed: Array<string | null>): string | null {
+    const first = sealed.find((s): s is string => s !== null);
+    if (!first) return null;
+    try {
+      return this.deps.keyring.openSecret(first, checkoutEmailContext(bookingId));
+    } catch {
+      return null;
+    }
   }
 
   /** What the buyer's "preparing payment" page shows. */

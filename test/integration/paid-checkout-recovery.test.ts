@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { postJson } from '../helpers/organiser-fixture';
-import { type PaidWorld, payAndReturn, seedPaidEvent, seedPaidOrganiser, shardQuery } from '../helpers/paid-fixture';
+import { type PaidWorld, payAndReturn, seedPaidEvent, seedPaidOrganiser, sessionIdOf, shardQuery } from '../helpers/paid-fixture';
 import { makeTempDir } from '../helpers/temp-dir';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { type StripeStandin, startStripeStandin } from '../support/stripe';
@@ -80,6 +80,24 @@ describe('paid checkouts survive a restart', () => {
     expect(back.headers.get('location')).toContain('/ticket/reserved?tokens=');
     const [c] = await shardQuery(app!, 'crash-one', 'SELECT sold, held FROM events WHERE id = ?', ['$id']);
     expect(c).toMatchObject({ sold: 2, held: 0 });
+    await app!.close();
+    app = undefined;
+  }, 30_000);
+
+  it('a checkout rebuilt after the restart prefills the buyer\'s email, which stays sealed at rest and is erased once the session exists', async () => {
+    const statusPath = await holdThenCrash('crash-email');
+    await boot();
+    // At rest between the crash and the rebuild: sealed, never the plaintext.
+    const [row] = await shardQuery(app!, 'crash-email', 'SELECT sealed_checkout_email FROM holds WHERE event_id = ?', ['$id']);
+    expect(typeof row!.sealed_checkout_email).toBe('string');
+    expect(String(row!.sealed_checkout_email)).not.toContain('robin');
+    expect(await app!.services.payments.recovery.runOnce(Date.now() + PREPARE_LEASE_MS + 1_000)).toBe(1);
+    const checkoutUrl = await waitForCheckout(`${app!.baseUrl}${statusPath}`);
+    expect(created()).toHaveLength(1);
+    expect(created()[0]!.params).toMatchObject({ customer_email: 'robin@example.com' });
+    expect(stripe.retrieve(sessionIdOf(checkoutUrl))!.customer_email).toBe('robin@example.com');
+    const [after] = await shardQuery(app!, 'crash-email', 'SELECT sealed_checkout_email, session_id FROM holds WHERE event_id = ?', ['$id']);
+    expect(after).toMatchObject({ sealed_checkout_email: null, session_id: sessionIdOf(checkoutUrl) });
     await app!.close();
     app = undefined;
   }, 30_000);

@@ -20,6 +20,8 @@ export interface HoldWrite {
   webhookPayload: string | null;
   /** The confirmation email sealed with ROOT_KEY (null: no email, or another part of the booking carries it). */
   emailBody: string | null;
+  /** The buyer's email sealed with ROOT_KEY for the checkout page (null: none given); erased once the hold has its session. */
+  sealedCheckoutEmail?: string | null;
   /** The process preparing its checkout, and until when (unix ms) it claims to (see checkout-recovery); absent: anyone may. */
   prepareOwner?: string | null;
   prepareLeaseUntil?: number | null;
@@ -61,8 +63,8 @@ const SQL = {
   counter: `UPDATE events SET held = held + ?
              WHERE id = ? AND ${OPEN_AND_LIVE} AND sold + held + ? <= capacity AND ${NO_HOLD_YET}`,
   // The price is read from the event row in the same transaction: the buyer pays what was held.
-  hold: `INSERT INTO holds (event_id, booking_id, quantity, date, status, expires_at, created_at, pii, email_index, unit_price, currency, token_index, sealed_token, webhook_payload, email_body, prepare_owner, prepare_lease_until)
-         SELECT id, ?, ?, ?, 'held', ?, ?, ?, ?, price, currency, ?, ?, ?, ?, ?, ? FROM events WHERE id = ? AND changes() = 1
+  hold: `INSERT INTO holds (event_id, booking_id, quantity, date, status, expires_at, created_at, pii, email_index, unit_price, currency, token_index, sealed_token, webhook_payload, email_body, prepare_owner, prepare_lease_until, sealed_checkout_email)
+         SELECT id, ?, ?, ?, 'held', ?, ?, ?, ?, price, currency, ?, ?, ?, ?, ?, ?, ? FROM events WHERE id = ? AND changes() = 1
          RETURNING ${HOLD_COLUMNS}`,
   probe: (daily: boolean) => `SELECT e.state, e.active, (e.opens_at IS NULL OR e.opens_at <= ?) AND (e.closes_at IS NULL OR e.closes_at > ?) AS open_now,
                  e.capacity - ${daily ? 'COALESCE((SELECT sold + held FROM event_dates WHERE event_id = e.id AND date = ?), 0)' : 'e.sold - e.held'} AS remaining,
@@ -98,7 +100,7 @@ export function buildHoldJob(w: HoldWrite): HoldJob {
     : [{ sql: SQL.counter, args: [w.quantity, w.eventId, w.nowIso, w.nowIso, w.quantity, w.bookingId, w.eventId] }];
   const hold: InStatement = {
     sql: SQL.hold,
-    args: [w.bookingId, w.quantity, w.date, w.expiresAt, w.nowIso, w.pii, w.emailIndex, w.tokenIndex, w.sealedToken, w.webhookPayload, w.emailBody, w.prepareOwner ?? null, w.prepareLeaseUntil ?? null, w.eventId],
+    args: [w.bookingId, w.quantity, w.date, w.expiresAt, w.nowIso, w.pii, w.emailIndex, w.tokenIndex, w.sealedToken, w.webhookPayload, w.emailBody, w.prepareOwner ?? null, w.prepareLeaseUntil ?? null, w.sealedCheckoutEmail ?? null, w.eventId],
   };
   const probe: InStatement = { sql: daily ? PROBE.daily : PROBE.standard, args: [w.nowIso, w.nowIso, ...(daily ? [w.date] : []), w.bookingId, w.eventId] };
   const holdIndex = counter.length;
@@ -124,9 +126,9 @@ export function buildHoldJob(w: HoldWrite): HoldJob {
   };
 }
 
-/** The Checkout Session of a hold, once it exists (the status page and the sweeper read it). */
+/** The Checkout Session of a hold, once it exists (the status page and the sweeper read it); Stripe has the email now, so it is erased here. */
 export const attachSessionStatement = (eventId: number, bookingId: string, sessionId: string, checkoutUrl: string): InStatement => ({
-  sql: `UPDATE holds SET session_id = ?, checkout_url = ? WHERE booking_id = ? AND event_id = ? AND (session_id IS NULL OR session_id = ?) AND ${liveOwner('holds')}`,
+  sql: `UPDATE holds SET session_id = ?, checkout_url = ?, sealed_checkout_email = NULL WHERE booking_id = ? AND event_id = ? AND (session_id IS NULL OR session_id = ?) AND ${liveOwner('holds')}`,
   args: [sessionId, checkoutUrl, bookingId, eventId, sessionId],
 });
 
@@ -162,7 +164,7 @@ export function buildReleaseJob(eventId: number, bookingId: string, nowMs: numbe
           sql: `UPDATE events SET held = held - ${qty} WHERE id = ? AND type = 'standard' AND ${live}`,
           args: [...args, eventId, ...args],
         },
-        { sql: `UPDATE holds SET status = 'released', released_at = ?, webhook_payload = NULL, email_body = NULL WHERE ${mine}`, args: [nowMs, ...args] },
+        { sql: `UPDATE holds SET status = 'released', released_at = ?, webhook_payload = NULL, email_body = NULL, sealed_checkout_email = NULL WHERE ${mine}`, args: [nowMs, ...args] },
       ],
     ],
   };
@@ -194,4 +196,4 @@ export const claimPreparationStatement = (eventId: number, bookingId: string, ow
 export const RENEW_PREPARATION_SQL = `UPDATE holds SET prepare_lease_until = ? WHERE status = 'held' AND session_id IS NULL AND prepare_owner = ?`;
 
 /** Every hold of one booking on a shard, with the columns a checkout is rebuilt from. */
-export const HOLDS_OF_BOOKING_SQL = `SELECT event_id, date, ${HOLD_COLUMNS} FROM holds WHERE booking_id = ? ORDER BY id`;
+export const HOLDS_OF_BOOKING_SQL = `SELECT event_id, date, sealed_checkout_email, ${HOLD_COLUMNS} FROM holds WHERE booking_id = ? ORDER BY id`;

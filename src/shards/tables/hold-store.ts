@@ -32,6 +32,8 @@ export interface SessionHold {
 export interface BookingHold extends HoldRow {
   eventId: number;
   date: string | null;
+  /** The buyer's email sealed with ROOT_KEY (checkoutEmailContext), until the hold has its session. */
+  sealedCheckoutEmail: string | null;
 }
 
 export interface LapsedHold {
@@ -134,6 +136,11 @@ export class HoldStore {
   async ofBooking(shard: string, bookingId: string): Promise<BookingHold[]> {
     const db = await this.router.db(shard);
     const rs = await db.execute({ sql: HOLDS_OF_BOOKING_SQL, args: [bookingId] });
-    return rs.rows.map((r) => ({ ...toHoldRow(r), eventId: Number(r.event_id), date: r.date == null ? null : String(r.date) }));
+    return rs.rows.map((r) => ({
+      ...toHoldRow(r),
+      eventId: Number(r.event_id),
+      date: r.date == null ? null : String(r.date),
+      sealedCheckoutEmail: r.sealed_checkout_email == null ? null : String(r.sealed_checkout_email),
+    }));
   }
 }

@@ -159,7 +159,8 @@ export function buildFinaliseJob(w: FinaliseWrite): FinaliseJob {
     });
     // The sealed payloads waited only for this moment: they are in the outboxes now, or not needed.
     s.push({
-      sql: `UPDATE holds SET webhook_payload = NULL, email_body = NULL WHERE booking_id = ? AND event_id = ? AND (webhook_payload IS NOT NULL OR email_body IS NOT NULL) AND ${claimIs('converted')}`,
+      sql: `UPDATE holds SET webhook_payload = NULL, email_body = NULL, sealed_checkout_email = NULL
+             WHERE booking_id = ? AND event_id = ? AND (webhook_payload IS NOT NULL OR email_body IS NOT NULL OR sealed_checkout_email IS NOT NULL) AND ${claimIs('converted')}`,
       args: [w.bookingId, p.eventId, ...k],
     });
   }
