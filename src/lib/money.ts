@@ -3,12 +3,42 @@
  * converted. Amounts are stored in minor units; how many decimals a currency has comes from
  * Intl (GBP 2, JPY 0, KWD 3), never from a hard-coded 100.
  */
+// Building an Intl.NumberFormat costs tens of microseconds, and every paid hold and finalisation
+// formats its amount (profiles of the paid bench: ~5% of the app's CPU). One per currency, kept;
+// ISO codes are few, and the size cap only guards against garbage codes.
+const MAX_CACHED_CURRENCIES = 512;
+const decimalsOf = new Map<string, number>();
+const formatters = new Map<string, Intl.NumberFormat | null>();
+
+const remember = <V>(map: Map<string, V>, key: string, value: V): V => {
+  if (map.size >= MAX_CACHED_CURRENCIES) map.clear();
+  map.set(key, value);
+  return value;
+};
+
 export function currencyDecimals(currency: string): number {
+  const known = decimalsOf.get(currency);
+  if (known !== undefined) return known;
+  let decimals = 2;
   try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    decimals = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {
-    return 2;
+    // not a currency Intl knows: 2, as before
   }
+  return remember(decimalsOf, currency, decimals);
+}
+
+/** The display formatter of a currency, or null when Intl does not know it. */
+function formatterOf(currency: string): Intl.NumberFormat | null {
+  const known = formatters.get(currency);
+  if (known !== undefined) return known;
+  let f: Intl.NumberFormat | null = null;
+  try {
+    f = new Intl.NumberFormat('en-GB', { style: 'currency', currency });
+  } catch {
+    f = null;
+  }
+  return remember(formatters, currency, f);
 }
 
 /** "12.5" → 1250 for GBP. Undefined for anything that is not a plain non-negative amount in that currency. */
@@ -33,10 +63,6 @@ export function minorToMajorString(minor: number, currency: string): string {
 
 /** 1250 → "£12.50", 1500 JPY → "JP¥1,500" for display. An unknown currency code falls back to "12.50 XYZ" rather than throwing. */
 export function formatMoney(minor: number, currency: string): string {
-  const decimals = currencyDecimals(currency);
-  try {
-    return new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(minor / 10 ** decimals);
-  } catch {
-    return `${minorToMajorString(minor, currency)} ${currency}`;
-  }
+  const f = formatterOf(currency);
+  return f ? f.format(minor / 10 ** currencyDecimals(currency)) : `${minorToMajorString(minor, currency)} ${currency}`;
 }

@@ -19,6 +19,7 @@ import { stripeKeyOf } from './organiser-stripe';
 import { type CheckoutSession, type GatewayFactory, PaymentRefusedError } from './payment-gateway';
 
 export type Finalised =
+  /** tickets: empty when the caller asked not to open the tokens (the webhook, which only answers 2xx). */
   | { kind: 'sold'; bookingId: string; tickets: Array<{ token: string; eventId: number; quantity: number }>; thankYouUrl: string | null }
   | { kind: 'refunded'; bookingId: string }
   | { kind: 'pending'; amount: number; currency: string };
@@ -73,7 +74,7 @@ export class FinalisePayment {
     return { meta, parts, vanished: found.filter((f) => !f.part).map((f) => f.item) };
   }
 
-  async finalise(organiser: Organiser, session: CheckoutSession, retried = false): Promise<Finalised> {
+  async finalise(organiser: Organiser, session: CheckoutSession, opts: { openTokens?: boolean } = {}, retried = false): Promise<Finalised> {
     const { meta, parts, vanished } = await this.partsOf(organiser, session);
     if (!session.paid) return { kind: 'pending', amount: session.amountTotal, currency: session.currency };
     const expected = meta.items.reduce((sum, i) => sum + i.unitPrice * i.quantity, 0);
@@ -129,7 +130,7 @@ export class FinalisePayment {
         outcomes.forEach((o, i) => {
           if (o.kind === 'not_live') this.deps.reservations.forget(parts[i]!.entry);
         });
-        return this.finalise(organiser, session, true);
+        return this.finalise(organiser, session, opts, true);
       }
       throw new EventNotLiveError(notLive[0]!.state);
     }
@@ -173,13 +174,18 @@ export class FinalisePayment {
       for (const p of parts) this.deps.reservations.releasedEvent(p.event.id);
       return { kind: 'refunded', bookingId: meta.bookingId };
     }
-    const tickets = outcomes.map((o, i) => {
-      const sold = o as Extract<PartOutcome, { kind: 'sold' }>;
-      const eventId = parts[i]!.event.id;
-      // Counted once, by the delivery that made the sale (repeats return the same tickets).
-      if (sold.fresh) this.deps.metrics.ticketsSold.inc({ event: parts[i]!.event.slug }, sold.quantity);
-      return { token: this.deps.keyring.openSecret(sold.sealedToken, ticketTokenContext(eventId)), eventId, quantity: sold.quantity };
+    const sold = outcomes as Array<Extract<PartOutcome, { kind: 'sold' }>>;
+    // Counted once, by the delivery that made the sale (repeats return the same tickets).
+    sold.forEach((o, i) => {
+      if (o.fresh) this.deps.metrics.ticketsSold.inc({ event: parts[i]!.event.slug }, o.quantity);
     });
+    const tickets =
+      opts.openTokens === false
+        ? []
+        : sold.map((o, i) => {
+            const eventId = parts[i]!.event.id;
+            return { token: this.deps.keyring.openSecret(o.sealedToken, ticketTokenContext(eventId)), eventId, quantity: o.quantity };
+          });
     const thankYouUrl = parts.length === 1 ? parts[0]!.event.thankYouUrl : null;
     return { kind: 'sold', bookingId: meta.bookingId, tickets, thankYouUrl };
   }

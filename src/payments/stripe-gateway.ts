@@ -150,7 +150,11 @@ export function stripeGatewayFactory(apiBase: string | undefined): GatewayFactor
 
 const verifier = new Stripe('sk_verify_only', { telemetry: false });
 
-/** Verifies a webhook's raw bytes with the endpoint's signing secret (tolerance 300 s); throws when they do not match. */
-export function verifyStripeEvent(rawBody: Buffer, signature: string, secret: string): Stripe.Event {
-  return verifier.webhooks.constructEvent(rawBody, signature, secret, 300);
+/**
+ * Verifies a webhook's body (its raw bytes decoded as UTF-8, as the SDK decodes them) with the endpoint's signing secret (tolerance 300 s); throws
+ * when they do not match. The caller parsed the bytes already (to find whose secret to use),
+ * so only the HMAC is checked here: the body is not parsed a second time.
+ */
+export function verifyStripeSignature(body: string, signature: string, secret: string): void {
+  verifier.webhooks.signature.verifyHeader(body, signature, secret, 300);
 }
