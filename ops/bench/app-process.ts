@@ -217,6 +217,9 @@ function readProcStatus(pid: number): ProcStatus | null {
   }
 }
 
+/** USER_HZ: Linux reports /proc/<pid>/stat times in 1/100 s on every common architecture. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 const mb = (kb: number): number => Math.round((kb / 1024) * 10) / 10;
 
 /** Samples a process's RSS every 100 ms from start() until stop(). Linux only (/proc). */
@@ -298,6 +301,22 @@ export class ServerProcess {
 
   watchMemory(): MemoryWatch {
     return new MemoryWatch(this.pid).start();
+  }
+
+  /**
+   * CPU time the process has used so far (user + system, every thread), ms; null off Linux.
+   * Unlike wall-clock rates it hardly depends on what else the machine runs, so work per
+   * request compares across windows of a loaded machine.
+   */
+  cpuMs(): number | null {
+    try {
+      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+      // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+    } catch {
+      return null;
+    }
   }
 
   /** Peak RSS over the whole life of the process so far (VmHWM), MB. */

@@ -3,9 +3,10 @@
 //  (a) holds of a paid on-sale vs free bookings, same run: holds must sell >= 80% of the free rate;
 //  (b) the webhook finalisation path on one shard: >= 1,000 finalisations/s;
 //  (c) how long --buyers buyers for --tickets paid tickets wait for a checkout URL at STRIPE_MAX_RPS=20.
+import http from 'node:http';
 import { type StripeStandin, startStripeStandin } from '../../../test/support/stripe';
 import { BOOKING_BODY, bookingPath, getEvent, startApp, UNLIMITED_CAPACITY } from '../app-setup';
-import { percentiles, sustainedLoad } from '../load';
+import { percentiles, type SustainedResult, sustainedLoad } from '../load';
 import { ms, num, pct } from '../report';
 import type { ScenarioFn, ScenarioResult, TargetCheck } from '../types';
 import { statusSummary, THROUGHPUT_HEADERS, throughputRow } from './common';
@@ -42,6 +43,58 @@ async function pool<T, R>(items: T[], n: number, fn: (item: T, i: number) => Pro
   return out;
 }
 
+interface HttpAnswer {
+  status: number;
+  body: string;
+}
+
+/** One request through `agent` (node:http: no connect timeout, unlike fetch, so 5,000 buyers at once queue in the kernel instead of failing). */
+function httpRequest(agent: http.Agent, method: string, url: string, body?: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+  const u = new URL(url);
+  const payload = body === undefined ? undefined : Buffer.from(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { hostname: u.hostname, port: u.port, path: `${u.pathname}${u.search}`, method, agent, headers: { ...headers, ...(payload ? { 'content-length': String(payload.length) } : {}) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+interface WriterSnapshot {
+  batches: number;
+  jobs: number;
+  writerTrips: number;
+  clientTrips: number;
+}
+
+/** The app's shard counters (/metrics), summed over shards: write batches, jobs they carried, round trips. */
+async function writerSnapshot(baseUrl: string): Promise<WriterSnapshot> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const sum = (re: RegExp) => [...text.matchAll(re)].reduce((s, m) => s + Number(m[1]), 0);
+  return {
+    batches: sum(/^boxoffice_shard_batch_jobs_count\{[^}]*\} (\S+)$/gm),
+    jobs: sum(/^boxoffice_shard_batch_jobs_sum\{[^}]*\} (\S+)$/gm),
+    writerTrips: sum(/^boxoffice_shard_round_trips_total\{[^}]*via="writer"[^}]*\} (\S+)$/gm),
+    clientTrips: sum(/^boxoffice_shard_round_trips_total\{[^}]*via="client"[^}]*\} (\S+)$/gm),
+  };
+}
+
+/** What one window cost the shards, per unit of work (`per`: bookings, holds or finalisations). */
+function writerText(before: WriterSnapshot, after: WriterSnapshot, per: number, what: string, unit: string): string {
+  const batches = after.batches - before.batches;
+  const jobs = after.jobs - before.jobs;
+  const client = after.clientTrips - before.clientTrips;
+  const trips = after.writerTrips - before.writerTrips + client;
+  return `${what}: ${num(batches)} write batches carrying ${num(jobs)} jobs (${(jobs / Math.max(batches, 1)).toFixed(1)} per batch); ${(trips / Math.max(per, 1)).toFixed(3)} shard round trips per ${unit} (${num(client)} of them outside the writer)`;
+}
+
 const post = (url: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BOOKING_BODY });
 const sessionOf = (checkoutUrl: string) => /\/pay\/(cs_[A-Za-z0-9_]+)/.exec(checkoutUrl)?.[1] ?? '';
 
@@ -70,14 +123,47 @@ export const run: ScenarioFn = async (ctx) => {
       keepData: opts.keepData,
     });
     try {
-      ctx.log(`paid: free bookings vs paid holds, ${connections} connections, ${opts.durationSec}s each`);
-      const free = await sustainedLoad({ label: 'free bookings', baseUrl: a.baseUrl, paths: [bookingPath('free-run')], body: BOOKING_BODY, connections, durationSec: opts.durationSec, warmupSec: opts.warmupSec });
-      const held = await sustainedLoad({ label: 'paid holds (201/202)', baseUrl: a.baseUrl, paths: [bookingPath('paid-run')], body: BOOKING_BODY, connections, durationSec: opts.durationSec, warmupSec: opts.warmupSec });
-      rows.push(throughputRow(free), throughputRow(held));
-      const ratio = held.okPerSec / Math.max(free.okPerSec, 1e-9);
-      data.holds = { free, held, ratio };
-      notes.push(`Paid answers: ${statusSummary(held)} (202 = held, checkout being prepared at STRIPE_MAX_RPS=20).`);
-      targets.push({ id: '8a', scenario: 'paid', check: 'paid holds vs free bookings (same run)', target: `>= ${pct(HOLD_RATIO_TARGET)}`, measured: `${pct(ratio)} (${num(held.okPerSec)} vs ${num(free.okPerSec)}/s)`, status: ratio >= HOLD_RATIO_TARGET ? 'PASS' : 'MISS' });
+      const rounds = opts.quick ? 1 : 3;
+      ctx.log(`paid: free bookings vs paid holds, ${connections} connections, ${opts.durationSec}s each, ${rounds} alternating rounds`);
+      // Alternating rounds (free first, then paid first, ...), so drift of this shared machine and
+      // whatever the first window leaves behind (the 202 holders' queue) fall on both sides.
+      type Window = { r: SustainedResult; cpuMsPer: number | null; writer: string };
+      const measure = async (kind: 'free' | 'paid'): Promise<Window> => {
+        const s0 = await writerSnapshot(a.baseUrl);
+        const cpu0 = a.proc.cpuMs();
+        const r = await sustainedLoad({
+          label: kind === 'free' ? 'free bookings' : 'paid holds (201/202)',
+          baseUrl: a.baseUrl,
+          paths: [bookingPath(kind === 'free' ? 'free-run' : 'paid-run')],
+          body: BOOKING_BODY,
+          connections,
+          durationSec: opts.durationSec,
+          warmupSec: opts.warmupSec,
+        });
+        const cpu1 = a.proc.cpuMs();
+        const answered = r.okResponses + r.warmupOkResponses;
+        const writer = writerText(s0, await writerSnapshot(a.baseUrl), answered, kind === 'free' ? 'Free bookings' : 'Paid holds', kind === 'free' ? 'booking' : 'hold');
+        return { r, cpuMsPer: cpu0 === null || cpu1 === null ? null : (cpu1 - cpu0) / Math.max(answered, 1), writer };
+      };
+      const pairs: Array<{ free: Window; paid: Window; ratio: number }> = [];
+      for (let i = 0; i < rounds; i++) {
+        const first = i % 2 === 0 ? 'free' : 'paid';
+        const x = await measure(first);
+        const y = await measure(first === 'free' ? 'paid' : 'free');
+        const [free, paid] = first === 'free' ? [x, y] : [y, x];
+        pairs.push({ free, paid, ratio: paid.r.okPerSec / Math.max(free.r.okPerSec, 1e-9) });
+      }
+      const byRatio = [...pairs].sort((p, q) => p.ratio - q.ratio);
+      const median = byRatio[Math.floor(byRatio.length / 2)]!;
+      rows.push(throughputRow(median.free.r), throughputRow(median.paid.r));
+      const ratio = median.ratio;
+      const cpuText = (w: Window) => (w.cpuMsPer === null ? 'n/a' : `${w.cpuMsPer.toFixed(2)} ms`);
+      data.holds = { rounds: pairs.map((p) => ({ free: p.free.r, held: p.paid.r, ratio: p.ratio, cpuMsPerFree: p.free.cpuMsPer, cpuMsPerHold: p.paid.cpuMsPer })), ratio };
+      notes.push(`Holds vs free, per round (${rounds}, alternating order): ${pairs.map((p) => `${pct(p.ratio)} (${num(p.paid.r.okPerSec)} vs ${num(p.free.r.okPerSec)}/s)`).join('; ')}; the median round is in the table.`);
+      notes.push(`App CPU (user + system, all threads) per answer, per round: ${pairs.map((p) => `free ${cpuText(p.free)} / hold ${cpuText(p.paid)}`).join('; ')}.`);
+      notes.push(median.free.writer, median.paid.writer);
+      notes.push(`Paid answers (median round): ${statusSummary(median.paid.r)} (202 = held, checkout being prepared at STRIPE_MAX_RPS=20).`);
+      targets.push({ id: '8a', scenario: 'paid', check: 'paid holds vs free bookings (same run, median of alternating rounds)', target: `>= ${pct(HOLD_RATIO_TARGET)}`, measured: `${pct(ratio)} (${num(median.paid.r.okPerSec)} vs ${num(median.free.r.okPerSec)}/s)`, status: ratio >= HOLD_RATIO_TARGET ? 'PASS' : 'MISS' });
     } finally {
       await a.stop();
     }
@@ -98,13 +184,34 @@ export const run: ScenarioFn = async (ctx) => {
         }
       });
       for (const u of urls) stripe.complete(sessionOf(u));
+      // Signed before the clock starts (HMAC and JSON in this process are not the app's work);
+      // sent over `connections` keep-alive connections, as Stripe's senders reuse theirs.
+      const signed = urls.map((u) => stripe.signedDeliveries('checkout.session.completed', sessionOf(u))[0]!);
+      const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
       stripe.reset();
+      const before = await writerSnapshot(b.baseUrl);
+      const cpuBefore = b.proc.cpuMs();
       const started = performance.now();
-      const deliveries = await pool(urls, connections, async (u) => (await stripe.deliver('checkout.session.completed', sessionOf(u)))[0]);
-      const statuses = deliveries.map((d) => d?.status ?? 0);
-      const failed = deliveries.find((d) => d?.status !== 200);
-      if (failed) notes.push(`A delivery that failed: ${failed.status} ${failed.error ?? ''} ${failed.body.slice(0, 200)}`);
+      const deliveries = await pool(signed, connections, async (d) => {
+        try {
+          return await httpRequest(agent, 'POST', d.url, d.body, { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': d.signature });
+        } catch (e) {
+          return { status: 0, body: e instanceof Error ? e.message : String(e) };
+        }
+      });
       const seconds = (performance.now() - started) / 1000;
+      const cpuAfter = b.proc.cpuMs();
+      agent.destroy();
+      if (cpuBefore !== null && cpuAfter !== null) {
+        const perFinalisation = (cpuAfter - cpuBefore) / n;
+        data.finaliseCpuMs = perFinalisation;
+        notes.push(`App CPU per finalisation: ${perFinalisation.toFixed(2)} ms (user + system, all threads), so one core of this machine would sustain about ${num(1000 / perFinalisation)} finalisations/s with the harness elsewhere; ${num((100 * (cpuAfter - cpuBefore)) / (seconds * 1000))}% of one core used during the window.`);
+      }
+      const statuses = deliveries.map((d) => d.status);
+      const failed = deliveries.find((d) => d.status !== 200);
+      if (failed) notes.push(`A delivery that failed: ${failed.status} ${failed.body.slice(0, 200)}`);
+      notes.push(writerText(before, await writerSnapshot(b.baseUrl), n, 'Finalisations', 'finalisation'));
+      notes.push(`Stripe API calls during the finalisations: ${num(stripe.calls.length)}.`);
       const after = await getEvent(b.baseUrl, 'fin', b.token);
       const soldRes = await fetch(`${b.baseUrl}/api/v1/admin/events/fin`, { headers: { authorization: `Bearer ${b.token}` } });
       const sold = Number(((await soldRes.json()) as { event?: { sold?: unknown } }).event?.sold ?? Number.NaN);
@@ -112,7 +219,7 @@ export const run: ScenarioFn = async (ctx) => {
       const ok = statuses.filter((s) => s === 200).length;
       data.finalise = { n, seconds, perSec, ok, sold, available: after.available };
       rows.push(['webhook finalisations', num(connections), num(perSec), '-', '-', '-', num(perSec), ok === n ? '0' : num(n - ok), '0']);
-      notes.push(`Finalisation: ${num(n)} signed deliveries (signing and sending in the harness count against the rate), ${num(ok)} answered 200, ${num(sold)} sold, ${num(after.available)} still available.`);
+      notes.push(`Finalisation: ${num(n)} signed deliveries (signed before the window; sending them from the harness, on the same 2 cores, counts against the rate), ${num(ok)} answered 200, ${num(sold)} sold, ${num(after.available)} still available.`);
       targets.push({ id: '8b', scenario: 'paid', check: 'webhook finalisations per second on one shard', target: `>= ${num(FINALISE_TARGET)}/s`, measured: `${num(perSec)}/s`, status: perSec >= FINALISE_TARGET && ok === n && sold === n ? 'PASS' : 'MISS' });
     } finally {
       await b.stop();
@@ -122,28 +229,38 @@ export const run: ScenarioFn = async (ctx) => {
     const c = await startApp({ label: 'paid-wait', ...modelled, extraEnv: env(20), beforeEvents: connectStripe(stripe, 'sk_test_benchwait0'), events: [{ slug: 'wait', capacity: opts.tickets, price: PRICE }], logDir: ctx.logDir, keepData: opts.keepData });
     try {
       ctx.log(`paid: ${num(opts.buyers)} buyers at once for ${num(opts.tickets)} paid tickets at STRIPE_MAX_RPS=20`);
+      // Every buyer on a connection of their own (5,000 browsers), as in the burst scenario; the
+      // status polls of the 202 holders share keep-alive connections.
+      const buyersAgent = new http.Agent({ keepAlive: false, maxSockets: Number.POSITIVE_INFINITY });
+      const pollAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+      const kinds: Record<string, number> = {};
       const t0 = performance.now();
       let noAnswer = 0;
       const answers = await Promise.all(
         Array.from({ length: opts.buyers }, async () => {
           try {
-            const res = await post(`${c.baseUrl}${bookingPath('wait')}`);
-            const body = (await res.json()) as { checkoutUrl?: string; statusUrl?: string };
+            const res = await httpRequest(buyersAgent, 'POST', `${c.baseUrl}${bookingPath('wait')}`, BOOKING_BODY, { 'content-type': 'application/json' });
+            kinds[res.status] = (kinds[res.status] ?? 0) + 1;
+            const body = JSON.parse(res.body) as { checkoutUrl?: string; statusUrl?: string };
             if (res.status === 201) return performance.now() - t0;
             if (res.status !== 202 || !body.statusUrl) return null;
             for (;;) {
               await new Promise((r) => setTimeout(r, 1000));
-              const s = (await (await fetch(body.statusUrl, { headers: { accept: 'application/json' } })).json()) as { status: string; checkoutUrl?: string };
+              const poll = await httpRequest(pollAgent, 'GET', body.statusUrl, undefined, { accept: 'application/json' });
+              const s = JSON.parse(poll.body) as { status: string; checkoutUrl?: string };
               if (s.checkoutUrl) return performance.now() - t0;
               if (s.status !== 'preparing') return null;
             }
           } catch {
-            // The harness's own connection failed (5,000 at once on one machine): not an app answer.
+            // The harness's own connection failed: not an app answer.
             noAnswer++;
             return null;
           }
         }),
       );
+      buyersAgent.destroy();
+      pollAgent.destroy();
+      notes.push(`Checkout wait answers: ${Object.entries(kinds).map(([k, v]) => `${k}: ${num(v)}`).join(', ')} (201 = URL at once, 202 = held, URL by polling every 1 s, 409 = sold out).`);
       const waits = answers.filter((w): w is number => w !== null);
       if (noAnswer > 0) notes.push(`${num(noAnswer)} of ${num(opts.buyers)} buyers got no HTTP answer (connection failed in the harness).`);
       const p = percentiles(waits);

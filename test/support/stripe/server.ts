@@ -21,6 +21,7 @@ import {
 } from './objects';
 import { handlePay } from './pay-handler';
 import { type AccountOptions, AccountRegistry, type AccountState } from './store';
+import { signatureHeader } from './signing';
 import { buildEvent, type DeliverOptions, type DeliveryResult, deliverToEndpoints, postRaw, type RawResponse, subscribed } from './webhooks';
 
 export interface StripeStandinOptions {
@@ -158,6 +159,23 @@ export class StripeStandin {
     const json = typeof object === 'string' ? this.retrieve(object) : object;
     if (json === undefined) throw new Error(`Stripe stand-in: no stored object ${String(object)}`);
     return this.deliverFor(this.accountFor(json, opts.account), type, json, opts);
+  }
+
+  /**
+   * The signed requests `deliver()` would send for a stored object, built now but not sent (a
+   * benchmark keeps signing out of its measured window; send them with `deliverRaw` or any
+   * client). Signed with the current time: send them within Stripe's 300 s tolerance.
+   */
+  signedDeliveries(type: string, objectId: string): Array<{ url: string; body: string; signature: string }> {
+    const json = this.retrieve(objectId);
+    if (json === undefined) throw new Error(`Stripe stand-in: no stored object ${objectId}`);
+    const account = this.accountFor(json, undefined);
+    const endpoints = [...account.webhookEndpoints.values()].filter((e) => subscribed(e, type));
+    const event = buildEvent(type, json, endpoints.length, account.apiVersion, this.nowSeconds());
+    return endpoints.map((endpoint) => {
+      const body = JSON.stringify({ ...event, api_version: endpoint.apiVersion ?? account.apiVersion }, null, 2);
+      return { url: endpoint.url, body, signature: signatureHeader(body, endpoint.secret, this.nowSeconds()) };
+    });
   }
 
   /** One POST with exactly this body and Stripe-Signature header (omitted when undefined). */
