@@ -7,11 +7,12 @@
 // formats its amount (profiles of the paid bench: ~5% of the app's CPU). One per currency, kept;
 // ISO codes are few, and the size cap only guards against garbage codes.
 const MAX_CACHED_CURRENCIES = 512;
+const MAX_CACHED_AMOUNTS = 4096;
 const decimalsOf = new Map<string, number>();
 const formatters = new Map<string, Intl.NumberFormat | null>();
 
-const remember = <V>(map: Map<string, V>, key: string, value: V): V => {
-  if (map.size >= MAX_CACHED_CURRENCIES) map.clear();
+const remember = <V>(map: Map<string, V>, key: string, value: V, max = MAX_CACHED_CURRENCIES): V => {
+  if (map.size >= max) map.clear();
   map.set(key, value);
   return value;
 };
@@ -62,7 +63,14 @@ export function minorToMajorString(minor: number, currency: string): string {
 }
 
 /** 1250 → "£12.50", 1500 JPY → "JP¥1,500" for display. An unknown currency code falls back to "12.50 XYZ" rather than throwing. */
+// Even a kept formatter's format() takes tens of microseconds; an on-sale formats the same few
+// amounts over and over (every finalisation's log line), so the strings are kept too.
+const formatted = new Map<string, string>();
+
 export function formatMoney(minor: number, currency: string): string {
+  const key = `${minor} ${currency}`;
+  const known = formatted.get(key);
+  if (known !== undefined) return known;
   const f = formatterOf(currency);
-  return f ? f.format(minor / 10 ** currencyDecimals(currency)) : `${minorToMajorString(minor, currency)} ${currency}`;
+  return remember(formatted, key, f ? f.format(minor / 10 ** currencyDecimals(currency)) : `${minorToMajorString(minor, currency)} ${currency}`, MAX_CACHED_AMOUNTS);
 }
