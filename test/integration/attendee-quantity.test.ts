@@ -167,6 +167,23 @@ describe('editing an attendee’s quantity', () => {
     expect(s.log.at(-1)!.message).toBe(`Edited attendee #${id}: now 3 tickets`);
   });
 
+  it('a move may change the count too: checked against the target’s places, the source freed', async () => {
+    expect((await admin('post', '/events').send({ slug: 'hall', name: 'Hall', capacity: 4, fields: [] })).status).toBe(201);
+    expect((await admin('post', '/events').send({ slug: 'annex', name: 'Annex', capacity: 3, fields: [] })).status).toBe(201);
+    const id = await addWalkIn('hall', 2);
+    const [hallBefore, annexBefore] = [await state('hall'), await state('annex')];
+    const over = await patchQty('hall', id, { event: 'annex', quantity: 4 });
+    expect(over.status).toBe(409);
+    expect(over.body.error.code).toBe('sold_out');
+    expect([(await state('hall')).rows, (await state('annex')).rows]).toEqual([hallBefore.rows, annexBefore.rows]);
+    expect([(await state('hall')).sold, (await state('annex')).sold]).toEqual([2, 0]);
+    const moved = await patchQty('hall', id, { event: 'annex', quantity: 3 });
+    expect(moved.status).toBe(200);
+    expect(moved.body.attendee).toMatchObject({ event: 'annex', quantity: 3 });
+    const [hall, annex] = [await state('hall'), await state('annex')];
+    expect([hall.sold, hall.total, annex.sold, annex.total]).toEqual([0, 0, 3, 3]);
+  });
+
   async function race(slug: string, date: string | undefined, capacity: number) {
     // Ten walk-ins of 1, then 40 one-ticket bookings racing edits that raise each walk-in to 1..5.
     const ids: number[] = [];
