@@ -201,8 +201,10 @@ export class AttendeeAdminService {
     if (targetSlug === entry.slug && date === undefined && quantity === undefined && Object.keys(contactPatch).length === 0) throw fieldError('invalid_request', 'event', messages.sameEvent);
     if (date !== undefined && date !== row.date) throw fieldError('invalid_request', 'date', 'To change the date, move the attendee: send the event and the new date.');
     this.checkFields(event, contact);
+    const contactChanged = Object.keys(contactPatch).length > 0;
+    // A count-only change keeps the stored envelope: no new encryption.
+    if (quantity !== undefined && quantity !== row.quantity) return this.changeQuantity(actor, entry, event, row, quantity, contactChanged ? this.seal(organiser, contact) : undefined, contact);
     const sealed = this.seal(organiser, contact);
-    if (quantity !== undefined && quantity !== row.quantity) return this.changeQuantity(actor, entry, event, row, quantity, Object.keys(contactPatch).length > 0 ? sealed : undefined, contact);
     const updated = await this.deps.store.updatePii(entry, row.id, sealed.pii, sealed.emailIndex, actor.userId, new Date().toISOString(), sealed.pii);
     if (!updated) throw new AppError('not_found', messages.noAttendee);
     return this.view(entry, updated, contact, this.deps.keyring.openSecret(updated.sealedToken, ticketTokenContext(entry.id)));
