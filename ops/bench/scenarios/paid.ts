@@ -72,6 +72,7 @@ function httpRequest(agent: http.Agent, method: string, url: string, body?: stri
 interface WriterSnapshot {
   batches: number;
   jobs: number;
+  batchSeconds: number;
   writerTrips: number;
   clientTrips: number;
 }
@@ -83,6 +84,7 @@ async function writerSnapshot(baseUrl: string): Promise<WriterSnapshot> {
   return {
     batches: sum(/^boxoffice_shard_batch_jobs_count\{[^}]*\} (\S+)$/gm),
     jobs: sum(/^boxoffice_shard_batch_jobs_sum\{[^}]*\} (\S+)$/gm),
+    batchSeconds: sum(/^boxoffice_shard_batch_seconds_sum\{[^}]*\} (\S+)$/gm),
     writerTrips: sum(/^boxoffice_shard_round_trips_total\{[^}]*via="writer"[^}]*\} (\S+)$/gm),
     clientTrips: sum(/^boxoffice_shard_round_trips_total\{[^}]*via="client"[^}]*\} (\S+)$/gm),
   };
@@ -94,7 +96,8 @@ function writerText(before: WriterSnapshot, after: WriterSnapshot, per: number, 
   const jobs = after.jobs - before.jobs;
   const client = after.clientTrips - before.clientTrips;
   const trips = after.writerTrips - before.writerTrips + client;
-  return `${what}: ${num(batches)} write batches carrying ${num(jobs)} jobs (${(jobs / Math.max(batches, 1)).toFixed(1)} per batch); ${(trips / Math.max(per, 1)).toFixed(3)} shard round trips per ${unit} (${num(client)} of them outside the writer)`;
+  const batchMs = ((after.batchSeconds - before.batchSeconds) * 1000) / Math.max(batches, 1);
+  return `${what}: ${num(batches)} write batches carrying ${num(jobs)} jobs (${(jobs / Math.max(batches, 1)).toFixed(1)} per batch, ${batchMs.toFixed(0)} ms per batch on average, modelled floor ~52 ms); ${(trips / Math.max(per, 1)).toFixed(3)} shard round trips per ${unit} (${num(client)} of them outside the writer)`;
 }
 
 const post = (url: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BOOKING_BODY });
