@@ -242,6 +242,7 @@ export const run: ScenarioFn = async (ctx) => {
       const t0 = performance.now();
       let noAnswer = 0;
       let retried = 0;
+      let pollRetries = 0;
       const answers = await Promise.all(
         Array.from({ length: opts.buyers }, async () => {
           try {
@@ -261,9 +262,16 @@ export const run: ScenarioFn = async (ctx) => {
             const body = JSON.parse(res.body) as { checkoutUrl?: string; statusUrl?: string };
             if (res.status === 201) return performance.now() - t0;
             if (res.status !== 202 || !body.statusUrl) return null;
+            let failedPolls = 0;
             for (;;) {
               await new Promise((r) => setTimeout(r, 1000));
-              const poll = await httpRequest(pollAgent, 'GET', body.statusUrl, undefined, { accept: 'application/json' });
+              // A poll that gets no answer is simply the next poll (the page's meta refresh does the same).
+              const poll = await httpRequest(pollAgent, 'GET', body.statusUrl, undefined, { accept: 'application/json' }).catch(() => undefined);
+              if (!poll) {
+                pollRetries++;
+                if (++failedPolls > MAX_BUYER_RETRIES) throw new Error('the status URL stopped answering');
+                continue;
+              }
               const s = JSON.parse(poll.body) as { status: string; checkoutUrl?: string };
               if (s.checkoutUrl) return performance.now() - t0;
               if (s.status !== 'preparing') return null;
@@ -277,7 +285,7 @@ export const run: ScenarioFn = async (ctx) => {
       );
       buyersAgent.destroy();
       pollAgent.destroy();
-      notes.push(`Buyers' retries after a refused connection: ${num(retried)} (1 s apart, at most ${MAX_BUYER_RETRIES} each).`);
+      notes.push(`Buyers' retries after a refused connection: ${num(retried)} (1 s apart, at most ${MAX_BUYER_RETRIES} each); status polls that got no answer and were repeated: ${num(pollRetries)}.`);
       notes.push(`Checkout wait answers: ${Object.entries(kinds).map(([k, v]) => `${k}: ${num(v)}`).join(', ')} (201 = URL at once, 202 = held, URL by polling every 1 s, 409 = sold out).`);
       const waits = answers.filter((w): w is number => w !== null);
       if (noAnswer > 0) notes.push(`${num(noAnswer)} of ${num(opts.buyers)} buyers got no HTTP answer (connection failed in the harness).`);
