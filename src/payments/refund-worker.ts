@@ -1,7 +1,7 @@
 import type { Infra } from '../infra/infra';
 import { type Attempt, LeasedOutbox } from '../outbox/leased-outbox';
 import { refundConfirmedStatement, type RefundOutboxRow, refundOutboxTable } from '../shards/tables/refund-outbox';
-import { stripeKeyOf } from './organiser-stripe';
+import { paymentCredentialOf } from './provider-gateways';
 import { type GatewayFactory, PaymentRefusedError } from './payment-gateway';
 
 export type RefundWorkerDeps = Pick<Infra, 'router' | 'pool' | 'directory' | 'organisers' | 'keyring' | 'logger' | 'metrics'> & { gateways: GatewayFactory };
@@ -29,7 +29,7 @@ export class RefundWorker {
         if (!row.paymentId) return { ok: false, error: 'no payment reference to refund', permanent: true };
         const entry = await deps.directory.resolveId(row.eventId);
         const organiser = entry ? await deps.organisers.get(entry.organiserId) : undefined;
-        const key = organiser ? stripeKeyOf(deps.keyring, organiser) : null;
+        const key = organiser ? paymentCredentialOf(deps.keyring, organiser) : null;
         if (!key) return { ok: false, error: 'the organiser has no Stripe key', permanent: false };
         try {
           deps.metrics.stripeCalls.inc({ call: 'refund.create' });
