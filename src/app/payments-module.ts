@@ -11,6 +11,7 @@ import type { GatewayFactory } from '../payments/payment-gateway';
 import { PaymentSetup } from '../payments/payment-setup';
 import { PaymentWebhook } from '../payments/payment-webhook';
 import { RefundService } from '../payments/refund-service';
+import { SquareSetup } from '../payments/square-setup';
 import { SquareWebhook } from '../payments/square-webhook';
 import { RefundWorker } from '../payments/refund-worker';
 import { providerGatewayFactory, squareGatewayFactory } from '../payments/provider-gateways';
@@ -77,6 +78,7 @@ export function createPaymentsModule(infra: Infra, bookings: BookingModule, gate
   });
   const desk = new BookingDesk({ reservations, bookings: bookings.bookings, checkout });
   const setup = new PaymentSetup({ gateways, keyring: infra.keyring, publicUrl: infra.config.publicUrl });
+  const squareSetup = new SquareSetup({ gateways });
   return {
     holds,
     desk,
@@ -89,6 +91,7 @@ export function createPaymentsModule(infra: Infra, bookings: BookingModule, gate
     refundWorker,
     refunds,
     setup,
+    squareSetup,
     async close() {
       await preparer.stop();
     },
