@@ -58,10 +58,8 @@ export function squareMetadata(meta: Record<string, string>): Record<string, str
 }
 
 /** Square appends `orderId` (and checkoutId, transactionId) to the redirect URL: Stripe's placeholder has no meaning here. */
-function redirectUrlOf(successUrl: string): string {
-  const u = new URL(successUrl);
-  if (u.searchParams.get('session_id') === '{CHECKOUT_SESSION_ID}') u.searchParams.delete('session_id');
-  return u.toString();
+export function redirectUrlOf(successUrl: string): string {
+  return successUrl.replace(/([?&])session_id=\{CHECKOUT_SESSION_ID\}(&|$)/, (_m, before: string, after: string) => (after ? before : '')).replace(/\?$/, '');
 }
 
 /** The SDK's errors as the port's: retryable (429, 5xx, timeout, network) or refused for good. */

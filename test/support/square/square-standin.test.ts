@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SquareClient, SquareError, WebhooksHelper } from 'square';
 import { PaymentRefusedError, PaymentRetryableError } from '../../../src/payments/payment-gateway';
-import { idempotencyUuid, SquareGateway, squareMetadata, squarePhone } from '../../../src/payments/square-gateway';
+import { idempotencyUuid, redirectUrlOf, SquareGateway, squareMetadata, squarePhone } from '../../../src/payments/square-gateway';
 import { squareSignatureMatches } from '../../../src/payments/square-webhook';
 import { type SquareStandin, startSquareStandin } from '.';
 
@@ -61,7 +61,7 @@ describe('Square stand-in and gateway', () => {
     const create = square.calls.find((c) => c.path === '/v2/online-checkout/payment-links')!;
     expect(create.idempotencyKey).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const body = create.body as { checkout_options: { redirect_url: string }; pre_populated_data: Record<string, string> };
-    expect(body.checkout_options.redirect_url).toBe('http://127.0.0.1:1/payment/success?hold=a%7Ebk');
+    expect(body.checkout_options.redirect_url).toBe('http://127.0.0.1:1/payment/success?hold=a~bk');
     expect(body.pre_populated_data).toEqual({ buyer_email: 'ada@example.com', buyer_phone_number: '+447700900123' });
   });
 
@@ -150,6 +150,12 @@ describe('Square stand-in and gateway', () => {
     expect(squarePhone('5550109999', '1')).toBe('5550109999');
     expect(squarePhone('', '44')).toBeNull();
     expect(squarePhone(null, '44')).toBeNull();
+  });
+
+  it("drops Stripe's session placeholder from the redirect URL (Square appends orderId itself)", () => {
+    expect(redirectUrlOf('https://x.test/payment/success?session_id={CHECKOUT_SESSION_ID}&hold=a~b')).toBe('https://x.test/payment/success?hold=a~b');
+    expect(redirectUrlOf('https://x.test/payment/success?hold=a~b&session_id={CHECKOUT_SESSION_ID}')).toBe('https://x.test/payment/success?hold=a~b');
+    expect(redirectUrlOf('https://x.test/payment/success?session_id={CHECKOUT_SESSION_ID}')).toBe('https://x.test/payment/success');
   });
 
   it('derives one UUID-shaped idempotency key per port key', () => {
