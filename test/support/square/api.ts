@@ -50,12 +50,18 @@ export class SquareApi {
 
   /** Answers one API call; throws SquareApiError for the error answers. */
   async handle(seller: Seller, method: string, path: string, body: Json): Promise<Json> {
-    let m: RegExpExecArray | null;
+    const id = (pattern: RegExp): string | null => {
+      const m = pattern.exec(path);
+      return m ? decodeURIComponent(m[1]!) : null;
+    };
+    const location = id(/^\/v2\/locations\/([^/]+)$/);
+    const order = id(/^\/v2\/orders\/([^/]+)$/);
+    const payment = id(/^\/v2\/payments\/([^/]+)$/);
     if (method === 'POST' && path === '/v2/online-checkout/payment-links') return this.idempotent(seller, 'links', idempotencyKey(body, 192, false), body, () => this.createLink(seller, body));
-    if (method === 'GET' && (m = /^\/v2\/locations\/([^/]+)$/.exec(path))) return this.location(seller, decodeURIComponent(m[1]!));
-    if (method === 'GET' && (m = /^\/v2\/orders\/([^/]+)$/.exec(path))) return { order: SquareStore.publicJson(this.order(seller, decodeURIComponent(m[1]!))) };
-    if (method === 'PUT' && (m = /^\/v2\/orders\/([^/]+)$/.exec(path))) return this.updateOrder(seller, decodeURIComponent(m[1]!), body);
-    if (method === 'GET' && (m = /^\/v2\/payments\/([^/]+)$/.exec(path))) return { payment: SquareStore.publicJson(this.payment(seller, decodeURIComponent(m[1]!))) };
+    if (method === 'GET' && location) return this.location(seller, location);
+    if (method === 'GET' && order) return { order: SquareStore.publicJson(this.order(seller, order)) };
+    if (method === 'PUT' && order) return this.updateOrder(seller, order, body);
+    if (method === 'GET' && payment) return { payment: SquareStore.publicJson(this.payment(seller, payment)) };
     if (method === 'POST' && path === '/v2/refunds') return this.idempotent(seller, 'refunds', idempotencyKey(body, 45, true), body, () => this.refund(seller, body));
     throw new SquareApiError(404, 'INVALID_REQUEST_ERROR', 'NOT_FOUND', `Resource not found: ${method} ${path}`);
   }
