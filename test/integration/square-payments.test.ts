@@ -196,4 +196,47 @@ describe('paid bookings through Square', () => {
     const page = await fetch(`${res.body.checkoutUrl}/pay`, { method: 'POST', redirect: 'manual' });
     expect(page.status).toBe(400);
   });
+
+  it("refuses another organiser's order, by webhook and by return, and writes nothing", async () => {
+    const a = await seedSquareOrganiser(w, 'sq-tenant-a');
+    const b = await seedSquareOrganiser(w, 'sq-tenant-b');
+    await seedEvent(w.app.services, a.organiser.id, { slug: 'sq-a-gig', name: 'A Gig', capacity: 3, price: 700 });
+    await seedEvent(w.app.services, b.organiser.id, { slug: 'sq-b-gig', name: 'B Gig', capacity: 3, price: 700 });
+    const resA = await buy('sq-a-gig', { name: 'Al', email: 'al@example.com', quantity: 1 });
+    const resB = await buy('sq-b-gig', { name: 'Bea', email: 'bea@example.com', quantity: 1 });
+    const paidA = await w.square.pay(resA.body.checkoutUrl, { webhookCopies: 0 });
+    // B's own signature key and location, about A's order: B's token cannot read it at Square.
+    const event = w.square.paymentUpdated(w.square.store.payments.get(String(paidA.payment.id))!);
+    const aboutA = { ...event, merchant_id: b.seller.merchantId, data: { ...(event.data as object), object: { payment: { ...(paidA.payment as object), location_id: b.seller.locationId } } } };
+    const [d] = await w.square.deliver(aboutA);
+    expect(d!.status).toBe(400);
+    // B's hold with A's order id on the return.
+    const back = await fetch(`${w.app.baseUrl}/payment/success?orderId=${String(paidA.order.id)}&hold=${encodeURIComponent(resB.body.hold.id)}`, { redirect: 'manual' });
+    expect(back.status).toBe(404);
+    for (const slug of ['sq-a-gig', 'sq-b-gig']) {
+      expect(await count(slug, 'attendees')).toBe(0);
+      expect(await count(slug, 'processed_payments')).toBe(0);
+      expect(await counters(slug)).toMatchObject({ sold: 0, held: 1 });
+    }
+  });
+
+  it('keeps the hold when Square answers 429, and prepares the payment link with backoff', async () => {
+    const org = await seedSquareOrganiser(w, 'sq-busy');
+    await seedEvent(w.app.services, org.organiser.id, { slug: 'sq-busy', name: 'Busy', capacity: 3, price: 700 });
+    w.square.failNext(1, 429, /payment-links/);
+    const res = await buy('sq-busy', { name: 'Cy', email: 'cy@example.com', quantity: 1 });
+    expect(res.status).toBe(202);
+    expect(await counters('sq-busy')).toMatchObject({ sold: 0, held: 1 });
+    let status: { status: string; checkoutUrl?: string } = { status: 'preparing' };
+    for (let i = 0; i < 50 && status.status !== 'ready'; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      status = (await (await fetch(res.body.statusUrl, { headers: { accept: 'application/json' } })).json()) as typeof status;
+    }
+    expect(status.status).toBe('ready');
+    expect(status.checkoutUrl).toMatch(new RegExp(`^${w.square.baseUrl}/checkout/`));
+    const creates = w.square.calls.filter((c) => c.path === '/v2/online-checkout/payment-links' && c.body.order && (c.body.order as { location_id?: string }).location_id === org.seller.locationId);
+    expect(creates.map((c) => c.status)).toEqual([429, 200]);
+    // The same idempotency key both times: a retry never opens a second link.
+    expect(creates[0]!.idempotencyKey).toBe(creates[1]!.idempotencyKey);
+  });
 });
