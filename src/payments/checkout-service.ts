@@ -20,7 +20,7 @@ import type { HoldRow } from '../shards/tables/hold-statements';
 import { checkoutMetadata } from './checkout-metadata';
 import { type CheckoutPreparer, PREPARE_LEASE_MS, type PrepareJob } from './checkout-preparer';
 import { formatHoldRef, type HoldRef, parseHoldRef } from './hold-ref';
-import { paymentCredentialOf } from './provider-gateways';
+import { credentialForObject, paymentCredentialOf } from './provider-gateways';
 import { CHECKOUT_ID, type CheckoutRequest, type GatewayFactory } from './payment-gateway';
 
 export type PaidStart =
@@ -386,7 +386,7 @@ export class CheckoutService {
     const organiserId = entries[0]?.organiserId;
     if (sessionId && organiserId !== undefined) {
       const organiser = await this.deps.organisers.get(organiserId);
-      const key = organiser ? paymentCredentialOf(this.deps.keyring, organiser) : null;
+      const key = organiser ? credentialForObject(this.deps.keyring, organiser, sessionId) : null;
       // Best effort: a session that stays open past its hold is expired by the sweeper, and a late payment is refunded.
       if (key) await this.deps.gateways(key).expireSession(sessionId).catch(() => undefined);
     }

@@ -16,7 +16,7 @@ import type { PaidPart, PartOutcome } from '../shards/tables/payment-statements'
 import type { WebhookToSend } from '../shards/tables/webhook-outbox';
 import { type CheckoutMetadata, readCheckoutMetadata } from './checkout-metadata';
 import { parseHoldRef } from './hold-ref';
-import { paymentCredentialOf } from './provider-gateways';
+import { credentialForObject } from './provider-gateways';
 import { CHECKOUT_ID, type CheckoutSession, type GatewayFactory, PaymentRefusedError } from './payment-gateway';
 
 export type Finalised =
@@ -216,7 +216,7 @@ export class FinalisePayment {
     if (!ref || !CHECKOUT_ID.test(sessionId)) throw new AppError('not_found', finaliseMessages.unknown);
     const entry = await this.deps.directory.resolveId(ref.eventIds[0]!);
     const organiser = entry ? await this.deps.organisers.get(entry.organiserId) : undefined;
-    const key = organiser ? paymentCredentialOf(this.deps.keyring, organiser) : null;
+    const key = organiser ? credentialForObject(this.deps.keyring, organiser, sessionId) : null;
     if (!organiser || !key) throw new AppError('not_found', finaliseMessages.unknown);
     let session: CheckoutSession;
     try {

@@ -46,6 +46,18 @@ export function paymentCredentialOf(keyring: RootKeyring, o: Organiser): string 
   }
 }
 
+/**
+ * The credential for an object one provider made (a checkout or payment id), whichever
+ * provider is active now: an organiser who switched from Stripe to Square still expires and
+ * refunds their Stripe sessions and payments with Stripe. Stripe's ids are `cs_…` / `pi_…`;
+ * Square's are letters and digits only.
+ */
+export function credentialForObject(keyring: RootKeyring, o: Organiser, objectId: string): string | null {
+  if (/^(cs|pi|ch)_/.test(objectId)) return stripeKeyOf(keyring, o);
+  const creds = squareCredentialsOf(keyring, o);
+  return creds ? squareCredential(creds) : null;
+}
+
 /** One Square client per credential, kept like Stripe's (stripeGatewayFactory). */
 export function squareGatewayFactory(apiBase: string | undefined): (c: SquareCredentials) => PaymentGateway {
   const clients = new Map<string, SquareGateway>();

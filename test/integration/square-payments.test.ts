@@ -5,7 +5,7 @@ import { EmailWorker } from '../../src/outbox/email-worker';
 import { postJson } from '../helpers/organiser-fixture';
 import { shardQuery } from '../helpers/paid-fixture';
 import { seedEvent } from '../helpers/seed-events';
-import { seedSquareOrganiser, type SquareWorld, startSquareWorld } from '../helpers/square-fixture';
+import { ownerOf, seedSquareOrganiser, type SquareWorld, startSquareWorld } from '../helpers/square-fixture';
 import { type SmtpSink, startSmtpSink } from '../support/smtp/smtp-sink';
 import { SquareStandin } from '../support/square';
 
@@ -178,6 +178,8 @@ describe('paid bookings through Square', () => {
     expect(await count('sq-late', 'attendees')).toBe(0);
     expect(await count('sq-late', 'refund_outbox')).toBe(1);
 
+    // Even with payments switched off meanwhile, Square's payment is refunded through Square.
+    await w.app.services.accounts.settings.update(ownerOf(org.organiser.id), { paymentProvider: 'none' });
     await w.app.services.payments.refundWorker.runOnce();
     await w.app.services.payments.refundWorker.runOnce();
     expect(w.square.calls.filter((c) => c.path === '/v2/refunds' && c.method === 'POST')).toHaveLength(1);
