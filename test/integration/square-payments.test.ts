@@ -2,6 +2,7 @@ import { webhookPayloadContext } from '../../src/crypto/contexts';
 import { openPii } from '../../src/crypto';
 import { createSmtpMailer } from '../../src/email/mailer';
 import { EmailWorker } from '../../src/outbox/email-worker';
+import { provisionShard } from '../../src/fleet/provision-shard';
 import { postJson } from '../helpers/organiser-fixture';
 import { shardQuery } from '../helpers/paid-fixture';
 import { seedEvent } from '../helpers/seed-events';
@@ -240,5 +241,28 @@ describe('paid bookings through Square', () => {
     expect(creates.map((c) => c.status)).toEqual([429, 200]);
     // The same idempotency key both times: a retry never opens a second link.
     expect(creates[0]!.idempotencyKey).toBe(creates[1]!.idempotencyKey);
+  });
+
+  it('sells a multi-event booking across two shards with one payment link, a line per event', async () => {
+    await provisionShard(w.app.services.infra, { name: 'sq-hot', provider: 'local', dedicated: true });
+    const org = await seedSquareOrganiser(w, 'sq-fest');
+    await seedEvent(w.app.services, org.organiser.id, { slug: 'sq-day-one', name: 'Day One', capacity: 10, price: 1000, maxPerPurchase: 4 });
+    await w.app.services.bookings.events.create(org.organiser.id, { slug: 'sq-vip', name: 'VIP', capacity: 2, price: 5000, shard: 'sq-hot' }, { byPlatformAdmin: true });
+    const res = await postJson(w.app.baseUrl, '/api/v1/bookings', { items: [{ slug: 'sq-day-one', quantity: 2 }, { slug: 'sq-vip', quantity: 1 }], attendee: { name: 'Ada', email: 'ada@example.com' } });
+    expect(res.status).toBe(201);
+    const order = w.square.order(orderIdOf(res.body.checkoutUrl))!;
+    expect(order.total_money).toEqual({ amount: 7000, currency: 'GBP' });
+    expect((order.line_items as Array<{ name: string; quantity: string }>).map((l) => [l.name, l.quantity])).toEqual([
+      ['Ticket: Day One', '2'],
+      ['Ticket: VIP', '1'],
+    ]);
+    const paid = await w.square.pay(res.body.checkoutUrl);
+    expect(JSON.parse(paid.deliveries[0]!.body)).toMatchObject({ processed: 'sold' });
+    const back = await fetch(paid.redirectUrl!, { redirect: 'manual' });
+    expect(new URL(back.headers.get('location')!, 'http://x').searchParams.get('tokens')!.split(/[+ ]/)).toHaveLength(2);
+    expect(await counters('sq-day-one')).toMatchObject({ sold: 2, held: 0 });
+    expect(await counters('sq-vip')).toMatchObject({ sold: 1, held: 0 });
+    const [vip] = await shardQuery(w.app, 'sq-vip', 'SELECT price_paid, payment_id FROM attendees WHERE event_id = ?', ['$id']);
+    expect(vip).toMatchObject({ price_paid: 5000, payment_id: paid.payment.id });
   });
 });
