@@ -3,7 +3,6 @@ import { type BookingModule, createBookingModule } from './booking-module';
 import type { Infra } from '../infra/infra';
 import { FleetService } from '../fleet/fleet-service';
 import { createPaymentsModule, type PaymentsModule } from './payments-module';
-import { InviteMail } from '../email/invite-email';
 import { createSmtpMailer, type Mailer } from '../email/mailer';
 
 /** Everything the HTTP layer may call; built once in main.ts (and in tests). */
@@ -14,8 +13,8 @@ export interface AppServices {
   accounts: AccountServices;
   /** Moves, promotions and drains of the shard fleet. */
   fleet: FleetService;
-  /** Outgoing mail over SMTP_URL; null when mail is off. The email worker and invites share it. */
-  mail: { mailer: Mailer; invites: InviteMail } | null;
+  /** Outgoing mail over SMTP_URL; null when mail is off. The email worker sends tickets and invites with it. */
+  mail: { mailer: Mailer } | null;
   /** Stops every service's timers and caches, then closes the catalog and shard clients (after the writers drained). */
   close(): Promise<void>;
 }
@@ -32,7 +31,7 @@ export function createServices(infra: Infra): AppServices {
     payments,
     accounts,
     fleet,
-    mail: mailer ? { mailer, invites: new InviteMail(mailer, infra.logger) } : null,
+    mail: mailer ? { mailer } : null,
     async close() {
       mailer?.close();
       await payments.close();
