@@ -34,8 +34,14 @@ describe('max tickets per email', () => {
       expect(set.status).toBe(200);
       expect((set.json as { event: { maxPerEmail: unknown } }).event.maxPerEmail).toBe(3);
       expect(((await api('/api/v1/admin/events/opt-gig')).json as { event: { maxPerEmail: unknown } }).event.maxPerEmail).toBe(3);
+      // Buyers see it too (public API and the booking page), only when set.
+      const pub = (await (await fetch(`${app.baseUrl}/api/v1/events/opt-gig`)).json()) as { event: Record<string, unknown> };
+      expect(pub.event.maxPerEmail).toBe(3);
+      expect(await (await fetch(`${app.baseUrl}/ticket/opt-gig`)).text()).toContain('At most 3 tickets per email address for this event.');
       const cleared = await api('/api/v1/admin/events/opt-gig', { maxPerEmail: null }, 'PATCH');
       expect((cleared.json as { event: { maxPerEmail: unknown } }).event.maxPerEmail).toBeNull();
+      const after = (await (await fetch(`${app.baseUrl}/api/v1/events/opt-gig`)).json()) as { event: Record<string, unknown> };
+      expect(after.event).not.toHaveProperty('maxPerEmail');
     });
 
     it.each([0, -1, 1.5, 'two', 1_000_000])('refuses maxPerEmail %p with a 400 on that field, writing nothing', async (maxPerEmail) => {
