@@ -1,6 +1,7 @@
 import { type AccountServices, createAccounts } from '../accounts';
 import { type BookingModule, createBookingModule } from './booking-module';
 import type { Infra } from '../infra/infra';
+import { FleetJobs } from '../fleet/fleet-jobs';
 import { FleetService } from '../fleet/fleet-service';
 import { createPaymentsModule, type PaymentsModule } from './payments-module';
 import { createSmtpMailer, type Mailer } from '../email/mailer';
@@ -13,6 +14,8 @@ export interface AppServices {
   accounts: AccountServices;
   /** Moves, promotions and drains of the shard fleet. */
   fleet: FleetService;
+  /** Promotions and drains started from the console, with their progress. */
+  fleetJobs: FleetJobs;
   /** Outgoing mail over SMTP_URL; null when mail is off. The email worker sends tickets and invites with it. */
   mail: { mailer: Mailer } | null;
   /** Stops every service's timers and caches, then closes the catalog and shard clients (after the writers drained). */
@@ -31,6 +34,7 @@ export function createServices(infra: Infra): AppServices {
     payments,
     accounts,
     fleet,
+    fleetJobs: new FleetJobs(),
     mail: mailer ? { mailer } : null,
     async close() {
       mailer?.close();
