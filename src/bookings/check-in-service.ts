@@ -79,16 +79,19 @@ export class CheckInService {
    * organiser URL, as bookings) are built beforehand and written by the check-in's own shard
    * transaction, only if it is the write that checks the ticket in (outbox, at least once).
    */
-  private async enter(organiserId: number, entry: DirectoryEntry, key: AttendeeKey, at: string, actorId?: number, known?: AttendeeRow): Promise<DoorOutcome> {
+  private async enter(organiserId: number, entry: DirectoryEntry, key: AttendeeKey, at: string, actorId?: number, known?: { row?: AttendeeRow; event?: EventRecord }): Promise<DoorOutcome> {
     const webhooks = await this.checkedInWebhooks(organiserId, entry, key, at, known);
     return this.deps.attendees.checkIn(entry, key, at, actorId, webhooks);
   }
 
-  private async checkedInWebhooks(organiserId: number, entry: DirectoryEntry, key: AttendeeKey, at: string, known?: AttendeeRow): Promise<WebhookToSend[]> {
-    const [organiser, { event }] = await Promise.all([this.deps.organisers.get(organiserId), this.deps.events.get(organiserId, entry.slug)]);
+  private async checkedInWebhooks(organiserId: number, entry: DirectoryEntry, key: AttendeeKey, at: string, known: { row?: AttendeeRow; event?: EventRecord } = {}): Promise<WebhookToSend[]> {
+    const [organiser, event] = await Promise.all([
+      this.deps.organisers.get(organiserId),
+      known.event ?? this.deps.events.get(organiserId, entry.slug).then((found) => found.event),
+    ]);
     const urls = organiser ? webhookTargets([event], organiser)[0]! : [];
     if (urls.length === 0) return [];
-    const row = known ?? (await this.deps.attendees.find(entry, key));
+    const row = known.row ?? (await this.deps.attendees.find(entry, key));
     // Already in or refunded: the write below changes nothing, so nothing would be sent anyway.
     if (!row || row.checkedIn || row.refunded) return [];
     const when = new Date(at);
@@ -142,7 +145,7 @@ export class CheckInService {
       if (row.date !== todayIn(organiser?.timezone ?? 'Europe/London', new Date())) return { result: 'wrong_date', attendee: who(row) };
     }
     const at = new Date().toISOString();
-    const outcome = opts.checkOut ? await this.deps.attendees.checkOut(entry, key, at, opts.actorId) : await this.enter(organiserId, entry, key, at, opts.actorId, row);
+    const outcome = opts.checkOut ? await this.deps.attendees.checkOut(entry, key, at, opts.actorId) : await this.enter(organiserId, entry, key, at, opts.actorId, { row, ...(entry.id === here.entry.id ? { event: here.event } : {}) });
     switch (outcome.kind) {
       case 'not_found':
         return { result: 'not_found' };

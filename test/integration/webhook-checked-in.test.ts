@@ -158,6 +158,35 @@ describe('attendee.checked_in webhooks', () => {
     expect(await deliver()).toEqual([]);
   });
 
+  it('sends exactly one message when ten check-ins of one ticket race (door staff pressing at once)', async () => {
+    const { bookingId, token } = await book();
+    await deliver();
+    const rowsBefore = await checkedInRows();
+    const results = await Promise.all(Array.from({ length: 10 }, () => request(app.baseUrl, `/api/v1/admin/tickets/${token}/check-in`, { token: t.token, method: 'POST' })));
+    const statuses = results.map((r) => (r.json as { status: string }).status);
+    expect(statuses.filter((x) => x === 'checked_in')).toHaveLength(1);
+    expect(statuses.filter((x) => x === 'already_checked_in')).toHaveLength(9);
+    expect(await checkedInRows()).toBe(rowsBefore + 1);
+    expect((await deliver()).map((p) => [p.type, p.booking_id])).toEqual([['attendee.checked_in', bookingId]]);
+  });
+
+  it('comes from the /checkin page of a multi-ticket link, one message per ticket checked in', async () => {
+    const a = await book('door-gig', 1);
+    const b = await book('door-gig', 1);
+    await deliver();
+    const path = `/checkin/${a.token}+${b.token}`;
+    const page = await request(app.baseUrl, path, { cookie: t.cookie });
+    expect(page.status).toBe(200);
+    const res = await request(app.baseUrl, path, { cookie: t.cookie, form: { csrf_token: t.csrfToken } });
+    expect(res.status).toBe(200);
+    const got = await deliver();
+    expect(got.map((p) => p.booking_id).sort()).toEqual([a.bookingId, b.bookingId].sort());
+    expect(got.every((p) => p.type === 'attendee.checked_in')).toBe(true);
+    // Pressing again checks nothing new in.
+    expect((await request(app.baseUrl, path, { cookie: t.cookie, form: { csrf_token: t.csrfToken } })).status).toBe(200);
+    expect(await deliver()).toEqual([]);
+  });
+
   it('writes nothing for an event and organiser without a webhook URL', async () => {
     const { token } = await book('quiet-gig', 1);
     const res = await request(app.baseUrl, `/api/v1/admin/tickets/${token}/check-in`, { token: t.token, method: 'POST' });
