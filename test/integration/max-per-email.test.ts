@@ -222,5 +222,22 @@ describe('max tickets per email', () => {
       expect(await counters('paid-rush')).toMatchObject({ held: 0 });
       expect([201, 202]).toContain((await hold('payer@example.com', 52)).status);
     });
+    it('sells a payment that arrives after its hold lapsed only within the limit, else refunds it', async () => {
+      const org = await seedPaidOrganiser(w, 'late-limits');
+      await seedPaidEvent(w, org.organiser.id, { slug: 'late-limit', name: 'Late Limit', capacity: 10, price: 500, maxPerEmail: 1 });
+      const hold = () => postJson(app.baseUrl, '/api/v1/events/late-limit/bookings', { name: 'Late', email: 'late@example.com', quantity: 1 });
+      const first = await hold();
+      expect(first.status).toBe(201);
+      const sessionId = sessionIdOf(first.body.checkoutUrl);
+      w.stripe.complete(sessionId); // paid at Stripe; the webhook only comes after the hold lapsed
+      await app.services.payments.sweeper.runOnce(Date.now() + 60 * 60_000);
+      // The lapsed hold no longer counts: the same address holds the one place it may have.
+      expect((await hold()).status).toBe(201);
+      const [d] = await w.stripe.deliver('checkout.session.completed', sessionId);
+      expect(JSON.parse(d!.body)).toMatchObject({ processed: 'refunded' });
+      expect(await counters('late-limit')).toMatchObject({ sold: 0, held: 1 });
+      expect(await attendeeTickets('late-limit')).toBe(0);
+      expect(Number((await shardQuery(app, 'late-limit', 'SELECT COUNT(*) AS n FROM refund_outbox WHERE event_id = ?', ['$id']))[0]!.n)).toBe(1);
+    });
   });
 });
