@@ -44,6 +44,9 @@ export const webhookSecretContext = (organiserId: number, which: 'current' | 'pr
  */
 export const attendeeEmailIndexPurpose = (organiserId: number) => `email:organiser:${organiserId}`;
 
+/** keyring.sealSecret context of an invite email waiting in the catalog's outbox (recipient and the invite link). */
+export const inviteEmailBodyContext = (inviteCodeHash: string) => `invite-email:${inviteCodeHash}`;
+
 /** keyring.sealSecret context of an organiser's Square access token. */
 export const squareTokenContext = (organiserId: number) => `organiser:${organiserId}:square-access-token`;
 
