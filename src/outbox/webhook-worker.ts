@@ -1,7 +1,7 @@
-import { webhookPayloadContext } from '../crypto/contexts';
 import type { Infra } from '../infra/infra';
 import { webhookOutboxTable, type WebhookOutboxRow } from '../shards/tables/webhook-outbox';
 import { type Attempt, LeasedOutbox } from './leased-outbox';
+import { webhookBodyOf } from './webhook-body';
 import { deliverWebhook } from './webhook-delivery';
 import { signatureHeader } from './webhook-signature';
 
@@ -46,9 +46,7 @@ export class WebhookWorker {
       handle: async (row): Promise<Attempt> => {
         let body: string;
         try {
-          body = deps.keyring.openSecret(row.payload, webhookPayloadContext(row.bookingId));
-          // A paid booking's payload was sealed at hold time; what the payment added travels beside it.
-          if (row.paymentFacts) body = JSON.stringify({ ...(JSON.parse(body) as object), ...(JSON.parse(row.paymentFacts) as object) });
+          body = webhookBodyOf(deps.keyring, row);
         } catch {
           return { ok: false, error: 'payload could not be opened', permanent: true };
         }

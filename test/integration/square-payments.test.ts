@@ -1,7 +1,7 @@
-import { webhookPayloadContext } from '../../src/crypto/contexts';
 import { openPii } from '../../src/crypto';
 import { createSmtpMailer } from '../../src/email/mailer';
 import { EmailWorker } from '../../src/outbox/email-worker';
+import { webhookBodyOf } from '../../src/outbox/webhook-body';
 import { provisionShard } from '../../src/fleet/provision-shard';
 import { postJson } from '../helpers/organiser-fixture';
 import { shardQuery } from '../helpers/paid-fixture';
@@ -70,9 +70,11 @@ describe('paid bookings through Square', () => {
     expect(openPii(org.privateKey, String(attendee!.pii))).toMatchObject({ name: 'Ada', email: 'ada@example.com', phone: '07700 900123' });
 
     // The organiser's webhook carries what was paid, and Square's payment id.
-    const hooks = await shardQuery(w.app, 'sq-gig', 'SELECT booking_id, payload FROM webhook_outbox WHERE event_id = ?', ['$id']);
+    const hooks = await shardQuery(w.app, 'sq-gig', 'SELECT booking_id, payload, payment_facts FROM webhook_outbox WHERE event_id = ?', ['$id']);
     expect(hooks).toHaveLength(1);
-    const payload = JSON.parse(w.app.services.infra.keyring.openSecret(String(hooks[0]!.payload), webhookPayloadContext(String(hooks[0]!.booking_id))));
+    // The body the worker sends: the payload sealed at hold time with the payment facts the finalisation wrote beside it.
+    const row = { payload: String(hooks[0]!.payload), paymentFacts: hooks[0]!.payment_facts == null ? null : String(hooks[0]!.payment_facts), bookingId: String(hooks[0]!.booking_id) };
+    const payload = JSON.parse(webhookBodyOf(w.app.services.infra.keyring, row));
     expect(payload).toMatchObject({ price_paid: 2500, currency: 'GBP', payment_id: paid.payment.id });
 
     // The ticket email, once, with the price paid.
