@@ -66,7 +66,7 @@ const SQL = {
                  capacity - ${daily ? 'COALESCE((SELECT sold + held FROM event_dates WHERE event_id = ? AND date = ?), 0)' : 'sold - held'} AS remaining,
                  (SELECT id FROM attendees WHERE booking_id = ? AND event_id = ?) AS existing_id,
                  (SELECT sealed_token FROM attendees WHERE booking_id = ? AND event_id = ?) AS existing_token,
-                 max_per_email, ${EMAIL_TAKEN} AS email_taken
+                 max_per_email, CASE WHEN max_per_email IS NULL THEN 0 ELSE ${EMAIL_TAKEN} END AS email_taken
             FROM events WHERE id = ?`,
 };
 const PROBE = { daily: SQL.probe(true), standard: SQL.probe(false) };

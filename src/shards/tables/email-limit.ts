@@ -17,7 +17,12 @@ export type EmailIndexExpr = { value: string | null } | { sql: string; args: InV
 
 const expr = (e: EmailIndexExpr): { sql: string; args: InValue[] } => ('value' in e ? { sql: '?', args: [e.value] } : e);
 
-/** Tickets the address already has at the event, as an SQL expression (probes read it back). */
+/**
+ * Tickets the address already has at the event, as an SQL expression (probes read it back).
+ * Probes wrap it in `CASE WHEN max_per_email IS NULL THEN 0 ELSE … END`: without a limit the
+ * sums are never run (SQLite evaluates CASE lazily). Otherwise every booking of an address with
+ * many tickets at the event (the benchmarks book with one address) would sum all of them.
+ */
 export function emailTaken(eventId: number, email: EmailIndexExpr): { sql: string; args: InValue[] } {
   const e = expr(email);
   return {

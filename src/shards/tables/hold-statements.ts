@@ -75,7 +75,7 @@ const SQL = {
   probe: (daily: boolean) => `SELECT e.state, e.active, (e.opens_at IS NULL OR e.opens_at <= ?) AND (e.closes_at IS NULL OR e.closes_at > ?) AS open_now,
                  e.capacity - ${daily ? 'COALESCE((SELECT sold + held FROM event_dates WHERE event_id = e.id AND date = ?), 0)' : 'e.sold - e.held'} AS remaining,
                  h.id, h.status, h.quantity, h.expires_at, h.unit_price, h.currency, h.session_id, h.checkout_url, h.sealed_token,
-                 e.max_per_email, ${EMAIL_TAKEN} AS email_taken
+                 e.max_per_email, CASE WHEN e.max_per_email IS NULL THEN 0 ELSE ${EMAIL_TAKEN} END AS email_taken
             FROM events e LEFT JOIN holds h ON h.booking_id = ? AND h.event_id = e.id WHERE e.id = ?`,
 };
 const PROBE = { daily: SQL.probe(true), standard: SQL.probe(false) };
