@@ -32,6 +32,10 @@ export interface MoveResult {
   /** How long bookings saw busy (freeze to unfreeze), in ms; null when resumed across processes. */
   frozenMs: number | null;
   resumed: boolean;
+  /** Time each step took in this process (ms): where a freeze goes. */
+  stepMs: Partial<Record<MoveStep, number>>;
+  /** Rows each copy pass wrote while the event still sold (the first is the bulk copy). */
+  livePasses: number[];
 }
 
 const messages = {
@@ -85,10 +89,14 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
   const total = MOVE_STEPS.length - 1;
   let frozenAt: number | null = null;
   let done: MoveStep = m.step;
+  const stepMs: Partial<Record<MoveStep, number>> = {};
+  const livePasses: number[] = [];
   const step = async (name: MoveStep, work: () => Promise<void>, extra: { frozenMs?: number } = {}) => {
     if (after(name, done)) return;
+    const began = performance.now();
     try {
       await work();
+      stepMs[name] = Math.round(performance.now() - began);
     } catch (e) {
       await moves.fail(m.eventId, e instanceof AppError ? e.message : (e as Error).name).catch(() => undefined);
       throw e;
@@ -108,6 +116,7 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
     await startTracking(source, m.eventId);
     for (let pass = 0; pass < PRECOPY_PASSES; pass++) {
       const { written } = await copyPass(source, target, m.eventId);
+      livePasses.push(written);
       await opts.onLivePass?.({ pass, written });
       if (pass > 0 && written < PRECOPY_SMALL_DIFF) break;
     }
@@ -164,7 +173,7 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
   deps.directory.invalidate(slug, m.eventId);
   deps.onMoved?.(finalEntry);
   const record = await moves.get(m.eventId);
-  return { slug, eventId: m.eventId, from: m.fromShard, to: m.toShard, generation: finalEntry.generation, frozenMs: frozenMs ?? record?.frozenMs ?? null, resumed };
+  return { slug, eventId: m.eventId, from: m.fromShard, to: m.toShard, generation: finalEntry.generation, frozenMs: frozenMs ?? record?.frozenMs ?? null, resumed, stepMs, livePasses };
 }
 
 /**
