@@ -12,7 +12,6 @@ import { ratioText } from './common';
 const QUIET_CONNECTIONS = 4;
 const HOT_CONNECTIONS = 256;
 const MAX_RATIO = 1.5;
-const SHARED_SHARD = 'shared-1';
 
 interface Layout {
   label: string;
@@ -26,15 +25,16 @@ const LAYOUTS: Layout[] = [
     dedicatedShards: ['hot-shard'],
     events: [
       { slug: 'hot', capacity: UNLIMITED_CAPACITY, shard: 'hot-shard' },
-      { slug: 'quiet', capacity: UNLIMITED_CAPACITY, shard: SHARED_SHARD },
+      // No shard named: placement puts new events on the shared shard (dedicated ones take only what an admin places).
+      { slug: 'quiet', capacity: UNLIMITED_CAPACITY },
     ],
   },
   {
     label: 'both on one shared shard',
     dedicatedShards: [],
     events: [
-      { slug: 'hot', capacity: UNLIMITED_CAPACITY, shard: SHARED_SHARD },
-      { slug: 'quiet', capacity: UNLIMITED_CAPACITY, shard: SHARED_SHARD },
+      { slug: 'hot', capacity: UNLIMITED_CAPACITY },
+      { slug: 'quiet', capacity: UNLIMITED_CAPACITY },
     ],
   },
 ];

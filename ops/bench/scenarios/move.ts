@@ -54,10 +54,14 @@ export const run: ScenarioFn = async (ctx) => {
     const busyAt: number[] = [];
     let ok = 0;
     let noAnswer = 0;
+    let noAnswerWhy = '';
     const other = new Map<number, number>();
     const loops = Array.from({ length: BUYERS }, async () => {
       while (!stop) {
-        const res = await fetch(`${app.baseUrl}${bookingPath('big')}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BOOKING_BODY }).catch(() => undefined);
+        const res = await fetch(`${app.baseUrl}${bookingPath('big')}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BOOKING_BODY }).catch((e: unknown) => {
+          noAnswerWhy ||= String((e as { cause?: unknown }).cause ?? e);
+          return undefined;
+        });
         if (!res) {
           noAnswer++;
           continue;
@@ -83,7 +87,7 @@ export const run: ScenarioFn = async (ctx) => {
     const busyWindowMs = busyAt.length > 1 ? busyAt[busyAt.length - 1]! - busyAt[0]! : 0;
     const frozenMs = result.frozenMs ?? Number.NaN;
     notes.push(`${num(attendees)} attendees; ${BUYERS} buyers booking throughout: ${num(ok)} bookings, ${num(busyAt.length)} busy answers.`);
-    if (noAnswer > 0 || other.size > 0) notes.push(`Other answers: ${noAnswer} without an HTTP answer; ${[...other].map(([k, v]) => `${k}: ${v}`).join(', ') || 'none'}.`);
+    if (noAnswer > 0 || other.size > 0) notes.push(`Other answers: ${noAnswer} without an HTTP answer${noAnswerWhy ? ` (first: ${noAnswerWhy})` : ''}; ${[...other].map(([k, v]) => `${k}: ${v}`).join(', ') || 'none'}.`);
     if (result.stepMs) notes.push(`Steps (ms): ${Object.entries(result.stepMs).map(([k, v]) => `${k} ${num(v)}`).join(', ')}; frozen = frozen + copied + verified + flipped + unfrozen.`);
     if (result.livePasses) notes.push(`Rows copied per pass while selling: ${result.livePasses.map((n) => num(n)).join(' → ')}.`);
     notes.push('The CLI process runs the move; the app learns `moved` from the old shard and re-resolves.');
