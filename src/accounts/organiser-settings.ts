@@ -23,6 +23,8 @@ export const embedHostSchema = z
 
 export { webhookUrlSchema };
 
+const ACCENT_MESSAGE = 'Use a colour like #3b4cca: a # and six hex digits (0-9, a-f). Leave it empty for the default colours.';
+
 export const settingsPatchSchema = z
   .object({
     currency: z
@@ -40,15 +42,14 @@ export const settingsPatchSchema = z
     webhookUrl: z.union([z.literal('').transform(() => null), z.null(), webhookUrlSchema]),
     embedHosts: z.array(embedHostSchema).max(50, 'List at most 50 hosts.').transform((hs) => [...new Set(hs)]),
     // Public pages and embeds; null or '' returns to the default colours.
-    accentColor: z.union([
-      z.null(),
-      z.literal('').transform(() => null),
-      z
-        .string()
-        .trim()
-        .regex(/^#[0-9A-Fa-f]{6}$/, 'Use a colour like #3b4cca (a # and six hex digits).')
-        .transform((c) => c.toLowerCase()),
-    ]),
+    // Public pages and embeds; null or '' returns to the default colours. One string schema
+    // (not a union), so a bad colour gets this message rather than zod's "Invalid input".
+    accentColor: z
+      .string({ error: ACCENT_MESSAGE })
+      .trim()
+      .refine((c) => c === '' || /^#[0-9A-Fa-f]{6}$/.test(c), ACCENT_MESSAGE)
+      .transform((c) => (c === '' ? null : c.toLowerCase()))
+      .nullable(),
     // Write-only. null removes the key.
     stripeSecretKey: z.union([z.null(), z.string().trim().regex(/^(sk|rk)_[A-Za-z0-9_]{4,250}$/, 'That does not look like a Stripe secret key (sk_… or rk_…).')]),
     publicSite: z
@@ -73,6 +74,7 @@ const LOG_LABEL: Record<string, string> = {
   terms: 'terms',
   webhookUrl: 'webhook URL',
   embedHosts: 'embed hosts',
+  accentColor: 'accent colour',
   stripeSecretKey: 'Stripe key',
   holdMinutes: 'hold time',
   'publicSite.enabled': 'public site switch',

@@ -1,6 +1,7 @@
 import { type AccountServices, createAccounts } from '../accounts';
 import { type BookingModule, createBookingModule } from './booking-module';
 import type { Infra } from '../infra/infra';
+import { FleetJobs } from '../fleet/fleet-jobs';
 import { FleetService } from '../fleet/fleet-service';
 import { createPaymentsModule, type PaymentsModule } from './payments-module';
 import { InviteMail } from '../email/invite-email';
@@ -14,6 +15,8 @@ export interface AppServices {
   accounts: AccountServices;
   /** Moves, promotions and drains of the shard fleet. */
   fleet: FleetService;
+  /** Promotions and drains started from the console, with their progress. */
+  fleetJobs: FleetJobs;
   /** Outgoing mail over SMTP_URL; null when mail is off. The email worker and invites share it. */
   mail: { mailer: Mailer; invites: InviteMail } | null;
   /** Stops every service's timers and caches, then closes the catalog and shard clients (after the writers drained). */
@@ -32,6 +35,7 @@ export function createServices(infra: Infra): AppServices {
     payments,
     accounts,
     fleet,
+    fleetJobs: new FleetJobs(),
     mail: mailer ? { mailer, invites: new InviteMail(mailer, infra.logger) } : null,
     async close() {
       mailer?.close();

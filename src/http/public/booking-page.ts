@@ -57,6 +57,25 @@ function sharedDates(events: PublicEventBundle[]): DateOption[] | null {
 }
 
 /**
+ * A multi form's calendar: every date all open daily events run on, sold-out days included
+ * (marked full), each with the places left of the event that has the fewest that day. The
+ * bookable ones are exactly `page.dates`.
+ */
+export function multiCalendarDates(page: BookingPage): DateOption[] {
+  const daily = page.events.filter((b) => b.view.type === 'daily' && isBookable(b));
+  if (daily.length === 0) return [];
+  let shared: DateOption[] = daily[0]!.view.dates ?? [];
+  for (const b of daily.slice(1)) {
+    const mine = new Map((b.view.dates ?? []).map((d) => [d.date, d.available]));
+    shared = shared.filter((d) => mine.has(d.date)).map((d) => ({ date: d.date, available: Math.min(d.available, mine.get(d.date)!) }));
+  }
+  return shared;
+}
+
+/** Slugs of the open daily events: the calendar matters only when one of them is chosen. */
+export const dailySlugs = (page: BookingPage): string[] => page.events.filter((b) => b.view.type === 'daily' && isBookable(b)).map((b) => b.view.slug);
+
+/**
  * The most tickets of one event this form may ask for: min(max per purchase, places left),
  * 0 when it is not open or, on a multi form, when daily events share no date.
  */

@@ -6,7 +6,7 @@ import type { AppServices } from '../../app/services';
 import { noticeFrom } from '../form-input';
 import { addError, asFormBody, type FieldErrors, type FormBody, text } from '../forms/form-values';
 import { callerOf } from '../middleware/authenticate';
-import { SettingsPage, type SettingsPageProps, type SettingsSection } from '../views/admin/settings-page';
+import { DEFAULT_ACCENT, SettingsPage, type SettingsPageProps, type SettingsSection } from '../views/admin/settings-page';
 import { organiserPage, pageGuards, sendPage } from './organiser-page-kit';
 
 const NOTICES: Record<SettingsSection, string> = {
@@ -15,6 +15,7 @@ const NOTICES: Record<SettingsSection, string> = {
   terms: 'Terms saved.',
   webhook: 'Webhook URL saved.',
   'embed-hosts': 'Embed hosts saved.',
+  appearance: 'Accent colour saved.',
   'public-site': 'Public site saved.',
   payments: 'Payment settings saved.',
 };
@@ -30,6 +31,14 @@ const READERS: Record<SettingsSection, (b: FormBody) => Record<string, unknown>>
       .split(/[\s,]+/)
       .filter(Boolean),
   }),
+  // The hex text wins when it was changed; else a changed picker (no script needed); empty = default colours.
+  appearance: (b) => {
+    const typed = text(b, 'accent_color').trim();
+    const saved = text(b, 'accent_saved').trim().toLowerCase();
+    const picked = text(b, 'accent_picker').trim().toLowerCase();
+    const pickerChanged = picked !== '' && picked !== (saved || DEFAULT_ACCENT);
+    return { accentColor: typed.toLowerCase() === saved && pickerChanged ? picked : typed };
+  },
   'public-site': (b) => ({
     publicSite: { enabled: text(b, 'enabled') === 'on', title: text(b, 'site_title'), homeText: text(b, 'home_text'), contactText: text(b, 'contact_text') },
   }),
@@ -52,6 +61,7 @@ const FIELD_OF: Record<string, string> = {
   terms: 'terms',
   webhookUrl: 'webhook_url',
   embedHosts: 'embed_hosts',
+  accentColor: 'accent_color',
   'publicSite.title': 'site_title',
   'publicSite.homeText': 'home_text',
   'publicSite.contactText': 'contact_text',

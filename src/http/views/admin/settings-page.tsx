@@ -6,7 +6,10 @@ import { ErrorSummary } from './error-summary';
 import { FieldError } from './form-fields';
 
 /** The sections of the settings page; each is its own form and saves on its own. */
-export type SettingsSection = 'general' | 'business-email' | 'terms' | 'webhook' | 'embed-hosts' | 'public-site' | 'payments';
+export type SettingsSection = 'general' | 'business-email' | 'terms' | 'webhook' | 'embed-hosts' | 'appearance' | 'public-site' | 'payments';
+
+/** The picker's colour when no accent is saved: the site's own default brand colour. */
+export const DEFAULT_ACCENT = '#3b4cca';
 
 export interface SettingsPageProps {
   ctx: AdminContext;
@@ -29,6 +32,7 @@ const LABELS: Record<string, string> = {
   terms: 'Terms and conditions',
   webhook_url: 'Webhook URL',
   embed_hosts: 'Embed hosts',
+  accent_color: 'Accent colour',
   site_title: 'Site title',
   home_text: 'Home page text',
   contact_text: 'Contact page text',
@@ -71,6 +75,52 @@ function Input(p: { name: string; value: string; errors: FieldErrors; hint?: str
   );
 }
 
+/**
+ * The accent colour: a colour picker and the same colour as hex text. admin.js keeps the two
+ * in step; without it the server takes whichever of them the owner changed (the hidden saved
+ * value tells which), so the picker alone works too. An empty text field returns to the default.
+ */
+function AccentSection(p: { ctx: AdminContext; failed: SettingsPageProps['failed']; saved: string | null }) {
+  const failed = p.failed?.section === 'appearance' ? p.failed : undefined;
+  const errors = failed?.errors ?? {};
+  const text = failed ? (failed.values.accent_color ?? '') : (p.saved ?? '');
+  const picker = /^#[0-9a-f]{6}$/i.test(text) ? text.toLowerCase() : (p.saved ?? DEFAULT_ACCENT);
+  const invalid = Boolean(errors.accent_color?.length);
+  return (
+    <Section id="appearance" title="Accent colour" ctx={p.ctx} failed={p.failed} intro="Buttons, links and headings of your public pages (booking forms, tickets, the public site, embeds) use this colour.">
+      <div class="field accent-field">
+        <label for="accent_color">{LABELS.accent_color}</label>
+        <div class="accent-inputs">
+          <input type="color" id="accent_picker" name="accent_picker" value={picker} aria-label="Pick the accent colour" data-accent-picker />
+          <input
+            type="text"
+            id="accent_color"
+            name="accent_color"
+            value={text}
+            maxLength={7}
+            placeholder={DEFAULT_ACCENT}
+            spellcheck={false}
+            autocomplete="off"
+            aria-invalid={invalid ? 'true' : undefined}
+            aria-describedby={['accent_color-hint', invalid ? 'accent_color-error' : ''].filter(Boolean).join(' ')}
+            data-accent-text
+          />
+        </div>
+        <input type="hidden" name="accent_saved" value={p.saved ?? ''} />
+        <span class="hint" id="accent_color-hint">
+          A # and six hex digits, such as #e4572e. Leave empty for the default colours.
+        </span>
+        <FieldError name="accent_color" errors={errors} />
+      </div>
+      {p.saved && (
+        <p class="small">
+          Saved: <code>{p.saved}</code>
+        </p>
+      )}
+    </Section>
+  );
+}
+
 /** The owner's settings: one card per section, each saving on its own with a flash message. */
 export function SettingsPage(p: SettingsPageProps) {
   const s = p.settings;
@@ -89,6 +139,7 @@ export function SettingsPage(p: SettingsPageProps) {
           <a class="chip" href="#terms">Terms</a>
           <a class="chip" href="#webhook">Webhook</a>
           <a class="chip" href="#embed-hosts">Embed hosts</a>
+          <a class="chip" href="#appearance">Accent colour</a>
           <a class="chip" href="#public-site">Public site</a>
           <a class="chip" href="#payments">Payments</a>
           <a class="chip" href="#password">Password</a>
@@ -137,6 +188,8 @@ export function SettingsPage(p: SettingsPageProps) {
           hint="One host per line (or separated by commas), such as shop.example.com or *.example.com."
         />
       </Section>
+
+      <AccentSection ctx={p.ctx} failed={p.failed} saved={s.accentColor} />
 
       <Section id="public-site" title="Public site" ctx={p.ctx} failed={p.failed} intro={`A small site of your events at /o/${p.ctx.organiser?.slug ?? ''}, with a home, events, terms and contact page.`}>
         <div class="field">
