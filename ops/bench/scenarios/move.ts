@@ -55,11 +55,12 @@ export const run: ScenarioFn = async (ctx) => {
     let ok = 0;
     let noAnswer = 0;
     let noAnswerWhy = '';
+    const buyersStarted = performance.now();
     const other = new Map<number, number>();
     const loops = Array.from({ length: BUYERS }, async () => {
       while (!stop) {
         const res = await fetch(`${app.baseUrl}${bookingPath('big')}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BOOKING_BODY }).catch((e: unknown) => {
-          noAnswerWhy ||= String((e as { cause?: unknown }).cause ?? e);
+          noAnswerWhy ||= `${String((e as { cause?: unknown }).cause ?? e)}, ${num(performance.now() - buyersStarted)} ms after the buyers started`;
           return undefined;
         });
         if (!res) {
