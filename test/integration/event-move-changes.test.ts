@@ -89,6 +89,11 @@ describe('a move copies every change made while it copied', () => {
     await source.execute({ sql: `DELETE FROM holds WHERE event_id = ? AND booking_id = 'h-2'`, args: [id] });
     await source.batch([insertPayment(id, 'cs_keep'), insertPayment(id, 'cs_update'), insertPayment(id, 'cs_delete')], 'write');
 
+    // A neighbour on the same source shard keeps selling too: its rows interleave with the moved
+    // event's (same tables, rowids in between) and must neither move nor change.
+    await createEventFixture(app.services, org.id, { slug: 'neighbour', name: 'Neighbour', capacity: 100_000, maxPerPurchase: 2, shard: 'shared-1' });
+    const neighbourId = (await infra().directory.fresh('neighbour'))!.id;
+    const neighbours = startBuyers('neighbour', 4);
     const buyers = startBuyers('changes');
     await sleep(200);
     const passes: Array<{ pass: number; written: number }> = [];
@@ -140,6 +145,7 @@ describe('a move copies every change made while it copied', () => {
     });
     await sleep(200);
     await buyers.stop();
+    await neighbours.stop();
 
     expect(result).toMatchObject({ from: 'shared-1', to: app.remoteShard, resumed: false, generation: entry.generation + 1 });
     expect(passes[0]!.pass).toBe(0);
@@ -175,6 +181,13 @@ describe('a move copies every change made while it copied', () => {
     const live = (await target.execute({ sql: 'SELECT sold, state FROM events WHERE id = ?', args: [id] })).rows[0]!;
     expect(live.state).toBe('live');
     expect(Number(live.sold)).toBe(rows.rows.reduce((n, r) => n + Number(r.quantity), 0));
+    // The neighbour stayed where it was, whole, and nothing of it reached the target.
+    expect(neighbours.acknowledged.length).toBeGreaterThan(0);
+    expect(neighbours.others).toEqual([]);
+    const neighbourRows = await source.execute({ sql: 'SELECT COUNT(*) AS n, COALESCE(SUM(quantity), 0) AS q FROM attendees WHERE event_id = ?', args: [neighbourId] });
+    expect(Number(neighbourRows.rows[0]!.n)).toBe(neighbours.acknowledged.length);
+    expect(Number(neighbourRows.rows[0]!.q)).toBe(neighbours.acknowledged.reduce((n, a) => n + a.quantity, 0));
+    expect(Object.values(await dump(target, neighbourId)).every((rows) => rows.length === 0)).toBe(true);
     // The move's log, marks and triggers are gone from the source.
     const leftovers = await source.execute({ sql: `SELECT name FROM sqlite_master WHERE name LIKE ?`, args: [`move\\_${id}\\_%`] });
     const tables = await source.execute({ sql: `SELECT name FROM sqlite_master WHERE name IN (?, ?)`, args: [`move_log_${id}`, `move_marks_${id}`] });
