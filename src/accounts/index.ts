@@ -48,7 +48,7 @@ export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logge
     tokens,
     admins: new AdminService({ users, keyring, logger, onPromoted: forget, onRemoved: forget, setupToken: new SetupToken(infra.config.dataDir) }),
     organisers: new OrganiserService({ users, organisers: infra.organisers, keyring, logger }),
-    invites: new InviteService({ db, users, organisers: infra.organisers, throttle, keyring, logger }),
+    invites: new InviteService({ db, users, organisers: infra.organisers, throttle, keyring, logger, mailedLinks: infra.config.mail ? { publicUrl: infra.config.publicUrl } : null }),
     members: new MemberService({
       users,
       keyring,

@@ -4,7 +4,6 @@ import type { Infra } from '../infra/infra';
 import { FleetJobs } from '../fleet/fleet-jobs';
 import { FleetService } from '../fleet/fleet-service';
 import { createPaymentsModule, type PaymentsModule } from './payments-module';
-import { InviteMail } from '../email/invite-email';
 import { createSmtpMailer, type Mailer } from '../email/mailer';
 
 /** Everything the HTTP layer may call; built once in main.ts (and in tests). */
@@ -17,8 +16,8 @@ export interface AppServices {
   fleet: FleetService;
   /** Promotions and drains started from the console, with their progress. */
   fleetJobs: FleetJobs;
-  /** Outgoing mail over SMTP_URL; null when mail is off. The email worker and invites share it. */
-  mail: { mailer: Mailer; invites: InviteMail } | null;
+  /** Outgoing mail over SMTP_URL; null when mail is off. The email worker sends tickets and invites with it. */
+  mail: { mailer: Mailer } | null;
   /** Stops every service's timers and caches, then closes the catalog and shard clients (after the writers drained). */
   close(): Promise<void>;
 }
@@ -36,7 +35,7 @@ export function createServices(infra: Infra): AppServices {
     accounts,
     fleet,
     fleetJobs: new FleetJobs(),
-    mail: mailer ? { mailer, invites: new InviteMail(mailer, infra.logger) } : null,
+    mail: mailer ? { mailer } : null,
     async close() {
       mailer?.close();
       await payments.close();

@@ -125,6 +125,7 @@ export async function submitBooking(
       case 'invalid_request':
         return render(STATUS_OF[err.code], err.issues?.length ? { issues: serviceIssues(err.issues, slugs) } : { notice: err.message });
       case 'sold_out':
+      case 'email_limit':
       case 'registration_closed':
       case 'conflict':
         return render(STATUS_OF[err.code], { notice: err.message }, err);

@@ -136,6 +136,16 @@ export function EventFormPage(p: EventFormPageProps) {
               hint="Blank or 0 for a free event."
             />
             <TextField label="Max tickets per purchase" name="maxPerPurchase" type="number" min="1" value={v.maxPerPurchase} errors={e} inputmode="numeric" />
+            <TextField
+              label="Max tickets per email address"
+              name="maxPerEmail"
+              type="number"
+              min="1"
+              value={v.maxPerEmail}
+              errors={e}
+              inputmode="numeric"
+              hint="Blank: no limit. Counts every booking and unpaid hold of one address for this event; needs the email field, required."
+            />
           </div>
         </fieldset>
 

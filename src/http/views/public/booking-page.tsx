@@ -114,6 +114,11 @@ function SingleForm({ page, state }: { page: BookingPage; state: BookingFormStat
             <div class="row2">
               <QuantitySelect id="quantity" label="Tickets" from={1} max={max} value={state.values.quantity} issue={issueFor(state.issues, 'quantity')} />
             </div>
+            {b.view.maxPerEmail !== undefined && (
+              <p class="small muted">
+                At most {b.view.maxPerEmail} ticket{b.view.maxPerEmail === 1 ? '' : 's'} per email address for this event.
+              </p>
+            )}
             {page.dates && (
               <DateCalendar
                 dates={b.view.dates ?? page.dates}
