@@ -25,7 +25,7 @@ export interface AppServices {
 export function createServices(infra: Infra): AppServices {
   const bookings = createBookingModule(infra);
   const payments = createPaymentsModule(infra, bookings);
-  const accounts = createAccounts(infra, { stripe: payments.setup });
+  const accounts = createAccounts(infra, { stripe: payments.setup, square: payments.squareSetup });
   const fleet = new FleetService({ ...infra, snapshots: bookings.snapshots, admission: bookings.admission, metrics: infra.metrics });
   const mailer = infra.config.mail ? createSmtpMailer(infra.config.mail) : null;
   return {

@@ -116,13 +116,13 @@ export function thankYouOrigins(page: BookingPage): string[] {
 
 /**
  * Where this page's form may end up: the thank-you origin, and for a priced event the
- * checkout's origin when STRIPE_API_BASE points elsewhere than Stripe (the stand-in in
- * tests; Stripe's own checkout.stripe.com is always allowed). Browsers check a form's
+ * checkout's origin when STRIPE_API_BASE or SQUARE_API_BASE point elsewhere (the stand-ins in
+ * tests; the providers' own checkout hosts are always allowed). Browsers check a form's
  * redirects against the CSP of the page that holds the form.
  */
-export function formTargets(page: BookingPage, stripeApiBase: string | undefined): string[] {
+export function formTargets(page: BookingPage, ...apiBases: Array<string | undefined>): string[] {
   const paid = page.events.some((b) => b.event.price > 0);
-  return [...thankYouOrigins(page), ...(paid && stripeApiBase ? [new URL(stripeApiBase).origin] : [])];
+  return [...thankYouOrigins(page), ...(paid ? apiBases.filter((b): b is string => Boolean(b)).map((b) => new URL(b).origin) : [])];
 }
 
 /** `/ticket/:slugs`: one active event, else a group of that slug, else `a+b` events; 404 otherwise. */

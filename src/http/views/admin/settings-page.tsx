@@ -6,7 +6,7 @@ import { ErrorSummary } from './error-summary';
 import { FieldError } from './form-fields';
 
 /** The sections of the settings page; each is its own form and saves on its own. */
-export type SettingsSection = 'general' | 'business-email' | 'terms' | 'webhook' | 'embed-hosts' | 'appearance' | 'public-site' | 'payments';
+export type SettingsSection = 'general' | 'business-email' | 'terms' | 'webhook' | 'embed-hosts' | 'appearance' | 'public-site' | 'payments' | 'square';
 
 /** The picker's colour when no accent is saved: the site's own default brand colour. */
 export const DEFAULT_ACCENT = '#3b4cca';
@@ -23,6 +23,8 @@ export interface SettingsPageProps {
   extra?: ComponentChildren;
   /** Whether this server sends ticket emails (SMTP_URL/MAIL_FROM), as one line. */
   mail?: { on: boolean; status: string };
+  /** `$PUBLIC_URL/payment/webhook`: what the organiser subscribes to `payment.updated` in Square. */
+  paymentWebhookUrl?: string;
 }
 
 const LABELS: Record<string, string> = {
@@ -38,6 +40,12 @@ const LABELS: Record<string, string> = {
   contact_text: 'Contact page text',
   stripe_secret_key: 'Stripe secret key',
   hold_minutes: 'Hold time (minutes)',
+  payment_provider: 'Payment provider',
+  square_access_token: 'Square access token',
+  square_signature_key: 'Square webhook signature key',
+  square_location_id: 'Square location id',
+  square_sandbox: 'Square sandbox',
+  phone_prefix: 'Phone country code',
 };
 
 function Section(p: { id: SettingsSection; title: string; ctx: AdminContext; failed: SettingsPageProps['failed']; submit?: string; children: ComponentChildren; intro?: string }) {
@@ -240,6 +248,8 @@ export function SettingsPage(p: SettingsPageProps) {
         />
       </Section>
 
+      <SquareSection {...p} />
+
       {p.extra}
 
       <section class="card" id="password" aria-labelledby="password-title">
@@ -250,5 +260,68 @@ export function SettingsPage(p: SettingsPageProps) {
         </a>
       </section>
     </>
+  );
+}
+
+const PROVIDERS = [
+  ['none', 'None: paid events cannot be booked'],
+  ['stripe', 'Stripe Checkout'],
+  ['square', 'Square payment links'],
+] as const;
+
+/** The provider choice and Square's settings: a token and signature key (write-only), the location, sandbox, and the phone prefix. */
+function SquareSection(p: SettingsPageProps) {
+  const s = p.settings;
+  const failed = p.failed?.section === 'square' ? p.failed : undefined;
+  const errors = failed?.errors ?? {};
+  const typed = (name: string, saved: string) => (failed ? (failed.values[name] ?? '') : saved);
+  const provider = typed('payment_provider', s.paymentProvider);
+  const sandbox = failed ? failed.values.square_sandbox === 'on' : s.squareSandbox;
+  return (
+    <Section
+      id="square"
+      title="Payment provider and Square"
+      ctx={p.ctx}
+      failed={p.failed}
+      intro="Choose who takes payment for paid events. For Square, paste an access token and the location to sell at (checked with Square when saved), then subscribe this site's webhook to payment.updated in Square's developer dashboard and paste its signature key here. Tokens and keys are stored encrypted and never shown again."
+    >
+      <div class="field">
+        <label for="payment_provider">{LABELS.payment_provider}</label>
+        <select id="payment_provider" name="payment_provider">
+          {PROVIDERS.map(([value, label]) => (
+            <option value={value} selected={provider === value}>
+              {label}
+            </option>
+          ))}
+        </select>
+        <FieldError name="payment_provider" errors={errors} />
+      </div>
+      <p class="small">
+        {s.squareAccessTokenSet ? <span class="badge ok">A Square token is saved</span> : <span class="badge">No Square token</span>}{' '}
+        {s.squareSignatureKeySet ? <span class="badge ok">A Square signature key is saved</span> : <span class="badge">No Square signature key</span>}
+      </p>
+      <Input name="square_access_token" type="password" value="" errors={errors} hint={s.squareAccessTokenSet ? 'Leave empty to keep the saved token.' : 'From your application in the Square developer dashboard.'} />
+      <Input name="square_location_id" value={typed('square_location_id', s.squareLocationId ?? '')} errors={errors} hint="The location payments are taken for, like L8A1B2C3D4E5F." />
+      <Input
+        name="square_signature_key"
+        type="password"
+        value=""
+        errors={errors}
+        hint={`Subscribe ${p.paymentWebhookUrl ?? '/payment/webhook'} to payment.updated in Square, then paste the subscription's signature key.${s.squareSignatureKeySet ? ' Leave empty to keep the saved key.' : ''}`}
+      />
+      <div class="field">
+        <label class="check">
+          <input type="checkbox" name="square_sandbox" value="on" checked={sandbox} /> Use Square's sandbox (test payments)
+        </label>
+      </div>
+      {(s.squareAccessTokenSet || s.squareSignatureKeySet) && (
+        <div class="field">
+          <label class="check">
+            <input type="checkbox" name="remove_square_keys" value="on" /> Remove the saved Square token and signature key
+          </label>
+        </div>
+      )}
+      <Input name="phone_prefix" value={typed('phone_prefix', s.phonePrefix)} errors={errors} hint="A buyer's phone starting with 0 is sent to Square with this country code instead (44 for the UK)." />
+    </Section>
   );
 }
