@@ -331,7 +331,10 @@ export async function startServer(o: StartOptions): Promise<ServerProcess> {
   if (!existsSync(o.script)) throw new Error(`${o.label}: ${o.script} is missing (run npm run build)`);
   // Logs to a file rather than a pipe: a pipe nobody drains would stall the child under load.
   const fd = openSync(o.logFile, 'a');
-  const child = spawn(process.execPath, [o.script], { env: o.env, stdio: ['ignore', fd, fd] });
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles every server child
+  // (Node refuses --cpu-prof in NODE_OPTIONS).
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, o.script], { env: o.env, stdio: ['ignore', fd, fd] });
   live.add(child);
   const proc = new ServerProcess(o.label, child, o.port, o.logFile);
   const deadline = Date.now() + (o.readyTimeoutMs ?? 60_000);

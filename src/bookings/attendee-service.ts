@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
-import { openPii } from '../crypto';
+import { openPii, PiiKeyCache } from '../crypto';
 import { attendeeEmailIndexPurpose, ticketTokenContext } from '../crypto/contexts';
 import { AppError } from '../errors';
 import type { EventService } from '../events/event-service';
@@ -9,7 +9,7 @@ import type { ActivityLogStore, LogLine } from '../shards/tables/activity-log';
 import type { DirectoryEntry } from '../catalog/event-directory';
 import { EMAIL } from '../domain/inputs';
 import type { AttendeeOrder, AttendeeQuery, AttendeeRow, AttendeeStore } from '../shards/tables/attendee-store';
-import type { DecryptedContacts } from './decrypted-contacts';
+import type { DecryptedContacts, OpenedPii } from './decrypted-contacts';
 
 export interface AttendeeView {
   id: number;
@@ -83,7 +83,7 @@ export class AttendeeService {
   async list(organiserId: number, slug: string, privateKey: KeyObject, filter: AttendeeFilter = {}): Promise<AttendeeView[]> {
     const entry = await this.deps.events.entryFor(organiserId, slug);
     const rows = await this.deps.attendees.list(entry, filter);
-    return this.open(entry, rows, privateKey);
+    return this.withKeys((keys) => this.open(entry, rows, privateKey, keys));
   }
 
   /**
@@ -101,37 +101,42 @@ export class AttendeeService {
     const q = s.q?.trim().toLowerCase() ?? '';
     const byName = sort === 'name' || sort === '-name';
 
-    if (q && EMAIL.test(q)) {
-      const rows = await this.deps.attendees.list(entry, { ...s.filter, emailIndex: this.deps.keyring.blindIndex(attendeeEmailIndexPurpose(organiserId), q) });
-      const views = sortViews(await this.open(entry, rows, privateKey, s.scope), sort);
-      return { attendees: views.slice(offset, offset + perPage), page, perPage, hasMore: views.length > offset + perPage, total: totalsOf(views) };
-    }
-    if (!q && !byName) {
-      const [rows, total] = await Promise.all([
-        this.deps.attendees.list(entry, { ...s.filter, order: sort, limit: perPage, offset }),
-        this.deps.attendees.totals(entry, s.filter),
-      ]);
-      return { attendees: await this.open(entry, rows, privateKey, s.scope), page, perPage, hasMore: offset + perPage < total.bookings, total };
-    }
-    // Walk the list: newest first for "-created", else oldest first.
-    const order: AttendeeOrder = sort === '-created' ? '-created' : 'created';
-    const needAll = byName || sort === 'quantity' || sort === '-quantity';
-    const matches: AttendeeView[] = [];
-    let afterId: number | undefined;
-    let complete = false;
-    for (;;) {
-      const rows = await this.deps.attendees.list(entry, { ...s.filter, order, limit: SCAN_CHUNK, ...(afterId !== undefined ? { afterId } : {}) });
-      for (const v of await this.open(entry, rows, privateKey, s.scope)) if (!q || v.name.toLowerCase().includes(q) || v.email.toLowerCase().includes(q)) matches.push(v);
-      if (rows.length < SCAN_CHUNK) {
-        complete = true;
-        break;
+    return this.withKeys(async (keys) => {
+      if (q && EMAIL.test(q)) {
+        const rows = await this.deps.attendees.list(entry, { ...s.filter, emailIndex: this.deps.keyring.blindIndex(attendeeEmailIndexPurpose(organiserId), q) });
+        const views = sortViews(await this.open(entry, rows, privateKey, keys, s.scope), sort);
+        return { attendees: views.slice(offset, offset + perPage), page, perPage, hasMore: views.length > offset + perPage, total: totalsOf(views) };
       }
-      afterId = rows[rows.length - 1]!.id;
-      if (!needAll && matches.length > offset + perPage) break;
-      await setImmediate();
-    }
-    const sorted = sortViews(matches, sort);
-    return { attendees: sorted.slice(offset, offset + perPage), page, perPage, hasMore: sorted.length > offset + perPage, total: complete ? totalsOf(sorted) : null };
+      if (!q && !byName) {
+        const [rows, total] = await Promise.all([
+          this.deps.attendees.list(entry, { ...s.filter, order: sort, limit: perPage, offset }),
+          this.deps.attendees.totals(entry, s.filter),
+        ]);
+        return { attendees: await this.open(entry, rows, privateKey, keys, s.scope), page, perPage, hasMore: offset + perPage < total.bookings, total };
+      }
+      // Walk the list: newest first for "-created", else oldest first. Rows are matched on
+      // their decrypted name and email only; the page's views (ticket tokens and all) are built
+      // for the rows shown, not for every row walked.
+      const order: AttendeeOrder = sort === '-created' ? '-created' : 'created';
+      const needAll = byName || sort === 'quantity' || sort === '-quantity';
+      const matches: Opened[] = [];
+      let afterId: number | undefined;
+      let complete = false;
+      for (;;) {
+        const rows = await this.deps.attendees.list(entry, { ...s.filter, order, limit: SCAN_CHUNK, ...(afterId !== undefined ? { afterId } : {}) });
+        for (const o of await this.decrypt(entry, rows, privateKey, keys, s.scope)) if (!q || matchesTerm(o.pii, q)) matches.push(o);
+        if (rows.length < SCAN_CHUNK) {
+          complete = true;
+          break;
+        }
+        afterId = rows[rows.length - 1]!.id;
+        if (!needAll && matches.length > offset + perPage) break;
+        await setImmediate();
+      }
+      const sorted = sortOpened(matches, sort);
+      const shown = sorted.slice(offset, offset + perPage).map((o) => this.view(entry, o));
+      return { attendees: shown, page, perPage, hasMore: sorted.length > offset + perPage, total: complete ? totalsOfRows(sorted) : null };
+    });
   }
 
   /**
@@ -141,54 +146,76 @@ export class AttendeeService {
   async forEachChunk(organiserId: number, slug: string, privateKey: KeyObject, s: Pick<AttendeeSearch, 'filter' | 'q'>, each: (chunk: AttendeeView[]) => Promise<void> | void): Promise<number> {
     const entry = await this.deps.events.entryFor(organiserId, slug);
     const q = s.q?.trim().toLowerCase() ?? '';
-    let afterId: number | undefined;
-    let count = 0;
-    for (;;) {
-      const rows = await this.deps.attendees.list(entry, { ...s.filter, order: 'created', limit: SCAN_CHUNK, ...(afterId !== undefined ? { afterId } : {}) });
-      const views = (await this.open(entry, rows, privateKey)).filter((v) => !q || v.name.toLowerCase().includes(q) || v.email.toLowerCase().includes(q));
-      count += views.length;
-      if (views.length > 0) await each(views);
-      if (rows.length < SCAN_CHUNK) return count;
-      afterId = rows[rows.length - 1]!.id;
+    return this.withKeys(async (keys) => {
+      let afterId: number | undefined;
+      let count = 0;
+      for (;;) {
+        const rows = await this.deps.attendees.list(entry, { ...s.filter, order: 'created', limit: SCAN_CHUNK, ...(afterId !== undefined ? { afterId } : {}) });
+        const views = (await this.decrypt(entry, rows, privateKey, keys)).filter((o) => !q || matchesTerm(o.pii, q)).map((o) => this.view(entry, o));
+        count += views.length;
+        if (views.length > 0) await each(views);
+        if (rows.length < SCAN_CHUNK) return count;
+        afterId = rows[rows.length - 1]!.id;
+      }
+    });
+  }
+
+  /** One read's epoch keys (crypto/pii-envelope PiiKeyCache), zeroed when the read ends. */
+  private async withKeys<T>(read: (keys: PiiKeyCache) => Promise<T>): Promise<T> {
+    const keys = new PiiKeyCache();
+    try {
+      return await read(keys);
+    } finally {
+      keys.dispose();
     }
   }
 
-  /** Decrypts rows with the caller's key, yielding to the event loop between small chunks. */
-  private async open(entry: DirectoryEntry, rows: AttendeeRow[], privateKey: KeyObject, scope?: string): Promise<AttendeeView[]> {
-    const { keyring, config, contacts } = this.deps;
-    const views: AttendeeView[] = [];
+  /** Decrypts rows and builds their views. */
+  private async open(entry: DirectoryEntry, rows: AttendeeRow[], privateKey: KeyObject, keys?: PiiKeyCache, scope?: string): Promise<AttendeeView[]> {
+    return (await this.decrypt(entry, rows, privateKey, keys, scope)).map((o) => this.view(entry, o));
+  }
+
+  /**
+   * Opens each row's envelope with the caller's key (or takes it from the session's memory),
+   * yielding to the event loop between small chunks so a long walk never stalls bookings.
+   */
+  private async decrypt(entry: DirectoryEntry, rows: AttendeeRow[], privateKey: KeyObject, keys?: PiiKeyCache, scope?: string): Promise<Opened[]> {
+    const { contacts } = this.deps;
+    const out: Opened[] = [];
     let opened = 0;
     for (const r of rows) {
       let pii = scope && contacts ? contacts.get(scope, entry.id, r.id, r.pii) : undefined;
       if (!pii) {
-        // Each envelope costs one RSA private-key operation (~1 ms): yield now and then so a
-        // 50,000-row export never stalls the bookings this process is serving.
         if (opened > 0 && opened % DECRYPT_CHUNK === 0) await setImmediate();
         opened++;
-        pii = openPii(privateKey, r.pii);
+        pii = openPii(privateKey, r.pii, keys);
         if (scope && contacts) contacts.set(scope, entry.id, r.id, r.pii, pii);
       }
-      const token = keyring.openSecret(r.sealedToken, ticketTokenContext(entry.id));
-      views.push({
-        id: r.id,
-        name: pii.name ?? '',
-        email: pii.email ?? '',
-        phone: pii.phone ?? '',
-        address: pii.address ?? '',
-        specialInstructions: pii.specialInstructions ?? '',
-        quantity: r.quantity,
-        date: r.date,
-        checkedIn: r.checkedIn,
-        checkedInAt: r.checkedInAt,
-        refunded: r.refunded,
-        pricePaid: r.pricePaid,
-        paymentId: r.paymentId,
-        createdAt: r.createdAt,
-        ticketToken: token,
-        ticketUrl: `${config.publicUrl}/t/${token}`,
-      });
+      out.push({ row: r, pii });
     }
-    return views;
+    return out;
+  }
+
+  private view(entry: DirectoryEntry, { row: r, pii }: Opened): AttendeeView {
+    const token = this.deps.keyring.openSecret(r.sealedToken, ticketTokenContext(entry.id));
+    return {
+      id: r.id,
+      name: pii.name ?? '',
+      email: pii.email ?? '',
+      phone: pii.phone ?? '',
+      address: pii.address ?? '',
+      specialInstructions: pii.specialInstructions ?? '',
+      quantity: r.quantity,
+      date: r.date,
+      checkedIn: r.checkedIn,
+      checkedInAt: r.checkedInAt,
+      refunded: r.refunded,
+      pricePaid: r.pricePaid,
+      paymentId: r.paymentId,
+      createdAt: r.createdAt,
+      ticketToken: token,
+      ticketUrl: `${this.deps.config.publicUrl}/t/${token}`,
+    };
   }
 
   /** One attendee, decrypted (an edit form). */
@@ -228,6 +255,27 @@ function sortViews(views: AttendeeView[], sort: AttendeeSort): AttendeeView[] {
     const c = key === 'name' ? collator.compare(a.name, b.name) : key === 'quantity' ? a.quantity - b.quantity : 0;
     return (c !== 0 ? c : a.id - b.id) * dir;
   });
+}
+
+/** The same order as sortViews, on rows not yet turned into views. */
+function sortOpened(rows: Opened[], sort: AttendeeSort): Opened[] {
+  const dir = sort.startsWith('-') ? -1 : 1;
+  const key = sort.replace(/^-/, '');
+  return [...rows].sort((a, b) => {
+    const c = key === 'name' ? collator.compare(a.pii.name ?? '', b.pii.name ?? '') : key === 'quantity' ? a.row.quantity - b.row.quantity : 0;
+    return (c !== 0 ? c : a.row.id - b.row.id) * dir;
+  });
+}
+
+/** `q` is already trimmed and lower-cased. */
+const matchesTerm = (pii: OpenedPii, q: string): boolean => (pii.name ?? '').toLowerCase().includes(q) || (pii.email ?? '').toLowerCase().includes(q);
+
+const totalsOfRows = (rows: Opened[]) => ({ bookings: rows.length, tickets: rows.reduce((n, o) => n + o.row.quantity, 0) });
+
+/** A row with its decrypted fields, before the view (ticket token) is built. */
+interface Opened {
+  row: AttendeeRow;
+  pii: OpenedPii;
 }
 
 const totalsOf = (views: AttendeeView[]) => ({ bookings: views.length, tickets: views.reduce((n, v) => n + v.quantity, 0) });
