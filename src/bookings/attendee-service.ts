@@ -8,8 +8,8 @@ import type { Infra } from '../infra/infra';
 import type { ActivityLogStore, LogLine } from '../shards/tables/activity-log';
 import type { DirectoryEntry } from '../catalog/event-directory';
 import { EMAIL } from '../domain/inputs';
-import type { AttendeeOrder, AttendeeQuery, AttendeeRow, AttendeeStore } from '../shards/tables/attendee-store';
-import type { DecryptedContacts, OpenedPii } from './decrypted-contacts';
+import type { AttendeeOrder, AttendeeQuery, AttendeeRow, AttendeeStore, WalkedRow } from '../shards/tables/attendee-store';
+import { type DecryptedContacts, envelopeTail, type OpenedPii } from './decrypted-contacts';
 
 export interface AttendeeView {
   id: number;
@@ -62,8 +62,10 @@ export interface AttendeePage {
   total: { bookings: number; tickets: number } | null;
 }
 
-/** Rows read per query while a text search walks the list. */
+/** Rows read per query while the CSV export walks the list. */
 const SCAN_CHUNK = 250;
+/** Rows (id, quantity, envelope tail: ~60 bytes each) read per query while a text search walks. */
+const WALK_CHUNK = 1000;
 
 const messages = {
   noAttendee: 'No such attendee for this event.',
@@ -114,29 +116,67 @@ export class AttendeeService {
         ]);
         return { attendees: await this.open(entry, rows, privateKey, keys, s.scope), page, perPage, hasMore: offset + perPage < total.bookings, total };
       }
-      // Walk the list: newest first for "-created", else oldest first. Rows are matched on
-      // their decrypted name and email only; the page's views (ticket tokens and all) are built
-      // for the rows shown, not for every row walked.
-      const order: AttendeeOrder = sort === '-created' ? '-created' : 'created';
+      // Walk the list, newest first for "-created", else oldest first, reading only each
+      // row's id, quantity and envelope tail; envelopes are fetched only for rows the session
+      // has not opened yet, and whole rows (ticket tokens and all) only for the page shown.
+      const descending = sort === '-created';
       const needAll = byName || sort === 'quantity' || sort === '-quantity';
-      const matches: Opened[] = [];
+      const matches: Matched[] = [];
       let afterId: number | undefined;
       let complete = false;
       for (;;) {
-        const rows = await this.deps.attendees.list(entry, { ...s.filter, order, limit: SCAN_CHUNK, ...(afterId !== undefined ? { afterId } : {}) });
-        for (const o of await this.decrypt(entry, rows, privateKey, keys, s.scope)) if (!q || matchesTerm(o.pii, q)) matches.push(o);
-        if (rows.length < SCAN_CHUNK) {
+        const walked = await this.deps.attendees.walk(entry, s.filter, { descending, limit: WALK_CHUNK, ...(afterId !== undefined ? { afterId } : {}) });
+        for (const m of await this.match(entry, walked, privateKey, keys, q, s.scope)) matches.push(m);
+        if (walked.length < WALK_CHUNK) {
           complete = true;
           break;
         }
-        afterId = rows[rows.length - 1]!.id;
+        afterId = walked[walked.length - 1]!.id;
         if (!needAll && matches.length > offset + perPage) break;
         await setImmediate();
       }
-      const sorted = sortOpened(matches, sort);
-      const shown = sorted.slice(offset, offset + perPage).map((o) => this.view(entry, o));
-      return { attendees: shown, page, perPage, hasMore: sorted.length > offset + perPage, total: complete ? totalsOfRows(sorted) : null };
+      const sorted = sortMatched(matches, sort);
+      const shownIds = sorted.slice(offset, offset + perPage).map((m) => m.id);
+      const opened = new Map(sorted.slice(offset, offset + perPage).map((m) => [m.id, m]));
+      // The fields matched on are reused unless the row changed since it was walked.
+      const shown = (await this.deps.attendees.byIds(entry, shownIds)).map((row) => {
+        const m = opened.get(row.id)!;
+        return this.view(entry, { row, pii: envelopeTail(row.pii) === m.tail ? m.pii : openPii(privateKey, row.pii, keys) });
+      });
+      return { attendees: shown, page, perPage, hasMore: sorted.length > offset + perPage, total: complete ? totalsOfMatched(sorted) : null };
     });
+  }
+
+  /**
+   * The walked rows whose name or email contains `q`: from the session's memory where it has
+   * the row's current envelope, else decrypted (yielding between small chunks).
+   */
+  private async match(entry: DirectoryEntry, walked: WalkedRow[], privateKey: KeyObject, keys: PiiKeyCache, q: string, scope?: string): Promise<Matched[]> {
+    const { contacts } = this.deps;
+    const known = new Map<number, OpenedPii>();
+    const missing: number[] = [];
+    for (const w of walked) {
+      const hit = scope && contacts ? contacts.getByTail(scope, entry.id, w.id, w.tail) : undefined;
+      if (hit) known.set(w.id, hit);
+      else missing.push(w.id);
+    }
+    if (missing.length > 0) {
+      const envelopes = await this.deps.attendees.envelopes(entry, missing);
+      let opened = 0;
+      for (const [id, envelope] of envelopes) {
+        if (opened > 0 && opened % DECRYPT_CHUNK === 0) await setImmediate();
+        opened++;
+        const pii = openPii(privateKey, envelope, keys);
+        if (scope && contacts) contacts.set(scope, entry.id, id, envelope, pii);
+        known.set(id, pii);
+      }
+    }
+    const out: Matched[] = [];
+    for (const w of walked) {
+      const pii = known.get(w.id);
+      if (pii && (!q || matchesTerm(pii, q))) out.push({ id: w.id, quantity: w.quantity, name: pii.name ?? '', tail: w.tail, pii });
+    }
+    return out;
   }
 
   /**
@@ -257,20 +297,30 @@ function sortViews(views: AttendeeView[], sort: AttendeeSort): AttendeeView[] {
   });
 }
 
-/** The same order as sortViews, on rows not yet turned into views. */
-function sortOpened(rows: Opened[], sort: AttendeeSort): Opened[] {
+/** The same order as sortViews, on matches not yet turned into views. */
+function sortMatched(rows: Matched[], sort: AttendeeSort): Matched[] {
   const dir = sort.startsWith('-') ? -1 : 1;
   const key = sort.replace(/^-/, '');
   return [...rows].sort((a, b) => {
-    const c = key === 'name' ? collator.compare(a.pii.name ?? '', b.pii.name ?? '') : key === 'quantity' ? a.row.quantity - b.row.quantity : 0;
-    return (c !== 0 ? c : a.row.id - b.row.id) * dir;
+    const c = key === 'name' ? collator.compare(a.name, b.name) : key === 'quantity' ? a.quantity - b.quantity : 0;
+    return (c !== 0 ? c : a.id - b.id) * dir;
   });
 }
 
 /** `q` is already trimmed and lower-cased. */
 const matchesTerm = (pii: OpenedPii, q: string): boolean => (pii.name ?? '').toLowerCase().includes(q) || (pii.email ?? '').toLowerCase().includes(q);
 
-const totalsOfRows = (rows: Opened[]) => ({ bookings: rows.length, tickets: rows.reduce((n, o) => n + o.row.quantity, 0) });
+const totalsOfMatched = (rows: Matched[]) => ({ bookings: rows.length, tickets: rows.reduce((n, m) => n + m.quantity, 0) });
+
+/** A row of a text search that matched, with what sorting and totals need. */
+interface Matched {
+  id: number;
+  quantity: number;
+  name: string;
+  /** The envelope tail it was matched under, and its fields then. */
+  tail: string;
+  pii: OpenedPii;
+}
 
 /** A row with its decrypted fields, before the view (ticket token) is built. */
 interface Opened {

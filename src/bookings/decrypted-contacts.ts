@@ -1,4 +1,5 @@
 import NodeCache from 'node-cache';
+import { ENVELOPE_TAIL } from '../shards/tables/attendee-store';
 
 /** The decrypted fields of one attendee envelope. */
 export type OpenedPii = Record<string, string>;
@@ -18,19 +19,24 @@ export class DecryptedContacts {
     this.cache = new NodeCache({ stdTTL: opts.ttlSeconds ?? 600, checkperiod: 120, useClones: false, maxKeys: opts.maxEntries ?? 200_000 });
   }
 
-  private key(scope: string, eventId: number, rowId: number, envelope: string): string {
-    return `${scope}\u0000${eventId}:${rowId}:${envelope.slice(-32)}`;
+  private key(scope: string, eventId: number, rowId: number, tail: string): string {
+    return `${scope}\u0000${eventId}:${rowId}:${tail}`;
   }
 
   get(scope: string, eventId: number, rowId: number, envelope: string): OpenedPii | undefined {
-    const hit = this.cache.get<OpenedPii>(this.key(scope, eventId, rowId, envelope));
+    return this.getByTail(scope, eventId, rowId, envelopeTail(envelope));
+  }
+
+  /** The same, from the envelope's tail alone (AttendeeStore.walk reads only that). */
+  getByTail(scope: string, eventId: number, rowId: number, tail: string): OpenedPii | undefined {
+    const hit = this.cache.get<OpenedPii>(this.key(scope, eventId, rowId, tail));
     if (hit) this.hitCount++;
     return hit;
   }
 
   set(scope: string, eventId: number, rowId: number, envelope: string, pii: OpenedPii): void {
     try {
-      this.cache.set(this.key(scope, eventId, rowId, envelope), pii);
+      this.cache.set(this.key(scope, eventId, rowId, envelopeTail(envelope)), pii);
     } catch {
       // Full (maxKeys): this row is decrypted again next time; nothing else changes.
     }
@@ -45,3 +51,6 @@ export class DecryptedContacts {
     this.cache.close();
   }
 }
+
+/** What identifies an envelope's version in the cache: its end (the AES-GCM tag and more). */
+export const envelopeTail = (envelope: string): string => envelope.slice(-ENVELOPE_TAIL);

@@ -4,12 +4,15 @@ import { renderTicketEmail, type TicketEmailSpec } from '../email/ticket-email';
 import type { Infra } from '../infra/infra';
 import { type EmailOutboxRow, emailOutboxTable } from '../shards/tables/email-outbox';
 import { type Attempt, LeasedOutbox } from './leased-outbox';
+import type { SalesFirst } from './sales-first';
 
 export interface EmailWorkerOptions {
   pollMs?: number;
   batchSize?: number;
   /** Tests shorten the ladder; production uses the constants. */
   backoff?: (attempts: number) => number;
+  /** Sales first (outbox/sales-first): the running app defers mail while bookings arrive. */
+  salesFirst?: SalesFirst;
 }
 
 export type EmailWorkerDeps = Pick<Infra, 'router' | 'pool' | 'keyring' | 'logger' | 'metrics' | 'config'>;
@@ -49,6 +52,7 @@ export class EmailWorker {
       ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
       ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize } : {}),
       ...(opts.backoff ? { backoff: opts.backoff } : {}),
+      ...(opts.salesFirst ? { allowance: (n: number) => opts.salesFirst!.allowance(n) } : {}),
     });
   }
 
