@@ -7,6 +7,7 @@ import type { EventService } from '../events/event-service';
 import type { Infra } from '../infra/infra';
 import type { ActivityLogStore, LogLine } from '../shards/tables/activity-log';
 import type { DirectoryEntry } from '../catalog/event-directory';
+import { WalkPacer } from './walk-pacer';
 import { EMAIL } from '../domain/inputs';
 import type { AttendeeOrder, AttendeeQuery, AttendeeRow, AttendeeStore, WalkedRow } from '../shards/tables/attendee-store';
 import { type DecryptedContacts, envelopeTail, type OpenedPii } from './decrypted-contacts';
@@ -76,6 +77,8 @@ export type AttendeeServiceDeps = Pick<Infra, 'keyring' | 'config'> & {
   attendees: AttendeeStore;
   log: ActivityLogStore;
   contacts?: DecryptedContacts;
+  /** True while this process is taking bookings: long walks then leave them most of the loop. */
+  salesOn?: () => boolean;
 };
 
 /** Attendee lists and the activity log for an organiser (refunds: payments/refund-service.ts). PII is decrypted only with the caller's key. */
@@ -122,6 +125,7 @@ export class AttendeeService {
       const descending = sort === '-created';
       const needAll = byName || sort === 'quantity' || sort === '-quantity';
       const matches: Matched[] = [];
+      const pacer = new WalkPacer(this.deps.salesOn);
       let afterId: number | undefined;
       let complete = false;
       for (;;) {
@@ -133,7 +137,7 @@ export class AttendeeService {
         }
         afterId = walked[walked.length - 1]!.id;
         if (!needAll && matches.length > offset + perPage) break;
-        await setImmediate();
+        await pacer.next();
       }
       const sorted = sortMatched(matches, sort);
       const shownIds = sorted.slice(offset, offset + perPage).map((m) => m.id);
@@ -187,6 +191,7 @@ export class AttendeeService {
     const entry = await this.deps.events.entryFor(organiserId, slug);
     const q = s.q?.trim().toLowerCase() ?? '';
     return this.withKeys(async (keys) => {
+      const pacer = new WalkPacer(this.deps.salesOn);
       let afterId: number | undefined;
       let count = 0;
       for (;;) {
@@ -196,6 +201,7 @@ export class AttendeeService {
         if (views.length > 0) await each(views);
         if (rows.length < SCAN_CHUNK) return count;
         afterId = rows[rows.length - 1]!.id;
+        await pacer.next();
       }
     });
   }
