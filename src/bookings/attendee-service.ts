@@ -10,7 +10,7 @@ import type { DirectoryEntry } from '../catalog/event-directory';
 import { WalkPacer } from './walk-pacer';
 import { EMAIL } from '../domain/inputs';
 import type { AttendeeOrder, AttendeeQuery, AttendeeRow, AttendeeStore, WalkedRow } from '../shards/tables/attendee-store';
-import { type DecryptedContacts, envelopeTail, type OpenedPii } from './decrypted-contacts';
+import { type DecryptedContacts, envelopeTail, haystackOf, type OpenedPii, type OpenedRow } from './decrypted-contacts';
 
 export interface AttendeeView {
   id: number;
@@ -66,7 +66,7 @@ export interface AttendeePage {
 /** Rows read per query while the CSV export walks the list. */
 const SCAN_CHUNK = 250;
 /** Rows (id, quantity, envelope tail: ~60 bytes each) read per query while a text search walks. */
-const WALK_CHUNK = 1000;
+const WALK_CHUNK = 2000;
 
 const messages = {
   noAttendee: 'No such attendee for this event.',
@@ -157,10 +157,11 @@ export class AttendeeService {
    */
   private async match(entry: DirectoryEntry, walked: WalkedRow[], privateKey: KeyObject, keys: PiiKeyCache, q: string, scope?: string): Promise<Matched[]> {
     const { contacts } = this.deps;
-    const known = new Map<number, OpenedPii>();
+    const remembered = scope && contacts ? contacts.rowsOf(scope, entry.id) : undefined;
+    const known = new Map<number, OpenedRow>();
     const missing: number[] = [];
     for (const w of walked) {
-      const hit = scope && contacts ? contacts.getByTail(scope, entry.id, w.id, w.tail) : undefined;
+      const hit = remembered?.get(w.id, w.tail);
       if (hit) known.set(w.id, hit);
       else missing.push(w.id);
     }
@@ -171,14 +172,13 @@ export class AttendeeService {
         if (opened > 0 && opened % DECRYPT_CHUNK === 0) await setImmediate();
         opened++;
         const pii = openPii(privateKey, envelope, keys);
-        if (scope && contacts) contacts.set(scope, entry.id, id, envelope, pii);
-        known.set(id, pii);
+        known.set(id, scope && contacts ? contacts.set(scope, entry.id, id, envelope, pii) : { tail: envelopeTail(envelope), pii, haystack: haystackOf(pii) });
       }
     }
     const out: Matched[] = [];
     for (const w of walked) {
-      const pii = known.get(w.id);
-      if (pii && (!q || matchesTerm(pii, q))) out.push({ id: w.id, quantity: w.quantity, name: pii.name ?? '', tail: w.tail, pii });
+      const o = known.get(w.id);
+      if (o && (!q || o.haystack.includes(q))) out.push({ id: w.id, quantity: w.quantity, name: o.pii.name ?? '', tail: w.tail, pii: o.pii });
     }
     return out;
   }
