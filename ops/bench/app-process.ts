@@ -326,6 +326,25 @@ export class ServerProcess {
   }
 }
 
+/**
+ * CPU time (user + system, all threads) a process has used so far, ms; null when unreadable.
+ * On a shared machine wall-clock latency moves with other work; CPU per operation does not.
+ */
+export function processCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces), from field 3 on.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+    return Number.isFinite(ticks) ? (ticks * 1000) / CLOCK_TICKS_PER_SEC : null;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ: 100 on Linux on every architecture Node supports. */
+const CLOCK_TICKS_PER_SEC = 100;
+
 /** Start a Node script as a server child and wait until GET /healthz answers 200. */
 export async function startServer(o: StartOptions): Promise<ServerProcess> {
   if (!existsSync(o.script)) throw new Error(`${o.label}: ${o.script} is missing (run npm run build)`);
