@@ -66,7 +66,7 @@ export interface AttendeePage {
 /** Rows read per query while the CSV export walks the list. */
 const SCAN_CHUNK = 250;
 /** Rows (id, quantity, envelope tail: ~60 bytes each) read per query while a text search walks. */
-const WALK_CHUNK = 2000;
+const WALK_CHUNK = 1000;
 
 const messages = {
   noAttendee: 'No such attendee for this event.',
@@ -79,6 +79,8 @@ export type AttendeeServiceDeps = Pick<Infra, 'keyring' | 'config'> & {
   contacts?: DecryptedContacts;
   /** True while this process is taking bookings: long walks then leave them most of the loop. */
   salesOn?: () => boolean;
+  /** Rows per walk query (tests use a small one to cross many pages); WALK_CHUNK otherwise. */
+  walkChunk?: number;
 };
 
 /** Attendee lists and the activity log for an organiser (refunds: payments/refund-service.ts). PII is decrypted only with the caller's key. */
@@ -129,9 +131,10 @@ export class AttendeeService {
       let afterId: number | undefined;
       let complete = false;
       for (;;) {
-        const walked = await this.deps.attendees.walk(entry, s.filter, { descending, limit: WALK_CHUNK, ...(afterId !== undefined ? { afterId } : {}) });
+        const walkChunk = this.deps.walkChunk ?? WALK_CHUNK;
+        const walked = await this.deps.attendees.walk(entry, s.filter, { descending, limit: walkChunk, ...(afterId !== undefined ? { afterId } : {}) });
         for (const m of await this.match(entry, walked, privateKey, keys, q, s.scope)) matches.push(m);
-        if (walked.length < WALK_CHUNK) {
+        if (walked.length < walkChunk) {
           complete = true;
           break;
         }

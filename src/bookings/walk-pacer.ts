@@ -3,7 +3,7 @@ import { setImmediate, setTimeout } from 'node:timers/promises';
 /** Share of the event loop a long attendee walk may take while buyers are booking. */
 export const WALK_SHARE_DURING_SALES = 0.2;
 /** Longest pause between two chunks, so a walk always moves on. */
-const MAX_PAUSE_MS = 25;
+const MAX_PAUSE_MS = 40;
 
 /**
  * Paces a long walk over an event's attendees (a text search, a CSV export) on the thread that

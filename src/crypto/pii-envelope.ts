@@ -50,12 +50,12 @@ export function openPii(privateKey: KeyObject, envelope: string, keys?: PiiKeyCa
   if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'rsa') {
     throw new CryptoError('bad_key', 'PII envelopes need an RSA private key');
   }
-  const { version, wrappedB64, wrappedKey, iv, ct, tag } = parse(envelope);
+  const { version, wrappedB64, iv, ct, tag } = parse(envelope);
   // ek1 (crypto/pii-epoch-sealer): the wrapped key is shared by the epoch's envelopes, so a
   // cache turns one RSA operation per row into one per epoch. e1 keys are per row: never cached.
   const shared = version === EPOCH_VERSION;
   const cached = shared ? keys?.get(privateKey, wrappedB64) : undefined;
-  const aesKey = cached ?? unwrap(privateKey, wrappedKey);
+  const aesKey = cached ?? unwrap(privateKey, wrappedKeyOf(wrappedB64));
   if (shared && !cached) keys?.set(privateKey, wrappedB64, aesKey);
 
   let plaintext: Buffer;
@@ -80,6 +80,12 @@ export function openPii(privateKey: KeyObject, envelope: string, keys?: PiiKeyCa
     plaintext.fill(0);
   }
   return checkPiiFields(parsed, 'bad_format');
+}
+
+function wrappedKeyOf(b64: string): Buffer {
+  const wrapped = fromB64u(b64);
+  if (wrapped.length === 0) throw new CryptoError('bad_format', 'PII envelope has wrong segment lengths');
+  return wrapped;
 }
 
 function unwrap(privateKey: KeyObject, wrappedKey: Buffer): Buffer {
@@ -149,19 +155,19 @@ export function openPiiMany(privateKey: KeyObject, envelopes: readonly string[])
   }
 }
 
-function parse(envelope: string): { version: string; wrappedB64: string; wrappedKey: Buffer; iv: Buffer; ct: Buffer; tag: Buffer } {
+/** The wrapped key stays text: an ek1 reader with the epoch key cached never decodes it. */
+function parse(envelope: string): { version: string; wrappedB64: string; iv: Buffer; ct: Buffer; tag: Buffer } {
   const parts = typeof envelope === 'string' ? envelope.split('.') : [];
   if (parts.length !== 5 || (parts[0] !== VERSION && parts[0] !== EPOCH_VERSION)) {
     throw new CryptoError('bad_format', 'not an e1 or ek1 PII envelope');
   }
-  const wrappedKey = fromB64u(parts[1]!);
   const iv = fromB64u(parts[2]!);
   const ct = fromB64u(parts[3]!);
   const tag = fromB64u(parts[4]!);
-  if (wrappedKey.length === 0 || iv.length !== IV_BYTES || tag.length !== TAG_BYTES) {
+  if (parts[1]!.length === 0 || iv.length !== IV_BYTES || tag.length !== TAG_BYTES) {
     throw new CryptoError('bad_format', 'PII envelope has wrong segment lengths');
   }
-  return { version: parts[0]!, wrappedB64: parts[1]!, wrappedKey, iv, ct, tag };
+  return { version: parts[0]!, wrappedB64: parts[1]!, iv, ct, tag };
 }
 
 /** A flat object of string values, copied so the result has no prototype surprises. */

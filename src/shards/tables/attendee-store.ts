@@ -162,11 +162,22 @@ export class AttendeeStore {
     }
     args.push(opts.limit);
     const db = await this.router.db(ref.shard);
+    // One packed text instead of one result row per attendee: the client builds an object with
+    // named and indexed properties for every row, which cost more than SQLite's own read. Ids
+    // and quantities are integers and a tail is base64url and '.', so ':' and ',' are free.
     const rs = await db.execute({
-      sql: `SELECT id, quantity, substr(pii, -${ENVELOPE_TAIL}) AS tail FROM attendees WHERE ${where}${keyset} ORDER BY ${opts.descending ? 'id DESC' : 'id'} LIMIT ?`,
+      sql: `SELECT group_concat(id || ':' || quantity || ':' || substr(pii, -${ENVELOPE_TAIL}), ',') AS packed FROM (SELECT id, quantity, pii FROM attendees WHERE ${where}${keyset} ORDER BY ${opts.descending ? 'id DESC' : 'id'} LIMIT ?)`,
       args,
     });
-    return rs.rows.map((r) => ({ id: Number(r.id), quantity: Number(r.quantity), tail: String(r.tail) }));
+    const packed = rs.rows[0]?.packed;
+    if (typeof packed !== 'string' || packed === '') return [];
+    const rows = packed.split(',').map((p) => {
+      const a = p.indexOf(':');
+      const b = p.indexOf(':', a + 1);
+      return { id: Number(p.slice(0, a)), quantity: Number(p.slice(a + 1, b)), tail: p.slice(b + 1) };
+    });
+    // group_concat's order is not promised: restore the walk's.
+    return rows.sort(opts.descending ? (x, y) => y.id - x.id : (x, y) => x.id - y.id);
   }
 
   /** The envelopes of some rows of an event (rows deleted since are simply missing). */
