@@ -1,6 +1,6 @@
 /**
  * The payments port: what Boxoffice asks of a payment provider. Stripe implements it today
- * (stripe-gateway.ts); Square can follow without bookings knowing. Amounts are minor units.
+ * (stripe-gateway.ts) and Square (square-gateway.ts), without bookings knowing. Amounts are minor units.
  */
 
 export interface CheckoutLine {
@@ -17,10 +17,15 @@ export interface CheckoutRequest {
   successUrl: string;
   cancelUrl: string;
   customerEmail: string | null;
+  /** Pre-filled where the provider takes it (Square); Stripe ignores it. */
+  customerPhone?: string | null;
   /** Unix seconds. */
   expiresAt: number;
   idempotencyKey: string;
 }
+
+/** A checkout's id as a provider makes them: Stripe's `cs_…` Checkout Session, or a Square order id (letters and digits). */
+export const CHECKOUT_ID = /^(?:cs_[A-Za-z0-9_]{1,250}|[A-Za-z0-9]{8,192})$/;
 
 /** A checkout as the provider reports it. */
 export interface CheckoutSession {
@@ -73,7 +78,9 @@ export interface PaymentGateway {
   expireSession(id: string): Promise<void>;
   /** amount null: the whole payment. Returns the provider's refund id. */
   refund(paymentId: string, amount: number | null, idempotencyKey: string): Promise<string>;
+  /** Whether the provider refunded any of the payment (Square's refundedMoney > 0); where implemented. */
+  isRefunded?(paymentId: string): Promise<boolean>;
 }
 
-/** Builds the gateway of one organiser's secret key. */
+/** Builds the gateway of one organiser's credential (a Stripe secret key, or a Square credential: see provider-gateways.ts). */
 export type GatewayFactory = (secretKey: string) => PaymentGateway;

@@ -70,7 +70,7 @@ export async function submitBooking(
   const { desk } = services.payments;
   const values = readFormValues(req.body);
   // Every page this answers (the form again, the waiting page) posts the same booking.
-  allowFormTargets(res, formTargets(page, services.infra.config.stripeApiBase));
+  allowFormTargets(res, formTargets(page, services.infra.config.stripeApiBase, services.infra.config.squareApiBase));
   const { csrf_token: csrfToken = '', [HONEYPOT_FIELD]: honeypot = '', ...typed } = values;
   const render = async (status: number, state: Partial<BookingFormState>, refused?: AppError) => {
     const fresh = (await full()) ?? page;
@@ -114,7 +114,7 @@ export async function submitBooking(
         // Stripe Checkout refuses to be framed: inside an iframe, a link to open it top-level.
         if (page.embed) return void res.type('html').send(renderPayNowPage({ checkoutUrl: result.checkoutUrl, expiresAt: result.holdExpiresAt }));
         // form-action covers the redirect after a POST: Stripe's checkout origin must be listed.
-        allowFormTargets(res, [...formTargets(page, services.infra.config.stripeApiBase), new URL(result.checkoutUrl).origin]);
+        allowFormTargets(res, [...formTargets(page, services.infra.config.stripeApiBase, services.infra.config.squareApiBase), new URL(result.checkoutUrl).origin]);
         return res.redirect(303, result.checkoutUrl);
       case 'preparing':
         return res.redirect(303, withEmbed(result.statusUrl, page.embed));
@@ -125,6 +125,7 @@ export async function submitBooking(
       case 'invalid_request':
         return render(STATUS_OF[err.code], err.issues?.length ? { issues: serviceIssues(err.issues, slugs) } : { notice: err.message });
       case 'sold_out':
+      case 'email_limit':
       case 'registration_closed':
       case 'conflict':
         return render(STATUS_OF[err.code], { notice: err.message }, err);

@@ -115,7 +115,7 @@ export function adminEventActions(services: AppServices): Router {
   router.post('/admin/events/:slug/attendees/:id/resend-email', ...form, async (req, res) => {
     const p = await organiserPage(services, req);
     const slug = param(req, 'slug');
-    await services.bookings.ticketEmails.resend(p.orgId, slug, idParam(req, 'id'), unlockOrganiserPrivateKey(p.principal, p.organiser));
+    await services.bookings.ticketEmails.resend(p.orgId, slug, idParam(req, 'id'), unlockOrganiserPrivateKey(p.principal, p.organiser), p.principal.userId);
     const back = filterQuery(readAttendeeFilter(req.body));
     res.redirect(303, `/admin/events/${slug}${back}${back ? '&' : '?'}notice=email_resent`);
   });

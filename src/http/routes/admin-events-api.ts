@@ -145,7 +145,7 @@ export function adminEventsApiRoutes(services: AppServices): Router {
     if (!Number.isSafeInteger(id) || id < 1) throw new AppError('not_found', 'No such attendee for this event.');
     const orgId = organiserOf(req);
     const organiser = (await services.infra.organisers.get(orgId))!;
-    const queued = await services.bookings.ticketEmails.resend(orgId, param(req, 'slug'), id, unlockOrganiserPrivateKey(req.principal!, organiser));
+    const queued = await services.bookings.ticketEmails.resend(orgId, param(req, 'slug'), id, unlockOrganiserPrivateKey(req.principal!, organiser), req.principal!.userId);
     res.status(202).json({ email: { to: queued.to, status: 'queued' } });
   });
 

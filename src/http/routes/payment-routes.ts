@@ -25,15 +25,19 @@ const messages = {
  */
 export function paymentRoutes(services: AppServices): Router {
   const router = Router();
-  const { webhook, finalise, checkout } = services.payments;
+  const { webhook, squareWebhook, finalise, checkout } = services.payments;
 
+  // One URL for both providers: the signature header says which one is calling.
   router.post('/payment/webhook', rawBody, async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const squareSignature = req.get('x-square-hmacsha256-signature');
+    if (squareSignature && !req.get('stripe-signature')) return void res.json(await squareWebhook.receive(raw, squareSignature));
     res.json(await webhook.receive(raw, req.get('stripe-signature')));
   });
 
   router.get('/payment/success', async (req, res) => {
-    const sessionId = typeof req.query.session_id === 'string' ? req.query.session_id : '';
+    // Stripe's session_id, or the order id Square appends to the redirect URL (orderId; order_id as a fallback).
+    const sessionId = [req.query.session_id, req.query.orderId, req.query.order_id].find((v): v is string => typeof v === 'string' && v !== '') ?? '';
     const hold = typeof req.query.hold === 'string' ? req.query.hold : '';
     const result = await finalise.fromReturn(sessionId, hold);
     if (result.kind === 'pending') {
