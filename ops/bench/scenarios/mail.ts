@@ -88,6 +88,14 @@ export const run: ScenarioFn = async (ctx) => {
       ctx.log(`  round ${i + 1}: off ${num(a.okPerSec)}/s, on ${num(b.okPerSec)}/s, ${pct(b.okPerSec / a.okPerSec)}; app CPU per booking off ${num(offRun.us)} µs, on ${num(onRun.us)} µs; ${sentDuringOn} emails sent during the on window (warm-up included); emails for ${sink.distinct()}/${booked} bookings (${sink.count()} messages) after ${Date.now() - started} ms more`);
     }
     const median = [...rounds].sort((x, y) => x.ratio - y.ratio)[Math.floor(ROUNDS / 2)]!;
+    // The same fixed rate on both apps: group commit batches as many bookings per commit in
+    // each, so the CPU per booking differs only by what mail adds to a booking. (At full speed
+    // CPU per booking also falls as the rate rises, which confounds the comparison.)
+    const fixedRate = Math.max(50, Math.round(Math.min(...rounds.map((r) => r.off.okPerSec)) / 2));
+    const fixed = { body: BOOKING_BODY, connections, durationSec: opts.durationSec, warmupSec: opts.warmupSec, paths: [bookingPath('hot')], overallRate: fixedRate };
+    const fixedOff = await cpuPerBooking(off.proc.pid, off.baseUrl, () => sustainedLoad({ ...fixed, label: `mail off, ${fixedRate}/s`, baseUrl: off.baseUrl }));
+    const fixedOn = await cpuPerBooking(on.proc.pid, on.baseUrl, () => sustainedLoad({ ...fixed, label: `mail on, ${fixedRate}/s`, baseUrl: on.baseUrl }));
+    ctx.log(`  fixed ${fixedRate} bookings/s: app CPU per booking off ${num(fixedOff.us)} µs, on ${num(fixedOn.us)} µs (${pct(fixedOn.us / fixedOff.us)})`);
     // Bookings still in flight when the last round stopped commit a moment later: count again
     // once the sink has stopped growing.
     let final = await getEvent(on.baseUrl, 'hot', on.token);
@@ -118,6 +126,9 @@ export const run: ScenarioFn = async (ctx) => {
           duplicates,
           sentDuringOnWindows: rounds.reduce((n, r) => n + r.sentDuringOn, 0),
           // Median over rounds of CPU per booking, mail on / off: what mail costs each booking.
+          fixedRate,
+          fixedRateCpuPerBookingOffUs: fixedOff.us,
+          fixedRateCpuPerBookingOnUs: fixedOn.us,
           cpuPerBookingRatio: [...rounds.map((r) => r.cpuPerBookingUs.on / r.cpuPerBookingUs.off)].sort((x, y) => x - y)[Math.floor(ROUNDS / 2)] ?? Number.NaN,
         },
         targets: [
@@ -135,6 +146,7 @@ export const run: ScenarioFn = async (ctx) => {
         notes: [
           'Both apps: embedded default, SHARD_WRITE_MODE=coalesce, one hot event; the mail app sends through a local smtp-server sink.',
           'Each "on" round is followed by a wait until its emails are sent, so the worker never runs during the other app’s measurement.',
+          `At a fixed ${fixedRate} bookings/s on both apps (equal batching): app CPU per booking off ${num(fixedOff.us)} µs, on ${num(fixedOn.us)} µs (${pct(fixedOn.us / fixedOff.us)}).`,
           `App CPU per booking (all threads, whole load run), off / on: ${rounds.map((r) => `${num(r.cpuPerBookingUs.off)} / ${num(r.cpuPerBookingUs.on)} µs`).join('; ')}.`,
           `Emails sent while the "on" app took bookings (warm-up and window, per round): ${rounds.map((r) => r.sentDuringOn).join(', ')}; the worker defers while bookings arrive (up to 30 s, then 5 per pass) and catches up after.`,
         ],
