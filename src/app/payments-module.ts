@@ -67,6 +67,7 @@ export function createPaymentsModule(infra: Infra, bookings: BookingModule, gate
   const sweeper = new HoldSweeper({ router: infra.router, directory: infra.directory, organisers: infra.organisers, keyring: infra.keyring, logger: infra.logger, metrics: infra.metrics, holds, gateways, reservations });
   const refundWorker = new RefundWorker({ router: infra.router, pool: infra.pool, directory: infra.directory, organisers: infra.organisers, keyring: infra.keyring, logger: infra.logger, metrics: infra.metrics, gateways });
   const refunds = new RefundService({
+    gateways,
     keyring: infra.keyring,
     config: infra.config,
     organisers: infra.organisers,

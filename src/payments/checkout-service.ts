@@ -28,7 +28,7 @@ export type PaidStart =
   | { kind: 'preparing'; holdId: string; holdExpiresAt: string; statusUrl: string };
 
 export type HoldStatus = (
-  | { state: 'ready'; checkoutUrl: string; expiresAt: string }
+  | { state: 'ready'; checkoutUrl: string; expiresAt: string; sessionId: string | null }
   | { state: 'preparing'; expiresAt: string; total: number; currency: string }
   | { state: 'paid' }
   | { state: 'expired' }
@@ -330,7 +330,7 @@ export class CheckoutService {
     if (hold.status === 'converted') return { state: 'paid', organiserId };
     if (hold.status === 'released' || hold.expiresAt <= Date.now()) return { state: 'expired', organiserId };
     const expiresAt = new Date(hold.expiresAt).toISOString();
-    if (hold.checkoutUrl) return { state: 'ready', checkoutUrl: hold.checkoutUrl, expiresAt, organiserId };
+    if (hold.checkoutUrl) return { state: 'ready', checkoutUrl: hold.checkoutUrl, expiresAt, sessionId: hold.sessionId, organiserId };
     // Nobody here is preparing it (the process that queued it is gone): queue it again.
     if (!this.deps.preparer.has(ref.bookingId)) {
       this.resume(ref.bookingId).catch((err: unknown) => this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'checkout.resume_failed'));

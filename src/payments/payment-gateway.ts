@@ -45,6 +45,12 @@ export interface WebhookEndpoint {
   secret: string | null;
 }
 
+/** A payment as the provider sees it now; minor units. */
+export interface RefundStatus {
+  amount: number;
+  refunded: number;
+}
+
 /** The provider refused for a reason a retry may cure (rate limit, 5xx, network). */
 export class PaymentRetryableError extends Error {
   constructor(
@@ -78,8 +84,8 @@ export interface PaymentGateway {
   expireSession(id: string): Promise<void>;
   /** amount null: the whole payment. Returns the provider's refund id. */
   refund(paymentId: string, amount: number | null, idempotencyKey: string): Promise<string>;
-  /** Whether the provider refunded any of the payment (Square's refundedMoney > 0); where implemented. */
-  isRefunded?(paymentId: string): Promise<boolean>;
+  /** What the provider says was paid and refunded of a payment (the admin's "refresh payment"). */
+  refundStatus(paymentId: string): Promise<RefundStatus>;
 }
 
 /** Builds the gateway of one organiser's credential (a Stripe secret key, or a Square credential: see provider-gateways.ts). */

@@ -7,6 +7,7 @@ import {
   type PaymentGateway,
   PaymentRefusedError,
   PaymentRetryableError,
+  type RefundStatus,
   type WebhookEndpoint,
 } from './payment-gateway';
 
@@ -212,9 +213,9 @@ export class SquareGateway implements PaymentGateway {
     return res.refund.id;
   }
 
-  /** The admin's "refresh": whether Square has refunded any of the payment (refundedMoney > 0). */
-  async isRefunded(paymentId: string): Promise<boolean> {
+  /** The admin's "refresh": what Square says was paid and refunded (refundedMoney). */
+  async refundStatus(paymentId: string): Promise<RefundStatus> {
     const payment = (await call(() => this.client.payments.get({ paymentId }))).payment;
-    return amountOf(payment?.refundedMoney) > 0;
+    return { amount: amountOf(payment?.amountMoney), refunded: amountOf(payment?.refundedMoney) };
   }
 }

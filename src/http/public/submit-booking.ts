@@ -11,7 +11,6 @@ import { allowFormTargets } from '../middleware/security-headers';
 import { type BookingFormState, renderBookingPage } from '../views/public/booking-page';
 import { withEmbed } from '../views/public/format';
 import { HONEYPOT_FIELD } from '../views/public/form-parts';
-import { renderPayNowPage } from '../views/public/payment-pages';
 import { renderWaitingPage } from '../views/public/waiting-page';
 import { type FormValues, parseMultiForm, parseSingleForm, readFormValues, serviceIssues } from './booking-form';
 import { setBookedCookie } from './booked-cookie';
@@ -111,8 +110,8 @@ export async function submitBooking(
         setBookedCookie(req, res, keyring, { bookingId: result.booking.id, name: buyer.name, email: buyer.email ?? null, emailed: services.bookings.ticketEmails.enabled && Boolean(buyer.email) });
         return res.redirect(303, successUrl(result.booking, page));
       case 'checkout':
-        // Stripe Checkout refuses to be framed: inside an iframe, a link to open it top-level.
-        if (page.embed) return void res.type('html').send(renderPayNowPage({ checkoutUrl: result.checkoutUrl, expiresAt: result.holdExpiresAt }));
+        // Checkout pages refuse to be framed: inside an iframe, the hold's status page offers "Pay now" (a popup).
+        if (page.embed) return res.redirect(303, withEmbed(`/payment/status/${encodeURIComponent(result.holdId)}`, true));
         // form-action covers the redirect after a POST: Stripe's checkout origin must be listed.
         allowFormTargets(res, [...formTargets(page, services.infra.config.stripeApiBase, services.infra.config.squareApiBase), new URL(result.checkoutUrl).origin]);
         return res.redirect(303, result.checkoutUrl);

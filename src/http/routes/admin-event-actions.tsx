@@ -164,6 +164,13 @@ export function adminEventActions(services: AppServices): Router {
     res.redirect(303, `/admin/events/${slug}?notice=refunded`);
   });
 
+  router.post('/admin/events/:slug/attendees/:id/refresh-payment', ...form, async (req, res) => {
+    const p = await organiserPage(services, req);
+    const slug = param(req, 'slug');
+    const r = await services.payments.refunds.refreshPayment(p.orgId, slug, idParam(req, 'id'));
+    res.redirect(303, `/admin/events/${slug}?notice=${r.changed ? 'payment_refunded' : r.attendeeRefunded ? 'payment_was_refunded' : r.refunded > 0 ? 'payment_partly_refunded' : 'payment_not_refunded'}`);
+  });
+
   // Everyone's money back: the event's name typed, then a background job with a progress page.
   router.get('/admin/events/:slug/refunds', page, async (req, res) => {
     const p = await organiserPage(services, req);

@@ -94,12 +94,12 @@ describe('Square stand-in and gateway', () => {
     const session = await gateway().createCheckout(request());
     const { payment } = await square.pay(session.url!, { webhookCopies: 0 });
     const paymentId = String(payment.id);
-    expect(await gateway().isRefunded(paymentId)).toBe(false);
+    expect(await gateway().refundStatus(paymentId)).toEqual({ amount: 2500, refunded: 0 });
     const first = await gateway().refund(paymentId, null, 'refund-key-1');
     expect(await gateway().refund(paymentId, null, 'refund-key-1')).toBe('already_refunded');
     expect(square.refundsOf(paymentId)).toHaveLength(1);
     expect(square.refundsOf(paymentId)[0]).toMatchObject({ id: first, amount_money: { amount: 2500, currency: 'GBP' } });
-    expect(await gateway().isRefunded(paymentId)).toBe(true);
+    expect(await gateway().refundStatus(paymentId)).toEqual({ amount: 2500, refunded: 2500 });
     // More than is left: Square refuses for good.
     await expect(gateway().refund(paymentId, 100, 'refund-key-2')).rejects.toBeInstanceOf(PaymentRefusedError);
   });

@@ -244,6 +244,14 @@ function AttendeeRow({ a, event, ctx, filter, timezone, mailOn }: { a: AttendeeV
             Refund {formatMoney(a.pricePaid, event.currency)}
           </a>
         )}
+        {!a.refunded && a.pricePaid > 0 && (
+          <form method="post" action={`${base}/refresh-payment`} class="inline">
+            <CsrfField token={ctx.csrfToken} />
+            <button type="submit" class="small secondary" aria-label={`Ask the payment provider whether the payment of ${a.name} was refunded`}>
+              Refresh payment
+            </button>
+          </form>
+        )}
         <a class="button secondary small" href={`${base}/edit`} aria-label={`Edit ${a.name}`}>
           Edit
         </a>
