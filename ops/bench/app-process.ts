@@ -217,9 +217,6 @@ function readProcStatus(pid: number): ProcStatus | null {
   }
 }
 
-/** USER_HZ: Linux reports /proc/<pid>/stat times in 1/100 s on every common architecture. */
-const CLOCK_TICKS_PER_SECOND = 100;
-
 const mb = (kb: number): number => Math.round((kb / 1024) * 10) / 10;
 
 /** Samples a process's RSS every 100 ms from start() until stop(). Linux only (/proc). */
@@ -309,14 +306,7 @@ export class ServerProcess {
    * request compares across windows of a loaded machine.
    */
   cpuMs(): number | null {
-    try {
-      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
-      // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-    } catch {
-      return null;
-    }
+    return processCpuMs(this.pid);
   }
 
   /** Peak RSS over the whole life of the process so far (VmHWM), MB. */
@@ -345,13 +335,33 @@ export class ServerProcess {
   }
 }
 
+/**
+ * CPU time (user + system, all threads) a process has used so far, ms; null when unreadable.
+ * On a shared machine wall-clock latency moves with other work; CPU per operation does not.
+ */
+export function processCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces), from field 3 on.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+    return Number.isFinite(ticks) ? (ticks * 1000) / CLOCK_TICKS_PER_SEC : null;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ: 100 on Linux on every architecture Node supports. */
+const CLOCK_TICKS_PER_SEC = 100;
+
 /** Start a Node script as a server child and wait until GET /healthz answers 200. */
 export async function startServer(o: StartOptions): Promise<ServerProcess> {
   if (!existsSync(o.script)) throw new Error(`${o.label}: ${o.script} is missing (run npm run build)`);
   // Logs to a file rather than a pipe: a pipe nobody drains would stall the child under load.
   const fd = openSync(o.logFile, 'a');
-  // BENCH_APP_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"): flags for the server children only.
-  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles every server child
+  // (Node refuses --cpu-prof in NODE_OPTIONS).
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, o.script], { env: o.env, stdio: ['ignore', fd, fd] });
   live.add(child);
   const proc = new ServerProcess(o.label, child, o.port, o.logFile);

@@ -41,6 +41,8 @@ export interface SustainedOptions {
   connections: number;
   durationSec: number;
   warmupSec: number;
+  /** Requests per second across all connections (autocannon overallRate); unset: as fast as answered. */
+  overallRate?: number;
 }
 
 export interface SustainedResult {
@@ -103,6 +105,7 @@ function fire(o: SustainedOptions, durationSec: number): Promise<RawRun> {
         url: o.baseUrl,
         connections: o.connections,
         duration: durationSec,
+        ...(o.overallRate ? { overallRate: o.overallRate } : {}),
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: o.body,

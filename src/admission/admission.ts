@@ -29,6 +29,7 @@ export class Admission implements InventoryReleases {
   private readonly demand: DemandGate;
   /** Standard events only: daily counters are read per date, never from a snapshot. */
   private readonly seen = new Map<number, SeenRemaining>();
+  private lastClaim = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly now: Clock = Date.now) {
     this.availability = new AvailabilityCache(now);
@@ -44,12 +45,21 @@ export class Admission implements InventoryReleases {
    * all were claimed. A refusal gives back the claims made before it.
    */
   claim(items: AdmissionClaim[]): number {
+    this.lastClaim = this.now();
     for (const [n, item] of items.entries()) {
       if (this.demand.tryClaim(item.eventId, item.date, item.quantity, item.estimate)) continue;
       for (const c of items.slice(0, n)) this.demand.settle(c.eventId, c.date, c.quantity, null);
       return n;
     }
     return -1;
+  }
+
+  /**
+   * When this process last saw a buyer try to book (clock of the constructor; -Infinity if
+   * never): background work that can wait, such as ticket emails, yields while sales are on.
+   */
+  get lastClaimAt(): number {
+    return this.lastClaim;
   }
 
   /** A claimed item's write finished, whatever its outcome; `remainingAfter` is what it saw. */

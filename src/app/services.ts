@@ -5,6 +5,7 @@ import { FleetJobs } from '../fleet/fleet-jobs';
 import { FleetService } from '../fleet/fleet-service';
 import { createPaymentsModule, type PaymentsModule } from './payments-module';
 import { createSmtpMailer, type Mailer } from '../email/mailer';
+import { piiSealer } from '../crypto';
 
 /** Everything the HTTP layer may call; built once in main.ts (and in tests). */
 export interface AppServices {
@@ -40,6 +41,8 @@ export function createServices(infra: Infra): AppServices {
       mailer?.close();
       await payments.close();
       bookings.close();
+      // The process's PII epoch keys (crypto/pii-epoch-sealer) are zeroed, not left to the GC.
+      piiSealer.close();
       accounts.close();
       await infra.close();
     },

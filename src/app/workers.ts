@@ -1,4 +1,5 @@
 import { EmailWorker } from '../outbox/email-worker';
+import { SalesFirst } from '../outbox/sales-first';
 import { WebhookWorker } from '../outbox/webhook-worker';
 import type { AppServices } from './services';
 
@@ -11,7 +12,9 @@ export function startWorkers(services: AppServices): Workers {
   const { infra } = services;
   const webhooks = new WebhookWorker(infra);
   webhooks.start();
-  const emails = services.mail ? new EmailWorker(infra, services.mail.mailer) : null;
+  // Ticket emails wait while this process is taking bookings (bounded: outbox/sales-first).
+  const { admission } = services.bookings;
+  const emails = services.mail ? new EmailWorker(infra, services.mail.mailer, { salesFirst: new SalesFirst({ lastSaleAt: () => admission.lastClaimAt }) }) : null;
   if (emails) emails.start();
   else infra.logger.warn('mail.off: SMTP_URL and MAIL_FROM are not set, so no email is sent (tickets are only shown on screen)');
   services.payments.sweeper.start();

@@ -2,7 +2,7 @@ import { type KeyObject, randomUUID } from 'node:crypto';
 import type { DirectoryEntry } from '../catalog/event-directory';
 import type { HolidayStore } from '../catalog/holiday-store';
 import type { Organiser } from '../catalog/organiser-store';
-import { openPii, publicKeyFromPem, sealPii } from '../crypto';
+import { openPii, publicKeyFromPem, sealPiiEpoch } from '../crypto';
 import { attendeeEmailIndexPurpose, ticketTokenContext, webhookPayloadContext } from '../crypto/contexts';
 import { type AddAttendeeInput, type ContactDetails, type EditAttendeeInput, missingContactFields } from '../domain/bookings/admin-attendee-input';
 import { type ClosedDay, closedDay } from '../domain/events/daily-dates';
@@ -105,7 +105,7 @@ export class AttendeeAdminService {
     const fields: Record<string, string> = { name: c.name };
     for (const k of ['email', 'phone', 'address', 'specialInstructions'] as const) if (c[k]) fields[k] = c[k];
     return {
-      pii: sealPii(publicKeyFromPem(organiser.publicKeyPem), fields),
+      pii: sealPiiEpoch(publicKeyFromPem(organiser.publicKeyPem), fields),
       emailIndex: c.email ? this.deps.keyring.blindIndex(attendeeEmailIndexPurpose(organiser.id), c.email.toLowerCase()) : null,
     };
   }

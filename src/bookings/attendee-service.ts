@@ -1,15 +1,16 @@
 import type { KeyObject } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
-import { openPii } from '../crypto';
+import { openPii, PiiKeyCache } from '../crypto';
 import { attendeeEmailIndexPurpose, ticketTokenContext } from '../crypto/contexts';
 import { AppError } from '../errors';
 import type { EventService } from '../events/event-service';
 import type { Infra } from '../infra/infra';
 import type { ActivityLogStore, LogLine } from '../shards/tables/activity-log';
 import type { DirectoryEntry } from '../catalog/event-directory';
+import { WalkPacer } from './walk-pacer';
 import { EMAIL } from '../domain/inputs';
-import type { AttendeeOrder, AttendeeQuery, AttendeeRow, AttendeeStore } from '../shards/tables/attendee-store';
-import type { DecryptedContacts } from './decrypted-contacts';
+import type { AttendeeOrder, AttendeeQuery, AttendeeRow, AttendeeStore, WalkedRow } from '../shards/tables/attendee-store';
+import { type DecryptedContacts, envelopeTail, haystackOf, type OpenedPii, type OpenedRow } from './decrypted-contacts';
 
 export interface AttendeeView {
   id: number;
@@ -62,8 +63,10 @@ export interface AttendeePage {
   total: { bookings: number; tickets: number } | null;
 }
 
-/** Rows read per query while a text search walks the list. */
+/** Rows read per query while the CSV export walks the list. */
 const SCAN_CHUNK = 250;
+/** Rows (id, quantity, envelope tail: ~60 bytes each) read per query while a text search walks. */
+const WALK_CHUNK = 1000;
 
 const messages = {
   noAttendee: 'No such attendee for this event.',
@@ -74,6 +77,10 @@ export type AttendeeServiceDeps = Pick<Infra, 'keyring' | 'config'> & {
   attendees: AttendeeStore;
   log: ActivityLogStore;
   contacts?: DecryptedContacts;
+  /** True while this process is taking bookings: long walks then leave them most of the loop. */
+  salesOn?: () => boolean;
+  /** Rows per walk query (tests use a small one to cross many pages); WALK_CHUNK otherwise. */
+  walkChunk?: number;
 };
 
 /** Attendee lists and the activity log for an organiser (refunds: payments/refund-service.ts). PII is decrypted only with the caller's key. */
@@ -83,7 +90,7 @@ export class AttendeeService {
   async list(organiserId: number, slug: string, privateKey: KeyObject, filter: AttendeeFilter = {}): Promise<AttendeeView[]> {
     const entry = await this.deps.events.entryFor(organiserId, slug);
     const rows = await this.deps.attendees.list(entry, filter);
-    return this.open(entry, rows, privateKey);
+    return this.withKeys((keys) => this.open(entry, rows, privateKey, keys));
   }
 
   /**
@@ -101,37 +108,85 @@ export class AttendeeService {
     const q = s.q?.trim().toLowerCase() ?? '';
     const byName = sort === 'name' || sort === '-name';
 
-    if (q && EMAIL.test(q)) {
-      const rows = await this.deps.attendees.list(entry, { ...s.filter, emailIndex: this.deps.keyring.blindIndex(attendeeEmailIndexPurpose(organiserId), q) });
-      const views = sortViews(await this.open(entry, rows, privateKey, s.scope), sort);
-      return { attendees: views.slice(offset, offset + perPage), page, perPage, hasMore: views.length > offset + perPage, total: totalsOf(views) };
-    }
-    if (!q && !byName) {
-      const [rows, total] = await Promise.all([
-        this.deps.attendees.list(entry, { ...s.filter, order: sort, limit: perPage, offset }),
-        this.deps.attendees.totals(entry, s.filter),
-      ]);
-      return { attendees: await this.open(entry, rows, privateKey, s.scope), page, perPage, hasMore: offset + perPage < total.bookings, total };
-    }
-    // Walk the list: newest first for "-created", else oldest first.
-    const order: AttendeeOrder = sort === '-created' ? '-created' : 'created';
-    const needAll = byName || sort === 'quantity' || sort === '-quantity';
-    const matches: AttendeeView[] = [];
-    let afterId: number | undefined;
-    let complete = false;
-    for (;;) {
-      const rows = await this.deps.attendees.list(entry, { ...s.filter, order, limit: SCAN_CHUNK, ...(afterId !== undefined ? { afterId } : {}) });
-      for (const v of await this.open(entry, rows, privateKey, s.scope)) if (!q || v.name.toLowerCase().includes(q) || v.email.toLowerCase().includes(q)) matches.push(v);
-      if (rows.length < SCAN_CHUNK) {
-        complete = true;
-        break;
+    return this.withKeys(async (keys) => {
+      if (q && EMAIL.test(q)) {
+        const rows = await this.deps.attendees.list(entry, { ...s.filter, emailIndex: this.deps.keyring.blindIndex(attendeeEmailIndexPurpose(organiserId), q) });
+        const views = sortViews(await this.open(entry, rows, privateKey, keys, s.scope), sort);
+        return { attendees: views.slice(offset, offset + perPage), page, perPage, hasMore: views.length > offset + perPage, total: totalsOf(views) };
       }
-      afterId = rows[rows.length - 1]!.id;
-      if (!needAll && matches.length > offset + perPage) break;
-      await setImmediate();
+      if (!q && !byName) {
+        const [rows, total] = await Promise.all([
+          this.deps.attendees.list(entry, { ...s.filter, order: sort, limit: perPage, offset }),
+          this.deps.attendees.totals(entry, s.filter),
+        ]);
+        return { attendees: await this.open(entry, rows, privateKey, keys, s.scope), page, perPage, hasMore: offset + perPage < total.bookings, total };
+      }
+      // Walk the list, newest first for "-created", else oldest first, reading only each
+      // row's id, quantity and envelope tail; envelopes are fetched only for rows the session
+      // has not opened yet, and whole rows (ticket tokens and all) only for the page shown.
+      const descending = sort === '-created';
+      const needAll = byName || sort === 'quantity' || sort === '-quantity';
+      const matches: Matched[] = [];
+      const pacer = new WalkPacer(this.deps.salesOn);
+      let afterId: number | undefined;
+      let complete = false;
+      for (;;) {
+        const walkChunk = this.deps.walkChunk ?? WALK_CHUNK;
+        const walked = await this.deps.attendees.walk(entry, s.filter, { descending, limit: walkChunk, ...(afterId !== undefined ? { afterId } : {}) });
+        for (const m of await this.match(entry, walked, privateKey, keys, q, s.scope)) matches.push(m);
+        if (walked.length < walkChunk) {
+          complete = true;
+          break;
+        }
+        afterId = walked[walked.length - 1]!.id;
+        if (!needAll && matches.length > offset + perPage) break;
+        await pacer.next();
+      }
+      const sorted = sortMatched(matches, sort);
+      const shownIds = sorted.slice(offset, offset + perPage).map((m) => m.id);
+      const opened = new Map(sorted.slice(offset, offset + perPage).map((m) => [m.id, m]));
+      // The fields matched on are reused unless the row changed since it was walked.
+      const shown = (await this.deps.attendees.byIds(entry, shownIds)).map((row) => {
+        const m = opened.get(row.id)!;
+        return this.view(entry, { row, pii: envelopeTail(row.pii) === m.tail ? m.pii : openPii(privateKey, row.pii, keys) });
+      });
+      // One more pause while sales are on: a common term fills its page in one chunk, and an
+      // organiser searching again and again would otherwise never give way.
+      await pacer.next();
+      return { attendees: shown, page, perPage, hasMore: sorted.length > offset + perPage, total: complete ? totalsOfMatched(sorted) : null };
+    });
+  }
+
+  /**
+   * The walked rows whose name or email contains `q`: from the session's memory where it has
+   * the row's current envelope, else decrypted (yielding between small chunks).
+   */
+  private async match(entry: DirectoryEntry, walked: WalkedRow[], privateKey: KeyObject, keys: PiiKeyCache, q: string, scope?: string): Promise<Matched[]> {
+    const { contacts } = this.deps;
+    const remembered = scope && contacts ? contacts.rowsOf(scope, entry.id) : undefined;
+    const known = new Map<number, OpenedRow>();
+    const missing: number[] = [];
+    for (const w of walked) {
+      const hit = remembered?.get(w.id, w.tail);
+      if (hit) known.set(w.id, hit);
+      else missing.push(w.id);
     }
-    const sorted = sortViews(matches, sort);
-    return { attendees: sorted.slice(offset, offset + perPage), page, perPage, hasMore: sorted.length > offset + perPage, total: complete ? totalsOf(sorted) : null };
+    if (missing.length > 0) {
+      const envelopes = await this.deps.attendees.envelopes(entry, missing);
+      let opened = 0;
+      for (const [id, envelope] of envelopes) {
+        if (opened > 0 && opened % DECRYPT_CHUNK === 0) await setImmediate();
+        opened++;
+        const pii = openPii(privateKey, envelope, keys);
+        known.set(id, scope && contacts ? contacts.set(scope, entry.id, id, envelope, pii) : { tail: envelopeTail(envelope), pii, haystack: haystackOf(pii) });
+      }
+    }
+    const out: Matched[] = [];
+    for (const w of walked) {
+      const o = known.get(w.id);
+      if (o && (!q || o.haystack.includes(q))) out.push({ id: w.id, quantity: w.quantity, name: o.pii.name ?? '', tail: w.tail, pii: o.pii });
+    }
+    return out;
   }
 
   /**
@@ -141,54 +196,78 @@ export class AttendeeService {
   async forEachChunk(organiserId: number, slug: string, privateKey: KeyObject, s: Pick<AttendeeSearch, 'filter' | 'q'>, each: (chunk: AttendeeView[]) => Promise<void> | void): Promise<number> {
     const entry = await this.deps.events.entryFor(organiserId, slug);
     const q = s.q?.trim().toLowerCase() ?? '';
-    let afterId: number | undefined;
-    let count = 0;
-    for (;;) {
-      const rows = await this.deps.attendees.list(entry, { ...s.filter, order: 'created', limit: SCAN_CHUNK, ...(afterId !== undefined ? { afterId } : {}) });
-      const views = (await this.open(entry, rows, privateKey)).filter((v) => !q || v.name.toLowerCase().includes(q) || v.email.toLowerCase().includes(q));
-      count += views.length;
-      if (views.length > 0) await each(views);
-      if (rows.length < SCAN_CHUNK) return count;
-      afterId = rows[rows.length - 1]!.id;
+    return this.withKeys(async (keys) => {
+      const pacer = new WalkPacer(this.deps.salesOn);
+      let afterId: number | undefined;
+      let count = 0;
+      for (;;) {
+        const rows = await this.deps.attendees.list(entry, { ...s.filter, order: 'created', limit: SCAN_CHUNK, ...(afterId !== undefined ? { afterId } : {}) });
+        const views = (await this.decrypt(entry, rows, privateKey, keys)).filter((o) => !q || matchesTerm(o.pii, q)).map((o) => this.view(entry, o));
+        count += views.length;
+        if (views.length > 0) await each(views);
+        if (rows.length < SCAN_CHUNK) return count;
+        afterId = rows[rows.length - 1]!.id;
+        await pacer.next();
+      }
+    });
+  }
+
+  /** One read's epoch keys (crypto/pii-envelope PiiKeyCache), zeroed when the read ends. */
+  private async withKeys<T>(read: (keys: PiiKeyCache) => Promise<T>): Promise<T> {
+    const keys = new PiiKeyCache();
+    try {
+      return await read(keys);
+    } finally {
+      keys.dispose();
     }
   }
 
-  /** Decrypts rows with the caller's key, yielding to the event loop between small chunks. */
-  private async open(entry: DirectoryEntry, rows: AttendeeRow[], privateKey: KeyObject, scope?: string): Promise<AttendeeView[]> {
-    const { keyring, config, contacts } = this.deps;
-    const views: AttendeeView[] = [];
+  /** Decrypts rows and builds their views. */
+  private async open(entry: DirectoryEntry, rows: AttendeeRow[], privateKey: KeyObject, keys?: PiiKeyCache, scope?: string): Promise<AttendeeView[]> {
+    return (await this.decrypt(entry, rows, privateKey, keys, scope)).map((o) => this.view(entry, o));
+  }
+
+  /**
+   * Opens each row's envelope with the caller's key (or takes it from the session's memory),
+   * yielding to the event loop between small chunks so a long walk never stalls bookings.
+   */
+  private async decrypt(entry: DirectoryEntry, rows: AttendeeRow[], privateKey: KeyObject, keys?: PiiKeyCache, scope?: string): Promise<Opened[]> {
+    const { contacts } = this.deps;
+    const out: Opened[] = [];
     let opened = 0;
     for (const r of rows) {
       let pii = scope && contacts ? contacts.get(scope, entry.id, r.id, r.pii) : undefined;
       if (!pii) {
-        // Each envelope costs one RSA private-key operation (~1 ms): yield now and then so a
-        // 50,000-row export never stalls the bookings this process is serving.
         if (opened > 0 && opened % DECRYPT_CHUNK === 0) await setImmediate();
         opened++;
-        pii = openPii(privateKey, r.pii);
+        pii = openPii(privateKey, r.pii, keys);
         if (scope && contacts) contacts.set(scope, entry.id, r.id, r.pii, pii);
       }
-      const token = keyring.openSecret(r.sealedToken, ticketTokenContext(entry.id));
-      views.push({
-        id: r.id,
-        name: pii.name ?? '',
-        email: pii.email ?? '',
-        phone: pii.phone ?? '',
-        address: pii.address ?? '',
-        specialInstructions: pii.specialInstructions ?? '',
-        quantity: r.quantity,
-        date: r.date,
-        checkedIn: r.checkedIn,
-        checkedInAt: r.checkedInAt,
-        refunded: r.refunded,
-        pricePaid: r.pricePaid,
-        paymentId: r.paymentId,
-        createdAt: r.createdAt,
-        ticketToken: token,
-        ticketUrl: `${config.publicUrl}/t/${token}`,
-      });
+      out.push({ row: r, pii });
     }
-    return views;
+    return out;
+  }
+
+  private view(entry: DirectoryEntry, { row: r, pii }: Opened): AttendeeView {
+    const token = this.deps.keyring.openSecret(r.sealedToken, ticketTokenContext(entry.id));
+    return {
+      id: r.id,
+      name: pii.name ?? '',
+      email: pii.email ?? '',
+      phone: pii.phone ?? '',
+      address: pii.address ?? '',
+      specialInstructions: pii.specialInstructions ?? '',
+      quantity: r.quantity,
+      date: r.date,
+      checkedIn: r.checkedIn,
+      checkedInAt: r.checkedInAt,
+      refunded: r.refunded,
+      pricePaid: r.pricePaid,
+      paymentId: r.paymentId,
+      createdAt: r.createdAt,
+      ticketToken: token,
+      ticketUrl: `${this.deps.config.publicUrl}/t/${token}`,
+    };
   }
 
   /** One attendee, decrypted (an edit form). */
@@ -228,6 +307,37 @@ function sortViews(views: AttendeeView[], sort: AttendeeSort): AttendeeView[] {
     const c = key === 'name' ? collator.compare(a.name, b.name) : key === 'quantity' ? a.quantity - b.quantity : 0;
     return (c !== 0 ? c : a.id - b.id) * dir;
   });
+}
+
+/** The same order as sortViews, on matches not yet turned into views. */
+function sortMatched(rows: Matched[], sort: AttendeeSort): Matched[] {
+  const dir = sort.startsWith('-') ? -1 : 1;
+  const key = sort.replace(/^-/, '');
+  return [...rows].sort((a, b) => {
+    const c = key === 'name' ? collator.compare(a.name, b.name) : key === 'quantity' ? a.quantity - b.quantity : 0;
+    return (c !== 0 ? c : a.id - b.id) * dir;
+  });
+}
+
+/** `q` is already trimmed and lower-cased. */
+const matchesTerm = (pii: OpenedPii, q: string): boolean => (pii.name ?? '').toLowerCase().includes(q) || (pii.email ?? '').toLowerCase().includes(q);
+
+const totalsOfMatched = (rows: Matched[]) => ({ bookings: rows.length, tickets: rows.reduce((n, m) => n + m.quantity, 0) });
+
+/** A row of a text search that matched, with what sorting and totals need. */
+interface Matched {
+  id: number;
+  quantity: number;
+  name: string;
+  /** The envelope tail it was matched under, and its fields then. */
+  tail: string;
+  pii: OpenedPii;
+}
+
+/** A row with its decrypted fields, before the view (ticket token) is built. */
+interface Opened {
+  row: AttendeeRow;
+  pii: OpenedPii;
 }
 
 const totalsOf = (views: AttendeeView[]) => ({ bookings: views.length, tickets: views.reduce((n, v) => n + v.quantity, 0) });

@@ -2,7 +2,7 @@ import type { AdmissionClaim } from '../admission/admission';
 import type { DirectoryEntry } from '../catalog/event-directory';
 import type { HolidayStore } from '../catalog/holiday-store';
 import { type Organiser, paymentProviderOf } from '../catalog/organiser-store';
-import { publicKeyFromPem, sealPii } from '../crypto';
+import { publicKeyFromPem, sealPiiEpoch } from '../crypto';
 import type { AttendeeInput } from '../domain/bookings/booking-input';
 import { checkBooking } from '../domain/bookings/booking-rules';
 import { type EventRecord, remaining } from '../domain/events/event';
@@ -159,7 +159,7 @@ export class Reservations {
     if (a.address) fields.address = a.address;
     if (a.specialInstructions) fields.specialInstructions = a.specialInstructions;
     return {
-      pii: sealPii(publicKeyFromPem(organiser.publicKeyPem), fields),
+      pii: sealPiiEpoch(publicKeyFromPem(organiser.publicKeyPem), fields),
       emailIndex: a.email ? this.deps.keyring.blindIndex(attendeeEmailIndexPurpose(organiser.id), a.email.toLowerCase()) : null,
     };
   }

@@ -20,6 +20,7 @@ export {
   type PasswordSecrets,
   verifyPassword,
 } from './password-kdf';
-export { openPii, openPiiMany, type PiiFields, sealPii } from './pii-envelope';
+export { openPii, openPiiMany, type PiiFields, PiiKeyCache, piiStats, sealPii } from './pii-envelope';
+export { PiiSealer, piiSealer, sealPiiEpoch } from './pii-epoch-sealer';
 export { createRootKeyring, type RootKeyring } from './root-keyring';
 export { deriveSecretKey, lookupHash, type SecretPurpose } from './session-key';

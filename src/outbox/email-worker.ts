@@ -6,12 +6,18 @@ import { renderTicketEmail, type TicketEmailSpec } from '../email/ticket-email';
 import type { Infra } from '../infra/infra';
 import { type EmailOutboxRow, emailOutboxTable } from '../shards/tables/email-outbox';
 import { type Attempt, LeasedOutbox } from './leased-outbox';
+import type { SalesFirst } from './sales-first';
 
 export interface EmailWorkerOptions {
   pollMs?: number;
   batchSize?: number;
   /** Tests shorten the ladder; production uses the constants. */
   backoff?: (attempts: number) => number;
+  /**
+   * Sales first (outbox/sales-first): the running app defers ticket emails while bookings
+   * arrive. Invites are not deferred: they are few and nobody is queueing behind them.
+   */
+  salesFirst?: SalesFirst;
 }
 
 export type EmailWorkerDeps = Pick<Infra, 'router' | 'pool' | 'keyring' | 'logger' | 'metrics' | 'config' | 'catalog'>;
@@ -58,6 +64,7 @@ export class EmailWorker {
     });
     this.outbox = new LeasedOutbox({
       ...common,
+      ...(opts.salesFirst ? { allowance: (n: number) => opts.salesFirst!.allowance(n) } : {}),
       table: emailOutboxTable,
       shards: async () => {
         const active = (await deps.router.refresh()).filter((s) => s.status === 'active');

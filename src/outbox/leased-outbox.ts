@@ -38,6 +38,11 @@ export interface LeasedOutboxOptions<Row extends OutboxRow> {
   maxAttempts?: number;
   /** Defaults to LEASE_MS (config OUTBOX_LEASE_MS). */
   leaseMs?: number;
+  /**
+   * Most rows the next pass may claim per shard (0: skip the pass), consulted before each
+   * pass; without it every pass claims up to `batchSize`. The email worker's SalesFirst.
+   */
+  allowance?: (batchSize: number) => number;
 }
 
 /**
@@ -80,8 +85,12 @@ export class LeasedOutbox<Row extends OutboxRow> {
 
   /** One pass over every shard; returns how many rows were attempted. */
   async runOnce(): Promise<number> {
+    const batchSize = this.opts.batchSize ?? 25;
+    const limit = this.opts.allowance ? Math.min(batchSize, this.opts.allowance(batchSize)) : batchSize;
+    // Deferred: nothing is claimed, so rows stay due and the next pass finds them.
+    if (limit <= 0) return 0;
     const shards = await this.opts.shards();
-    const settled = await Promise.allSettled(shards.map((s) => this.drainShard(s)));
+    const settled = await Promise.allSettled(shards.map((s) => this.drainShard(s, limit)));
     let attempted = 0;
     for (const [i, r] of settled.entries()) {
       if (r.status === 'fulfilled') attempted += r.value;
@@ -90,12 +99,12 @@ export class LeasedOutbox<Row extends OutboxRow> {
     return attempted;
   }
 
-  private async drainShard(shard: OutboxShard): Promise<number> {
+  private async drainShard(shard: OutboxShard, limit: number): Promise<number> {
     const { table } = this.opts;
     const now = Date.now();
     let rows: Row[] = [];
     if (await table.hasDue(shard.db, now)) {
-      rows = await table.claim(shard.writer, now, now + (this.opts.leaseMs ?? LEASE_MS), this.opts.batchSize ?? 25);
+      rows = await table.claim(shard.writer, now, now + (this.opts.leaseMs ?? LEASE_MS), limit);
       await Promise.all(rows.map((row) => this.attempt(shard, row)));
     }
     this.opts.metrics.backlog(shard.name, table.name, await table.backlog(shard.db));
