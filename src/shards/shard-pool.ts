@@ -4,13 +4,19 @@ import type { Db } from '../db/db';
 import { withSimulatedRemote } from '../db/simulated-remote';
 import { withErrorTranslation } from '../db/sql-errors';
 import { openWorkerWriter } from '../db/worker-writer';
+import { withReadDeadline } from '../db/read-deadline';
+import { StallBreaker } from '../db/stall-breaker';
 import type { ShardRecord } from '../catalog/shard-registry';
 
 export interface ShardPoolOptions {
   openToken: (sealed: string, shardName: string) => string;
   simRttMs: number;
   simCommitMs: number;
+  /** SHARD_DEADLINE_MS: longest a shard call may take before its caller hears 503 and the shard's breaker trips. */
+  deadlineMs?: number;
 }
+
+export const DEFAULT_SHARD_DEADLINE_MS = 2000;
 
 /**
  * One libSQL client per shard, opened once and reused for the life of the process
@@ -20,14 +26,26 @@ export class ShardPool {
   private readonly raw = new Map<string, Client>();
   private readonly clients = new Map<string, Promise<Db>>();
   private readonly writers = new Map<string, Db>();
+  private readonly breakers = new Map<string, StallBreaker>();
 
   constructor(private readonly opts: ShardPoolOptions) {}
+
+  /** The shard's circuit breaker (one per shard per process), shared by its reads, its writer and /healthz. */
+  breaker(name: string): StallBreaker {
+    let b = this.breakers.get(name);
+    if (!b) {
+      b = new StallBreaker(name, this.opts.deadlineMs ?? DEFAULT_SHARD_DEADLINE_MS);
+      this.breakers.set(name, b);
+    }
+    return b;
+  }
 
   /** The client for a shard, wrapped in the remote-latency model when the benchmark asks for it. */
   get(shard: ShardRecord): Promise<Db> {
     let client = this.clients.get(shard.name);
     if (!client) {
-      client = this.open(shard);
+      const breaker = this.breaker(shard.name);
+      client = this.open(shard).then((db) => withReadDeadline(db, breaker));
       this.clients.set(shard.name, client);
       client.catch(() => this.clients.delete(shard.name));
     }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/db';
+import { ShardStalledError } from '../db/stall-breaker';
 import { AppError } from '../errors';
 import type { ShardRecord, ShardRegistry } from '../catalog/shard-registry';
 import type { WriteMode } from '../config/schema';
@@ -87,11 +88,22 @@ export class ShardRouter {
             maxBatch,
             targetWaitMs,
             maxInFlight,
+            breaker: this.opts.pool.breaker(name),
             ...(initialLatencyMs === undefined ? {} : { initialLatencyMs }),
             ...(metrics ? { metrics } : {}),
           });
     this.writers.set(name, writer);
     return writer;
+  }
+
+  /**
+   * Throws ShardStalledError (503 busy) at once while the shard is known not to answer: its
+   * breaker is cooling down or probing, or its writer is still resolving a stalled batch.
+   * Callers check before their first read, so buyers do not queue behind a probe.
+   */
+  assertAnswering(name: string): void {
+    const w = this.writers.get(name);
+    if (this.opts.pool.breaker(name).refusing || (w instanceof WriteCoalescer && w.refusing)) throw new ShardStalledError(name);
   }
 
   /** Waits until every queued write has committed (graceful shutdown). */
