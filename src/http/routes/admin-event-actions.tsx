@@ -106,17 +106,18 @@ export function adminEventActions(services: AppServices): Router {
   router.post('/admin/events/:slug/attendees/:id/check-in', ...form, async (req, res) => {
     const p = await organiserPage(services, req);
     const slug = param(req, 'slug');
-    const state = await desk.toggle(p.orgId, slug, idParam(req, 'id'));
-    // Back to the same filtered list; the target is built here, never taken from the form.
+    // Back to the same filtered list; the target is built here, never taken from the form. Read
+    // before the toggle: a filter that does not parse is a 400 that must have changed nothing.
     const back = filterQuery(readAttendeeFilter(req.body));
+    const state = await desk.toggle(p.orgId, slug, idParam(req, 'id'));
     res.redirect(303, `/admin/events/${slug}${back}${back ? '&' : '?'}notice=${state}`);
   });
 
   router.post('/admin/events/:slug/attendees/:id/resend-email', ...form, async (req, res) => {
     const p = await organiserPage(services, req);
     const slug = param(req, 'slug');
+    const back = filterQuery(readAttendeeFilter(req.body)); // before the write, as for check-in
     await services.bookings.ticketEmails.resend(p.orgId, slug, idParam(req, 'id'), unlockOrganiserPrivateKey(p.principal, p.organiser));
-    const back = filterQuery(readAttendeeFilter(req.body));
     res.redirect(303, `/admin/events/${slug}${back}${back ? '&' : '?'}notice=email_resent`);
   });
 

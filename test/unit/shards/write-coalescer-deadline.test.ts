@@ -22,7 +22,7 @@ function stallable(inner: Client) {
   const db: Db = {
     execute: inner.execute.bind(inner),
     batch: async (stmts: InStatement[], mode?: TransactionMode): Promise<ResultSet[]> => {
-      sent.push(stmts.map((s) => (typeof s === 'string' ? s : `${s.sql.split(' ')[0]} ${String(s.args?.[0])}`)));
+      sent.push(stmts.map((s) => (typeof s === 'string' ? s : `${s.sql.split(' ')[0]} ${String((s.args as unknown[] | undefined)?.[0])}`)));
       const results = await inner.batch(stmts, mode);
       if (gate) await gate;
       if (failAfterCommit) throw Object.assign(new Error('connection dropped'), { code: 'ECONNRESET' });
