@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'not_found',
   'conflict',
   'sold_out',
+  /** The event's "max tickets per email" would be exceeded for the address given. */
+  'email_limit',
   'registration_closed',
   'too_many_attempts',
   'busy',

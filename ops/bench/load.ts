@@ -33,6 +33,11 @@ export interface SustainedOptions {
   /** Request paths, used in rotation so load spreads evenly (scale-out's 8 events). */
   paths: string[];
   body: string;
+  /**
+   * Bodies sent in rotation instead of `body` (e.g. 1-4 tickets per booking). The tickets of
+   * each 2xx answer are then counted from its JSON (`booking.tickets[].quantity`).
+   */
+  bodies?: string[];
   connections: number;
   durationSec: number;
   warmupSec: number;
@@ -57,6 +62,9 @@ export interface SustainedResult {
   series: Array<{ tSec: number; okPerSec: number; responsesPerSec: number }>;
   /** 2xx answers during the warm-up and drain (they sold tickets too: consistency checks count them). */
   warmupOkResponses: number;
+  /** With `bodies`: tickets confirmed by 2xx answers in the measured window, and in the warm-up and drain. */
+  okTickets?: number;
+  warmupOkTickets?: number;
 }
 
 interface RawRun {
@@ -65,6 +73,17 @@ interface RawRun {
   allLatencies: number[];
   buckets: Array<{ ok: number; all: number }>;
   statusCounts: Record<string, number>;
+  okTickets: number;
+}
+
+/** Tickets a booking answer confirms (0 when it is not one). */
+function ticketsOf(body: string): number {
+  try {
+    const doc = JSON.parse(body) as { booking?: { tickets?: Array<{ quantity?: unknown }> } };
+    return (doc.booking?.tickets ?? []).reduce((n, t) => n + (typeof t.quantity === 'number' ? t.quantity : 0), 0);
+  } catch {
+    return 0;
+  }
 }
 
 function fire(o: SustainedOptions, durationSec: number): Promise<RawRun> {
@@ -74,6 +93,9 @@ function fire(o: SustainedOptions, durationSec: number): Promise<RawRun> {
   const allLatencies: number[] = [];
   const buckets: Array<{ ok: number; all: number }> = [];
   const statusCounts: Record<string, number> = {};
+  const bodies = o.bodies ?? [];
+  let nextBody = 0;
+  let okTickets = 0;
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
     const instance = autocannon(
@@ -91,7 +113,18 @@ function fire(o: SustainedOptions, durationSec: number): Promise<RawRun> {
             // Rotate across all paths with one shared counter: even spread whatever the
             // connection count (a per-connection path would skew if connections % paths ≠ 0).
             // One path: no per-request rebuild, so the load generator spends less CPU.
-            ...(paths.length > 1
+            ...(bodies.length > 0
+              ? {
+                  setupRequest: (req: autocannon.Request): autocannon.Request => {
+                    req.path = paths[next++ % paths.length];
+                    req.body = bodies[nextBody++ % bodies.length];
+                    return req;
+                  },
+                  onResponse: (status: number, body: string) => {
+                    if (status >= 200 && status < 300) okTickets += ticketsOf(body);
+                  },
+                }
+              : paths.length > 1
               ? {
                   setupRequest: (req: autocannon.Request): autocannon.Request => {
                     req.path = paths[next++ % paths.length];
@@ -104,7 +137,7 @@ function fire(o: SustainedOptions, durationSec: number): Promise<RawRun> {
       },
       (err: unknown, result: autocannon.Result) => {
         if (err) reject(err instanceof Error ? err : new Error(String(err)));
-        else resolve({ result, okLatencies, allLatencies, buckets, statusCounts });
+        else resolve({ result, okLatencies, allLatencies, buckets, statusCounts, okTickets });
       },
     );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
@@ -130,9 +163,10 @@ function fire(o: SustainedOptions, durationSec: number): Promise<RawRun> {
  * coalesce/direct ratio). Writes are FIFO per shard, so a probe that gets a real answer (not
  * 503 busy) has waited for everything queued before it. Returns the probes that booked.
  */
-async function drain(baseUrl: string, paths: string[], body: string, timeoutMs = 60_000): Promise<number> {
+async function drain(baseUrl: string, paths: string[], body: string, timeoutMs = 60_000): Promise<{ booked: number; tickets: number }> {
   const deadline = Date.now() + timeoutMs;
   let booked = 0;
+  let tickets = 0;
   for (const p of new Set(paths)) {
     while (Date.now() < deadline) {
       const res = await fetch(new URL(p, baseUrl), {
@@ -141,20 +175,26 @@ async function drain(baseUrl: string, paths: string[], body: string, timeoutMs =
         body,
         signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
       });
-      await res.arrayBuffer();
-      if (res.status >= 200 && res.status < 300) booked++;
+      const text = await res.text();
+      if (res.status >= 200 && res.status < 300) {
+        booked++;
+        tickets += ticketsOf(text);
+      }
       if (res.status !== 503) break;
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  return booked;
+  return { booked, tickets };
 }
 
 export async function sustainedLoad(o: SustainedOptions): Promise<SustainedResult> {
   let warmupOk = 0;
+  let warmupTickets = 0;
   if (o.warmupSec > 0) {
     const warm = await fire(o, o.warmupSec);
-    warmupOk = warm.result['2xx'] + (await drain(o.baseUrl, o.paths, o.body));
+    const drained = await drain(o.baseUrl, o.paths, o.body);
+    warmupOk = warm.result['2xx'] + drained.booked;
+    warmupTickets = warm.okTickets + drained.tickets;
   }
   const run = await fire(o, o.durationSec);
   const r = run.result;
@@ -179,6 +219,7 @@ export async function sustainedLoad(o: SustainedOptions): Promise<SustainedResul
       .slice(0, whole)
       .map((b, i) => ({ tSec: i + 1, okPerSec: b.ok, responsesPerSec: b.all })),
     warmupOkResponses: warmupOk,
+    ...(o.bodies ? { okTickets: run.okTickets, warmupOkTickets: warmupTickets } : {}),
   };
 }
 

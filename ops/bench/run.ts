@@ -23,13 +23,15 @@ const SCENARIOS: Record<string, { id: string; load: () => Promise<ScenarioFn> }>
   paid: { id: '9', load: async () => (await import('./scenarios/paid')).run },
   mail: { id: '10', load: async () => (await import('./scenarios/mail')).run },
   'admin-search': { id: '11', load: async () => (await import('./scenarios/admin-search')).run },
+  isolation: { id: '12', load: async () => (await import('./scenarios/isolation')).run },
+  processes: { id: '13', load: async () => (await import('./scenarios/processes')).run },
 };
 /** Names accepted by --scenario that are produced by another scenario. */
 const ALIASES: Record<string, string> = { memory: 'burst' };
 /** Ratios are always against a baseline measured in the same run. */
 const NEEDS: Record<string, string[]> = { 'hot-embedded': ['baseline'] };
 /** Connection counts for modelled-latency scenarios, where every request waits >= RTT. */
-const MODELLED_DEFAULT_CONNECTIONS: Record<string, number> = { 'remote-primary': 512, 'scale-out': 512, 'remote-inflight': 128, paid: 512 };
+const MODELLED_DEFAULT_CONNECTIONS: Record<string, number> = { 'remote-primary': 512, 'scale-out': 512, 'remote-inflight': 128, paid: 512, isolation: 256, processes: 256 };
 
 const HELP = `Usage: npm run bench -- [flags]
 

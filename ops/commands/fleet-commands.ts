@@ -1,4 +1,5 @@
 import { SHARD_PROVIDERS, type ShardProvider } from '../../src/domain/inputs';
+import { describeProgress } from '../../src/fleet/fleet-jobs';
 import { type FleetProgress, FleetService } from '../../src/fleet/fleet-service';
 import { type Command, type CommandContext, requireStr, str, UsageError } from '../command';
 
@@ -10,14 +11,7 @@ async function fleetOf(ctx: CommandContext): Promise<FleetService> {
 
 /** One line per step on the terminal (stderr under --json, so stdout stays JSON only). */
 const progressLine = (ctx: CommandContext) => (p: FleetProgress) => {
-  const line =
-    p.kind === 'move'
-      ? `  ${p.slug} → ${p.to}: ${p.step} (${p.index}/${p.total})`
-      : p.kind === 'moved'
-        ? `moved ${p.slug} to ${p.to}`
-        : p.kind === 'provisioned'
-          ? `provisioned dedicated shard ${p.shard}`
-          : `retired shard ${p.shard}`;
+  const line = p.kind === 'move' ? `  ${describeProgress(p)}` : describeProgress(p);
   if (ctx.json) process.stderr.write(`${line}\n`);
   else ctx.say(line);
 };

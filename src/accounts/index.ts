@@ -4,7 +4,7 @@ import { InviteService } from './invite-service';
 import { LoginThrottle } from './login-throttle';
 import { MemberService } from './member-service';
 import { OrganiserService } from './organiser-service';
-import { OrganiserSettingsService, type StripeConnector } from './organiser-settings';
+import { OrganiserSettingsService, type SquareConnector, type StripeConnector } from './organiser-settings';
 import { PasswordService } from './password-service';
 import { SessionService } from './session-service';
 import { SessionStore } from './session-store';
@@ -31,7 +31,7 @@ export interface AccountServices {
   close(): void;
 }
 
-export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logger' | 'organisers' | 'config' | 'webhookSecrets'>, opts: { stripe?: StripeConnector } = {}): AccountServices {
+export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logger' | 'organisers' | 'config' | 'webhookSecrets'>, opts: { stripe?: StripeConnector; square?: SquareConnector } = {}): AccountServices {
   const { catalog: db, keyring, logger } = infra;
   const users = new UserStore(db);
   const throttle = new LoginThrottle(db, keyring);
@@ -48,7 +48,7 @@ export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logge
     tokens,
     admins: new AdminService({ users, keyring, logger, onPromoted: forget, onRemoved: forget, setupToken: new SetupToken(infra.config.dataDir) }),
     organisers: new OrganiserService({ users, organisers: infra.organisers, keyring, logger }),
-    invites: new InviteService({ db, users, organisers: infra.organisers, throttle, keyring, logger }),
+    invites: new InviteService({ db, users, organisers: infra.organisers, throttle, keyring, logger, mailedLinks: infra.config.mail ? { publicUrl: infra.config.publicUrl } : null }),
     members: new MemberService({
       users,
       keyring,
@@ -62,6 +62,7 @@ export function createAccounts(infra: Pick<Infra, 'catalog' | 'keyring' | 'logge
       allowPrivateWebhooks: infra.config.webhookAllowPrivate,
       onWebhookUrlSaved: (organiserId, url) => infra.webhookSecrets.enable(organiserId, url),
       ...(opts.stripe ? { stripe: opts.stripe } : {}),
+      ...(opts.square ? { square: opts.square } : {}),
     }),
     close() {
       sessions.close();

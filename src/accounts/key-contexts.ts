@@ -1,2 +1,2 @@
 // The accounts' AAD contexts live with every other context in crypto/contexts.ts.
-export { inviteKeyContext, sessionKeyContext, stripeKeyContext, tokenKeyContext, userKeyContext } from '../crypto/contexts';
+export { inviteKeyContext, sessionKeyContext, squareSignatureKeyContext, squareTokenContext, stripeKeyContext, tokenKeyContext, userKeyContext } from '../crypto/contexts';

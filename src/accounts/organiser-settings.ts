@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { Organiser, OrganiserSettingsPatch, OrganiserStore } from '../catalog/organiser-store';
+import { type Organiser, type OrganiserSettingsPatch, type OrganiserStore, paymentProviderOf, type PaymentProviderChoice } from '../catalog/organiser-store';
 import type { RootKeyring } from '../crypto';
 import { organiserLogStatement } from '../catalog/organiser-log';
 import { EMAIL, multilineText, timeZoneSchema, webhookUrlSchema } from '../domain/inputs';
 import { AppError, fieldError } from '../errors';
 import { privateTargetProblem } from '../lib/webhook-address-policy';
-import { stripeKeyContext } from './key-contexts';
+import { squareSignatureKeyContext, squareTokenContext, stripeKeyContext } from './key-contexts';
 import type { Principal } from './principal';
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -22,6 +22,8 @@ export const embedHostSchema = z
   }, 'Use a host name like shop.example.com or *.example.com, without scheme, port or path.');
 
 export { webhookUrlSchema };
+
+const ACCENT_MESSAGE = 'Use a colour like #3b4cca: a # and six hex digits (0-9, a-f). Leave it empty for the default colours.';
 
 export const settingsPatchSchema = z
   .object({
@@ -40,15 +42,14 @@ export const settingsPatchSchema = z
     webhookUrl: z.union([z.literal('').transform(() => null), z.null(), webhookUrlSchema]),
     embedHosts: z.array(embedHostSchema).max(50, 'List at most 50 hosts.').transform((hs) => [...new Set(hs)]),
     // Public pages and embeds; null or '' returns to the default colours.
-    accentColor: z.union([
-      z.null(),
-      z.literal('').transform(() => null),
-      z
-        .string()
-        .trim()
-        .regex(/^#[0-9A-Fa-f]{6}$/, 'Use a colour like #3b4cca (a # and six hex digits).')
-        .transform((c) => c.toLowerCase()),
-    ]),
+    // Public pages and embeds; null or '' returns to the default colours. One string schema
+    // (not a union), so a bad colour gets this message rather than zod's "Invalid input".
+    accentColor: z
+      .string({ error: ACCENT_MESSAGE })
+      .trim()
+      .refine((c) => c === '' || /^#[0-9A-Fa-f]{6}$/.test(c), ACCENT_MESSAGE)
+      .transform((c) => (c === '' ? null : c.toLowerCase()))
+      .nullable(),
     // Write-only. null removes the key.
     stripeSecretKey: z.union([z.null(), z.string().trim().regex(/^(sk|rk)_[A-Za-z0-9_]{4,250}$/, 'That does not look like a Stripe secret key (sk_… or rk_…).')]),
     publicSite: z
@@ -60,6 +61,22 @@ export const settingsPatchSchema = z
       })
       .partial()
       .strict(),
+    paymentProvider: z.enum(['none', 'stripe', 'square'], { error: 'Choose none, stripe or square as the payment provider.' }),
+    // Square: write-only token and signature key (null removes them), the location sold at, sandbox or live.
+    squareAccessToken: z.union([z.null(), z.string().trim().regex(/^[A-Za-z0-9_-]{20,250}$/, 'That does not look like a Square access token (letters, digits, - and _, at least 20).')]),
+    squareSignatureKey: z.union([z.null(), z.string().trim().regex(/^[A-Za-z0-9_\-+/=]{10,250}$/, 'That does not look like a Square webhook signature key (copy it from the subscription in Square).')]),
+    squareLocationId: z.union([
+      z.null(),
+      z.literal('').transform(() => null),
+      z.string().trim().regex(/^[A-Za-z0-9]{4,64}$/, 'A Square location id is letters and digits, like L8A1B2C3D4E5F.'),
+    ]),
+    squareSandbox: z.boolean({ error: 'Send true or false for the Square sandbox.' }),
+    // The country calling code a buyer's leading 0 becomes for Square (digits, with or without +).
+    phonePrefix: z
+      .string()
+      .trim()
+      .regex(/^\+?[1-9]\d{0,3}$/, 'Use a country calling code such as 44 or +1.')
+      .transform((p) => p.replace(/^\+/, '')),
     holdMinutes: z.number({ message: 'Give the hold time in whole minutes.' }).int('Give the hold time in whole minutes.').min(2, 'Hold tickets for at least 2 minutes.').max(60, 'Hold tickets for at most 60 minutes.'),
   })
   .partial()
@@ -73,7 +90,14 @@ const LOG_LABEL: Record<string, string> = {
   terms: 'terms',
   webhookUrl: 'webhook URL',
   embedHosts: 'embed hosts',
+  accentColor: 'accent colour',
   stripeSecretKey: 'Stripe key',
+  paymentProvider: 'payment provider',
+  squareAccessToken: 'Square token',
+  squareSignatureKey: 'Square signature key',
+  squareLocationId: 'Square location',
+  squareSandbox: 'Square sandbox',
+  phonePrefix: 'phone prefix',
   holdMinutes: 'hold time',
   'publicSite.enabled': 'public site switch',
   'publicSite.title': 'site title',
@@ -96,6 +120,14 @@ export interface SettingsView {
   /** Minutes a paid booking holds its tickets while the buyer pays. */
   holdMinutes: number;
   accentColor: string | null;
+  /** The provider paid bookings use now: none until the chosen one's credentials are all saved. */
+  paymentProvider: PaymentProviderChoice;
+  /** Whether a Square token / signature key are stored; they are never sent back. */
+  squareAccessTokenSet: boolean;
+  squareSignatureKeySet: boolean;
+  squareLocationId: string | null;
+  squareSandbox: boolean;
+  phonePrefix: string;
 }
 
 export const settingsView = (o: Organiser): SettingsView => ({
@@ -109,7 +141,26 @@ export const settingsView = (o: Organiser): SettingsView => ({
   publicSite: { enabled: o.showPublicSite, title: o.siteTitle, homeText: o.homeText, contactText: o.contactText },
   holdMinutes: o.holdMinutes,
   accentColor: o.accentColor,
+  paymentProvider: paymentProviderOf(o),
+  squareAccessTokenSet: o.sealedSquareAccessToken !== null,
+  squareSignatureKeySet: o.sealedSquareSignatureKey !== null,
+  squareLocationId: o.squareLocationId,
+  squareSandbox: o.squareSandbox,
+  phonePrefix: o.phonePrefix,
 });
+
+/**
+ * Checks Square credentials with Square before they are stored (payments/square-setup.ts):
+ * throws a field error naming squareAccessToken or squareLocationId. A port, like StripeConnector.
+ */
+export interface SquareConnector {
+  check(creds: { accessToken: string; locationId: string; sandbox: boolean }): Promise<void>;
+}
+
+export const providerMessages = {
+  stripeMissing: 'Save a Stripe secret key before choosing Stripe.',
+  squareMissing: 'Save the Square access token, location id and webhook signature key before choosing Square.',
+};
 
 /**
  * Connects a Stripe key: checks it and registers the webhook endpoint, returning the sealed
@@ -131,6 +182,7 @@ export class OrganiserSettingsService {
       organisers: OrganiserStore;
       keyring: RootKeyring;
       stripe?: StripeConnector;
+      square?: SquareConnector;
       allowPrivateWebhooks?: boolean;
       onWebhookUrlSaved?: (organiserId: number, url: string) => Promise<void>;
     },
@@ -177,6 +229,7 @@ export class OrganiserSettingsService {
       if (this.deps.stripe) Object.assign(patch, await this.deps.stripe.connect(organiser, input.stripeSecretKey));
       else patch.sealedStripeKey = this.deps.keyring.sealSecret(input.stripeSecretKey, stripeKeyContext(organiser.id));
     }
+    await this.applyPayments(organiser, input, patch);
     // Only what really changes is named (a form section re-sends its unchanged fields too).
     const before = settingsView(organiser);
     const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -186,7 +239,7 @@ export class OrganiserSettingsService {
           .filter(([sub, val]) => !same(before.publicSite[sub as keyof SettingsView['publicSite']], val))
           .map(([sub]) => LOG_LABEL[`publicSite.${sub}`] ?? sub);
       }
-      if (k === 'stripeSecretKey') return [LOG_LABEL[k] ?? k];
+      if (k === 'stripeSecretKey' || k === 'squareAccessToken' || k === 'squareSignatureKey') return [LOG_LABEL[k] ?? k];
       return same(before[k as keyof SettingsView], v) ? [] : [LOG_LABEL[k] ?? k];
     });
     const log =
@@ -195,5 +248,40 @@ export class OrganiserSettingsService {
         : undefined;
     await this.deps.organisers.update(organiser.id, patch, log);
     return this.get(principal);
+  }
+
+  /**
+   * Square's settings and the provider choice, added to `patch`. New Square credentials are
+   * checked with Square first (nothing is stored if it refuses). Saving a Stripe key selects
+   * Stripe, as the seed does; completing Square selects it when no provider was active; an
+   * explicit paymentProvider wins, and is refused while its credentials are missing.
+   */
+  private async applyPayments(organiser: Organiser, input: z.output<typeof settingsPatchSchema>, patch: OrganiserSettingsPatch): Promise<void> {
+    const { keyring } = this.deps;
+    if (input.squareAccessToken !== undefined) patch.sealedSquareAccessToken = input.squareAccessToken === null ? null : keyring.sealSecret(input.squareAccessToken, squareTokenContext(organiser.id));
+    if (input.squareSignatureKey !== undefined)
+      patch.sealedSquareSignatureKey = input.squareSignatureKey === null ? null : keyring.sealSecret(input.squareSignatureKey, squareSignatureKeyContext(organiser.id));
+    patch.squareLocationId = input.squareLocationId;
+    patch.squareSandbox = input.squareSandbox;
+    patch.phonePrefix = input.phonePrefix;
+    const after: Organiser = { ...organiser, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) };
+
+    const squareChanged = typeof input.squareAccessToken === 'string' || (input.squareLocationId !== undefined && input.squareLocationId !== organiser.squareLocationId) || (input.squareSandbox !== undefined && input.squareSandbox !== organiser.squareSandbox);
+    if (squareChanged && this.deps.square && after.sealedSquareAccessToken !== null && after.squareLocationId !== null) {
+      const accessToken = input.squareAccessToken ?? keyring.openSecret(after.sealedSquareAccessToken, squareTokenContext(organiser.id));
+      await this.deps.square.check({ accessToken, locationId: after.squareLocationId, sandbox: after.squareSandbox });
+    }
+
+    let provider: PaymentProviderChoice | undefined = input.paymentProvider;
+    if (provider === undefined && typeof input.stripeSecretKey === 'string') provider = 'stripe';
+    const squareTouched = input.squareAccessToken !== undefined || input.squareSignatureKey !== undefined || input.squareLocationId !== undefined;
+    if (provider === undefined && squareTouched && paymentProviderOf(organiser) === 'none') provider = 'square';
+    if (provider === undefined) return;
+    const chosen = { ...after, paymentProvider: provider };
+    if (input.paymentProvider !== undefined && provider !== 'none' && paymentProviderOf(chosen) !== provider) {
+      throw fieldError('invalid_request', 'paymentProvider', provider === 'stripe' ? providerMessages.stripeMissing : providerMessages.squareMissing);
+    }
+    // Chosen implicitly but not complete yet (a token saved before its signature key): keep it chosen, paymentProviderOf says none until then.
+    patch.paymentProvider = provider;
   }
 }

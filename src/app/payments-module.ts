@@ -11,7 +11,10 @@ import type { GatewayFactory } from '../payments/payment-gateway';
 import { PaymentSetup } from '../payments/payment-setup';
 import { PaymentWebhook } from '../payments/payment-webhook';
 import { RefundService } from '../payments/refund-service';
+import { SquareSetup } from '../payments/square-setup';
+import { SquareWebhook } from '../payments/square-webhook';
 import { RefundWorker } from '../payments/refund-worker';
+import { providerGatewayFactory, squareGatewayFactory } from '../payments/provider-gateways';
 import { stripeGatewayFactory } from '../payments/stripe-gateway';
 import { AttendeeStore } from '../shards/tables/attendee-store';
 import { HoldStore } from '../shards/tables/hold-store';
@@ -23,7 +26,8 @@ import type { BookingModule } from './booking-module';
  * sessions at the account's rate), finalisation, the webhook, and the background sweeper and
  * refund worker (started by workers.ts, or driven by tests with runOnce).
  */
-export function createPaymentsModule(infra: Infra, bookings: BookingModule, gateways: GatewayFactory = stripeGatewayFactory(infra.config.stripeApiBase)) {
+export function createPaymentsModule(infra: Infra, bookings: BookingModule, gateways: GatewayFactory = providerGatewayFactory(stripeGatewayFactory(infra.config.stripeApiBase), squareGatewayFactory(infra.config.squareApiBase)),
+) {
   const relocate = liveRelocator(infra.directory, (id) => bookings.snapshots.invalidate(id));
   const holds = new HoldStore(infra.router, relocate);
   const buckets = new TokenBuckets(infra.config.stripeMaxRps);
@@ -59,9 +63,11 @@ export function createPaymentsModule(infra: Infra, bookings: BookingModule, gate
     reservations,
   });
   const webhook = new PaymentWebhook({ organisers: infra.organisers, keyring: infra.keyring, config: infra.config, finalise });
+  const squareWebhook = new SquareWebhook({ organisers: infra.organisers, keyring: infra.keyring, config: infra.config, finalise, gateways });
   const sweeper = new HoldSweeper({ router: infra.router, directory: infra.directory, organisers: infra.organisers, keyring: infra.keyring, logger: infra.logger, metrics: infra.metrics, holds, gateways, reservations });
   const refundWorker = new RefundWorker({ router: infra.router, pool: infra.pool, directory: infra.directory, organisers: infra.organisers, keyring: infra.keyring, logger: infra.logger, metrics: infra.metrics, gateways }, { leaseMs: infra.config.outboxLeaseMs });
   const refunds = new RefundService({
+    gateways,
     keyring: infra.keyring,
     config: infra.config,
     organisers: infra.organisers,
@@ -73,17 +79,20 @@ export function createPaymentsModule(infra: Infra, bookings: BookingModule, gate
   });
   const desk = new BookingDesk({ reservations, bookings: bookings.bookings, checkout });
   const setup = new PaymentSetup({ gateways, keyring: infra.keyring, publicUrl: infra.config.publicUrl });
+  const squareSetup = new SquareSetup({ gateways });
   return {
     holds,
     desk,
     checkout,
     finalise,
     webhook,
+    squareWebhook,
     sweeper,
     recovery,
     refundWorker,
     refunds,
     setup,
+    squareSetup,
     async close() {
       await preparer.stop();
     },

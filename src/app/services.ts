@@ -1,9 +1,9 @@
 import { type AccountServices, createAccounts } from '../accounts';
 import { type BookingModule, createBookingModule } from './booking-module';
 import type { Infra } from '../infra/infra';
+import { FleetJobs } from '../fleet/fleet-jobs';
 import { FleetService } from '../fleet/fleet-service';
 import { createPaymentsModule, type PaymentsModule } from './payments-module';
-import { InviteMail } from '../email/invite-email';
 import { createSmtpMailer, type Mailer } from '../email/mailer';
 
 /** Everything the HTTP layer may call; built once in main.ts (and in tests). */
@@ -14,8 +14,10 @@ export interface AppServices {
   accounts: AccountServices;
   /** Moves, promotions and drains of the shard fleet. */
   fleet: FleetService;
-  /** Outgoing mail over SMTP_URL; null when mail is off. The email worker and invites share it. */
-  mail: { mailer: Mailer; invites: InviteMail } | null;
+  /** Promotions and drains started from the console, with their progress. */
+  fleetJobs: FleetJobs;
+  /** Outgoing mail over SMTP_URL; null when mail is off. The email worker sends tickets and invites with it. */
+  mail: { mailer: Mailer } | null;
   /** Stops every service's timers and caches, then closes the catalog and shard clients (after the writers drained). */
   close(): Promise<void>;
 }
@@ -23,7 +25,7 @@ export interface AppServices {
 export function createServices(infra: Infra): AppServices {
   const bookings = createBookingModule(infra);
   const payments = createPaymentsModule(infra, bookings);
-  const accounts = createAccounts(infra, { stripe: payments.setup });
+  const accounts = createAccounts(infra, { stripe: payments.setup, square: payments.squareSetup });
   const fleet = new FleetService({ ...infra, snapshots: bookings.snapshots, admission: bookings.admission, metrics: infra.metrics });
   const mailer = infra.config.mail ? createSmtpMailer(infra.config.mail) : null;
   return {
@@ -32,7 +34,8 @@ export function createServices(infra: Infra): AppServices {
     payments,
     accounts,
     fleet,
-    mail: mailer ? { mailer, invites: new InviteMail(mailer, infra.logger) } : null,
+    fleetJobs: new FleetJobs(),
+    mail: mailer ? { mailer } : null,
     async close() {
       mailer?.close();
       await payments.close();

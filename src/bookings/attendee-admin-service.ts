@@ -35,6 +35,9 @@ const messages = {
   sameEvent: 'The attendee is already booked for this event. Choose another event to move them to.',
   refundedMove: 'This attendee was refunded, so there is no booking left to move. Add them to the other event by hand instead.',
   noWebhook: 'No webhook URL is set for this event or in your settings, so there is nothing to re-send.',
+  tooMany: (e: EventRecord, date: string | null, current: number, remaining: number, wanted: number) =>
+    `${e.name} has ${remaining === 0 ? 'no places' : `only ${remaining} more place${remaining === 1 ? '' : 's'}`} left${date ? ` on ${date}` : ''}, so this attendee can have at most ${current + remaining} ticket${current + remaining === 1 ? '' : 's'}, not ${wanted}.`,
+  refundedQuantity: 'This attendee was refunded, so their tickets no longer hold places: the number of tickets cannot be changed.',
 };
 
 /** An attendee as the organiser's API and pages show it after a change. */
@@ -183,25 +186,65 @@ export class AttendeeAdminService {
     throw this.refusal(outcome, event, date);
   }
 
-  /** New contact details and/or a move to another event (`input.event`). */
+  /** New contact details, a new ticket count (`input.quantity`) and/or a move to another event (`input.event`). */
   async edit(actor: Actor, slug: string, attendeeId: number, input: EditAttendeeInput, privateKey: KeyObject): Promise<ManagedAttendee> {
     const { entry, event } = await this.deps.events.get(actor.organiserId, slug);
     const row = await this.row(entry, attendeeId);
-    const { event: targetSlug, date, ...contactPatch } = input;
+    const { event: targetSlug, date, quantity, ...contactPatch } = input;
     const current = contactOf(openPii(privateKey, row.pii));
     // An empty optional field clears it; name cannot be cleared (the schema refuses an empty one).
     const contact: ContactDetails = { ...current, ...contactPatch };
     for (const k of ['email', 'phone', 'address', 'specialInstructions'] as const) if (contact[k] === '') delete contact[k];
     const organiser = await this.organiser(actor.organiserId);
 
-    if (targetSlug !== undefined && targetSlug !== entry.slug) return this.move(actor, organiser, entry, row, targetSlug, date ?? null, contact);
-    if (targetSlug === entry.slug && date === undefined && Object.keys(contactPatch).length === 0) throw fieldError('invalid_request', 'event', messages.sameEvent);
+    if (targetSlug !== undefined && targetSlug !== entry.slug) return this.move(actor, organiser, entry, row, targetSlug, date ?? null, contact, quantity ?? row.quantity);
+    if (targetSlug === entry.slug && date === undefined && quantity === undefined && Object.keys(contactPatch).length === 0) throw fieldError('invalid_request', 'event', messages.sameEvent);
     if (date !== undefined && date !== row.date) throw fieldError('invalid_request', 'date', 'To change the date, move the attendee: send the event and the new date.');
     this.checkFields(event, contact);
+    const contactChanged = Object.keys(contactPatch).length > 0;
+    // A count-only change keeps the stored envelope: no new encryption.
+    if (quantity !== undefined && quantity !== row.quantity) return this.changeQuantity(actor, entry, event, row, quantity, contactChanged ? this.seal(organiser, contact) : undefined, contact);
     const sealed = this.seal(organiser, contact);
     const updated = await this.deps.store.updatePii(entry, row.id, sealed.pii, sealed.emailIndex, actor.userId, new Date().toISOString(), sealed.pii);
     if (!updated) throw new AppError('not_found', messages.noAttendee);
     return this.view(entry, updated, contact, this.deps.keyring.openSecret(updated.sealedToken, ticketTokenContext(entry.id)));
+  }
+
+  /**
+   * A new ticket count: the event's counters (per date for daily events) change by the
+   * difference in the same shard transaction, refused past capacity; the amount paid is
+   * kept (no charge, no refund). No webhook, as for every organiser edit; a re-send carries
+   * the new count.
+   */
+  private async changeQuantity(
+    actor: Actor,
+    entry: DirectoryEntry,
+    event: EventRecord,
+    row: AttendeeRow,
+    quantity: number,
+    sealed: { pii: string; emailIndex: string | null } | undefined,
+    contact: ContactDetails,
+  ): Promise<ManagedAttendee> {
+    if (row.refunded) throw new AppError('conflict', messages.refundedQuantity);
+    const logPii = sealed?.pii ?? row.pii;
+    const outcome = await this.deps.store.changeQuantity(entry, {
+      attendeeId: row.id,
+      daily: event.type === 'daily',
+      quantity,
+      ...(sealed ? { contact: sealed } : {}),
+      actorId: actor.userId,
+      at: new Date().toISOString(),
+      logPii,
+    });
+    this.deps.snapshots.invalidate(event.id);
+    if (outcome.kind === 'updated') {
+      // Fewer tickets free places: a sold-out mark must not keep turning buyers away.
+      if (quantity < row.quantity) this.deps.releases.released(event.id);
+      return this.view(entry, outcome.row, contact, this.deps.keyring.openSecret(outcome.row.sealedToken, ticketTokenContext(entry.id)));
+    }
+    if (outcome.kind === 'refunded') throw new AppError('conflict', messages.refundedQuantity);
+    if (outcome.kind === 'missing') throw new AppError('not_found', messages.noAttendee);
+    throw fieldError('sold_out', 'quantity', messages.tooMany(event, outcome.date, outcome.current, outcome.remaining, quantity));
   }
 
   /**
@@ -211,7 +254,7 @@ export class AttendeeAdminService {
    * (deleted or moved meanwhile), the copy is removed again: the attendee ends up in exactly
    * one event, and neither event is ever oversold.
    */
-  private async move(actor: Actor, organiser: Organiser, source: DirectoryEntry, row: AttendeeRow, targetSlug: string, date: string | null, contact: ContactDetails): Promise<ManagedAttendee> {
+  private async move(actor: Actor, organiser: Organiser, source: DirectoryEntry, row: AttendeeRow, targetSlug: string, date: string | null, contact: ContactDetails, quantity: number): Promise<ManagedAttendee> {
     const target = await this.deps.events.get(actor.organiserId, targetSlug).catch((e: unknown) => {
       if (e instanceof AppError && e.code === 'not_found') throw fieldError('invalid_request', 'event', `There is no event "${targetSlug}" in your organisation.`);
       throw e;
@@ -232,7 +275,7 @@ export class AttendeeAdminService {
             const outcome = await this.deps.store.insert(target.entry, {
               eventType: target.event.type,
               bookingId,
-              quantity: row.quantity,
+              quantity,
               date: targetDate,
               ...sealed,
               tokenIndex: this.deps.keyring.blindIndex('ticket', token),

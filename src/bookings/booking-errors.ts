@@ -14,6 +14,8 @@ export const bookingMessages = {
   mixedOrganisers: 'All events of one booking must belong to the same organiser.',
   frozen: 'This event is being moved to a new home and takes bookings again in a moment.',
   check: (name: string) => `Please check your booking for ${name}.`,
+  emailLimit: (name: string, max: number | null) =>
+    `Sorry, ${name} allows at most ${max ?? 'a few'} ticket${max === 1 ? '' : 's'} per email address, and this booking would go over that for the address given.`,
 };
 
 export const soldOutError = (event: Pick<EventRecord, 'name'>, date: string | null): AppError =>
@@ -48,6 +50,10 @@ export function outcomeError(reason: RefusalReason, event: EventRecord, date: st
   switch (reason) {
     case 'sold_out':
       return soldOutError(event, date);
+    case 'email_limit':
+      return new AppError('email_limit', bookingMessages.emailLimit(event.name, event.maxPerEmail), {
+        issues: [{ path: 'email', message: bookingMessages.emailLimit(event.name, event.maxPerEmail) }],
+      });
     case 'closed':
       return new AppError('registration_closed', bookingMessages.closed(event.name));
     case 'frozen':

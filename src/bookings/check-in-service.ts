@@ -1,13 +1,17 @@
 import type { KeyObject } from 'node:crypto';
 import type { DirectoryEntry } from '../catalog/event-directory';
 import { openPii } from '../crypto';
+import { webhookPayloadContext } from '../crypto/contexts';
 import type { EventRecord } from '../domain/events/event';
 import { AppError } from '../errors';
 import type { EventService } from '../events/event-service';
 import type { Infra } from '../infra/infra';
-import type { AttendeeKey, AttendeeStore, DoorOutcome } from '../shards/tables/attendee-store';
+import type { AttendeeKey, AttendeeRow, AttendeeStore, DoorOutcome } from '../shards/tables/attendee-store';
+import type { WebhookToSend } from '../shards/tables/webhook-outbox';
 import { todayIn } from '../domain/events/daily-dates';
 import { eventIdOfToken, tokenFromScan } from './ticket-token';
+import { checkedInPayload } from './webhook-payload';
+import { webhookTargets } from './webhook-targets';
 
 const messages = {
   noTicket: 'No ticket with that token exists for your organisation.',
@@ -70,11 +74,43 @@ export class CheckInService {
     return { tokenIndex: this.deps.keyring.blindIndex('ticket', token) };
   }
 
+  /**
+   * Every check-in goes through here: the `attendee.checked_in` webhooks (event URL and
+   * organiser URL, as bookings) are built beforehand and written by the check-in's own shard
+   * transaction, only if it is the write that checks the ticket in (outbox, at least once).
+   */
+  private async enter(organiserId: number, entry: DirectoryEntry, key: AttendeeKey, at: string, actorId?: number, known?: { row?: AttendeeRow; event?: EventRecord }): Promise<DoorOutcome> {
+    const webhooks = await this.checkedInWebhooks(organiserId, entry, key, at, known);
+    return this.deps.attendees.checkIn(entry, key, at, actorId, webhooks);
+  }
+
+  private async checkedInWebhooks(organiserId: number, entry: DirectoryEntry, key: AttendeeKey, at: string, known: { row?: AttendeeRow; event?: EventRecord } = {}): Promise<WebhookToSend[]> {
+    const [organiser, event] = await Promise.all([
+      this.deps.organisers.get(organiserId),
+      known.event ?? this.deps.events.get(organiserId, entry.slug).then((found) => found.event),
+    ]);
+    const urls = organiser ? webhookTargets([event], organiser)[0]! : [];
+    if (urls.length === 0) return [];
+    const row = known.row ?? (await this.deps.attendees.find(entry, key));
+    // Already in or refunded: the write below changes nothing, so nothing would be sent anyway.
+    if (!row || row.checkedIn || row.refunded) return [];
+    const when = new Date(at);
+    const payload = JSON.stringify(checkedInPayload({ bookingId: row.bookingId, attendeeId: row.id, quantity: row.quantity, date: row.date }, event, when));
+    return urls.map((url) => ({
+      eventId: entry.id,
+      bookingId: row.bookingId,
+      url,
+      sealedPayload: this.deps.keyring.sealSecret(payload, webhookPayloadContext(row.bookingId)),
+      dueAt: when.getTime(),
+      nowMs: when.getTime(),
+    }));
+  }
+
   /** Checks a ticket in by its token (never out: a second scan says "already"). */
   async checkIn(organiserId: number, token: string): Promise<{ status: CheckInStatus; quantity: number; event: string }> {
     const entry = await this.entryOfToken(organiserId, token);
     if (!entry) throw new AppError('not_found', messages.noTicket);
-    const outcome = await this.deps.attendees.checkIn(entry, this.ticketKey(token), new Date().toISOString());
+    const outcome = await this.enter(organiserId, entry, this.ticketKey(token), new Date().toISOString());
     if (outcome.kind === 'not_found') throw new AppError('not_found', messages.noTicket);
     const status: CheckInStatus = outcome.kind === 'refunded' ? 'refunded' : outcome.kind === 'checked_in' ? 'checked_in' : 'already_checked_in';
     return { status, quantity: outcome.row.quantity, event: entry.slug };
@@ -109,7 +145,7 @@ export class CheckInService {
       if (row.date !== todayIn(organiser?.timezone ?? 'Europe/London', new Date())) return { result: 'wrong_date', attendee: who(row) };
     }
     const at = new Date().toISOString();
-    const outcome = opts.checkOut ? await this.deps.attendees.checkOut(entry, key, at, opts.actorId) : await this.deps.attendees.checkIn(entry, key, at, opts.actorId);
+    const outcome = opts.checkOut ? await this.deps.attendees.checkOut(entry, key, at, opts.actorId) : await this.enter(organiserId, entry, key, at, opts.actorId, { row, ...(entry.id === here.entry.id ? { event: here.event } : {}) });
     switch (outcome.kind) {
       case 'not_found':
         return { result: 'not_found' };
@@ -137,7 +173,7 @@ export class CheckInService {
   async toggle(organiserId: number, slug: string, attendeeId: number): Promise<'checked_in' | 'checked_out'> {
     const entry = await this.deps.events.entryFor(organiserId, slug);
     const at = new Date().toISOString();
-    let outcome: DoorOutcome = await this.deps.attendees.checkIn(entry, { id: attendeeId }, at);
+    let outcome: DoorOutcome = await this.enter(organiserId, entry, { id: attendeeId }, at);
     if (outcome.kind === 'already_checked_in') outcome = await this.deps.attendees.checkOut(entry, { id: attendeeId }, at);
     switch (outcome.kind) {
       case 'not_found':

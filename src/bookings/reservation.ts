@@ -1,7 +1,7 @@
 import type { AdmissionClaim } from '../admission/admission';
 import type { DirectoryEntry } from '../catalog/event-directory';
 import type { HolidayStore } from '../catalog/holiday-store';
-import type { Organiser } from '../catalog/organiser-store';
+import { type Organiser, paymentProviderOf } from '../catalog/organiser-store';
 import { publicKeyFromPem, sealPii } from '../crypto';
 import type { AttendeeInput } from '../domain/bookings/booking-input';
 import { checkBooking } from '../domain/bookings/booking-rules';
@@ -100,8 +100,8 @@ export class Reservations {
       const ctx = { terms: organiser.terms, holidays, timeZone: organiser.timezone, now };
       const refusal = checkBooking(item.event, attendee, item, ctx, items.length > 1 ? `items.${index}.` : '');
       if (refusal) throw refusalError(refusal, item.event);
-      // Never book a priced event for free: it needs the paid path, and that needs the organiser's Stripe key.
-      if (item.event.price > 0 && (path === 'free' || !organiser.sealedStripeKey)) throw new AppError('conflict', bookingMessages.paymentsUnavailable(item.event.name));
+      // Never book a priced event for free: it needs the paid path, and that needs the organiser's payment provider.
+      if (item.event.price > 0 && (path === 'free' || paymentProviderOf(organiser) === 'none')) throw new AppError('conflict', bookingMessages.paymentsUnavailable(item.event.name));
     }
     return organiser;
   }

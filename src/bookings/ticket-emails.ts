@@ -37,8 +37,8 @@ export class TicketEmails {
     return this.deps.config.mail !== null;
   }
 
-  /** Queues the ticket email again for one attendee; the organiser's key opens the address. */
-  async resend(organiserId: number, slug: string, attendeeId: number, privateKey: KeyObject): Promise<{ to: string }> {
+  /** Queues the ticket email again for one attendee; the organiser's key opens the address. `actorId` is logged as who asked. */
+  async resend(organiserId: number, slug: string, attendeeId: number, privateKey: KeyObject, actorId: number): Promise<{ to: string }> {
     if (!this.enabled) throw new AppError('conflict', mailMessages.off);
     const { entry, event } = await this.deps.events.get(organiserId, slug);
     const row = await this.deps.attendees.find(entry, { id: attendeeId });
@@ -61,7 +61,7 @@ export class TicketEmails {
       dueAt: now,
       nowMs: now,
     });
-    await this.deps.log.append(entry, { at: new Date(now).toISOString(), kind: 'email_resent', message: `Ticket email re-sent to attendee #${row.id}` });
+    await this.deps.log.append(entry, { at: new Date(now).toISOString(), kind: 'email_resent', actorId, message: `Ticket email re-sent to attendee #${row.id}` });
     return { to: pii.email };
   }
 }

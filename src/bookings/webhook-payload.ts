@@ -58,3 +58,28 @@ export function registrationPayload(
     business_email: businessEmail,
   };
 }
+
+/**
+ * `attendee.checked_in`: one ticket came through the door. No personal details (like
+ * `booking.refunded`): receivers match it to the booking.created they had by `booking_id`.
+ * The id names the check-in itself (its instant), so a ticket checked out and in again is a
+ * new message, while retries of one delivery keep theirs.
+ */
+export function checkedInPayload(
+  a: { bookingId: string; attendeeId: number; quantity: number; date: string | null },
+  event: Pick<EventRecord, 'id' | 'name' | 'slug'>,
+  at: Date,
+) {
+  return {
+    ...webhookEnvelope('attendee.checked_in', `${a.bookingId}_${event.id}_${a.attendeeId}_${at.getTime()}`, at),
+    event_type: 'attendee.checked_in',
+    booking_id: a.bookingId,
+    attendee_id: a.attendeeId,
+    event_name: event.name,
+    event_slug: event.slug,
+    quantity: a.quantity,
+    date: a.date,
+    checked_in_at: at.toISOString(),
+    timestamp: at.toISOString(),
+  };
+}

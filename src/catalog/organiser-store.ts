@@ -26,10 +26,34 @@ export interface Organiser {
   contactText: string;
   /** "#rrggbb" for public pages and embeds, or null for the default colours. */
   accentColor: string | null;
+  /** The chosen provider; null for organisers from before the choice (see paymentProviderOf). */
+  paymentProvider: PaymentProviderChoice | null;
+  sealedSquareAccessToken: string | null;
+  sealedSquareSignatureKey: string | null;
+  squareLocationId: string | null;
+  squareSandbox: boolean;
+  /** Country calling code (digits) that replaces a buyer phone's leading 0 for Square. */
+  phonePrefix: string;
 }
 
+export type PaymentProviderChoice = 'none' | 'stripe' | 'square';
+
+/**
+ * The provider paid bookings go through: the one chosen, when its credentials are stored.
+ * Organisers from before the choice existed pay with Stripe when they stored a Stripe key.
+ */
+export function paymentProviderOf(o: Organiser): PaymentProviderChoice {
+  const chosen = o.paymentProvider ?? (o.sealedStripeKey !== null ? 'stripe' : 'none');
+  if (chosen === 'stripe' && o.sealedStripeKey === null) return 'none';
+  if (chosen === 'square' && !squareReady(o)) return 'none';
+  return chosen;
+}
+
+/** Square needs all three: the token to call it, the location to sell at, the key to trust its webhooks. */
+export const squareReady = (o: Organiser): boolean => o.sealedSquareAccessToken !== null && o.sealedSquareSignatureKey !== null && o.squareLocationId !== null;
+
 export type OrganiserSettingsPatch = Partial<
-  Pick<Organiser, 'name' | 'currency' | 'timezone' | 'terms' | 'businessEmail' | 'webhookUrl' | 'embedHosts' | 'sealedStripeKey' | 'stripeWebhookEndpointId' | 'sealedStripeWebhookSecret' | 'holdMinutes' | 'showPublicSite' | 'siteTitle' | 'homeText' | 'contactText' | 'accentColor'>
+  Pick<Organiser, 'name' | 'currency' | 'timezone' | 'terms' | 'businessEmail' | 'webhookUrl' | 'embedHosts' | 'sealedStripeKey' | 'stripeWebhookEndpointId' | 'sealedStripeWebhookSecret' | 'holdMinutes' | 'showPublicSite' | 'siteTitle' | 'homeText' | 'contactText' | 'accentColor' | 'paymentProvider' | 'sealedSquareAccessToken' | 'sealedSquareSignatureKey' | 'squareLocationId' | 'squareSandbox' | 'phonePrefix'>
 >;
 
 const toOrganiser = (r: Row): Organiser => ({
@@ -53,6 +77,12 @@ const toOrganiser = (r: Row): Organiser => ({
   homeText: String(r.home_text),
   contactText: String(r.contact_text),
   accentColor: r.accent_color === null || r.accent_color === undefined ? null : String(r.accent_color),
+  paymentProvider: r.payment_provider === 'none' || r.payment_provider === 'stripe' || r.payment_provider === 'square' ? r.payment_provider : null,
+  sealedSquareAccessToken: r.sealed_square_access_token == null ? null : String(r.sealed_square_access_token),
+  sealedSquareSignatureKey: r.sealed_square_signature_key == null ? null : String(r.sealed_square_signature_key),
+  squareLocationId: r.square_location_id == null ? null : String(r.square_location_id),
+  squareSandbox: Number(r.square_sandbox ?? 0) === 1,
+  phonePrefix: r.phone_prefix == null ? '44' : String(r.phone_prefix),
 });
 
 const COLUMN_OF: Record<keyof OrganiserSettingsPatch, string> = {
@@ -72,6 +102,12 @@ const COLUMN_OF: Record<keyof OrganiserSettingsPatch, string> = {
   homeText: 'home_text',
   contactText: 'contact_text',
   accentColor: 'accent_color',
+  paymentProvider: 'payment_provider',
+  sealedSquareAccessToken: 'sealed_square_access_token',
+  sealedSquareSignatureKey: 'sealed_square_signature_key',
+  squareLocationId: 'square_location_id',
+  squareSandbox: 'square_sandbox',
+  phonePrefix: 'phone_prefix',
 };
 
 /** Organisers (tenants), read through a short cache: every booking needs its organiser's public key. */
@@ -99,6 +135,13 @@ export class OrganiserStore {
   async sole(): Promise<Organiser | undefined> {
     const rs = await this.db.execute('SELECT * FROM organisers ORDER BY id LIMIT 2');
     return rs.rows.length === 1 ? toOrganiser(rs.rows[0]!) : undefined;
+  }
+
+  /** The organisers selling at a Square location (normally one): who a `payment.updated` webhook is for. */
+  async bySquareLocation(locationId: string): Promise<Organiser[]> {
+    const rs = await this.db.execute({ sql: 'SELECT id FROM organisers WHERE square_location_id = ? ORDER BY id LIMIT 10', args: [locationId] });
+    const found = await Promise.all(rs.rows.map((r) => this.get(Number(r.id))));
+    return found.filter((o): o is Organiser => o !== undefined);
   }
 
   async list(): Promise<Organiser[]> {

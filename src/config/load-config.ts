@@ -15,6 +15,8 @@ export interface Config {
   readonly catalogAuthToken: string | undefined;
   readonly rootKey: Buffer;
   readonly stripeApiBase: string | undefined;
+  /** Square's API base instead of its production/sandbox hosts (tests point it at a stand-in). */
+  readonly squareApiBase: string | undefined;
   readonly writeMode: WriteMode;
   readonly simRttMs: number;
   readonly simCommitMs: number;
@@ -122,6 +124,7 @@ export function loadConfig(
     catalogAuthToken: e.CATALOG_AUTH_TOKEN,
     rootKey,
     stripeApiBase: e.STRIPE_API_BASE,
+    squareApiBase: e.SQUARE_API_BASE,
     writeMode: e.SHARD_WRITE_MODE,
     simRttMs: e.SHARD_SIM_RTT_MS,
     simCommitMs: e.SHARD_SIM_COMMIT_MS,

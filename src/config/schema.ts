@@ -38,6 +38,7 @@ export const envSchema = z.object({
   CATALOG_AUTH_TOKEN: z.string().trim().min(1, 'must not be empty when set').optional(),
   ROOT_KEY: z.string().trim().optional(),
   STRIPE_API_BASE: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  SQUARE_API_BASE: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   SHARD_WRITE_MODE: z.enum(['coalesce', 'direct']).optional().default('coalesce'),
   SHARD_SIM_RTT_MS: intFromEnv(0, 0, 10_000),
   SHARD_SIM_COMMIT_MS: intFromEnv(0, 0, 10_000),

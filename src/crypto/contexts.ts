@@ -43,3 +43,12 @@ export const webhookSecretContext = (organiserId: number, which: 'current' | 'pr
  * cannot be linked across tenants by their index (finding 5). Writers and the search use this.
  */
 export const attendeeEmailIndexPurpose = (organiserId: number) => `email:organiser:${organiserId}`;
+
+/** keyring.sealSecret context of an invite email waiting in the catalog's outbox (recipient and the invite link). */
+export const inviteEmailBodyContext = (inviteCodeHash: string) => `invite-email:${inviteCodeHash}`;
+
+/** keyring.sealSecret context of an organiser's Square access token. */
+export const squareTokenContext = (organiserId: number) => `organiser:${organiserId}:square-access-token`;
+
+/** keyring.sealSecret context of the signature key of an organiser's Square webhook subscription. */
+export const squareSignatureKeyContext = (organiserId: number) => `organiser:${organiserId}:square-signature-key`;

@@ -17,12 +17,14 @@ const messages = {
   unknownGroup: (slug: string) => `There is no group "${slug}" in your organisation.`,
   capacityBelowSold: 'Capacity cannot go below the tickets already sold or held.',
   window: 'closesAt must be later than opensAt.',
+  limitNeedsEmail: 'A limit of tickets per email address needs the email field, asked and required: tick "Email" and leave it required, or remove the limit.',
 };
 
 const DEFAULTS: Omit<EventSettings, 'slug' | 'name' | 'capacity'> = {
   type: 'standard',
   price: 0,
   maxPerPurchase: 1,
+  maxPerEmail: null,
   fields: ['email'],
   optionalFields: [],
   description: '',
@@ -103,7 +105,7 @@ export class EventService {
     // A dated event stops selling when it starts, unless told otherwise (the seed's events
     // stayed bookable after they happened).
     if (fields.closesAt === undefined && settings.date && settings.type === 'standard') settings.closesAt = settings.date;
-    checkWindow(settings);
+    checkSettings(settings);
     const shard = await placeEvent(
       { registry: infra.registry, loadOf: (name) => infra.router.loadOf(name), policy: infra.config.placementPolicy },
       { organiserId, shard: shardName, byPlatformAdmin: opts.byPlatformAdmin === true },
@@ -132,7 +134,7 @@ export class EventService {
       ...(stripUndefined(fields) as Partial<EventSettings>),
       groupId: group === undefined ? event.groupId : await this.groupId(organiserId, group),
     };
-    checkWindow(settings);
+    checkSettings(settings);
     if (settings.slug !== entry.slug && !(await infra.directory.rename(entry.id, entry.slug, settings.slug))) {
       throw fieldError('conflict', 'slug', messages.slugTaken(settings.slug));
     }
@@ -177,8 +179,12 @@ export class EventService {
   }
 }
 
-function checkWindow(s: EventSettings) {
+function checkSettings(s: EventSettings) {
   if (s.opensAt && s.closesAt && s.closesAt <= s.opensAt) throw new AppError('invalid_request', messages.window, { issues: [{ path: 'closesAt', message: messages.window }] });
+  // The limit is counted by the email's blind index: a booking without an email would escape it.
+  if (s.maxPerEmail !== null && (!s.fields.includes('email') || s.optionalFields.includes('email'))) {
+    throw fieldError('invalid_request', 'maxPerEmail', messages.limitNeedsEmail);
+  }
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

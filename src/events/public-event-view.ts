@@ -16,6 +16,8 @@ export interface PublicEvent {
   available: number;
   price: { amount: number; currency: string } | null;
   maxPerPurchase: number;
+  /** Most tickets one email address may book for this event; absent when there is no limit. */
+  maxPerEmail?: number;
   fields: EventRecord['fields'];
   /** Of `fields`, those a buyer may leave blank. */
   optionalFields: EventRecord['optionalFields'];
@@ -56,6 +58,7 @@ export async function publicEventView(
     available,
     price: event.price > 0 ? { amount: event.price, currency: organiser.currency } : null,
     maxPerPurchase: event.maxPerPurchase,
+    ...(event.maxPerEmail !== null ? { maxPerEmail: event.maxPerEmail } : {}),
     fields: event.fields,
     optionalFields: event.optionalFields.filter((f) => event.fields.includes(f)),
     description: event.description,

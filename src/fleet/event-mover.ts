@@ -3,7 +3,8 @@ import { MOVE_STEPS, type MoveRecord, type MoveStep, MoveStore } from '../catalo
 import { schemaVersion } from '../db/migrator';
 import { AppError } from '../errors';
 import type { Infra } from '../infra/infra';
-import { canKeepIds, eventFigures, parkOutboxes, purgeMovedCopy, readEventRows, setEventState, syncEventRows, writeEventRows, type EventSnapshot } from '../shards/tables/event-copy';
+import { canKeepIds, eventFigures, parkOutboxes, purgeMovedCopy, readEventRows, setEventState, writeEventRows } from '../shards/tables/event-copy';
+import { copyPass, isTracking, startTracking, stopTracking } from '../shards/tables/move-tracking';
 
 export type MoverDeps = Pick<Infra, 'catalog' | 'directory' | 'registry' | 'router' | 'pool' | 'logger'> & {
   /** This process's caches of the event (snapshots, sold-out state) must forget it. */
@@ -18,6 +19,8 @@ export interface MoveProgress {
 
 export interface MoveOptions {
   onStep?: (p: MoveProgress) => void | Promise<void>;
+  /** After each copy pass while the event still sells (pass 0 is the bulk copy). */
+  onLivePass?: (p: { pass: number; written: number }) => void | Promise<void>;
 }
 
 export interface MoveResult {
@@ -29,6 +32,10 @@ export interface MoveResult {
   /** How long bookings saw busy (freeze to unfreeze), in ms; null when resumed across processes. */
   frozenMs: number | null;
   resumed: boolean;
+  /** Time each step took in this process (ms): where a freeze goes. */
+  stepMs: Partial<Record<MoveStep, number>>;
+  /** Rows each copy pass wrote while the event still sold (the first is the bulk copy). */
+  livePasses: number[];
 }
 
 const messages = {
@@ -40,8 +47,12 @@ const messages = {
   mismatch: (what: string) => `The copy does not match the source (${what}); the event stays frozen on its old shard. Run the move again.`,
 };
 
-/** Live sync passes before the freeze, and the difference (rows) that is small enough to freeze for. */
-const PRECOPY_PASSES = 4;
+/**
+ * Copy passes while the event sells (the bulk copy, then catch-ups of what changed meanwhile),
+ * and the change (rows) small enough to freeze for: each pass copies what sold during the one
+ * before, so they shrink quickly; the freeze then copies only the last one's changes.
+ */
+const PRECOPY_PASSES = 6;
 const PRECOPY_SMALL_DIFF = 200;
 
 const after = (step: MoveStep, done: MoveStep) => MOVE_STEPS.indexOf(done) >= MOVE_STEPS.indexOf(step);
@@ -78,13 +89,14 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
   const total = MOVE_STEPS.length - 1;
   let frozenAt: number | null = null;
   let done: MoveStep = m.step;
-  /** What this process last wrote to the target (absent after a restart: the target is read instead). */
-  let written: EventSnapshot | undefined;
-
+  const stepMs: Partial<Record<MoveStep, number>> = {};
+  const livePasses: number[] = [];
   const step = async (name: MoveStep, work: () => Promise<void>, extra: { frozenMs?: number } = {}) => {
     if (after(name, done)) return;
+    const began = performance.now();
     try {
       await work();
+      stepMs[name] = Math.round(performance.now() - began);
     } catch (e) {
       await moves.fail(m.eventId, e instanceof AppError ? e.message : (e as Error).name).catch(() => undefined);
       throw e;
@@ -95,16 +107,18 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
     await opts.onStep?.({ step: name, index: MOVE_STEPS.indexOf(name), total });
   };
 
-  // While the event still sells: copy everything to a target that can keep the rows' ids, so the
-  // freeze below only waits for what changed meanwhile (a shared target with other events'
-  // rows gets a renumbered full copy under the freeze instead).
+  // While the event still sells: track its changes on the source (move-tracking.ts), copy
+  // everything to a target that can keep the rows' ids, then copy what changed meanwhile until
+  // little is left, so the freeze below copies only the last changes. A shared target with
+  // other events' rows gets a renumbered full copy under the freeze instead.
   await step('precopied', async () => {
     if (!(await canKeepIds(target, m.eventId))) return;
-    // Each pass copies what changed during the one before; stop once the difference is small.
+    await startTracking(source, m.eventId);
     for (let pass = 0; pass < PRECOPY_PASSES; pass++) {
-      const synced = await syncEventRows(source, target, m.eventId, written);
-      written = synced.snapshot;
-      if (synced.written < PRECOPY_SMALL_DIFF) break;
+      const { written } = await copyPass(source, target, m.eventId);
+      livePasses.push(written);
+      await opts.onLivePass?.({ pass, written });
+      if (pass > 0 && written < PRECOPY_SMALL_DIFF) break;
     }
   });
   await step('frozen', async () => {
@@ -115,14 +129,20 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
     await parkOutboxes(source, m.eventId, true);
   });
   await step('copied', async () => {
-    if (await canKeepIds(target, m.eventId)) await syncEventRows(source, target, m.eventId, written);
-    else await writeEventRows(target, m.eventId, await readEventRows(source, m.eventId));
+    if (await isTracking(source, m.eventId)) await copyPass(source, target, m.eventId);
+    else if (await canKeepIds(target, m.eventId)) {
+      // No log (an earlier copy did not verify, or a move started by older code): copy it all, frozen.
+      await startTracking(source, m.eventId);
+      await copyPass(source, target, m.eventId);
+    } else await writeEventRows(target, m.eventId, await readEventRows(source, m.eventId));
   });
   await step('verified', async () => {
     const [a, b] = await Promise.all([eventFigures(source, m.eventId), eventFigures(target, m.eventId)]);
     const wrong = Object.keys(a).filter((k) => a[k] !== b[k]);
     if (wrong.length > 0) {
-      // Something changed the source after the copy (or the copy broke): copy again next run.
+      // Something changed the source after the copy (or the copy broke): the next run copies
+      // everything again, frozen (the change log is dropped, so it cannot be trusted twice).
+      await stopTracking(source, m.eventId);
       await moves.record(m.eventId, 'frozen');
       done = 'frozen';
       throw new AppError('conflict', messages.mismatch(wrong.map((k) => `${k}: ${a[k]} ≠ ${b[k]}`).join(', ')));
@@ -146,13 +166,14 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
   const frozenMs = frozenAt === null ? null : Date.now() - frozenAt;
   await step('source_marked', async () => {
     await setEventState(source, m.eventId, 'moved', ['frozen', 'live', 'moved']);
+    await stopTracking(source, m.eventId);
   });
   await step('done', async () => {});
   const finalEntry = (await deps.directory.freshId(m.eventId)) ?? entry;
   deps.directory.invalidate(slug, m.eventId);
   deps.onMoved?.(finalEntry);
   const record = await moves.get(m.eventId);
-  return { slug, eventId: m.eventId, from: m.fromShard, to: m.toShard, generation: finalEntry.generation, frozenMs: frozenMs ?? record?.frozenMs ?? null, resumed };
+  return { slug, eventId: m.eventId, from: m.fromShard, to: m.toShard, generation: finalEntry.generation, frozenMs: frozenMs ?? record?.frozenMs ?? null, resumed, stepMs, livePasses };
 }
 
 /**

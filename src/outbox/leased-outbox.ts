@@ -1,7 +1,6 @@
 import type { Db } from '../db/db';
 import type { Logger } from '../lib/logger';
-import type { OutboxRow, OutboxTable } from '../shards/tables/outbox-table';
-import type { ShardWriter } from '../shards/write-coalescer';
+import type { OutboxRow, OutboxTable, OutboxWriter } from '../shards/tables/outbox-table';
 
 /** Backoff after the Nth failed attempt (1-based); the last step repeats until maxAttempts. */
 export const RETRY_LADDER_MS = [10_000, 30_000, 120_000, 600_000, 1_800_000, 7_200_000, 21_600_000];
@@ -13,11 +12,11 @@ export const backoffMs = (attempts: number): number => RETRY_LADDER_MS[Math.min(
 
 export type Attempt = { ok: true } | { ok: false; error: string; permanent: boolean };
 
-/** One shard as an outbox pass sees it: its client for reads, its single writer for writes. */
+/** One shard (or the catalog) as an outbox pass sees it: its client for reads, its single writer for writes. */
 export interface OutboxShard {
   name: string;
   db: Db;
-  writer: ShardWriter;
+  writer: OutboxWriter;
 }
 
 export interface OutboxMetrics {

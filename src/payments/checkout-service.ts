@@ -20,15 +20,15 @@ import type { HoldRow } from '../shards/tables/hold-statements';
 import { checkoutMetadata } from './checkout-metadata';
 import { type CheckoutPreparer, PREPARE_LEASE_MS, type PrepareJob } from './checkout-preparer';
 import { formatHoldRef, type HoldRef, parseHoldRef } from './hold-ref';
-import { stripeKeyOf } from './organiser-stripe';
-import type { CheckoutRequest, GatewayFactory } from './payment-gateway';
+import { credentialForObject, paymentCredentialOf } from './provider-gateways';
+import { CHECKOUT_ID, type CheckoutRequest, type GatewayFactory } from './payment-gateway';
 
 export type PaidStart =
   | { kind: 'checkout'; holdId: string; checkoutUrl: string; holdExpiresAt: string }
   | { kind: 'preparing'; holdId: string; holdExpiresAt: string; statusUrl: string };
 
 export type HoldStatus = (
-  | { state: 'ready'; checkoutUrl: string; expiresAt: string }
+  | { state: 'ready'; checkoutUrl: string; expiresAt: string; sessionId: string | null }
   | { state: 'preparing'; expiresAt: string; total: number; currency: string }
   | { state: 'paid' }
   | { state: 'expired' }
@@ -60,8 +60,6 @@ interface CheckoutPart {
 /** Stripe refuses a Checkout Session that expires sooner than 30 minutes after creation. */
 const SESSION_LIFETIME_S = 31 * 60;
 
-const SESSION_ID = /^cs_[A-Za-z0-9_]{1,250}$/;
-
 /**
  * Paid bookings: reserve (resolve, check, admit, seal), hold every event on its shard
  * through group commit (a saga: all holds or none), then open one Checkout Session, at the
@@ -77,7 +75,7 @@ export class CheckoutService {
     const { reservations, keyring, config } = this.deps;
     const now = new Date();
     const organiser = await reservations.check(attendee, items, now, 'paid');
-    const key = stripeKeyOf(keyring, organiser);
+    const key = paymentCredentialOf(keyring, organiser);
     if (!key) throw new AppError('internal', 'a paid booking reached checkout without a Stripe key');
     await reservations.admit(items);
     let sealed: { pii: string; emailIndex: string | null };
@@ -166,7 +164,7 @@ export class CheckoutService {
     const existing = holds.find((h) => h.checkoutUrl);
     if (existing?.checkoutUrl) return { kind: 'checkout', holdId: ref, checkoutUrl: existing.checkoutUrl, holdExpiresAt };
 
-    const job = this.prepareJob(organiser, key, items, holds, attendee.email ?? null, { bookingId, eventIds: items.map((i) => i.event.id) });
+    const job = this.prepareJob(organiser, key, items, holds, attendee.email ?? null, { bookingId, eventIds: items.map((i) => i.event.id) }, undefined, attendee.phone ?? null);
     let url: string | null;
     try {
       url = await this.deps.preparer.startNow(job);
@@ -183,7 +181,7 @@ export class CheckoutService {
     return `${this.deps.config.publicUrl}/payment/status/${ref}`;
   }
 
-  private prepareJob(organiser: Organiser, key: string, items: CheckoutPart[], holds: HoldRow[], customerEmail: string | null, ref: HoldRef, firstExpiresAtS?: number): PrepareJob {
+  private prepareJob(organiser: Organiser, key: string, items: CheckoutPart[], holds: HoldRow[], customerEmail: string | null, ref: HoldRef, firstExpiresAtS?: number, customerPhone: string | null = null): PrepareJob {
     const { config } = this.deps;
     const holdId = formatHoldRef(ref);
     const gateway = this.deps.gateways(key);
@@ -219,6 +217,7 @@ export class CheckoutService {
         successUrl: `${base}/success?session_id={CHECKOUT_SESSION_ID}&hold=${holdId}`,
         cancelUrl: `${base}/cancel?hold=${holdId}`,
         customerEmail,
+        customerPhone,
         expiresAt: expiresAtS,
         idempotencyKey: `checkout-${ref.bookingId}-${expiresAtS}`,
       };
@@ -294,7 +293,7 @@ export class CheckoutService {
     }
     const organiser = await organisers.get(parts[0]!.entry.organiserId);
     if (!organiser || parts.some((p) => p.entry.organiserId !== organiser.id)) return false;
-    const key = stripeKeyOf(keyring, organiser);
+    const key = paymentCredentialOf(keyring, organiser);
     if (!key) return false;
     const events = await Promise.all(parts.map((p) => snapshots.get(p.entry)));
     // An event deleted meanwhile: the sweeper releases the holds when they lapse.
@@ -331,7 +330,7 @@ export class CheckoutService {
     if (hold.status === 'converted') return { state: 'paid', organiserId };
     if (hold.status === 'released' || hold.expiresAt <= Date.now()) return { state: 'expired', organiserId };
     const expiresAt = new Date(hold.expiresAt).toISOString();
-    if (hold.checkoutUrl) return { state: 'ready', checkoutUrl: hold.checkoutUrl, expiresAt, organiserId };
+    if (hold.checkoutUrl) return { state: 'ready', checkoutUrl: hold.checkoutUrl, expiresAt, sessionId: hold.sessionId, organiserId };
     // Nobody here is preparing it (the process that queued it is gone): queue it again.
     if (!this.deps.preparer.has(ref.bookingId)) {
       this.resume(ref.bookingId).catch((err: unknown) => this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'checkout.resume_failed'));
@@ -364,7 +363,7 @@ export class CheckoutService {
    * releases nothing.
    */
   async cancelSession(sessionId: string): Promise<{ eventSlug: string | null }> {
-    if (!SESSION_ID.test(sessionId)) throw new AppError('not_found', messages.noHold);
+    if (!CHECKOUT_ID.test(sessionId)) throw new AppError('not_found', messages.noHold);
     const shards = (await this.deps.router.refresh()).filter((s) => s.status !== 'retired');
     const found = (await Promise.all(shards.map(async (s) => (await this.deps.holds.ofSession(s.name, sessionId)).map((h) => ({ ...h, shard: s.name }))))).flat();
     const bookingId = found[0]?.bookingId;
@@ -387,7 +386,7 @@ export class CheckoutService {
     const organiserId = entries[0]?.organiserId;
     if (sessionId && organiserId !== undefined) {
       const organiser = await this.deps.organisers.get(organiserId);
-      const key = organiser ? stripeKeyOf(this.deps.keyring, organiser) : null;
+      const key = organiser ? credentialForObject(this.deps.keyring, organiser, sessionId) : null;
       // Best effort: a session that stays open past its hold is expired by the sweeper, and a late payment is refunded.
       if (key) await this.deps.gateways(key).expireSession(sessionId).catch(() => undefined);
     }

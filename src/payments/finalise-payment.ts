@@ -16,8 +16,8 @@ import type { PaidPart, PartOutcome } from '../shards/tables/payment-statements'
 import type { WebhookToSend } from '../shards/tables/webhook-outbox';
 import { type CheckoutMetadata, readCheckoutMetadata } from './checkout-metadata';
 import { parseHoldRef } from './hold-ref';
-import { stripeKeyOf } from './organiser-stripe';
-import { type CheckoutSession, type GatewayFactory, PaymentRefusedError } from './payment-gateway';
+import { credentialForObject } from './provider-gateways';
+import { CHECKOUT_ID, type CheckoutSession, type GatewayFactory, PaymentRefusedError } from './payment-gateway';
 
 export type Finalised =
   | { kind: 'sold'; bookingId: string; tickets: Array<{ token: string; eventId: number; quantity: number }>; thankYouUrl: string | null }
@@ -213,10 +213,10 @@ export class FinalisePayment {
   /** The success redirect: the session is fetched from Stripe with the key of the hold's organiser, never trusted from the URL. */
   async fromReturn(sessionId: string, holdRef: string): Promise<Finalised> {
     const ref = parseHoldRef(holdRef);
-    if (!ref || !/^cs_[A-Za-z0-9_]{1,250}$/.test(sessionId)) throw new AppError('not_found', finaliseMessages.unknown);
+    if (!ref || !CHECKOUT_ID.test(sessionId)) throw new AppError('not_found', finaliseMessages.unknown);
     const entry = await this.deps.directory.resolveId(ref.eventIds[0]!);
     const organiser = entry ? await this.deps.organisers.get(entry.organiserId) : undefined;
-    const key = organiser ? stripeKeyOf(this.deps.keyring, organiser) : null;
+    const key = organiser ? credentialForObject(this.deps.keyring, organiser, sessionId) : null;
     if (!organiser || !key) throw new AppError('not_found', finaliseMessages.unknown);
     let session: CheckoutSession;
     try {

@@ -1,7 +1,7 @@
 import type { Reservations } from '../bookings/reservation';
 import type { Infra } from '../infra/infra';
 import type { HoldStore } from '../shards/tables/hold-store';
-import { stripeKeyOf } from './organiser-stripe';
+import { credentialForObject } from './provider-gateways';
 import type { GatewayFactory } from './payment-gateway';
 
 export type SweeperDeps = Pick<Infra, 'router' | 'directory' | 'organisers' | 'keyring' | 'logger' | 'metrics'> & {
@@ -76,7 +76,7 @@ export class HoldSweeper {
   private async expireSession(eventId: number, sessionId: string): Promise<void> {
     const entry = await this.deps.directory.resolveId(eventId);
     const organiser = entry ? await this.deps.organisers.get(entry.organiserId) : undefined;
-    const key = organiser ? stripeKeyOf(this.deps.keyring, organiser) : null;
+    const key = organiser ? credentialForObject(this.deps.keyring, organiser, sessionId) : null;
     if (!key) return;
     try {
       this.deps.metrics.stripeCalls.inc({ call: 'checkout.expire' });

@@ -1,6 +1,6 @@
 /**
  * The payments port: what Boxoffice asks of a payment provider. Stripe implements it today
- * (stripe-gateway.ts); Square can follow without bookings knowing. Amounts are minor units.
+ * (stripe-gateway.ts) and Square (square-gateway.ts), without bookings knowing. Amounts are minor units.
  */
 
 export interface CheckoutLine {
@@ -17,10 +17,15 @@ export interface CheckoutRequest {
   successUrl: string;
   cancelUrl: string;
   customerEmail: string | null;
+  /** Pre-filled where the provider takes it (Square); Stripe ignores it. */
+  customerPhone?: string | null;
   /** Unix seconds. */
   expiresAt: number;
   idempotencyKey: string;
 }
+
+/** A checkout's id as a provider makes them: Stripe's `cs_…` Checkout Session, or a Square order id (letters and digits). */
+export const CHECKOUT_ID = /^(?:cs_[A-Za-z0-9_]{1,250}|[A-Za-z0-9]{8,192})$/;
 
 /** A checkout as the provider reports it. */
 export interface CheckoutSession {
@@ -38,6 +43,12 @@ export interface WebhookEndpoint {
   id: string;
   /** Only known when the endpoint was just created. */
   secret: string | null;
+}
+
+/** A payment as the provider sees it now; minor units. */
+export interface RefundStatus {
+  amount: number;
+  refunded: number;
 }
 
 /** The provider refused for a reason a retry may cure (rate limit, 5xx, network). */
@@ -73,7 +84,9 @@ export interface PaymentGateway {
   expireSession(id: string): Promise<void>;
   /** amount null: the whole payment. Returns the provider's refund id. */
   refund(paymentId: string, amount: number | null, idempotencyKey: string): Promise<string>;
+  /** What the provider says was paid and refunded of a payment (the admin's "refresh payment"). */
+  refundStatus(paymentId: string): Promise<RefundStatus>;
 }
 
-/** Builds the gateway of one organiser's secret key. */
+/** Builds the gateway of one organiser's credential (a Stripe secret key, or a Square credential: see provider-gateways.ts). */
 export type GatewayFactory = (secretKey: string) => PaymentGateway;

@@ -12,13 +12,39 @@ import { formatMoney } from '../lib/money';
 import type { AttendeeStore } from '../shards/tables/attendee-store';
 import type { RefundStore } from '../shards/tables/refund-store';
 import type { WebhookToSend } from '../shards/tables/webhook-outbox';
+import { type GatewayFactory, PaymentRefusedError, PaymentRetryableError } from './payment-gateway';
+import { credentialForObject } from './provider-gateways';
+
+/** A provider that does not answer is the buyer-facing 503 "try again"; one that refuses is a conflict the admin can read. */
+async function providerCall<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof PaymentRetryableError) throw new AppError('busy', 'The payment provider did not answer. Please try again in a moment.', { retryAfterSeconds: 5 });
+    if (e instanceof PaymentRefusedError) throw new AppError('conflict', `The payment provider refused: ${e.message}`);
+    throw e;
+  }
+}
 
 export const refundMessages = {
   noAttendee: 'No such attendee for this event.',
   alreadyRefunded: 'This attendee was already refunded.',
   nothingPaid: 'This attendee paid nothing, so there is nothing to refund.',
   noJob: 'There is no such refund job.',
+  noProvider: 'Payments are not set up for this organiser any more, so the payment cannot be checked.',
 };
+
+/** What "refresh payment" found: the provider's figures, and whether the attendee is now marked refunded. */
+export interface PaymentRefresh {
+  attendeeId: number;
+  /** The whole payment, as the provider reports it (minor units). */
+  amount: number;
+  refunded: number;
+  /** The attendee is marked refunded (now or before). */
+  attendeeRefunded: boolean;
+  /** This call marked them. */
+  changed: boolean;
+}
 
 export interface RefundJobView {
   id: string;
@@ -42,6 +68,7 @@ interface Job extends Omit<RefundJobView, 'confirmed'> {
 }
 
 export type RefundServiceDeps = Pick<Infra, 'keyring' | 'config' | 'organisers' | 'logger'> & {
+  gateways: GatewayFactory;
   events: EventService;
   attendees: AttendeeStore;
   store: RefundStore;
@@ -68,7 +95,28 @@ export class RefundService {
     await this.refundAttendee(organiserId, entry, event, attendeeId, true);
   }
 
-  private async refundAttendee(organiserId: number, entry: DirectoryEntry, event: EventRecord, attendeeId: number, loud: boolean): Promise<string | null> {
+  /**
+   * The seed's "refresh": asks the provider about the attendee's payment. When the whole payment
+   * was refunded there (say in Stripe's dashboard), the attendee is marked refunded with their
+   * places freed and a `booking.refunded` webhook, as for a refund made here, but no refund is
+   * sent. A partial refund cannot be pinned on one attendee of a shared payment, so it only
+   * reports the figures.
+   */
+  async refreshPayment(organiserId: number, slug: string, attendeeId: number): Promise<PaymentRefresh> {
+    const { entry, event } = await this.deps.events.get(organiserId, slug);
+    const row = await this.deps.attendees.find(entry, { id: attendeeId });
+    if (!row) throw new AppError('not_found', refundMessages.noAttendee);
+    if (row.pricePaid <= 0 || !row.paymentId) throw new AppError('conflict', refundMessages.nothingPaid);
+    const organiser = await this.deps.organisers.get(organiserId);
+    const credential = organiser ? credentialForObject(this.deps.keyring, organiser, row.paymentId) : null;
+    if (!credential) throw new AppError('conflict', refundMessages.noProvider);
+    const status = await providerCall(() => this.deps.gateways(credential).refundStatus(row.paymentId!));
+    const whole = status.amount > 0 && status.refunded >= status.amount;
+    const changed = !row.refunded && whole && (await this.refundAttendee(organiserId, entry, event, row.id, false, true)) !== null;
+    return { attendeeId: row.id, amount: status.amount, refunded: status.refunded, attendeeRefunded: row.refunded || changed, changed };
+  }
+
+  private async refundAttendee(organiserId: number, entry: DirectoryEntry, event: EventRecord, attendeeId: number, loud: boolean, refundedByProvider = false): Promise<string | null> {
     const row = await this.deps.attendees.find(entry, { id: attendeeId });
     if (!row) throw new AppError('not_found', refundMessages.noAttendee);
     if (row.refunded) {
@@ -109,8 +157,9 @@ export class RefundService {
       eventId: entry.id,
       attendeeId: row.id,
       key,
-      logMessage: `Refunded ${formatMoney(row.pricePaid, event.currency)} for ${row.quantity} ticket${row.quantity === 1 ? '' : 's'} (attendee #${row.id})`,
+      logMessage: `${refundedByProvider ? 'Marked refunded (the payment provider reports the payment refunded):' : 'Refunded'} ${formatMoney(row.pricePaid, event.currency)} for ${row.quantity} ticket${row.quantity === 1 ? '' : 's'} (attendee #${row.id})`,
       webhooks,
+      refundedByProvider,
       nowIso: now.toISOString(),
       nowMs: now.getTime(),
     });

@@ -1,7 +1,7 @@
 import type { Infra } from '../infra/infra';
 import { type Attempt, LeasedOutbox } from '../outbox/leased-outbox';
 import { refundConfirmedStatement, type RefundOutboxRow, refundOutboxTable } from '../shards/tables/refund-outbox';
-import { stripeKeyOf } from './organiser-stripe';
+import { credentialForObject } from './provider-gateways';
 import { type GatewayFactory, PaymentRefusedError } from './payment-gateway';
 
 export type RefundWorkerDeps = Pick<Infra, 'router' | 'pool' | 'directory' | 'organisers' | 'keyring' | 'logger' | 'metrics'> & { gateways: GatewayFactory };
@@ -31,8 +31,8 @@ export class RefundWorker {
         if (!row.paymentId) return { ok: false, error: 'no payment reference to refund', permanent: true };
         const entry = await deps.directory.resolveId(row.eventId);
         const organiser = entry ? await deps.organisers.get(entry.organiserId) : undefined;
-        const key = organiser ? stripeKeyOf(deps.keyring, organiser) : null;
-        if (!key) return { ok: false, error: 'the organiser has no Stripe key', permanent: false };
+        const key = organiser ? credentialForObject(deps.keyring, organiser, row.paymentId) : null;
+        if (!key) return { ok: false, error: 'the organiser has no key of the provider that took this payment', permanent: false };
         try {
           deps.metrics.stripeCalls.inc({ call: 'refund.create' });
           const refundId = await deps.gateways(key).refund(row.paymentId, row.amount, row.idempotencyKey);
@@ -40,7 +40,7 @@ export class RefundWorker {
           await writer.submit({ steps: [[refundConfirmedStatement(row.id, refundId)]] });
           return { ok: true };
         } catch (e) {
-          if (e instanceof PaymentRefusedError) return { ok: false, error: `Stripe refused the refund (${e.status})`, permanent: e.status === 404 };
+          if (e instanceof PaymentRefusedError) return { ok: false, error: `the payment provider refused the refund (${e.status})`, permanent: e.status === 404 };
           return { ok: false, error: e instanceof Error ? e.name : 'failed', permanent: false };
         }
       },

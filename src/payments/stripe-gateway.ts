@@ -6,6 +6,7 @@ import {
   type PaymentGateway,
   PaymentRefusedError,
   PaymentRetryableError,
+  type RefundStatus,
   type WebhookEndpoint,
 } from './payment-gateway';
 
@@ -131,6 +132,14 @@ export class StripeGateway implements PaymentGateway {
       if (e instanceof PaymentRefusedError && /already been refunded/.test(e.message)) return 'already_refunded';
       throw e;
     }
+  }
+
+  /** The admin's "refresh": the payment's latest charge says what was refunded, also from Stripe's dashboard. */
+  async refundStatus(paymentId: string): Promise<RefundStatus> {
+    const pi = await call(() => this.stripe.paymentIntents.retrieve(paymentId, { expand: ['latest_charge'] }));
+    const charge = typeof pi.latest_charge === 'object' && pi.latest_charge !== null ? pi.latest_charge : null;
+    if (!charge) return { amount: pi.amount_received, refunded: 0 };
+    return { amount: charge.amount_captured || charge.amount, refunded: charge.refunded ? charge.amount_captured || charge.amount : charge.amount_refunded };
   }
 }
 

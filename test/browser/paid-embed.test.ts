@@ -5,8 +5,9 @@ import { type PaidWorld, seedPaidEvent, seedPaidOrganiser, shardQuery, startPaid
 
 /**
  * A paid booking from a form embedded in an organiser's site (`?iframe=true`): Stripe Checkout
- * refuses to be framed, so the frame answers a "Pay now" page whose link opens the checkout in
- * the top-level window; paying there lands on the confirmation.
+ * refuses to be framed, so the frame answers a "Pay now" page. Its button opens the checkout in
+ * a popup and the frame shows the tickets once paid; with popups blocked, the link opens the
+ * checkout in the top-level window and paying there lands on the confirmation.
  */
 jest.setTimeout(90_000);
 
@@ -37,8 +38,38 @@ describe('paying from an embedded booking form', () => {
     await w?.close();
   });
 
-  it('offers "Pay now" in the frame, opens checkout top-level, and lands on the confirmation', async () => {
+  it('opens the checkout in a popup, and the frame on the organiser\'s page shows the tickets once paid', async () => {
     const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(hostUrl);
+    const frame = page.frameLocator('#bo');
+    await frame.locator('#name').fill('Ada Lovelace');
+    await frame.locator('#email').fill('ada@example.com');
+    await frame.locator('button[type=submit]').click();
+    const payNow = frame.locator('[data-testid=pay-now]');
+    await payNow.waitFor();
+    const [popup] = await Promise.all([page.waitForEvent('popup'), payNow.click()]);
+    await popup.waitForURL(new RegExp(`^${w.stripe.baseUrl}/pay/cs_`));
+    // The organiser's page stays where it was, the frame says where the payment is.
+    expect(page.url()).toBe(hostUrl);
+    await frame.locator('[data-testid=paying-elsewhere]').waitFor({ state: 'visible' });
+    await Promise.all([popup.waitForURL(/\/ticket\/reserved\?tokens=/), popup.click('button:has-text("Pay")')]);
+    // The frame polls the hold and moves itself to the embedded confirmation.
+    const booked = page.frames().find((f) => f.parentFrame() === page.mainFrame())!;
+    await booked.waitForURL(/\/ticket\/reserved\?tokens=.*iframe=true/, { timeout: 20_000 });
+    expect(await frame.locator('h1').textContent()).toContain("You're booked");
+    expect(page.url()).toBe(hostUrl);
+    const [row] = await shardQuery(w.app, 'embed-gala', 'SELECT sold, held FROM events WHERE id = ?', ['$id']);
+    expect(row).toMatchObject({ sold: 1, held: 0 });
+    await context.close();
+  });
+
+  it('with popups blocked, "Pay now" opens checkout top-level and lands on the confirmation', async () => {
+    const context = await browser.newContext();
+    // A popup blocker: window.open gives nothing, so the link's own target=_top applies.
+    await context.addInitScript(() => {
+      window.open = () => null;
+    });
     const page = await context.newPage();
     await page.goto(hostUrl);
     const frame = page.frameLocator('#bo');
@@ -56,7 +87,7 @@ describe('paying from an embedded booking form', () => {
     await Promise.all([page.waitForURL(/\/ticket\/reserved\?tokens=/), page.click('button:has-text("Pay")')]);
     expect(await page.textContent('h1')).toContain("You're booked");
     const [row] = await shardQuery(w.app, 'embed-gala', 'SELECT sold, held FROM events WHERE id = ?', ['$id']);
-    expect(row).toMatchObject({ sold: 1, held: 0 });
+    expect(row).toMatchObject({ sold: 2, held: 0 });
     await context.close();
   });
 });

@@ -52,6 +52,13 @@ describe('settings and platform API', () => {
       publicSite: { enabled: false, title: '', homeText: '', contactText: '' },
       holdMinutes: 10,
       accentColor: null,
+      // The payment provider and Square's settings (its token and signature key are write-only).
+      paymentProvider: 'none',
+      squareAccessTokenSet: false,
+      squareSignatureKeySet: false,
+      squareLocationId: null,
+      squareSandbox: false,
+      phonePrefix: '44',
       // Owners see the organiser's Standard Webhooks signing secret.
       webhookSecret: expect.stringMatching(/^whsec_/),
     });

@@ -123,9 +123,12 @@ describe('public page rules', () => {
   });
 
   describe('form-action of booking pages', () => {
+    // Square's hosted checkout (payment links on square.link, pages on checkout.square.site; sandbox too): the seed left it out.
+    const SQUARE_CHECKOUT = ['https://square.link', 'https://checkout.square.site', 'https://sandbox.square.link', 'https://checkout.squareupsandbox.com'];
+
     it('allows the https thank-you origin of the event on its booking page', async () => {
       const page = await getPage(app.baseUrl, '/ticket/thanked');
-      expect(formAction(page.headers.get('content-security-policy')).split(' ')).toEqual(["'self'", 'https://checkout.stripe.com', 'https://thanks.example.org']);
+      expect(formAction(page.headers.get('content-security-policy')).split(' ')).toEqual(["'self'", 'https://checkout.stripe.com', ...SQUARE_CHECKOUT, 'https://thanks.example.org']);
     });
 
     it('keeps it on the re-rendered form and sends the buyer there after booking', async () => {
@@ -141,13 +144,13 @@ describe('public page rules', () => {
       for (const path of ['/ticket/thanked-here', '/o/my--org']) {
         const page = await getPage(app.baseUrl, path);
         expect(page.status).toBe(200);
-        expect(formAction(page.headers.get('content-security-policy'))).toBe("'self' https://checkout.stripe.com");
+        expect(formAction(page.headers.get('content-security-policy'))).toBe(`'self' https://checkout.stripe.com ${SQUARE_CHECKOUT.join(' ')}`);
       }
       // A priced event's form goes to checkout: STRIPE_API_BASE here is the stand-in, whose pay page is its checkout.
       for (const path of ['/ticket/london-gig', '/o/my--org/events']) {
         const page = await getPage(app.baseUrl, path);
         expect(page.status).toBe(200);
-        expect(formAction(page.headers.get('content-security-policy'))).toBe(`'self' https://checkout.stripe.com ${stripe.baseUrl}`);
+        expect(formAction(page.headers.get('content-security-policy'))).toBe(`'self' https://checkout.stripe.com ${SQUARE_CHECKOUT.join(' ')} ${stripe.baseUrl}`);
       }
     });
   });

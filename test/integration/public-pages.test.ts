@@ -184,12 +184,13 @@ describe('public booking pages', () => {
       for (const field of ['email', 'phone', 'address']) expect(page.html).toContain(`name="${field}"`);
       const order = ['quantity_workshop', 'quantity_concert', 'quantity_zoo'].map((n) => page.html.indexOf(`name="${n}"`));
       expect(order).toEqual([...order].sort((a, b) => a - b));
-      expect(optionsOf(page.html, 'date').length).toBeGreaterThan(1);
+      // The shared dates are a month calendar of radio buttons, as on single-event pages.
+      expect(dateChoicesOf(page.html).length).toBeGreaterThan(1);
     });
 
     it('books only the events with a quantity above 0, daily ones on the shared date', async () => {
       const page = await getPage(app.baseUrl, '/ticket/zoo+concert+workshop');
-      const date = optionsOf(page.html, 'date').filter(Boolean)[0]!;
+      const date = dateChoicesOf(page.html)[0]!;
       const res = await postForm(app.baseUrl, '/ticket/zoo+concert+workshop', {
         csrf_token: csrfOf(page.html), ...buyer, address: '2 High St', quantity_zoo: '1', quantity_concert: '1', quantity_workshop: '0', date,
       });

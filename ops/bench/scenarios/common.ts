@@ -19,7 +19,8 @@ export const THROUGHPUT_HEADERS = [
 ];
 
 export function ticketsPerSec(r: SustainedResult): number {
-  return r.okPerSec * TICKETS_PER_BOOKING;
+  // Bookings of varying size count their tickets from the answers; otherwise one size for all.
+  return r.okTickets !== undefined ? r.okTickets / r.durationSec : r.okPerSec * TICKETS_PER_BOOKING;
 }
 
 export function throughputRow(r: SustainedResult): string[] {
@@ -104,14 +105,14 @@ export interface SoldCheck {
  * abandoned by the load generator at the end still commit), never fewer. The load generator
  * does not say which slug each answer was for, so the check is on the total.
  */
-export async function soldCheck(app: RunningApp, slugs: string[], confirmedBookings: number): Promise<SoldCheck> {
+export async function soldCheck(app: RunningApp, slugs: string[], confirmedBookings: number, confirmedTickets?: number): Promise<SoldCheck> {
   const perSlug: Record<string, number> = {};
   for (const slug of slugs) {
     const ev = await getEvent(app.baseUrl, slug, app.token);
     perSlug[slug] = ev.capacity - ev.available;
   }
   const soldAtServer = Object.values(perSlug).reduce((s, n) => s + n, 0);
-  const confirmedToClients = confirmedBookings * TICKETS_PER_BOOKING;
+  const confirmedToClients = confirmedTickets ?? confirmedBookings * TICKETS_PER_BOOKING;
   return { perSlug, soldAtServer, confirmedToClients, consistent: soldAtServer >= confirmedToClients };
 }
 

@@ -54,10 +54,15 @@ export const run: ScenarioFn = async (ctx) => {
     const busyAt: number[] = [];
     let ok = 0;
     let noAnswer = 0;
+    let noAnswerWhy = '';
+    const buyersStarted = performance.now();
     const other = new Map<number, number>();
     const loops = Array.from({ length: BUYERS }, async () => {
       while (!stop) {
-        const res = await fetch(`${app.baseUrl}${bookingPath('big')}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BOOKING_BODY }).catch(() => undefined);
+        const res = await fetch(`${app.baseUrl}${bookingPath('big')}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BOOKING_BODY }).catch((e: unknown) => {
+          noAnswerWhy ||= `${String((e as { cause?: unknown }).cause ?? e)}, ${num(performance.now() - buyersStarted)} ms after the buyers started`;
+          return undefined;
+        });
         if (!res) {
           noAnswer++;
           continue;
@@ -75,7 +80,7 @@ export const run: ScenarioFn = async (ctx) => {
     ctx.log('move: event:move big → move-target');
     const started = performance.now();
     const env = appEnv(app.config);
-    const result = (await runCli(env, ['event:move', '--slug', 'big', '--shard', 'move-target'], path.join(ctx.logDir, 'move.cli.log'))) as { frozenMs: number | null };
+    const result = (await runCli(env, ['event:move', '--slug', 'big', '--shard', 'move-target'], path.join(ctx.logDir, 'move.cli.log'))) as { frozenMs: number | null; stepMs?: Record<string, number>; livePasses?: number[] };
     const moveMs = performance.now() - started;
     await new Promise((r) => setTimeout(r, 1000));
     stop = true;
@@ -83,7 +88,9 @@ export const run: ScenarioFn = async (ctx) => {
     const busyWindowMs = busyAt.length > 1 ? busyAt[busyAt.length - 1]! - busyAt[0]! : 0;
     const frozenMs = result.frozenMs ?? Number.NaN;
     notes.push(`${num(attendees)} attendees; ${BUYERS} buyers booking throughout: ${num(ok)} bookings, ${num(busyAt.length)} busy answers.`);
-    if (noAnswer > 0 || other.size > 0) notes.push(`Other answers: ${noAnswer} without an HTTP answer; ${[...other].map(([k, v]) => `${k}: ${v}`).join(', ') || 'none'}.`);
+    if (noAnswer > 0 || other.size > 0) notes.push(`Other answers: ${noAnswer} without an HTTP answer${noAnswerWhy ? ` (first: ${noAnswerWhy})` : ''}; ${[...other].map(([k, v]) => `${k}: ${v}`).join(', ') || 'none'}.`);
+    if (result.stepMs) notes.push(`Steps (ms): ${Object.entries(result.stepMs).map(([k, v]) => `${k} ${num(v)}`).join(', ')}; frozen = frozen + copied + verified + flipped + unfrozen.`);
+    if (result.livePasses) notes.push(`Rows copied per pass while selling: ${result.livePasses.map((n) => num(n)).join(' → ')}.`);
     notes.push('The CLI process runs the move; the app learns `moved` from the old shard and re-resolves.');
     return [
       {
@@ -93,7 +100,7 @@ export const run: ScenarioFn = async (ctx) => {
           headers: ['attendees', 'whole move', 'frozen (mover)', 'busy seen by buyers', 'busy answers', 'bookings'],
           rows: [[num(attendees), `${num(moveMs)} ms`, `${num(frozenMs)} ms`, `${num(busyWindowMs)} ms`, num(busyAt.length), num(ok)]],
         },
-        data: { attendees, moveMs, frozenMs, busyWindowMs, busyAnswers: busyAt.length, bookings: ok },
+        data: { attendees, moveMs, frozenMs, busyWindowMs, busyAnswers: busyAt.length, bookings: ok, stepMs: result.stepMs, livePasses: result.livePasses },
         metrics: { frozenMs, busyWindowMs },
         targets: [
           {

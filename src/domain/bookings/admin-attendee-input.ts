@@ -36,11 +36,15 @@ export const addAttendeeSchema = contactPatchSchema
   .strict();
 export type AddAttendeeInput = z.infer<typeof addAttendeeSchema>;
 
-/** PATCH …/attendees/:id: new contact details, and/or `event` (another slug) to move it. */
+/**
+ * PATCH …/attendees/:id: new contact details, a new ticket count (`quantity`, checked against
+ * capacity), and/or `event` (another slug) to move it.
+ */
 export const editAttendeeSchema = contactPatchSchema
   .extend({
     event: z.string().regex(EVENT_SLUG, 'Please choose an event from the list.').optional(),
     date: isoDate.optional(),
+    quantity: quantity.optional(),
   })
   .strict();
 export type EditAttendeeInput = z.infer<typeof editAttendeeSchema>;

@@ -45,6 +45,9 @@ export function checkBooking(
   }
   if (item.quantity > e.maxPerPurchase) {
     issues.push({ path: `${pathPrefix}quantity`, message: `at most ${e.maxPerPurchase} ticket(s) per booking for ${e.name}` });
+  } else if (e.maxPerEmail !== null && item.quantity > e.maxPerEmail) {
+    // What one address already holds is decided in the write transaction; this only spares a hopeless write.
+    issues.push({ path: `${pathPrefix}quantity`, message: `at most ${e.maxPerEmail} ticket(s) per email address for ${e.name}` });
   }
   if (e.type === 'daily') {
     if (!item.date) issues.push({ path: `${pathPrefix}date`, message: `choose a date for ${e.name}` });

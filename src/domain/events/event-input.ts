@@ -17,6 +17,13 @@ export const eventFieldsSchema = z.object({
   type: z.enum(['standard', 'daily']),
   price: z.number().int('price is in minor units (pence, cents): a whole number').min(0, 'price cannot be negative').max(100_000_000, 'price is too large'),
   maxPerPurchase: z.number().int().min(1, 'maxPerPurchase must be at least 1').max(1000, 'maxPerPurchase must be at most 1000'),
+  /** Most tickets one email address may book for this event; null (or absent on create) = no limit. */
+  maxPerEmail: z
+    .number({ message: 'maxPerEmail must be a whole number of tickets, or null for no limit' })
+    .int('maxPerEmail must be a whole number of tickets')
+    .min(1, 'maxPerEmail must be at least 1 (or null for no limit)')
+    .max(100_000, 'maxPerEmail must be at most 100,000')
+    .nullable(),
   fields: z.array(z.enum(CONTACT_FIELDS)).max(4).refine((f) => new Set(f).size === f.length, 'fields must not repeat'),
   /** Which of `fields` buyers may leave blank; every other asked field is required. */
   optionalFields: z.array(z.enum(CONTACT_FIELDS)).max(4).refine((f) => new Set(f).size === f.length, 'optionalFields must not repeat'),

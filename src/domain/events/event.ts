@@ -22,6 +22,8 @@ export interface EventRecord {
   price: number;
   currency: string;
   maxPerPurchase: number;
+  /** Most tickets one email address may hold for this event (sold and live holds together); null = no limit. */
+  maxPerEmail: number | null;
   fields: ContactField[];
   /** Fields of `fields` a buyer may leave blank (the rest are required). */
   optionalFields: ContactField[];

@@ -16,6 +16,8 @@ export interface EventFormValues {
   capacity: string;
   price: string;
   maxPerPurchase: string;
+  /** Blank: no limit per email address. */
+  maxPerEmail: string;
   fields: string[];
   /** Of the asked fields, those buyers may leave blank. */
   optionalFields: string[];
@@ -33,7 +35,7 @@ export interface EventFormValues {
 }
 
 export const EVENT_FORM_FIELDS: ReadonlySet<string> = new Set<keyof EventFormValues>([
-  'name', 'slug', 'type', 'capacity', 'price', 'maxPerPurchase', 'fields', 'optionalFields', 'description', 'date', 'location',
+  'name', 'slug', 'type', 'capacity', 'price', 'maxPerPurchase', 'maxPerEmail', 'fields', 'optionalFields', 'description', 'date', 'location',
   'opensAt', 'closesAt', 'webhookUrl', 'thankYouUrl', 'group', 'bookableDays', 'minDaysBefore', 'maxDaysAfter',
 ]);
 
@@ -42,7 +44,7 @@ const ALL_DAYS = ['0', '1', '2', '3', '4', '5', '6'];
 /** What a new event starts with: the same defaults as EventService. */
 export function blankEventForm(): EventFormValues {
   return {
-    name: '', slug: '', type: 'standard', capacity: '', price: '', maxPerPurchase: '1', fields: ['email'], optionalFields: [],
+    name: '', slug: '', type: 'standard', capacity: '', price: '', maxPerPurchase: '1', maxPerEmail: '', fields: ['email'], optionalFields: [],
     description: '', date: '', location: '', opensAt: '', closesAt: '', webhookUrl: '', thankYouUrl: '', group: '',
     bookableDays: [...ALL_DAYS], minDaysBefore: '1', maxDaysAfter: '90',
   };
@@ -58,6 +60,7 @@ export function eventToForm(e: EventRecord, ctx: { currency: string; timezone: s
     capacity: String(e.capacity),
     price: e.price > 0 ? minorToMajorString(e.price, ctx.currency) : '',
     maxPerPurchase: String(e.maxPerPurchase),
+    maxPerEmail: e.maxPerEmail === null ? '' : String(e.maxPerEmail),
     fields: [...e.fields],
     optionalFields: [...e.optionalFields],
     description: e.description,
@@ -130,6 +133,8 @@ export function eventFormToInput(v: EventFormValues, ctx: { currency: string; ti
   };
   input.capacity = whole('capacity', 'capacity');
   input.maxPerPurchase = whole('maxPerPurchase', 'max per purchase', 1);
+  // Blank means no limit (null), as in the JSON API.
+  input.maxPerEmail = v.maxPerEmail.trim() === '' ? null : whole('maxPerEmail', 'max tickets per email address');
 
   if (v.price.trim() === '') input.price = 0;
   else {

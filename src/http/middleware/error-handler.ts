@@ -11,6 +11,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   sold_out: 409,
+  email_limit: 409,
   registration_closed: 409,
   gone: 410,
   payload_too_large: 413,

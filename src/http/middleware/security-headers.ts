@@ -1,12 +1,17 @@
 import type { Response } from 'express';
 import helmet from 'helmet';
 
-/** Where any form may post (or be redirected after posting): us and Stripe Checkout. */
-const FORM_ACTION = ["'self'", 'https://checkout.stripe.com'];
+/**
+ * Where any form may post (or be redirected after posting): us, Stripe Checkout, and Square's
+ * hosted checkout (a payment link's short URL on square.link redirects to checkout.square.site;
+ * the sandbox has its own hosts). The seed left Square's out, so its booking form could not
+ * reach the payment page in a browser that enforces form-action on redirects.
+ */
+const FORM_ACTION = ["'self'", 'https://checkout.stripe.com', 'https://square.link', 'https://checkout.square.site', 'https://sandbox.square.link', 'https://checkout.squareupsandbox.com'];
 
 /**
  * helmet with a real CSP: only our own scripts, styles and images (QR codes are inline SVG),
- * forms may post to us and to Stripe Checkout, and no page may be framed unless it opts in.
+ * forms may post to us and to the providers' checkouts, and no page may be framed unless it opts in.
  */
 export const securityHeaders = helmet({
   contentSecurityPolicy: {

@@ -29,7 +29,7 @@ const messages = {
   acceptTerms: 'Please accept the terms and conditions.',
   chooseDate: 'Choose a date.',
   noDates: 'There are no dates left to book.',
-  badDate: 'That date cannot be booked. Choose one from the list.',
+  badDate: 'That date cannot be booked. Choose one from the calendar.',
   noSharedDate: 'These events have no date in common, so the daily ones cannot be booked together here. Book each on its own page.',
   quantityNumber: 'Choose how many tickets you want.',
   atMost: (n: number) => `You can book at most ${n} ticket${n === 1 ? '' : 's'} at a time.`,

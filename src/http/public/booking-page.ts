@@ -57,6 +57,25 @@ function sharedDates(events: PublicEventBundle[]): DateOption[] | null {
 }
 
 /**
+ * A multi form's calendar: every date all open daily events run on, sold-out days included
+ * (marked full), each with the places left of the event that has the fewest that day. The
+ * bookable ones are exactly `page.dates`.
+ */
+export function multiCalendarDates(page: BookingPage): DateOption[] {
+  const daily = page.events.filter((b) => b.view.type === 'daily' && isBookable(b));
+  if (daily.length === 0) return [];
+  let shared: DateOption[] = daily[0]!.view.dates ?? [];
+  for (const b of daily.slice(1)) {
+    const mine = new Map((b.view.dates ?? []).map((d) => [d.date, d.available]));
+    shared = shared.filter((d) => mine.has(d.date)).map((d) => ({ date: d.date, available: Math.min(d.available, mine.get(d.date)!) }));
+  }
+  return shared;
+}
+
+/** Slugs of the open daily events: the calendar matters only when one of them is chosen. */
+export const dailySlugs = (page: BookingPage): string[] => page.events.filter((b) => b.view.type === 'daily' && isBookable(b)).map((b) => b.view.slug);
+
+/**
  * The most tickets of one event this form may ask for: min(max per purchase, places left),
  * 0 when it is not open or, on a multi form, when daily events share no date.
  */
@@ -97,13 +116,13 @@ export function thankYouOrigins(page: BookingPage): string[] {
 
 /**
  * Where this page's form may end up: the thank-you origin, and for a priced event the
- * checkout's origin when STRIPE_API_BASE points elsewhere than Stripe (the stand-in in
- * tests; Stripe's own checkout.stripe.com is always allowed). Browsers check a form's
+ * checkout's origin when STRIPE_API_BASE or SQUARE_API_BASE point elsewhere (the stand-ins in
+ * tests; the providers' own checkout hosts are always allowed). Browsers check a form's
  * redirects against the CSP of the page that holds the form.
  */
-export function formTargets(page: BookingPage, stripeApiBase: string | undefined): string[] {
+export function formTargets(page: BookingPage, ...apiBases: Array<string | undefined>): string[] {
   const paid = page.events.some((b) => b.event.price > 0);
-  return [...thankYouOrigins(page), ...(paid && stripeApiBase ? [new URL(stripeApiBase).origin] : [])];
+  return [...thankYouOrigins(page), ...(paid ? apiBases.filter((b): b is string => Boolean(b)).map((b) => new URL(b).origin) : [])];
 }
 
 /** `/ticket/:slugs`: one active event, else a group of that slug, else `a+b` events; 404 otherwise. */

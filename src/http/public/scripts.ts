@@ -121,3 +121,37 @@ export const PAYMENT_POLL_JS = `(function () {
   setTimeout(poll, 1000);
 })();
 `;
+
+/**
+ * The embedded "Pay now" page: opens the checkout in a popup so the buyer stays on the
+ * organiser's page, then polls the hold (same origin) and moves this frame to the tickets once
+ * it is paid. A blocked popup falls through to the link's own target=_top navigation.
+ */
+export const PAY_POPUP_JS = `(function () {
+  var page = document.querySelector('[data-status-url][data-return-url]');
+  var link = document.querySelector('[data-pay-popup]');
+  if (!page || !link || !window.fetch) return;
+  var statusUrl = page.getAttribute('data-status-url');
+  var returnUrl = page.getAttribute('data-return-url');
+  var polling = false;
+  function poll() {
+    fetch(statusUrl, { headers: { accept: 'application/json' }, credentials: 'same-origin' })
+      .then(function (r) { return r.json(); })
+      .then(function (b) {
+        if (b && b.status === 'paid') { window.location.href = returnUrl; return; }
+        if (b && b.status === 'expired') { window.location.reload(); return; }
+        setTimeout(poll, 2000);
+      })
+      .catch(function () { setTimeout(poll, 3000); });
+  }
+  link.addEventListener('click', function (e) {
+    var w = Math.min(520, screen.availWidth), h = Math.min(760, screen.availHeight);
+    var popup = window.open(link.getAttribute('href'), 'boxoffice-checkout', 'popup,width=' + w + ',height=' + h);
+    if (!popup) return;
+    e.preventDefault();
+    var note = document.querySelector('[data-testid=paying-elsewhere]');
+    if (note) note.hidden = false;
+    if (!polling) { polling = true; setTimeout(poll, 2000); }
+  });
+})();
+`;

@@ -11,7 +11,6 @@ import { allowFormTargets } from '../middleware/security-headers';
 import { type BookingFormState, renderBookingPage } from '../views/public/booking-page';
 import { withEmbed } from '../views/public/format';
 import { HONEYPOT_FIELD } from '../views/public/form-parts';
-import { renderPayNowPage } from '../views/public/payment-pages';
 import { renderWaitingPage } from '../views/public/waiting-page';
 import { type FormValues, parseMultiForm, parseSingleForm, readFormValues, serviceIssues } from './booking-form';
 import { setBookedCookie } from './booked-cookie';
@@ -70,7 +69,7 @@ export async function submitBooking(
   const { desk } = services.payments;
   const values = readFormValues(req.body);
   // Every page this answers (the form again, the waiting page) posts the same booking.
-  allowFormTargets(res, formTargets(page, services.infra.config.stripeApiBase));
+  allowFormTargets(res, formTargets(page, services.infra.config.stripeApiBase, services.infra.config.squareApiBase));
   const { csrf_token: csrfToken = '', [HONEYPOT_FIELD]: honeypot = '', ...typed } = values;
   const render = async (status: number, state: Partial<BookingFormState>, refused?: AppError) => {
     const fresh = (await full()) ?? page;
@@ -111,10 +110,10 @@ export async function submitBooking(
         setBookedCookie(req, res, keyring, { bookingId: result.booking.id, name: buyer.name, email: buyer.email ?? null, emailed: services.bookings.ticketEmails.enabled && Boolean(buyer.email) });
         return res.redirect(303, successUrl(result.booking, page));
       case 'checkout':
-        // Stripe Checkout refuses to be framed: inside an iframe, a link to open it top-level.
-        if (page.embed) return void res.type('html').send(renderPayNowPage({ checkoutUrl: result.checkoutUrl, expiresAt: result.holdExpiresAt }));
+        // Checkout pages refuse to be framed: inside an iframe, the hold's status page offers "Pay now" (a popup).
+        if (page.embed) return res.redirect(303, withEmbed(`/payment/status/${encodeURIComponent(result.holdId)}`, true));
         // form-action covers the redirect after a POST: Stripe's checkout origin must be listed.
-        allowFormTargets(res, [...formTargets(page, services.infra.config.stripeApiBase), new URL(result.checkoutUrl).origin]);
+        allowFormTargets(res, [...formTargets(page, services.infra.config.stripeApiBase, services.infra.config.squareApiBase), new URL(result.checkoutUrl).origin]);
         return res.redirect(303, result.checkoutUrl);
       case 'preparing':
         return res.redirect(303, withEmbed(result.statusUrl, page.embed));
@@ -125,6 +124,7 @@ export async function submitBooking(
       case 'invalid_request':
         return render(STATUS_OF[err.code], err.issues?.length ? { issues: serviceIssues(err.issues, slugs) } : { notice: err.message });
       case 'sold_out':
+      case 'email_limit':
       case 'registration_closed':
       case 'conflict':
         return render(STATUS_OF[err.code], { notice: err.message }, err);

@@ -44,6 +44,7 @@ function formErrorOf(e: unknown): { status: number; errors: FieldErrors } | unde
   if (!(e instanceof AppError)) return undefined;
   if (e.code === 'invalid_request') return { status: 400, errors: e.issues?.length ? errorsOf(e.issues) : { '': [e.message] } };
   if (e.code === 'sold_out') return { status: 409, errors: { quantity: [e.message] } };
+  if (e.code === 'conflict') return { status: 409, errors: { '': [e.message] } };
   return undefined;
 }
 
@@ -59,9 +60,15 @@ export function adminAttendeePages(services: AppServices): Router {
   const { page, form } = pageGuards();
   const actor = (p: OrganiserPage) => ({ organiserId: p.orgId, userId: p.principal.userId });
 
-  async function renderForm(res: Response, status: number, p: OrganiserPage, event: EventRecord, mode: 'add' | 'edit', action: string, values: AttendeeFormValues, errors: FieldErrors) {
+  async function renderForm(res: Response, status: number, p: OrganiserPage, event: EventRecord, mode: 'add' | 'edit', action: string, values: AttendeeFormValues, errors: FieldErrors, refunded = false) {
     const list = mode === 'edit' ? (await events.list(p.orgId)).map((e) => ({ slug: e.slug, name: e.name, type: e.type })) : undefined;
-    sendPage(res, status, mode === 'add' ? 'Add attendee' : 'Edit attendee', p.ctx, <AttendeeFormPage ctx={p.ctx} event={event} mode={mode} action={action} values={values} errors={errors} {...(list ? { events: list } : {})} />);
+    sendPage(
+      res,
+      status,
+      mode === 'add' ? 'Add attendee' : 'Edit attendee',
+      p.ctx,
+      <AttendeeFormPage ctx={p.ctx} event={event} mode={mode} action={action} values={values} errors={errors} refunded={refunded} {...(list ? { events: list } : {})} />,
+    );
   }
 
   router.get('/admin/events/:slug/attendees/new', page, async (req, res) => {
@@ -101,7 +108,8 @@ export function adminAttendeePages(services: AppServices): Router {
     const { event } = await events.get(p.orgId, param(req, 'slug'));
     const a = await attendees.one(p.orgId, event.slug, idParam(req, 'id'), unlockOrganiserPrivateKey(p.principal, p.organiser));
     const values: AttendeeFormValues = { name: a.name, email: a.email, phone: a.phone, address: a.address, special_instructions: a.specialInstructions, quantity: String(a.quantity), date: a.date ?? '', event: event.slug };
-    await renderForm(res, 200, p, event, 'edit', `/admin/events/${event.slug}/attendees/${a.id}/edit`, values, {});
+    // A refunded attendee holds no places: their ticket count is not offered for change.
+    await renderForm(res, 200, p, event, 'edit', `/admin/events/${event.slug}/attendees/${a.id}/edit`, values, {}, a.refunded);
   });
 
   router.post('/admin/events/:slug/attendees/:id/edit', ...form, async (req, res) => {
@@ -112,10 +120,13 @@ export function adminAttendeePages(services: AppServices): Router {
     const current = await attendees.one(p.orgId, event.slug, id, key);
     const values = readValues(asFormBody(req.body));
     const action = `/admin/events/${event.slug}/attendees/${id}/edit`;
-    const again = (status: number, errors: FieldErrors) => renderForm(res, status, p, event, 'edit', action, values, errors);
+    const again = (status: number, errors: FieldErrors) => renderForm(res, status, p, event, 'edit', action, values, errors, current.refunded);
     const target = values.event.trim() || event.slug;
     const moving = target !== event.slug;
     const date = values.date.trim();
+    // Sent only when changed, so an edit of the name alone never touches the counters.
+    const typedQty = values.quantity.trim();
+    const qty = /^\d{1,6}$/.test(typedQty) ? Number(typedQty) : typedQty === '' ? current.quantity : Number.NaN;
     const parsed = editAttendeeSchema.safeParse({
       name: values.name,
       email: values.email,
@@ -124,6 +135,7 @@ export function adminAttendeePages(services: AppServices): Router {
       specialInstructions: values.special_instructions,
       ...(moving ? { event: target } : {}),
       ...(date && (moving || date !== (current.date ?? '')) ? { date } : {}),
+      ...(qty !== current.quantity ? { quantity: qty } : {}),
     });
     if (!parsed.success) return again(400, errorsOf((parsed.error as z.ZodError).issues));
     try {
@@ -132,7 +144,8 @@ export function adminAttendeePages(services: AppServices): Router {
     } catch (e) {
       const shown = formErrorOf(e);
       if (!shown) throw e;
-      if (shown.status === 409) shown.errors = { event: shown.errors.quantity ?? [] };
+      // A full target of a move is about the event chosen; a refused ticket count, about the count.
+      if (shown.status === 409 && moving && shown.errors.quantity) shown.errors = { event: shown.errors.quantity };
       await again(shown.status, shown.errors);
     }
   });

@@ -117,7 +117,7 @@ export function adminEventActions(services: AppServices): Router {
     const p = await organiserPage(services, req);
     const slug = param(req, 'slug');
     const back = filterQuery(readAttendeeFilter(req.body)); // before the write, as for check-in
-    await services.bookings.ticketEmails.resend(p.orgId, slug, idParam(req, 'id'), unlockOrganiserPrivateKey(p.principal, p.organiser));
+    await services.bookings.ticketEmails.resend(p.orgId, slug, idParam(req, 'id'), unlockOrganiserPrivateKey(p.principal, p.organiser), p.principal.userId);
     res.redirect(303, `/admin/events/${slug}${back}${back ? '&' : '?'}notice=email_resent`);
   });
 
@@ -163,6 +163,13 @@ export function adminEventActions(services: AppServices): Router {
     const slug = param(req, 'slug');
     await services.payments.refunds.refundOne(p.orgId, slug, idParam(req, 'id'));
     res.redirect(303, `/admin/events/${slug}?notice=refunded`);
+  });
+
+  router.post('/admin/events/:slug/attendees/:id/refresh-payment', ...form, async (req, res) => {
+    const p = await organiserPage(services, req);
+    const slug = param(req, 'slug');
+    const r = await services.payments.refunds.refreshPayment(p.orgId, slug, idParam(req, 'id'));
+    res.redirect(303, `/admin/events/${slug}?notice=${r.changed ? 'payment_refunded' : r.attendeeRefunded ? 'payment_was_refunded' : r.refunded > 0 ? 'payment_partly_refunded' : 'payment_not_refunded'}`);
   });
 
   // Everyone's money back: the event's name typed, then a background job with a progress page.

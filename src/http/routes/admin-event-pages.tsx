@@ -34,6 +34,10 @@ const NOTICES = {
   attendee_deleted: 'Attendee deleted; their places are free again.',
   resent: 'The webhook is queued to be sent again.',
   refunded: 'Refunded: the money goes back to their card, and their tickets no longer work.',
+  payment_refunded: 'The payment provider reports this payment refunded: the attendee is now marked refunded, their tickets no longer work and their places are free again.',
+  payment_was_refunded: 'The payment provider confirms the refund.',
+  payment_partly_refunded: 'The payment provider reports part of this payment refunded. Part of a shared payment cannot be matched to one attendee, so nothing was changed: refund here to mark someone.',
+  payment_not_refunded: 'The payment provider reports no refund of this payment.',
 };
 
 /**

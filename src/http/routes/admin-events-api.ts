@@ -140,12 +140,20 @@ export function adminEventsApiRoutes(services: AppServices): Router {
     res.status(204).end();
   });
 
+  // The seed's "refresh": asks the payment provider whether the payment was refunded there.
+  router.post('/api/v1/admin/events/:slug/attendees/:id/refresh-payment', async (req, res) => {
+    const id = Number(param(req, 'id'));
+    if (!Number.isSafeInteger(id) || id < 1) throw new AppError('not_found', 'No such attendee for this event.');
+    const r = await services.payments.refunds.refreshPayment(organiserOf(req), param(req, 'slug'), id);
+    res.json({ attendee: { id: r.attendeeId, refunded: r.attendeeRefunded }, payment: { amount: r.amount, refunded: r.refunded }, changed: r.changed });
+  });
+
   router.post('/api/v1/admin/events/:slug/attendees/:id/resend-email', async (req, res) => {
     const id = Number(param(req, 'id'));
     if (!Number.isSafeInteger(id) || id < 1) throw new AppError('not_found', 'No such attendee for this event.');
     const orgId = organiserOf(req);
     const organiser = (await services.infra.organisers.get(orgId))!;
-    const queued = await services.bookings.ticketEmails.resend(orgId, param(req, 'slug'), id, unlockOrganiserPrivateKey(req.principal!, organiser));
+    const queued = await services.bookings.ticketEmails.resend(orgId, param(req, 'slug'), id, unlockOrganiserPrivateKey(req.principal!, organiser), req.principal!.userId);
     res.status(202).json({ email: { to: queued.to, status: 'queued' } });
   });
 

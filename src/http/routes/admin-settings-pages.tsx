@@ -6,7 +6,7 @@ import type { AppServices } from '../../app/services';
 import { noticeFrom } from '../form-input';
 import { addError, asFormBody, type FieldErrors, type FormBody, text } from '../forms/form-values';
 import { callerOf } from '../middleware/authenticate';
-import { SettingsPage, type SettingsPageProps, type SettingsSection } from '../views/admin/settings-page';
+import { DEFAULT_ACCENT, SettingsPage, type SettingsPageProps, type SettingsSection } from '../views/admin/settings-page';
 import { organiserPage, pageGuards, sendPage } from './organiser-page-kit';
 
 const NOTICES: Record<SettingsSection, string> = {
@@ -15,8 +15,10 @@ const NOTICES: Record<SettingsSection, string> = {
   terms: 'Terms saved.',
   webhook: 'Webhook URL saved.',
   'embed-hosts': 'Embed hosts saved.',
+  appearance: 'Accent colour saved.',
   'public-site': 'Public site saved.',
   payments: 'Payment settings saved.',
+  square: 'Payment provider and Square settings saved.',
 };
 
 /** Each section's form → the JSON settings patch, so the page and the API share one validation. */
@@ -30,6 +32,14 @@ const READERS: Record<SettingsSection, (b: FormBody) => Record<string, unknown>>
       .split(/[\s,]+/)
       .filter(Boolean),
   }),
+  // The hex text wins when it was changed; else a changed picker (no script needed); empty = default colours.
+  appearance: (b) => {
+    const typed = text(b, 'accent_color').trim();
+    const saved = text(b, 'accent_saved').trim().toLowerCase();
+    const picked = text(b, 'accent_picker').trim().toLowerCase();
+    const pickerChanged = picked !== '' && picked !== (saved || DEFAULT_ACCENT);
+    return { accentColor: typed.toLowerCase() === saved && pickerChanged ? picked : typed };
+  },
   'public-site': (b) => ({
     publicSite: { enabled: text(b, 'enabled') === 'on', title: text(b, 'site_title'), homeText: text(b, 'home_text'), contactText: text(b, 'contact_text') },
   }),
@@ -42,7 +52,27 @@ const READERS: Record<SettingsSection, (b: FormBody) => Record<string, unknown>>
       ...(text(b, 'remove_stripe_key') === 'on' ? { stripeSecretKey: null } : key ? { stripeSecretKey: key } : {}),
     };
   },
+  square: (b) => readSquare(b),
 };
+
+/** Square's section: secrets are write-only (empty keeps the saved one); the checkbox removes both. */
+function readSquare(b: FormBody): Record<string, unknown> {
+  const token = text(b, 'square_access_token').trim();
+  const key = text(b, 'square_signature_key').trim();
+  const remove = text(b, 'remove_square_keys') === 'on';
+  return {
+    paymentProvider: text(b, 'payment_provider'),
+    squareLocationId: text(b, 'square_location_id'),
+    squareSandbox: text(b, 'square_sandbox') === 'on',
+    phonePrefix: text(b, 'phone_prefix'),
+    ...(remove ? { squareAccessToken: null, squareSignatureKey: null } : {}),
+    ...(!remove && token ? { squareAccessToken: token } : {}),
+    ...(!remove && key ? { squareSignatureKey: key } : {}),
+  };
+}
+
+/** Form fields whose values are never echoed back into the page, even when refused. */
+const SECRET_FIELDS = new Set(['stripe_secret_key', 'square_access_token', 'square_signature_key']);
 
 /** Issue path of the API → the form field it is about. */
 const FIELD_OF: Record<string, string> = {
@@ -52,12 +82,19 @@ const FIELD_OF: Record<string, string> = {
   terms: 'terms',
   webhookUrl: 'webhook_url',
   embedHosts: 'embed_hosts',
+  accentColor: 'accent_color',
   'publicSite.title': 'site_title',
   'publicSite.homeText': 'home_text',
   'publicSite.contactText': 'contact_text',
   'publicSite.enabled': 'enabled',
   stripeSecretKey: 'stripe_secret_key',
   holdMinutes: 'hold_minutes',
+  paymentProvider: 'payment_provider',
+  squareAccessToken: 'square_access_token',
+  squareSignatureKey: 'square_signature_key',
+  squareLocationId: 'square_location_id',
+  squareSandbox: 'square_sandbox',
+  phonePrefix: 'phone_prefix',
 };
 
 function fieldErrorsOf(e: ZodError): FieldErrors {
@@ -98,7 +135,7 @@ export function adminSettingsPages(services: AppServices): Router {
     const p = await organiserPage(services, req);
     const view = await settings.get(p.principal);
     const mail = { on: services.bookings.ticketEmails.enabled, status: mailStatusLine(services.infra.config) };
-    return { p, html: <SettingsPage ctx={p.ctx} settings={view} timeZones={TIME_ZONES} mail={mail} {...extra} />, status };
+    return { p, html: <SettingsPage ctx={p.ctx} settings={view} timeZones={TIME_ZONES} mail={mail} paymentWebhookUrl={`${services.infra.config.publicUrl}/payment/webhook`} {...extra} />, status };
   }
 
   router.get('/admin/settings', page, async (req, res) => {
@@ -117,7 +154,7 @@ export function adminSettingsPages(services: AppServices): Router {
       const refused = e instanceof AppError && e.code === 'invalid_request' && e.issues?.length;
       if (!(e instanceof ZodError) && !refused) throw e;
       // The secret key is never echoed back into the page, even when it was refused.
-      const values = Object.fromEntries(Object.entries(body).filter(([k]) => k !== 'stripe_secret_key').map(([k, v]) => [k, Array.isArray(v) ? (v.at(-1) ?? '') : (v ?? '')]));
+      const values = Object.fromEntries(Object.entries(body).filter(([k]) => !SECRET_FIELDS.has(k)).map(([k, v]) => [k, Array.isArray(v) ? (v.at(-1) ?? '') : (v ?? '')]));
       const errors = e instanceof ZodError ? fieldErrorsOf(e) : appFieldErrors(e as AppError);
       const { p, html } = await render(req, 400, { failed: { section, values, errors } });
       return sendPage(res, 400, 'Settings', p.ctx, html);

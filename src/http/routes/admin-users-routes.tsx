@@ -46,13 +46,14 @@ export function adminUsersRoutes(services: AppServices): Router {
       page = await render(req, STATUS_OF.invalid_request, { errors: input.errors, form: typed });
     } else {
       try {
-        const { code, expiresAt } = await invites.create(callerOf(req), input.data);
+        const made = await invites.invite(callerOf(req), input.data);
         await logMembers(req, `Invited a new ${input.data.role}`);
-        const inviteLink = `${services.infra.config.publicUrl}/join/${code}`;
-        const org = await services.infra.organisers.get(callerOf(req).organiser!.id);
-        // Emailed after this answer, in the background; the link is on screen either way.
-        services.mail?.invites.send(input.data.email, org?.name ?? 'your organisation', inviteLink, new Date(expiresAt));
-        page = await render(req, 201, { inviteLink, ...(services.mail ? { notice: `We also emailed the link to ${input.data.email}.` } : {}) });
+        // With SMTP the link is only in the email (queued in the catalog's outbox with the
+        // invite), so only the invited address can accept it; without SMTP it is shown once.
+        page =
+          made.delivery === 'link'
+            ? await render(req, 201, { inviteLink: `${services.infra.config.publicUrl}/join/${made.code}` })
+            : await render(req, 201, { notice: `We emailed the invite link to ${input.data.email}. Only that address can accept it: the link is not shown here.` });
       } catch (err) {
         const shown = inlineError(err, ['conflict']);
         if (!shown) throw err;

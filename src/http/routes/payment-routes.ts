@@ -25,15 +25,19 @@ const messages = {
  */
 export function paymentRoutes(services: AppServices): Router {
   const router = Router();
-  const { webhook, finalise, checkout } = services.payments;
+  const { webhook, squareWebhook, finalise, checkout } = services.payments;
 
+  // One URL for both providers: the signature header says which one is calling.
   router.post('/payment/webhook', rawBody, async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const squareSignature = req.get('x-square-hmacsha256-signature');
+    if (squareSignature && !req.get('stripe-signature')) return void res.json(await squareWebhook.receive(raw, squareSignature));
     res.json(await webhook.receive(raw, req.get('stripe-signature')));
   });
 
   router.get('/payment/success', async (req, res) => {
-    const sessionId = typeof req.query.session_id === 'string' ? req.query.session_id : '';
+    // Stripe's session_id, or the order id Square appends to the redirect URL (orderId; order_id as a fallback).
+    const sessionId = [req.query.session_id, req.query.orderId, req.query.order_id].find((v): v is string => typeof v === 'string' && v !== '') ?? '';
     const hold = typeof req.query.hold === 'string' ? req.query.hold : '';
     const result = await finalise.fromReturn(sessionId, hold);
     if (result.kind === 'pending') {
@@ -50,7 +54,8 @@ export function paymentRoutes(services: AppServices): Router {
       return void res.json({ booking: { id: result.bookingId, tickets: result.tickets.map((t) => ({ token: t.token, url: `${base}/t/${t.token}`, quantity: t.quantity })) } });
     }
     // Like a free booking: a single event's thank-you page (https or a path of this site) when set.
-    res.redirect(303, result.thankYouUrl ?? `/ticket/reserved?tokens=${tokens}`);
+    // Inside the organiser's iframe (the popup flow) the confirmation stays embedded.
+    res.redirect(303, result.thankYouUrl ?? withEmbed(`/ticket/reserved?tokens=${tokens}`, isEmbed(req)));
   });
 
   router.get('/payment/cancel', async (req, res) => {
@@ -89,8 +94,12 @@ export function paymentRoutes(services: AppServices): Router {
 function sendStatusPage(res: Response, status: Awaited<ReturnType<AppServices['payments']['checkout']['status']>>, statusUrl: string, embed: boolean): void {
   switch (status.state) {
     case 'ready':
-      // Stripe Checkout refuses to be framed: inside an iframe, a link that opens it top-level.
-      if (embed) return void res.type('html').send(renderPayNowPage({ checkoutUrl: status.checkoutUrl, expiresAt: status.expiresAt }));
+      // Checkout pages refuse to be framed: inside an iframe, a button that opens a popup (or the whole window).
+      if (embed) {
+        const hold = statusUrl.slice('/payment/status/'.length).split('?')[0]!;
+        const returnUrl = status.sessionId ? `/payment/success?session_id=${encodeURIComponent(status.sessionId)}&hold=${hold}&iframe=true` : null;
+        return void res.type('html').send(renderPayNowPage({ checkoutUrl: status.checkoutUrl, expiresAt: status.expiresAt, statusUrl: statusUrl.split('?')[0]!, returnUrl }));
+      }
       return void res.redirect(303, status.checkoutUrl);
     case 'preparing': {
       const minutes = Math.max(1, Math.round((Date.parse(status.expiresAt) - Date.now()) / 60_000));

@@ -1,5 +1,5 @@
 import { type Response, Router } from 'express';
-import { EMBED_FRAME_JS, EMBED_JS, MULTI_FIELDS_JS, PAYMENT_POLL_JS, RETRY_JS } from '../public/scripts';
+import { EMBED_FRAME_JS, EMBED_JS, MULTI_FIELDS_JS, PAY_POPUP_JS, PAYMENT_POLL_JS, RETRY_JS } from '../public/scripts';
 
 const YEAR_SECONDS = 31_536_000;
 const HOUR_SECONDS = 3_600;
@@ -15,6 +15,7 @@ export function publicAssetRoutes(): Router {
   router.get('/assets/retry.js', (_req, res) => sendScript(res, RETRY_JS, YEAR_SECONDS));
   router.get('/assets/multi-fields.js', (_req, res) => sendScript(res, MULTI_FIELDS_JS, HOUR_SECONDS));
   router.get('/assets/payment-poll.js', (_req, res) => sendScript(res, PAYMENT_POLL_JS, YEAR_SECONDS));
+  router.get('/assets/pay-popup.js', (_req, res) => sendScript(res, PAY_POPUP_JS, HOUR_SECONDS));
   router.get('/assets/embed-frame.js', (_req, res) => sendScript(res, EMBED_FRAME_JS, HOUR_SECONDS));
   router.get('/embed.js', (_req, res) => {
     // helmet's default CORP (same-origin) would stop organisers' pages from loading it.

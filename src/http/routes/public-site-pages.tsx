@@ -45,8 +45,9 @@ export function publicSiteRoutes(services: AppServices): Router {
     const page = await loadSitePage(services, organiser);
     if (!page) return void res.type('html').send(renderNoEventsPage(organiser));
     const nav = <SiteNav organiser={organiser} current="events" />;
-    allowFormTargets(res, formTargets(page, services.infra.config.stripeApiBase));
-    res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(services.infra.keyring, BOOKING_FORM_BINDING), values: {}, issues: [], nav, listEvents: true }));
+    allowFormTargets(res, formTargets(page, services.infra.config.stripeApiBase, services.infra.config.squareApiBase));
+    const month = typeof req.query.month === 'string' ? req.query.month : undefined;
+    res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(services.infra.keyring, BOOKING_FORM_BINDING), values: {}, issues: [], nav, listEvents: true, calendarMonth: month }));
   });
 
   router.post('/o/:organiser/events', requireContentType('form'), parseForm, bookingLimits(services.infra.config, services.infra.keyring), async (req, res) => {

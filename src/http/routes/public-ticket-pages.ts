@@ -43,7 +43,7 @@ export function publicTicketRoutes(services: AppServices): Router {
   router.get('/ticket/:slugs', async (req, res) => {
     const page = await loadTicketPage(services, param(req, 'slugs'), isEmbed(req));
     allowFraming(res, page.organiser.embedHosts);
-    allowFormTargets(res, formTargets(page, infra.config.stripeApiBase));
+    allowFormTargets(res, formTargets(page, infra.config.stripeApiBase, infra.config.squareApiBase));
     const month = typeof req.query.month === 'string' ? req.query.month : undefined;
     res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(infra.keyring, BOOKING_FORM_BINDING), values: {}, issues: [], calendarMonth: month }));
   });

@@ -118,9 +118,9 @@ function DisabledWebhooks({ ctx }: { ctx: AdminContext }) {
   );
 }
 
-export function AdminLayout({ title, ctx, children, scripts }: { title: string; ctx: AdminContext; children: ComponentChildren; scripts?: string[] }) {
+export function AdminLayout({ title, ctx, children, scripts, refreshSeconds }: { title: string; ctx: AdminContext; children: ComponentChildren; scripts?: string[]; refreshSeconds?: number | undefined }) {
   return (
-    <Layout title={title} nav={<AdminNav ctx={ctx} />} scripts={['/assets/admin.js', ...(scripts ?? [])]}>
+    <Layout title={title} nav={<AdminNav ctx={ctx} />} scripts={['/assets/admin.js', ...(scripts ?? [])]} {...(refreshSeconds !== undefined ? { refreshSeconds } : {})}>
       <div class="context-bar">
         <span class="muted small">{ctx.organiser ? `${ctx.organiser.name} · ${ctx.organiser.role}` : 'Platform administration'}</span>
         <OrganiserSwitch ctx={ctx} />
@@ -132,9 +132,9 @@ export function AdminLayout({ title, ctx, children, scripts }: { title: string; 
 }
 
 /** Renders a whole admin page; routes call this so every page has the same chrome. */
-export const renderAdminPage = (title: string, ctx: AdminContext, body: ComponentChildren, scripts?: string[]): string =>
+export const renderAdminPage = (title: string, ctx: AdminContext, body: ComponentChildren, scripts?: string[], opts: { refreshSeconds?: number } = {}): string =>
   renderDocument(
-    <AdminLayout title={title} ctx={ctx} {...(scripts ? { scripts } : {})}>
+    <AdminLayout title={title} ctx={ctx} {...(scripts ? { scripts } : {})} refreshSeconds={opts.refreshSeconds}>
       {body}
     </AdminLayout>,
   );

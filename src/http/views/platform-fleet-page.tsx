@@ -1,3 +1,4 @@
+import type { FleetJob } from '../../fleet/fleet-jobs';
 import type { FleetOverview, ShardOverview } from '../../fleet/fleet-overview';
 import { type AdminContext, CsrfField, FormErrors } from './admin-layout';
 import { StackTable } from './stack-table';
@@ -5,6 +6,8 @@ import { StackTable } from './stack-table';
 export interface PlatformFleetPageProps {
   ctx: AdminContext;
   fleet: FleetOverview;
+  /** Promotions and drains started from this console (this process), newest first. */
+  jobs?: readonly FleetJob[] | undefined;
   notice?: string | undefined;
   errors?: string[] | undefined;
 }
@@ -44,6 +47,39 @@ function ShardRow({ s, csrf }: { s: ShardOverview; csrf: string }) {
         )}
       </td>
     </tr>
+  );
+}
+
+const JOB_STATE = { running: 'running', done: 'done', failed: 'failed' } as const;
+
+/** Promotions and drains with their steps, as the terminal prints them; the page refreshes itself while one runs. */
+function FleetJobsSection({ jobs }: { jobs: readonly FleetJob[] }) {
+  if (jobs.length === 0) return null;
+  return (
+    <section class="card" aria-live="polite">
+      <h2>Promotions and drains</h2>
+      {jobs.map((j) => (
+        <details open={j.state !== 'done'} class="fleet-job">
+          <summary>
+            {j.kind === 'promote' ? 'Promote' : 'Drain'} <code>{j.target}</code>{' '}
+            <span class={j.state === 'failed' ? 'badge bad' : 'badge ok'}>{JOB_STATE[j.state]}</span>{' '}
+            <span class="muted small">
+              started {j.startedAt.slice(11, 19)} UTC{j.finishedAt ? `, ended ${j.finishedAt.slice(11, 19)} UTC` : ''}
+            </span>
+          </summary>
+          {j.error && <p class="notice bad">{j.error}</p>}
+          {j.lines.length > 0 ? (
+            <ol class="small">
+              {j.lines.map((line) => (
+                <li>{line}</li>
+              ))}
+            </ol>
+          ) : (
+            <p class="muted small">{j.kind === 'promote' ? 'Provisioning the dedicated shard…' : 'Starting…'}</p>
+          )}
+        </details>
+      ))}
+    </section>
   );
 }
 
@@ -99,6 +135,7 @@ export function PlatformFleetPage(p: PlatformFleetPageProps) {
           ))}
         </StackTable>
       </section>
+      <FleetJobsSection jobs={p.jobs ?? []} />
       <section class="card">
         <h2>Moves</h2>
         {p.fleet.moves.length === 0 ? (

@@ -99,7 +99,9 @@ export function UsersPage(p: UsersPageProps) {
           <StackTable headers={['Email', 'Role', 'Expires', '']}>
                 {p.invites.map((i) => (
                   <tr>
-                    <td>{i.email}</td>
+                    <td>
+                      {i.email} {i.emailed && <span class="badge">emailed</span>}
+                    </td>
                     <td data-label="Role">{i.role}</td>
                     <td data-label="Expires">{i.expired ? <span class="badge bad">expired</span> : formatTime(i.expiresAt)}</td>
                     <td>

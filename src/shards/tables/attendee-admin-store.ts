@@ -2,6 +2,7 @@ import type { InStatement } from '@libsql/client';
 import type { EventType } from '../../domain/events/event';
 import type { ShardRouter } from '../shard-router';
 import { logStatement } from './activity-log';
+import { type QuantityChange, type QuantityOutcome, quantityChangeStatements, quantityOutcome } from './attendee-quantity-statements';
 import { type AttendeeRow, toAttendeeRow } from './attendee-store';
 import type { EventRef } from './event-tables';
 import { LIVE_EVENT_SQL, LiveWriter, type Relocate } from './live-event-guard';
@@ -142,6 +143,18 @@ export class AttendeeAdminStore {
         const row = results[0]?.rows[0];
         return row ? toAttendeeRow(row) : undefined;
       },
+    );
+  }
+
+  /**
+   * A new ticket count (and new contact details, if edited too), with the event's counters
+   * adjusted in the same transaction; refused past capacity (attendee-quantity-statements.ts).
+   */
+  changeQuantity(ref: EventRef, change: QuantityChange): Promise<QuantityOutcome> {
+    return this.live.submit(
+      ref,
+      (r) => ({ steps: [quantityChangeStatements(r.id, change)] }),
+      (results) => quantityOutcome(results, change.daily),
     );
   }
 

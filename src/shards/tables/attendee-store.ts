@@ -3,6 +3,7 @@ import type { ShardRouter } from '../shard-router';
 import { logStatement } from './activity-log';
 import type { EventRef } from './event-tables';
 import { LIVE_EVENT_SQL, LiveWriter, type Relocate } from './live-event-guard';
+import { type WebhookToSend, webhookInsert } from './webhook-outbox';
 
 /** An attendee row as stored: PII stays sealed in `pii` until a holder of the organiser key opens it. */
 export interface AttendeeRow {
@@ -196,18 +197,23 @@ export class AttendeeStore {
     return { checkedIn: Number(rs.rows[0]?.n ?? 0), soldOnDate };
   }
 
-  /** The one check-in write: never for a refunded ticket, and a second one says "already". */
-  checkIn(ref: EventRef, key: AttendeeKey, at: string, actorId?: number): Promise<DoorOutcome> {
-    return this.door(ref, key, at, true, actorId);
+  /**
+   * The one check-in write: never for a refunded ticket, and a second one says "already".
+   * `webhooks` (attendee.checked_in) are written in the same transaction, only if this write
+   * checked the ticket in, so a repeated scan sends nothing new.
+   */
+  checkIn(ref: EventRef, key: AttendeeKey, at: string, actorId?: number, webhooks: WebhookToSend[] = []): Promise<DoorOutcome> {
+    return this.door(ref, key, at, true, actorId, webhooks);
   }
 
   checkOut(ref: EventRef, key: AttendeeKey, at: string, actorId?: number): Promise<DoorOutcome> {
-    return this.door(ref, key, at, false, actorId);
+    return this.door(ref, key, at, false, actorId, []);
   }
 
   /** Refused (busy) while the event is frozen for a move; a stale entry is re-resolved (see LiveWriter). */
-  private door(ref: EventRef, key: AttendeeKey, at: string, entering: boolean, actorId?: number): Promise<DoorOutcome> {
+  private door(ref: EventRef, key: AttendeeKey, at: string, entering: boolean, actorId: number | undefined, webhooks: WebhookToSend[]): Promise<DoorOutcome> {
     const [cond, arg] = whereKey(key);
+    const readBack = 2 + webhooks.length;
     return this.live.submit(
       ref,
       (r) => ({
@@ -225,12 +231,14 @@ export class AttendeeStore {
               message: { expr: `? || (SELECT id FROM attendees WHERE ${cond} AND event_id = ?)`, args: [entering ? 'Checked in attendee #' : 'Checked out attendee #', arg, r.id] },
               onlyIfChanged: true,
             }),
+            // Outbox rows chained on the log row (itself only written if the update changed the ticket).
+            ...webhooks.map((hook) => webhookInsert({ ...hook, eventId: r.id }, true)),
             { sql: `SELECT * FROM attendees WHERE ${cond} AND event_id = ?`, args: [arg, r.id] },
           ],
         ],
       }),
       (results): DoorOutcome => {
-        const found = results[2]?.rows[0];
+        const found = results[readBack]?.rows[0];
         if (!found) return { kind: 'not_found' };
         const row = toAttendeeRow(found);
         if (row.refunded) return { kind: 'refunded', row };

@@ -2,6 +2,7 @@ import type { InStatement, InValue, ResultSet } from '@libsql/client';
 import type { EventType } from '../../domain/events/event';
 import type { WriteJob } from '../write-job';
 import { logStatement } from './activity-log';
+import { emailRoom, emailRoomOnEvent, emailTaken, overEmailLimit } from './email-limit';
 import { type EmailToSend, emailCancel, emailInsert } from './email-outbox';
 import { type WebhookToSend, webhookCancel, webhookInsert } from './webhook-outbox';
 
@@ -29,7 +30,7 @@ export interface BookingWrite {
 export type BookingOutcome =
   | { kind: 'booked'; attendeeId: number }
   | { kind: 'already_booked'; attendeeId: number; sealedToken: string }
-  | { kind: 'refused'; reason: 'sold_out' | 'closed' | 'inactive' | 'moved' | 'frozen' | 'missing' };
+  | { kind: 'refused'; reason: 'sold_out' | 'email_limit' | 'closed' | 'inactive' | 'moved' | 'frozen' | 'missing' };
 
 export interface BookingJob {
   job: WriteJob;
@@ -41,6 +42,10 @@ export interface BookingJob {
 
 const NOT_ALREADY_BOOKED = 'NOT EXISTS (SELECT 1 FROM attendees WHERE booking_id = ? AND event_id = ?)';
 const OPEN_AND_LIVE = `state = 'live' AND active = 1 AND (opens_at IS NULL OR opens_at <= ?) AND (closes_at IS NULL OR closes_at > ?)`;
+// The SQL text of the per-email rule is the same for every booking (only its arguments differ).
+const EMAIL_ROOM_ON_EVENT = emailRoomOnEvent(0, { value: null }, 0).sql;
+const EMAIL_ROOM = emailRoom(0, { value: null }, 0).sql;
+const EMAIL_TAKEN = emailTaken(0, { value: null }).sql;
 
 /**
  * Every SQL text, built once: a burst queues thousands of bookings, and each would otherwise
@@ -50,16 +55,18 @@ const SQL = {
   dateRow: 'INSERT INTO event_dates (event_id, date) VALUES (?, ?) ON CONFLICT DO NOTHING',
   dateCounter: `UPDATE event_dates SET sold = sold + ?
                  WHERE event_id = ? AND date = ? AND ${NOT_ALREADY_BOOKED}
-                   AND sold + held + ? <= (SELECT capacity FROM events WHERE id = ? AND ${OPEN_AND_LIVE})`,
+                   AND sold + held + ? <= (SELECT capacity FROM events WHERE id = ? AND ${OPEN_AND_LIVE})
+                   AND ${EMAIL_ROOM}`,
   dailyTotal: 'UPDATE events SET sold = sold + ? WHERE id = ? AND changes() = 1',
   counter: `UPDATE events SET sold = sold + ?
-             WHERE id = ? AND ${OPEN_AND_LIVE} AND sold + held + ? <= capacity AND ${NOT_ALREADY_BOOKED}`,
+             WHERE id = ? AND ${OPEN_AND_LIVE} AND sold + held + ? <= capacity AND ${NOT_ALREADY_BOOKED} AND ${EMAIL_ROOM_ON_EVENT}`,
   attendee: `INSERT INTO attendees (event_id, booking_id, quantity, date, pii, email_index, token_index, sealed_token, price_paid, created_at)
              SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE changes() = 1 RETURNING id`,
   probe: (daily: boolean) => `SELECT state, active, (opens_at IS NULL OR opens_at <= ?) AND (closes_at IS NULL OR closes_at > ?) AS open_now,
                  capacity - ${daily ? 'COALESCE((SELECT sold + held FROM event_dates WHERE event_id = ? AND date = ?), 0)' : 'sold - held'} AS remaining,
                  (SELECT id FROM attendees WHERE booking_id = ? AND event_id = ?) AS existing_id,
-                 (SELECT sealed_token FROM attendees WHERE booking_id = ? AND event_id = ?) AS existing_token
+                 (SELECT sealed_token FROM attendees WHERE booking_id = ? AND event_id = ?) AS existing_token,
+                 max_per_email, ${EMAIL_TAKEN} AS email_taken
             FROM events WHERE id = ?`,
 };
 const PROBE = { daily: SQL.probe(true), standard: SQL.probe(false) };
@@ -75,20 +82,24 @@ const PROBE = { daily: SQL.probe(true), standard: SQL.probe(false) };
  */
 export function buildBookingJob(w: BookingWrite, chained: boolean): BookingJob {
   const daily = w.eventType === 'daily';
+  const email = { value: w.emailIndex };
   const counter: InStatement[] = daily
     ? [
         { sql: SQL.dateRow, args: [w.eventId, w.date] },
-        { sql: SQL.dateCounter, args: [w.quantity, w.eventId, w.date, w.bookingId, w.eventId, w.quantity, w.eventId, w.nowIso, w.nowIso] },
+        {
+          sql: SQL.dateCounter,
+          args: [w.quantity, w.eventId, w.date, w.bookingId, w.eventId, w.quantity, w.eventId, w.nowIso, w.nowIso, ...emailRoom(w.eventId, email, w.quantity).args],
+        },
         { sql: SQL.dailyTotal, args: [w.quantity, w.eventId] },
       ]
-    : [{ sql: SQL.counter, args: [w.quantity, w.eventId, w.nowIso, w.nowIso, w.quantity, w.bookingId, w.eventId] }];
+    : [{ sql: SQL.counter, args: [w.quantity, w.eventId, w.nowIso, w.nowIso, w.quantity, w.bookingId, w.eventId, ...emailRoomOnEvent(w.eventId, email, w.quantity).args] }];
   const insertAttendee: InStatement = {
     sql: SQL.attendee,
     args: [w.eventId, w.bookingId, w.quantity, w.date, w.pii, w.emailIndex, w.tokenIndex, w.sealedToken, w.pricePaid, w.nowIso],
   };
   const probe: InStatement = {
     sql: daily ? PROBE.daily : PROBE.standard,
-    args: [w.nowIso, w.nowIso, ...(daily ? [w.eventId, w.date] : []), w.bookingId, w.eventId, w.bookingId, w.eventId, w.eventId],
+    args: [w.nowIso, w.nowIso, ...(daily ? [w.eventId, w.date] : []), w.bookingId, w.eventId, w.bookingId, w.eventId, ...emailTaken(w.eventId, email).args, w.eventId],
   };
   // Each follow-up depends on the one before it having written (changes() = 1): the log
   // entry on the attendee insert, each webhook and email row on the row before it.
@@ -116,6 +127,7 @@ export function buildBookingJob(w: BookingWrite, chained: boolean): BookingJob {
       if (p.state === 'frozen') return { kind: 'refused', reason: 'frozen' };
       if (Number(p.active) !== 1) return { kind: 'refused', reason: 'inactive' };
       if (Number(p.open_now) !== 1) return { kind: 'refused', reason: 'closed' };
+      if (overEmailLimit(p, w.emailIndex, w.quantity)) return { kind: 'refused', reason: 'email_limit' };
       return { kind: 'refused', reason: 'sold_out' };
     },
     remaining(results) {

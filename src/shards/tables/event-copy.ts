@@ -1,6 +1,7 @@
 import type { InStatement, ResultSet, Row, Value } from '@libsql/client';
 import type { Db } from '../../db/db';
 import { EVENT_TABLES, type EventTable } from './event-tables';
+import { PARKED_LEASE } from './move-tracking';
 
 /**
  * The shard SQL of an online move: freeze/unfreeze/mark an event's copy, read every
@@ -28,9 +29,6 @@ export async function setEventState(db: Db, eventId: number, to: CopyState, from
   const row = now?.rows[0];
   return row ? (String(row.state) as CopyState) : undefined;
 }
-
-/** A lease no worker ever reaches: outbox rows of a frozen or moved copy are not delivered from it. */
-const PARKED_LEASE = 8_000_000_000_000_000;
 
 /**
  * Stops the shard's outbox workers from delivering this event's pending rows (the copy on
@@ -88,21 +86,6 @@ export async function writeEventRows(db: Db, eventId: number, data: EventRows[])
   for (let i = COPY_CHUNK; i < inserts.length; i += COPY_CHUNK) await db.batch(inserts.slice(i, i + COPY_CHUNK), 'write');
 }
 
-/** What must be equal on both copies: rows per table, the counters, and the attendee figures. */
-/** The key that identifies a row of a per-event table on both shards (ids are kept by a sync). */
-const KEY_COLUMNS: Record<EventTable, string[]> = {
-  event_dates: ['event_id', 'date'],
-  attendees: ['id'],
-  holds: ['id'],
-  processed_payments: ['session_id', 'event_id'],
-  activity_log: ['id'],
-  webhook_outbox: ['id'],
-  refund_outbox: ['id'],
-  email_outbox: ['id'],
-  event_images: ['event_id'],
-  events: ['id'],
-};
-
 /**
  * Whether the target can hold this event's rows under their source ids: no other event has
  * rows in the tables whose ids are shard-local (a dedicated or empty target). Then a move can
@@ -117,56 +100,7 @@ export async function canKeepIds(target: Db, eventId: number): Promise<boolean> 
   return results.every((r) => Number(r.rows[0]!.other) === 0);
 }
 
-/** Every row of an event on one shard, as read (ids kept). */
-export type EventSnapshot = Array<{ table: EventTable; columns: string[]; rows: Row[] }>;
-
-async function readAll(db: Db, eventId: number): Promise<EventSnapshot> {
-  const results = await db.batch(
-    EVENT_TABLES.map(({ table, eventColumn }) => ({ sql: `SELECT * FROM ${table} WHERE ${eventColumn} = ?`, args: [eventId] })),
-    'read',
-  );
-  return EVENT_TABLES.map(({ table }, i) => ({ table, columns: results[i]!.columns, rows: results[i]!.rows }));
-}
-
-const rowKey = (table: EventTable, row: Row) => KEY_COLUMNS[table].map((c) => String(row[c])).join('\u0000');
-const rowText = (columns: string[], row: Row) => JSON.stringify(columns.map((c) => (row[c] instanceof ArrayBuffer ? Buffer.from(row[c] as ArrayBuffer).toString('hex') : row[c])));
-
-/**
- * Makes the target's rows of the event equal to the source's, keeping ids, writing only what
- * differs: the first run (event still selling) copies everything, the run after the freeze only
- * what changed meanwhile, so buyers see busy for the difference, not the whole event. The
- * target copy always ends frozen. Stateless, so a crashed move just syncs again.
- */
-export async function syncEventRows(source: Db, target: Db, eventId: number, known?: EventSnapshot): Promise<{ written: number; snapshot: EventSnapshot }> {
-  // `known`: what the previous pass of this process wrote to the target (nothing else writes a
-  // frozen copy nobody routes to), so the pass under the freeze reads the source only.
-  const [src, dst] = await Promise.all([readAll(source, eventId), known ?? readAll(target, eventId)]);
-  const deletes: InStatement[] = [];
-  const upserts: InStatement[] = [];
-  // Children first for deletes; parents (reverse order) first for upserts.
-  EVENT_TABLES.forEach(({ table }, i) => {
-    const want = new Set(src[i]!.rows.map((r) => rowKey(table, r)));
-    const keys = KEY_COLUMNS[table];
-    for (const r of dst[i]!.rows) {
-      if (!want.has(rowKey(table, r))) deletes.push({ sql: `DELETE FROM ${table} WHERE ${keys.map((c) => `${c} = ?`).join(' AND ')}`, args: keys.map((c) => r[c] as Value) });
-    }
-  });
-  for (let i = EVENT_TABLES.length - 1; i >= 0; i--) {
-    const { table } = EVENT_TABLES[i]!;
-    const s = src[i]!;
-    const d = dst[i]!;
-    const have = new Map(d.rows.map((r) => [rowKey(table, r), rowText(s.columns, r)]));
-    const keys = KEY_COLUMNS[table];
-    const updates = s.columns.filter((c) => !keys.includes(c));
-    const sql = `INSERT INTO ${table} (${s.columns.join(', ')}) VALUES (${s.columns.map(() => '?').join(', ')})
-                 ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${updates.map((c) => `${c} = excluded.${c}`).join(', ')}`;
-    for (const r of s.rows) if (have.get(rowKey(table, r)) !== rowText(s.columns, r)) upserts.push({ sql, args: s.columns.map((c) => r[c] as Value) });
-  }
-  const all = [...deletes, ...upserts, { sql: `UPDATE events SET state = 'frozen' WHERE id = ? AND state != 'frozen'`, args: [eventId] }];
-  for (let i = 0; i < all.length; i += COPY_CHUNK) await target.batch(all.slice(i, i + COPY_CHUNK), 'write');
-  return { written: deletes.length + upserts.length, snapshot: src };
-}
-
+/** What must be equal on both copies: rows per table, the counters, and the attendee figures. */
 export async function eventFigures(db: Db, eventId: number): Promise<Record<string, number | string | null>> {
   const counts = EVENT_TABLES.map(({ table, eventColumn }) => ({ sql: `SELECT COUNT(*) AS n FROM ${table} WHERE ${eventColumn} = ?`, args: [eventId] }));
   const results = await db.batch(

@@ -19,6 +19,7 @@ export function toEventRecord(r: Row): EventRecord {
     price: Number(r.price),
     currency: String(r.currency),
     maxPerPurchase: Number(r.max_per_purchase),
+    maxPerEmail: r.max_per_email === null || r.max_per_email === undefined ? null : Number(r.max_per_email),
     fields: JSON.parse(String(r.fields)) as ContactField[],
     optionalFields: JSON.parse(String(r.optional_fields ?? '[]')) as ContactField[],
     opensAt: str(r.opens_at),
@@ -49,6 +50,7 @@ export function settingsColumns(s: EventSettings): Record<string, string | numbe
     capacity: s.capacity,
     price: s.price,
     max_per_purchase: s.maxPerPurchase,
+    max_per_email: s.maxPerEmail,
     fields: JSON.stringify(s.fields),
     // Only fields the event asks for can be optional.
     optional_fields: JSON.stringify(s.optionalFields.filter((f) => s.fields.includes(f))),

@@ -1,6 +1,7 @@
 import type { InStatement, ResultSet } from '@libsql/client';
 import type { EventType } from '../../domain/events/event';
 import type { WriteJob } from '../write-job';
+import { emailRoom, emailRoomOnEvent, emailTaken, overEmailLimit } from './email-limit';
 import { liveOwner } from './live-event-guard';
 
 /** What one paid booking holds of one event; every value is computed before the write. */
@@ -41,7 +42,7 @@ export interface HoldRow {
 export type HoldOutcome =
   | { kind: 'held'; hold: HoldRow }
   | { kind: 'already_held'; hold: HoldRow }
-  | { kind: 'refused'; reason: 'sold_out' | 'closed' | 'inactive' | 'moved' | 'frozen' | 'missing' };
+  | { kind: 'refused'; reason: 'sold_out' | 'email_limit' | 'closed' | 'inactive' | 'moved' | 'frozen' | 'missing' };
 
 export interface HoldJob {
   job: WriteJob;
@@ -52,21 +53,27 @@ export interface HoldJob {
 const NO_HOLD_YET = 'NOT EXISTS (SELECT 1 FROM holds WHERE booking_id = ? AND event_id = ?)';
 const OPEN_AND_LIVE = `state = 'live' AND active = 1 AND (opens_at IS NULL OR opens_at <= ?) AND (closes_at IS NULL OR closes_at > ?)`;
 const HOLD_COLUMNS = 'id, status, quantity, expires_at, unit_price, currency, session_id, checkout_url, sealed_token';
+// A hold counts against the buyer's per-email limit like a sale (see email-limit).
+const EMAIL_ROOM_ON_EVENT = emailRoomOnEvent(0, { value: null }, 0).sql;
+const EMAIL_ROOM = emailRoom(0, { value: null }, 0).sql;
+const EMAIL_TAKEN = emailTaken(0, { value: null }).sql;
 
 const SQL = {
   dateRow: 'INSERT INTO event_dates (event_id, date) VALUES (?, ?) ON CONFLICT DO NOTHING',
   dateCounter: `UPDATE event_dates SET held = held + ?
                  WHERE event_id = ? AND date = ? AND ${NO_HOLD_YET}
-                   AND sold + held + ? <= (SELECT capacity FROM events WHERE id = ? AND ${OPEN_AND_LIVE})`,
+                   AND sold + held + ? <= (SELECT capacity FROM events WHERE id = ? AND ${OPEN_AND_LIVE})
+                   AND ${EMAIL_ROOM}`,
   counter: `UPDATE events SET held = held + ?
-             WHERE id = ? AND ${OPEN_AND_LIVE} AND sold + held + ? <= capacity AND ${NO_HOLD_YET}`,
+             WHERE id = ? AND ${OPEN_AND_LIVE} AND sold + held + ? <= capacity AND ${NO_HOLD_YET} AND ${EMAIL_ROOM_ON_EVENT}`,
   // The price is read from the event row in the same transaction: the buyer pays what was held.
   hold: `INSERT INTO holds (event_id, booking_id, quantity, date, status, expires_at, created_at, pii, email_index, unit_price, currency, token_index, sealed_token, webhook_payload, email_body, prepare_owner, prepare_lease_until)
          SELECT id, ?, ?, ?, 'held', ?, ?, ?, ?, price, currency, ?, ?, ?, ?, ?, ? FROM events WHERE id = ? AND changes() = 1
          RETURNING ${HOLD_COLUMNS}`,
   probe: (daily: boolean) => `SELECT e.state, e.active, (e.opens_at IS NULL OR e.opens_at <= ?) AND (e.closes_at IS NULL OR e.closes_at > ?) AS open_now,
                  e.capacity - ${daily ? 'COALESCE((SELECT sold + held FROM event_dates WHERE event_id = e.id AND date = ?), 0)' : 'e.sold - e.held'} AS remaining,
-                 h.id, h.status, h.quantity, h.expires_at, h.unit_price, h.currency, h.session_id, h.checkout_url, h.sealed_token
+                 h.id, h.status, h.quantity, h.expires_at, h.unit_price, h.currency, h.session_id, h.checkout_url, h.sealed_token,
+                 e.max_per_email, ${EMAIL_TAKEN} AS email_taken
             FROM events e LEFT JOIN holds h ON h.booking_id = ? AND h.event_id = e.id WHERE e.id = ?`,
 };
 const PROBE = { daily: SQL.probe(true), standard: SQL.probe(false) };
@@ -90,17 +97,24 @@ export const toHoldRow = (r: Record<string, unknown>): HoldRow => ({
  */
 export function buildHoldJob(w: HoldWrite): HoldJob {
   const daily = w.eventType === 'daily';
+  const email = { value: w.emailIndex };
   const counter: InStatement[] = daily
     ? [
         { sql: SQL.dateRow, args: [w.eventId, w.date] },
-        { sql: SQL.dateCounter, args: [w.quantity, w.eventId, w.date, w.bookingId, w.eventId, w.quantity, w.eventId, w.nowIso, w.nowIso] },
+        {
+          sql: SQL.dateCounter,
+          args: [w.quantity, w.eventId, w.date, w.bookingId, w.eventId, w.quantity, w.eventId, w.nowIso, w.nowIso, ...emailRoom(w.eventId, email, w.quantity).args],
+        },
       ]
-    : [{ sql: SQL.counter, args: [w.quantity, w.eventId, w.nowIso, w.nowIso, w.quantity, w.bookingId, w.eventId] }];
+    : [{ sql: SQL.counter, args: [w.quantity, w.eventId, w.nowIso, w.nowIso, w.quantity, w.bookingId, w.eventId, ...emailRoomOnEvent(w.eventId, email, w.quantity).args] }];
   const hold: InStatement = {
     sql: SQL.hold,
     args: [w.bookingId, w.quantity, w.date, w.expiresAt, w.nowIso, w.pii, w.emailIndex, w.tokenIndex, w.sealedToken, w.webhookPayload, w.emailBody, w.prepareOwner ?? null, w.prepareLeaseUntil ?? null, w.eventId],
   };
-  const probe: InStatement = { sql: daily ? PROBE.daily : PROBE.standard, args: [w.nowIso, w.nowIso, ...(daily ? [w.date] : []), w.bookingId, w.eventId] };
+  const probe: InStatement = {
+    sql: daily ? PROBE.daily : PROBE.standard,
+    args: [w.nowIso, w.nowIso, ...(daily ? [w.date] : []), ...emailTaken(w.eventId, email).args, w.bookingId, w.eventId],
+  };
   const holdIndex = counter.length;
   const probeIndex = holdIndex + 1;
   return {
@@ -115,6 +129,7 @@ export function buildHoldJob(w: HoldWrite): HoldJob {
       if (p.state === 'frozen') return { kind: 'refused', reason: 'frozen' };
       if (Number(p.active) !== 1) return { kind: 'refused', reason: 'inactive' };
       if (Number(p.open_now) !== 1) return { kind: 'refused', reason: 'closed' };
+      if (overEmailLimit(p, w.emailIndex, w.quantity)) return { kind: 'refused', reason: 'email_limit' };
       return { kind: 'refused', reason: 'sold_out' };
     },
     remaining(results) {

@@ -17,6 +17,9 @@ export interface FailedAttempt {
   permanent?: boolean;
 }
 
+/** What an outbox writes through: a shard's single writer, or the catalog (one batch per job). */
+export type OutboxWriter = Pick<ShardWriter, 'submit'>;
+
 /**
  * One outbox table on one shard, as the leased-outbox core sees it. Reads go through the
  * shard's client; every write goes through its single writer, like bookings.
@@ -27,8 +30,8 @@ export interface OutboxTable<Row extends OutboxRow> {
   /** A cheap read first, so an idle shard never costs a write transaction per poll. */
   hasDue(db: Db, now: number): Promise<boolean>;
   /** Claims due rows with a lease in one atomic UPDATE … RETURNING. */
-  claim(writer: ShardWriter, now: number, leaseUntil: number, limit: number): Promise<Row[]>;
-  done(writer: ShardWriter, row: Row, now: number): Promise<void>;
-  failed(writer: ShardWriter, row: Row, failure: FailedAttempt): Promise<void>;
+  claim(writer: OutboxWriter, now: number, leaseUntil: number, limit: number): Promise<Row[]>;
+  done(writer: OutboxWriter, row: Row, now: number): Promise<void>;
+  failed(writer: OutboxWriter, row: Row, failure: FailedAttempt): Promise<void>;
   backlog(db: Db): Promise<number>;
 }

@@ -2,6 +2,7 @@ import type { InStatement, ResultSet } from '@libsql/client';
 import type { EventType } from '../../domain/events/event';
 import type { WriteJob } from '../write-job';
 import { logStatement } from './activity-log';
+import { emailRoom, emailRoomOnEvent } from './email-limit';
 import { allLive } from './live-event-guard';
 import { refundInsert } from './refund-outbox';
 import { type WebhookToSend, webhookInsert } from './webhook-outbox';
@@ -98,18 +99,23 @@ export function buildFinaliseJob(w: FinaliseWrite): FinaliseJob {
     }
     // (b) The hold lapsed and was released: sell if places remain at the price paid.
     const lapsed = `EXISTS (SELECT 1 FROM holds WHERE ${holdOf} AND status = 'released')`;
+    // …and only within the event's per-email limit: the released hold no longer counted, so
+    // the address may have booked the places meanwhile (refunded then, like a sold-out one).
+    const holdEmail = { sql: `(SELECT email_index FROM holds WHERE ${holdOf})`, args: h };
     if (p.eventType === 'daily') {
+      const room = emailRoom(p.eventId, holdEmail, p.quantity);
       s.push({ sql: 'INSERT INTO event_dates (event_id, date) VALUES (?, ?) ON CONFLICT DO NOTHING', args: [p.eventId, p.date] });
       s.push({
         sql: `UPDATE event_dates SET sold = sold + ? WHERE event_id = ? AND date = ? AND ${claimIs('claimed')} AND ${lapsed}
-                AND sold + held + ? <= (SELECT capacity FROM events WHERE id = ? AND price = ? AND ${OPEN})`,
-        args: [p.quantity, p.eventId, p.date, ...k, ...h, p.quantity, p.eventId, p.unitPrice],
+                AND sold + held + ? <= (SELECT capacity FROM events WHERE id = ? AND price = ? AND ${OPEN}) AND ${room.sql}`,
+        args: [p.quantity, p.eventId, p.date, ...k, ...h, p.quantity, p.eventId, p.unitPrice, ...room.args],
       });
       s.push({ sql: 'UPDATE events SET sold = sold + ? WHERE id = ? AND changes() = 1', args: [p.quantity, p.eventId] });
     } else {
+      const room = emailRoomOnEvent(p.eventId, holdEmail, p.quantity);
       s.push({
-        sql: `UPDATE events SET sold = sold + ? WHERE id = ? AND ${claimIs('claimed')} AND ${lapsed} AND price = ? AND ${OPEN} AND sold + held + ? <= capacity`,
-        args: [p.quantity, p.eventId, ...k, ...h, p.unitPrice, p.quantity],
+        sql: `UPDATE events SET sold = sold + ? WHERE id = ? AND ${claimIs('claimed')} AND ${lapsed} AND price = ? AND ${OPEN} AND sold + held + ? <= capacity AND ${room.sql}`,
+        args: [p.quantity, p.eventId, ...k, ...h, p.unitPrice, p.quantity, ...room.args],
       });
     }
     s.push({ sql: `UPDATE holds SET status = 'converted', session_id = ? WHERE ${holdOf} AND changes() = 1`, args: [w.sessionId, ...h] });

@@ -18,6 +18,12 @@ export interface AttendeeRefundWrite {
    * refunded and its places go back, with no refund row (nothing was paid for it).
    */
   includeFree?: boolean;
+  /**
+   * The provider already returned the money (refunded in its dashboard; found by the admin's
+   * "refresh payment"): the attendee is marked and their places go back, with no refund row,
+   * so the refund worker never asks the provider to pay it out a second time.
+   */
+  refundedByProvider?: boolean;
 }
 
 /**
@@ -43,7 +49,7 @@ export function buildAttendeeRefundJob(w: AttendeeRefundWrite): WriteJob {
     { sql: `UPDATE events SET sold = sold - (SELECT quantity FROM attendees WHERE ${refundable}) WHERE id = ? AND ${live}`, args: [...a, w.eventId, ...a] },
   ];
   // The outbox row takes its booking, payment and amount from the attendee row itself.
-  statements.push({
+  if (!w.refundedByProvider) statements.push({
     sql: `INSERT INTO refund_outbox (event_id, booking_id, payment_id, amount, reason, idempotency_key, next_attempt_at, created_at)
           SELECT event_id, booking_id, payment_id, price_paid, 'refunded by the organiser', ?, ?, ? FROM attendees WHERE ${refundable} AND price_paid > 0
           ON CONFLICT DO NOTHING`,

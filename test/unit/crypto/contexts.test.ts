@@ -16,6 +16,7 @@ describe('AAD / seal contexts', () => {
     expect(contexts.inviteKeyContext('c', 2)).toBe('invite:c:org:2');
     expect(contexts.stripeKeyContext(7)).toBe('organiser:7:stripe-secret-key');
     expect(contexts.emailBodyContext('bk-1')).toBe('email:bk-1');
+    expect(contexts.inviteEmailBodyContext('h')).toBe('invite-email:h');
   });
 
   it('is the one definition: accounts/key-contexts re-exports it', () => {

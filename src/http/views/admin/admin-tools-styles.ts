@@ -5,6 +5,7 @@ export const ADMIN_TOOLS_CSS = `
 .skip-link:focus{left:.5rem}
 .topbar nav a[aria-current=page]{color:var(--ink);font-weight:700;text-decoration:underline;text-underline-offset:.3em}
 .error-summary:focus{outline:3px solid var(--bad);outline-offset:2px}.error-summary a{color:var(--bad);font-weight:600}
+.accent-inputs{display:flex;gap:.5rem;align-items:center}.accent-inputs input[type=color]{width:3rem;height:2.5rem;padding:.15rem;flex:0 0 auto}.accent-inputs input[type=text]{flex:1 1 8rem;min-width:0;max-width:12rem;font-family:ui-monospace,monospace}
 .pager{display:flex;gap:.6rem;align-items:center;flex-wrap:wrap;margin:.6rem 0}
 .search-form{display:flex;gap:.4rem;flex-wrap:wrap;align-items:center;margin:0 0 .6rem}.search-form input,.search-form select{width:auto;flex:1 1 10rem}
 .scan-result{border-radius:14px;padding:1.4rem;margin:1rem 0;font-size:1.3rem;font-weight:700;color:#fff;text-align:center}

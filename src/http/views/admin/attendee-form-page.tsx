@@ -37,6 +37,8 @@ export interface AttendeeFormPageProps {
   action: string;
   values: AttendeeFormValues;
   errors: FieldErrors;
+  /** A refunded attendee's ticket count cannot change (edit only). */
+  refunded?: boolean;
   /** The organiser's events an attendee may move to (edit only). */
   events?: Array<Pick<EventRecord, 'slug' | 'name' | 'type'>>;
 }
@@ -84,7 +86,17 @@ export function AttendeeFormPage(p: AttendeeFormPageProps) {
         {all.map((f) => (
           <Input name={f} values={p.values} errors={p.errors} required={required.has(f)} {...(f === 'email' ? { type: 'email' } : f === 'phone' ? { type: 'tel' } : {})} />
         ))}
-        {p.mode === 'add' && <Input name="quantity" values={p.values} errors={p.errors} type="number" inputmode="numeric" required />}
+        {(p.mode === 'add' || !p.refunded) && (
+          <Input
+            name="quantity"
+            values={p.values}
+            errors={p.errors}
+            type="number"
+            inputmode="numeric"
+            required
+            {...(p.mode === 'edit' ? { hint: 'More tickets are checked against the places left; fewer free places. The amount paid does not change.' } : {})}
+          />
+        )}
         {p.mode === 'edit' && p.events && (
           <div class="field">
             <label for="event">Event</label>

@@ -4,7 +4,8 @@ import { currencyDecimals } from '../../../lib/money';
 import type { EventFormValues } from '../../forms/event-form';
 import type { FieldErrors } from '../../forms/form-values';
 import { type AdminContext, CsrfField } from '../admin-layout';
-import { Field, FieldError, FormLevelErrors, TextField } from './form-fields';
+import { ErrorSummary } from './error-summary';
+import { Field, FieldError, TextField } from './form-fields';
 
 const CONTACT_LABELS: Array<[string, string]> = [
   ['email', 'Email'],
@@ -38,12 +39,46 @@ export interface EventFormPageProps {
   cancelHref: string;
 }
 
-function Checks(p: { name: string; options: Array<[string, string]>; checked: string[] }) {
+/** The error summary's labels: the same words as the fields' own labels. */
+const LABELS: Record<string, string> = {
+  name: 'Name',
+  slug: 'Slug',
+  type: 'Type',
+  capacity: 'Capacity',
+  price: 'Price',
+  maxPerPurchase: 'Max tickets per purchase',
+  date: 'Date and time',
+  location: 'Location',
+  description: 'Description',
+  fields: 'Ask buyers for',
+  optionalFields: 'Buyers may leave blank',
+  opensAt: 'Bookings open',
+  closesAt: 'Bookings close',
+  bookableDays: 'Bookable weekdays',
+  minDaysBefore: 'Minimum days ahead',
+  maxDaysAfter: 'Maximum days ahead',
+  group: 'Group',
+  thankYouUrl: 'Thank-you page',
+  webhookUrl: 'Webhook URL',
+};
+
+/** A group of checkboxes; the first carries the group's name as id, so the summary's link lands on it. */
+function Checks(p: { name: string; options: Array<[string, string]>; checked: string[]; errors: FieldErrors }) {
+  const invalid = Boolean(p.errors[p.name]?.length);
   return (
     <div class="checks">
-      {p.options.map(([value, label]) => (
+      {p.options.map(([value, label], i) => (
         <label class="check">
-          <input type="checkbox" name={p.name} value={value} checked={p.checked.includes(value)} /> {label}
+          <input
+            type="checkbox"
+            name={p.name}
+            value={value}
+            checked={p.checked.includes(value)}
+            {...(i === 0 ? { id: p.name } : {})}
+            aria-invalid={invalid ? 'true' : undefined}
+            aria-describedby={invalid ? `${p.name}-error` : undefined}
+          />{' '}
+          {label}
         </label>
       ))}
     </div>
@@ -63,7 +98,7 @@ export function EventFormPage(p: EventFormPageProps) {
       </p>
       <h1>{title}</h1>
       {p.copiedFrom && <p class="muted">A copy of “{p.copiedFrom}”. Give it its own name; the slug is made from the name if left blank.</p>}
-      <FormLevelErrors errors={e} />
+      <ErrorSummary errors={e} labels={LABELS} />
       <form method="post" action={p.action} class="event-form">
         <CsrfField token={p.ctx.csrfToken} />
         <fieldset>
@@ -101,6 +136,16 @@ export function EventFormPage(p: EventFormPageProps) {
               hint="Blank or 0 for a free event."
             />
             <TextField label="Max tickets per purchase" name="maxPerPurchase" type="number" min="1" value={v.maxPerPurchase} errors={e} inputmode="numeric" />
+            <TextField
+              label="Max tickets per email address"
+              name="maxPerEmail"
+              type="number"
+              min="1"
+              value={v.maxPerEmail}
+              errors={e}
+              inputmode="numeric"
+              hint="Blank: no limit. Counts every booking and unpaid hold of one address for this event; needs the email field, required."
+            />
           </div>
         </fieldset>
 
@@ -123,13 +168,13 @@ export function EventFormPage(p: EventFormPageProps) {
           <div class="field">
             <span class="label">Ask buyers for</span>
             <span class="hint">Their name is always asked.</span>
-            <Checks name="fields" options={CONTACT_LABELS} checked={v.fields} />
+            <Checks name="fields" options={CONTACT_LABELS} checked={v.fields} errors={e} />
             <FieldError name="fields" errors={e} />
           </div>
           <div class="field">
             <span class="label">Buyers may leave blank</span>
             <span class="hint">Of the fields above, those that are optional; the others are required.</span>
-            <Checks name="optionalFields" options={CONTACT_LABELS} checked={v.optionalFields} />
+            <Checks name="optionalFields" options={CONTACT_LABELS} checked={v.optionalFields} errors={e} />
             <FieldError name="optionalFields" errors={e} />
           </div>
         </fieldset>
@@ -146,7 +191,7 @@ export function EventFormPage(p: EventFormPageProps) {
           <legend>Daily events only</legend>
           <div class="field">
             <span class="label">Bookable weekdays</span>
-            <Checks name="bookableDays" options={WEEKDAYS} checked={v.bookableDays} />
+            <Checks name="bookableDays" options={WEEKDAYS} checked={v.bookableDays} errors={e} />
             <FieldError name="bookableDays" errors={e} />
           </div>
           <div class="form-grid">

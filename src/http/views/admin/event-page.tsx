@@ -234,8 +234,8 @@ function AttendeeRow({ a, event, ctx, filter, timezone, mailOn }: { a: AttendeeV
             <CsrfField token={ctx.csrfToken} />
             {filter.date && <input type="hidden" name="date" value={filter.date} />}
             {filter.checked && <input type="hidden" name="checked" value={filter.checked} />}
-            <button type="submit" class="small secondary">
-              Resend email
+            <button type="submit" class="small secondary" aria-label={`Re-send the ticket email of ${a.name}`}>
+              Re-send email
             </button>
           </form>
         )}
@@ -244,11 +244,19 @@ function AttendeeRow({ a, event, ctx, filter, timezone, mailOn }: { a: AttendeeV
             Refund {formatMoney(a.pricePaid, event.currency)}
           </a>
         )}
+        {!a.refunded && a.pricePaid > 0 && (
+          <form method="post" action={`${base}/refresh-payment`} class="inline">
+            <CsrfField token={ctx.csrfToken} />
+            <button type="submit" class="small secondary" aria-label={`Ask the payment provider whether the payment of ${a.name} was refunded`}>
+              Refresh payment
+            </button>
+          </form>
+        )}
         <a class="button secondary small" href={`${base}/edit`} aria-label={`Edit ${a.name}`}>
           Edit
         </a>
         <a class="button secondary small" href={`${base}/resend`} aria-label={`Re-send the webhook of ${a.name}`}>
-          Re-send
+          Re-send webhook
         </a>
         <a class="button secondary small" href={`${base}/delete`} aria-label={`Delete ${a.name}`}>
           Delete

@@ -59,23 +59,3 @@ export function TextField(p: {
     </Field>
   );
 }
-
-/** Errors about the whole form (key ''), above it. */
-export function FormLevelErrors({ errors }: { errors: FieldErrors }) {
-  const count = Object.values(errors).reduce((n, l) => n + l.length, 0);
-  if (count === 0) return null;
-  const general = errors[''] ?? [];
-  return (
-    <div class="notice bad" role="alert">
-      <strong>Please check the form.</strong>
-      {general.length > 0 && (
-        <ul class="errors">
-          {general.map((e) => (
-            <li>{e}</li>
-          ))}
-        </ul>
-      )}
-      {general.length === 0 && <span> The fields to fix are marked below.</span>}
-    </div>
-  );
-}

@@ -1,7 +1,8 @@
 import type { EventGroup } from '../../../catalog/group-store';
 import type { FieldErrors } from '../../forms/form-values';
 import { type AdminContext, CsrfField } from '../admin-layout';
-import { Field, FormLevelErrors, TextField } from './form-fields';
+import { ErrorSummary } from './error-summary';
+import { Field, TextField } from './form-fields';
 import { StackTable } from '../stack-table';
 
 export interface GroupFormValues {
@@ -56,7 +57,7 @@ export function GroupsPage(p: GroupsPageProps) {
       </section>
       <section class="card">
         <h2>New group</h2>
-        <FormLevelErrors errors={p.errors} />
+        <ErrorSummary errors={p.errors} labels={{ name: 'Name', slug: 'Slug', terms: 'Terms and conditions' }} />
         <form method="post" action="/admin/groups">
           <CsrfField token={p.ctx.csrfToken} />
           <TextField label="Name" name="name" value={p.values.name} errors={p.errors} required maxlength={100} />

@@ -1,7 +1,8 @@
 import type { HolidayRow } from '../../../catalog/holiday-store';
 import type { FieldErrors } from '../../forms/form-values';
 import { type AdminContext, CsrfField } from '../admin-layout';
-import { FormLevelErrors, TextField } from './form-fields';
+import { ErrorSummary } from './error-summary';
+import { TextField } from './form-fields';
 import { StackTable } from '../stack-table';
 
 export interface HolidayFormValues {
@@ -49,7 +50,7 @@ export function HolidaysPage(p: HolidaysPageProps) {
       </section>
       <section class="card">
         <h2>Add a holiday</h2>
-        <FormLevelErrors errors={p.errors} />
+        <ErrorSummary errors={p.errors} labels={{ name: 'Name', startDate: 'First day', endDate: 'Last day' }} />
         <form method="post" action="/admin/holidays">
           <CsrfField token={p.ctx.csrfToken} />
           <TextField label="Name" name="name" value={p.values.name} errors={p.errors} required maxlength={100} placeholder="Christmas closure" />

@@ -6,7 +6,10 @@ import { ErrorSummary } from './error-summary';
 import { FieldError } from './form-fields';
 
 /** The sections of the settings page; each is its own form and saves on its own. */
-export type SettingsSection = 'general' | 'business-email' | 'terms' | 'webhook' | 'embed-hosts' | 'public-site' | 'payments';
+export type SettingsSection = 'general' | 'business-email' | 'terms' | 'webhook' | 'embed-hosts' | 'appearance' | 'public-site' | 'payments' | 'square';
+
+/** The picker's colour when no accent is saved: the site's own default brand colour. */
+export const DEFAULT_ACCENT = '#3b4cca';
 
 export interface SettingsPageProps {
   ctx: AdminContext;
@@ -20,6 +23,8 @@ export interface SettingsPageProps {
   extra?: ComponentChildren;
   /** Whether this server sends ticket emails (SMTP_URL/MAIL_FROM), as one line. */
   mail?: { on: boolean; status: string };
+  /** `$PUBLIC_URL/payment/webhook`: what the organiser subscribes to `payment.updated` in Square. */
+  paymentWebhookUrl?: string;
 }
 
 const LABELS: Record<string, string> = {
@@ -29,11 +34,18 @@ const LABELS: Record<string, string> = {
   terms: 'Terms and conditions',
   webhook_url: 'Webhook URL',
   embed_hosts: 'Embed hosts',
+  accent_color: 'Accent colour',
   site_title: 'Site title',
   home_text: 'Home page text',
   contact_text: 'Contact page text',
   stripe_secret_key: 'Stripe secret key',
   hold_minutes: 'Hold time (minutes)',
+  payment_provider: 'Payment provider',
+  square_access_token: 'Square access token',
+  square_signature_key: 'Square webhook signature key',
+  square_location_id: 'Square location id',
+  square_sandbox: 'Square sandbox',
+  phone_prefix: 'Phone country code',
 };
 
 function Section(p: { id: SettingsSection; title: string; ctx: AdminContext; failed: SettingsPageProps['failed']; submit?: string; children: ComponentChildren; intro?: string }) {
@@ -71,6 +83,52 @@ function Input(p: { name: string; value: string; errors: FieldErrors; hint?: str
   );
 }
 
+/**
+ * The accent colour: a colour picker and the same colour as hex text. admin.js keeps the two
+ * in step; without it the server takes whichever of them the owner changed (the hidden saved
+ * value tells which), so the picker alone works too. An empty text field returns to the default.
+ */
+function AccentSection(p: { ctx: AdminContext; failed: SettingsPageProps['failed']; saved: string | null }) {
+  const failed = p.failed?.section === 'appearance' ? p.failed : undefined;
+  const errors = failed?.errors ?? {};
+  const text = failed ? (failed.values.accent_color ?? '') : (p.saved ?? '');
+  const picker = /^#[0-9a-f]{6}$/i.test(text) ? text.toLowerCase() : (p.saved ?? DEFAULT_ACCENT);
+  const invalid = Boolean(errors.accent_color?.length);
+  return (
+    <Section id="appearance" title="Accent colour" ctx={p.ctx} failed={p.failed} intro="Buttons, links and headings of your public pages (booking forms, tickets, the public site, embeds) use this colour.">
+      <div class="field accent-field">
+        <label for="accent_color">{LABELS.accent_color}</label>
+        <div class="accent-inputs">
+          <input type="color" id="accent_picker" name="accent_picker" value={picker} aria-label="Pick the accent colour" data-accent-picker />
+          <input
+            type="text"
+            id="accent_color"
+            name="accent_color"
+            value={text}
+            maxLength={7}
+            placeholder={DEFAULT_ACCENT}
+            spellcheck={false}
+            autocomplete="off"
+            aria-invalid={invalid ? 'true' : undefined}
+            aria-describedby={['accent_color-hint', invalid ? 'accent_color-error' : ''].filter(Boolean).join(' ')}
+            data-accent-text
+          />
+        </div>
+        <input type="hidden" name="accent_saved" value={p.saved ?? ''} />
+        <span class="hint" id="accent_color-hint">
+          A # and six hex digits, such as #e4572e. Leave empty for the default colours.
+        </span>
+        <FieldError name="accent_color" errors={errors} />
+      </div>
+      {p.saved && (
+        <p class="small">
+          Saved: <code>{p.saved}</code>
+        </p>
+      )}
+    </Section>
+  );
+}
+
 /** The owner's settings: one card per section, each saving on its own with a flash message. */
 export function SettingsPage(p: SettingsPageProps) {
   const s = p.settings;
@@ -89,6 +147,7 @@ export function SettingsPage(p: SettingsPageProps) {
           <a class="chip" href="#terms">Terms</a>
           <a class="chip" href="#webhook">Webhook</a>
           <a class="chip" href="#embed-hosts">Embed hosts</a>
+          <a class="chip" href="#appearance">Accent colour</a>
           <a class="chip" href="#public-site">Public site</a>
           <a class="chip" href="#payments">Payments</a>
           <a class="chip" href="#password">Password</a>
@@ -137,6 +196,8 @@ export function SettingsPage(p: SettingsPageProps) {
           hint="One host per line (or separated by commas), such as shop.example.com or *.example.com."
         />
       </Section>
+
+      <AccentSection ctx={p.ctx} failed={p.failed} saved={s.accentColor} />
 
       <Section id="public-site" title="Public site" ctx={p.ctx} failed={p.failed} intro={`A small site of your events at /o/${p.ctx.organiser?.slug ?? ''}, with a home, events, terms and contact page.`}>
         <div class="field">
@@ -187,6 +248,8 @@ export function SettingsPage(p: SettingsPageProps) {
         />
       </Section>
 
+      <SquareSection {...p} />
+
       {p.extra}
 
       <section class="card" id="password" aria-labelledby="password-title">
@@ -197,5 +260,68 @@ export function SettingsPage(p: SettingsPageProps) {
         </a>
       </section>
     </>
+  );
+}
+
+const PROVIDERS = [
+  ['none', 'None: paid events cannot be booked'],
+  ['stripe', 'Stripe Checkout'],
+  ['square', 'Square payment links'],
+] as const;
+
+/** The provider choice and Square's settings: a token and signature key (write-only), the location, sandbox, and the phone prefix. */
+function SquareSection(p: SettingsPageProps) {
+  const s = p.settings;
+  const failed = p.failed?.section === 'square' ? p.failed : undefined;
+  const errors = failed?.errors ?? {};
+  const typed = (name: string, saved: string) => (failed ? (failed.values[name] ?? '') : saved);
+  const provider = typed('payment_provider', s.paymentProvider);
+  const sandbox = failed ? failed.values.square_sandbox === 'on' : s.squareSandbox;
+  return (
+    <Section
+      id="square"
+      title="Payment provider and Square"
+      ctx={p.ctx}
+      failed={p.failed}
+      intro="Choose who takes payment for paid events. For Square, paste an access token and the location to sell at (checked with Square when saved), then subscribe this site's webhook to payment.updated in Square's developer dashboard and paste its signature key here. Tokens and keys are stored encrypted and never shown again."
+    >
+      <div class="field">
+        <label for="payment_provider">{LABELS.payment_provider}</label>
+        <select id="payment_provider" name="payment_provider">
+          {PROVIDERS.map(([value, label]) => (
+            <option value={value} selected={provider === value}>
+              {label}
+            </option>
+          ))}
+        </select>
+        <FieldError name="payment_provider" errors={errors} />
+      </div>
+      <p class="small">
+        {s.squareAccessTokenSet ? <span class="badge ok">A Square token is saved</span> : <span class="badge">No Square token</span>}{' '}
+        {s.squareSignatureKeySet ? <span class="badge ok">A Square signature key is saved</span> : <span class="badge">No Square signature key</span>}
+      </p>
+      <Input name="square_access_token" type="password" value="" errors={errors} hint={s.squareAccessTokenSet ? 'Leave empty to keep the saved token.' : 'From your application in the Square developer dashboard.'} />
+      <Input name="square_location_id" value={typed('square_location_id', s.squareLocationId ?? '')} errors={errors} hint="The location payments are taken for, like L8A1B2C3D4E5F." />
+      <Input
+        name="square_signature_key"
+        type="password"
+        value=""
+        errors={errors}
+        hint={`Subscribe ${p.paymentWebhookUrl ?? '/payment/webhook'} to payment.updated in Square, then paste the subscription's signature key.${s.squareSignatureKeySet ? ' Leave empty to keep the saved key.' : ''}`}
+      />
+      <div class="field">
+        <label class="check">
+          <input type="checkbox" name="square_sandbox" value="on" checked={sandbox} /> Use Square's sandbox (test payments)
+        </label>
+      </div>
+      {(s.squareAccessTokenSet || s.squareSignatureKeySet) && (
+        <div class="field">
+          <label class="check">
+            <input type="checkbox" name="remove_square_keys" value="on" /> Remove the saved Square token and signature key
+          </label>
+        </div>
+      )}
+      <Input name="phone_prefix" value={typed('phone_prefix', s.phonePrefix)} errors={errors} hint="A buyer's phone starting with 0 is sent to Square with this country code instead (44 for the UK)." />
+    </Section>
   );
 }

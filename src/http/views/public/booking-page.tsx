@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { FormIssue, FormValues } from '../../public/booking-form';
 import { quantityField } from '../../public/booking-form';
-import { type BookingPage, maxQuantity } from '../../public/booking-page';
+import { type BookingPage, dailySlugs, maxQuantity, multiCalendarDates } from '../../public/booking-page';
 import { Layout } from '../layout';
 import { renderDocument } from '../render';
 import { withEmbed } from './format';
@@ -9,7 +9,7 @@ import { DateCalendar } from './date-calendar';
 import { EventDetails, priceLabel, StatusBadge, UnavailableCard, whenWhere } from './event-details';
 import type { ContactField } from '../../../domain/events/event';
 import { requiredFields } from '../../public/booking-form';
-import { ContactFields, CsrfField, DateSelect, type FieldAsk, IssueSummary, issueFor, QuantitySelect, TermsField } from './form-parts';
+import { ContactFields, CsrfField, type FieldAsk, IssueSummary, issueFor, QuantitySelect, TermsField } from './form-parts';
 
 export interface BookingFormState {
   csrfToken: string;
@@ -114,6 +114,11 @@ function SingleForm({ page, state }: { page: BookingPage; state: BookingFormStat
             <div class="row2">
               <QuantitySelect id="quantity" label="Tickets" from={1} max={max} value={state.values.quantity} issue={issueFor(state.issues, 'quantity')} />
             </div>
+            {b.view.maxPerEmail !== undefined && (
+              <p class="small muted">
+                At most {b.view.maxPerEmail} ticket{b.view.maxPerEmail === 1 ? '' : 's'} per email address for this event.
+              </p>
+            )}
             {page.dates && (
               <DateCalendar
                 dates={b.view.dates ?? page.dates}
@@ -184,7 +189,19 @@ function MultiForm({ page, state }: { page: BookingPage; state: BookingFormState
               ))}
           </p>
         )}
-        {page.dates && page.dates.length > 0 && <DateSelect dates={page.dates} value={state.values.date} issue={issueFor(state.issues, 'date')} required={false} />}
+        {page.dates && page.dates.length > 0 && (
+          <DateCalendar
+            dates={multiCalendarDates(page)}
+            value={state.values.date}
+            issue={issueFor(state.issues, 'date')}
+            month={state.calendarMonth}
+            path={page.action.split('?')[0]!}
+            embed={page.embed}
+            required={false}
+            neededFor={dailySlugs(page)}
+            {...(dailySlugs(page).length > 1 ? { note: 'One date for all the daily events you choose; places left are those of the event with the fewest that day.' } : {})}
+          />
+        )}
       </section>
       {bookable ? <DetailsSection page={page} state={state} heading="Your details" /> : <p class="notice">Nothing here can be booked right now.</p>}
     </form>

@@ -22,9 +22,14 @@ export interface DateCalendarProps {
   /** The page's own path (links to other months keep ?iframe=true). */
   path: string;
   embed: boolean;
+  /** Single forms need a date; a multi form only with tickets of a daily event (the server checks, multi-fields.js marks it). */
+  required?: boolean;
+  /** Multi forms: the daily events' slugs (multi-fields.js hides the calendar when none is chosen) and a note on what "left" means. */
+  neededFor?: string[];
+  note?: string;
 }
 
-function Month({ ym, byDate, value }: { ym: string; byDate: Map<string, number>; value: string | undefined }) {
+function Month({ ym, byDate, value, required }: { ym: string; byDate: Map<string, number>; value: string | undefined; required: boolean }) {
   const cells: Array<string | null> = [...Array.from({ length: mondayIndex(ym) }, () => null), ...Array.from({ length: daysIn(ym) }, (_, i) => `${ym}-${String(i + 1).padStart(2, '0')}`)];
   const weeks: Array<Array<string | null>> = [];
   for (let i = 0; i < cells.length; i += 7) weeks.push(cells.slice(i, i + 7));
@@ -57,7 +62,7 @@ function Month({ ym, byDate, value }: { ym: string; byDate: Map<string, number>;
               return (
                 <td class="day open">
                   <label>
-                    <input type="radio" name="date" value={date} checked={date === value} required aria-label={`${formatDay(date)}: ${left} left`} />
+                    <input type="radio" name="date" value={date} checked={date === value} required={required} aria-label={`${formatDay(date)}: ${left} left`} />
                     <span class="num">{day}</span>
                     <small>{left} left</small>
                   </label>
@@ -87,10 +92,16 @@ export function DateCalendar(p: DateCalendarProps) {
   const prev = start > 0 ? months[Math.max(0, start - MONTHS_SHOWN)] : undefined;
   const next = months[start + MONTHS_SHOWN];
   return (
-    <fieldset class="field date-calendar" id="date" {...(p.issue ? { 'aria-invalid': 'true', 'aria-describedby': 'date-error' } : {})}>
-      <legend>Date</legend>
+    <fieldset
+      class="field date-calendar"
+      id="date"
+      {...(p.issue ? { 'aria-invalid': 'true', 'aria-describedby': 'date-error' } : {})}
+      {...(p.neededFor?.length ? { 'data-needed-for': p.neededFor.join(' ') } : {})}
+    >
+      <legend>{p.neededFor ? 'Date (for daily events)' : 'Date'}</legend>
+      {p.note && <p class="hint small">{p.note}</p>}
       {shown.map((ym) => (
-        <Month ym={ym} byDate={byDate} value={p.value} />
+        <Month ym={ym} byDate={byDate} value={p.value} required={p.required ?? true} />
       ))}
       {(prev || next) && (
         <p class="actions spread small">

@@ -1,7 +1,5 @@
 import type { ContactField } from '../../../domain/events/event';
 import { FIELD_LABEL, type FormIssue, type FormValues } from '../../public/booking-form';
-import type { DateOption } from '../../public/booking-page';
-import { formatDay } from './format';
 
 /** Small building blocks of the public booking forms. Every input keeps what was typed. */
 
@@ -119,28 +117,6 @@ export function QuantitySelect(p: { id: string; label: string; from: 0 | 1; max:
         ))}
       </select>
       <FieldError id={p.id} message={p.issue} />
-    </div>
-  );
-}
-
-/** A date says how many places it has left only when that is worth hurrying for. */
-const FEW_LEFT = 3;
-
-/** `required` only on single daily events: on a multi form the date matters only if a daily event is chosen. */
-export function DateSelect({ dates, value, issue, required }: { dates: DateOption[]; value: string | undefined; issue: string | undefined; required: boolean }) {
-  return (
-    <div class="field">
-      <label for="date">{required ? 'Date' : 'Date (for daily events)'}</label>
-      <select id="date" name="date" required={required} {...invalid('date', issue)}>
-        <option value="">Choose a date…</option>
-        {dates.map((d) => (
-          <option value={d.date} selected={d.date === value}>
-            {formatDay(d.date)}
-            {d.available <= FEW_LEFT ? ` (only ${d.available} left)` : ''}
-          </option>
-        ))}
-      </select>
-      <FieldError id="date" message={issue} />
     </div>
   );
 }

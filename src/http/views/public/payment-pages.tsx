@@ -24,19 +24,28 @@ export function renderPreparingPage(p: { statusUrl: string; expiresAt: string; h
 }
 
 /**
- * Inside an organiser's iframe (`?iframe=true`): Stripe Checkout refuses to be framed, so
- * instead of redirecting the frame this offers a link that opens the checkout in the top-level
- * window; Stripe then returns there to the confirmation.
+ * Inside an organiser's iframe (`?iframe=true`): checkout pages refuse to be framed. The button
+ * opens the checkout in a popup, so the buyer stays on the organiser's site; this frame then
+ * watches the hold (same-origin polling: neither opener messages nor storage survive the
+ * provider's pages and third-party partitioning) and shows the tickets once it is paid. With
+ * popups blocked or no JavaScript, the link opens the checkout in the whole window instead,
+ * and the provider returns there to the confirmation.
  */
-export function renderPayNowPage(p: { checkoutUrl: string; expiresAt: string }): string {
+export function renderPayNowPage(p: { checkoutUrl: string; expiresAt: string; statusUrl: string; returnUrl: string | null }): string {
   return renderDocument(
-    <Layout title="Pay now" embed>
-      <section class="card narrow" data-testid="pay-now-page">
+    <Layout title="Pay now" embed scripts={p.returnUrl ? ['/assets/pay-popup.js'] : []}>
+      <section class="card narrow" data-testid="pay-now-page" data-status-url={p.statusUrl} data-return-url={p.returnUrl ?? undefined}>
         <h1>Your tickets are held</h1>
-        <p>The payment opens in a secure page of our payment provider, Stripe.</p>
+        <p>The payment opens in a secure page of our payment provider.</p>
         <p>
-          <a class="button" href={p.checkoutUrl} target="_top" rel="noopener" data-testid="pay-now">
+          <a class="button" href={p.checkoutUrl} target="_top" rel="noopener" data-testid="pay-now" data-pay-popup>
             Pay now
+          </a>
+        </p>
+        <p class="notice" role="status" hidden data-testid="paying-elsewhere">
+          Finish the payment in the window that opened. This page shows your tickets by itself once it is paid.{' '}
+          <a href={p.checkoutUrl} target="_top" rel="noopener">
+            Window gone? Pay here instead
           </a>
         </p>
         <p class="small">
