@@ -6,7 +6,7 @@ import type { StallBreaker } from './stall-breaker';
 const isPlainRead = (stmt: InStatement): boolean => /^\s*(SELECT|EXPLAIN)\b/i.test(typeof stmt === 'string' ? stmt : stmt.sql);
 
 /**
- * A shard's client whose reads answer within the breaker's deadline (or fail fast while it is
+ * A shard's client (for the buyer's hot path) whose reads answer within the breaker's deadline (or fail fast while it is
  * tripped), so a stalled primary costs a buyer at most one deadline. Writes pass through: the
  * shard's writer bounds and resolves those itself (see WriteCoalescer), and a timed-out write's
  * outcome is not something a wrapper may guess.

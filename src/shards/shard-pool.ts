@@ -27,6 +27,7 @@ export class ShardPool {
   private readonly clients = new Map<string, Promise<Db>>();
   private readonly writers = new Map<string, Db>();
   private readonly breakers = new Map<string, StallBreaker>();
+  private readonly quick = new Map<string, Db>();
 
   constructor(private readonly opts: ShardPoolOptions) {}
 
@@ -44,12 +45,27 @@ export class ShardPool {
   get(shard: ShardRecord): Promise<Db> {
     let client = this.clients.get(shard.name);
     if (!client) {
-      const breaker = this.breaker(shard.name);
-      client = this.open(shard).then((db) => withReadDeadline(db, breaker));
+      client = this.open(shard);
       this.clients.set(shard.name, client);
       client.catch(() => this.clients.delete(shard.name));
     }
     return client;
+  }
+
+  /**
+   * The shard's client for the buyer's hot path (a booking's event look-up): its reads answer
+   * within the shard's deadline or fail fast (503) while the breaker is tripped, so a stalled
+   * primary costs a buyer at most one deadline. Bulk reads (exports, moves, admin lists) use
+   * `get`: a long read of a healthy shard must neither fail nor trip the breaker.
+   */
+  async hotPath(shard: ShardRecord): Promise<Db> {
+    const db = await this.get(shard);
+    let quick = this.quick.get(shard.name);
+    if (!quick) {
+      quick = withReadDeadline(db, this.breaker(shard.name));
+      this.quick.set(shard.name, quick);
+    }
+    return quick;
   }
 
   /**
@@ -100,5 +116,6 @@ export class ShardPool {
     for (const client of this.raw.values()) client.close();
     this.raw.clear();
     this.clients.clear();
+    this.quick.clear();
   }
 }

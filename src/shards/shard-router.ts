@@ -62,6 +62,11 @@ export class ShardRouter {
     return this.opts.pool.get(await this.record(name));
   }
 
+  /** The shard's client for the buyer's hot path: reads bounded by its deadline (see ShardPool.hotPath). */
+  async hotDb(name: string): Promise<Db> {
+    return this.opts.pool.hotPath(await this.record(name));
+  }
+
   async writer(name: string): Promise<ShardWriter> {
     const existing = this.writers.get(name);
     if (existing) return existing;
