@@ -57,6 +57,7 @@ export async function openInfra(config: Config, logger: Logger, opts: { migratio
     openToken: (sealed, name) => keyring.openSecret(sealed, shardTokenContext(name)),
     simRttMs: config.simRttMs,
     simCommitMs: config.simCommitMs,
+    deadlineMs: config.shardDeadlineMs,
   });
   const router = new ShardRouter({
     registry,
