@@ -65,7 +65,7 @@ export function createPaymentsModule(infra: Infra, bookings: BookingModule, gate
   const webhook = new PaymentWebhook({ organisers: infra.organisers, keyring: infra.keyring, config: infra.config, finalise });
   const squareWebhook = new SquareWebhook({ organisers: infra.organisers, keyring: infra.keyring, config: infra.config, finalise, gateways });
   const sweeper = new HoldSweeper({ router: infra.router, directory: infra.directory, organisers: infra.organisers, keyring: infra.keyring, logger: infra.logger, metrics: infra.metrics, holds, gateways, reservations });
-  const refundWorker = new RefundWorker({ router: infra.router, pool: infra.pool, directory: infra.directory, organisers: infra.organisers, keyring: infra.keyring, logger: infra.logger, metrics: infra.metrics, gateways });
+  const refundWorker = new RefundWorker({ router: infra.router, pool: infra.pool, directory: infra.directory, organisers: infra.organisers, keyring: infra.keyring, logger: infra.logger, metrics: infra.metrics, gateways }, { leaseMs: infra.config.outboxLeaseMs });
   const refunds = new RefundService({
     gateways,
     keyring: infra.keyring,

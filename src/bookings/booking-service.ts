@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { emailBodyContext, ticketTokenContext, webhookPayloadContext } from '../crypto/contexts';
 import type { MultiBookingInput, SingleBookingInput } from '../domain/bookings/booking-input';
+import { ShardStalledError } from '../db/stall-breaker';
 import { AppError } from '../errors';
 import type { Infra } from '../infra/infra';
 import type { BookedStep, BookingStore } from '../shards/tables/booking-store';
@@ -121,6 +122,9 @@ export class BookingService {
         : null;
 
     const settled = new Set<number>();
+    // Steps whose shard stalled: their writer undoes them itself once the shard answers (see
+    // WriteJob.onAbandon); compensating here would wait out the stall, or race that undo.
+    const stalled = new Set<number>();
     const steps = r.items.map((item, i) => ({
       invoke: async (): Promise<BookedStep> => {
         const ticket = tickets[i]!;
@@ -151,10 +155,12 @@ export class BookingService {
         } catch (e) {
           reservations.settle(item, null);
           settled.add(i);
+          if (e instanceof ShardStalledError) stalled.add(i);
           throw e;
         }
       },
       compensate: async () => {
+        if (stalled.has(i)) return;
         await store.cancel(item.entry, r.bookingId, new Date().toISOString());
         this.deps.reservations.released(item);
       },

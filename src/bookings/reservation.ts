@@ -58,6 +58,7 @@ export class Reservations {
   async lookup(slug: string, retried = false): Promise<Pick<ReservedItem, 'entry' | 'event'>> {
     const entry = await this.deps.directory.resolve(slug);
     if (!entry || entry.status === 'deleted') throw new AppError('not_found', bookingMessages.notFound);
+    this.deps.router.assertAnswering(entry.shard);
     const event = await this.deps.snapshots.get(entry);
     if (event?.state === 'moved' && !retried) {
       this.forget(entry);

@@ -28,6 +28,7 @@ export interface Config {
   readonly bunny: { readonly apiKey: string | undefined; readonly apiBase: string; readonly region: string };
   readonly turso: { readonly apiToken: string | undefined; readonly org: string | undefined; readonly group: string; readonly apiBase: string };
   readonly shardMaxInflight: number;
+  readonly shardDeadlineMs: number;
   readonly placementPolicy: 'fewest-events' | 'least-load';
   readonly webConcurrency: number;
   /** Bearer token of /metrics and detailed health; undefined = none set. */
@@ -135,6 +136,7 @@ export function loadConfig(
     bunny: Object.freeze({ apiKey: e.BUNNY_API_KEY, apiBase: e.BUNNY_API_BASE.replace(/\/+$/, ''), region: e.BUNNY_REGION }),
     turso: Object.freeze({ apiToken: e.TURSO_API_TOKEN, org: e.TURSO_ORG, group: e.TURSO_GROUP, apiBase: e.TURSO_API_BASE.replace(/\/+$/, '') }),
     shardMaxInflight: e.SHARD_MAX_INFLIGHT,
+    shardDeadlineMs: e.SHARD_DEADLINE_MS,
     placementPolicy: e.PLACEMENT_POLICY,
     webConcurrency: e.WEB_CONCURRENCY,
     metricsToken: e.METRICS_TOKEN,

@@ -56,6 +56,8 @@ export const envSchema = z.object({
   TURSO_ORG: z.string().trim().regex(/^[a-z0-9-]{1,64}$/, 'must be a Turso organisation slug').optional(),
   TURSO_GROUP: z.string().trim().regex(/^[a-z0-9-]{1,64}$/, 'must be a Turso group name').optional().default('default'),
   TURSO_API_BASE: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional().default('https://api.turso.tech'),
+  /** Longest a shard call may take: past it the buyer hears 503 and the shard's breaker trips. */
+  SHARD_DEADLINE_MS: intFromEnv(2000, 100, 60_000),
   /** Write batches in flight per shard per process (group commit pipelining). */
   SHARD_MAX_INFLIGHT: intFromEnv(4, 1, 64),
   /** Where new events go among shared shards: the fewest events, or the least live write load. */

@@ -85,9 +85,15 @@ export class FleetService {
   async drain(shardName: string, opts: { onProgress?: (p: FleetProgress) => void } = {}): Promise<DrainResult> {
     const shard = await this.deps.registry.get(shardName);
     if (!shard || shard.status === 'retired') throw new AppError('not_found', `There is no shard ${shardName} to drain.`);
+    const entries = await this.deps.directory.listOnShard(shardName);
+    // Refuse before marking it draining: a drain with nowhere to go must leave the shard as it was.
+    const elsewhere = (await this.deps.registry.sharedCandidates()).filter((c) => c.shard.name !== shardName);
+    if (entries.length > 0 && elsewhere.length === 0) {
+      throw new AppError('conflict', `Shard ${shardName} cannot be drained: no other shared shard can take its events. Provision one first with \`npm run ops -- shard:provision\`.`);
+    }
     await this.deps.registry.setDraining(shardName, true);
     const moved: MoveResult[] = [];
-    for (const entry of await this.deps.directory.listOnShard(shardName)) {
+    for (const entry of entries) {
       const target = await placeEvent(
         { registry: this.deps.registry, loadOf: (n) => this.deps.router.loadOf(n), policy: this.deps.config.placementPolicy },
         { organiserId: entry.organiserId },

@@ -31,8 +31,14 @@ export async function checkHealth(infra: Infra): Promise<HealthReport> {
       .map(async (s) => {
         try {
           const db = await infra.pool.unwrapped(s);
+          const breaker = infra.pool.breaker(s.name);
+          const asked = Date.now();
           const version = await withTimeout(schemaVersion(db));
-          const ok = s.status === 'active';
+          // Answered within the deadline: the shard is back, even before the next buyer proves it.
+          if (Date.now() - asked < breaker.deadlineMs) breaker.answered();
+          // A shard that just outlived its deadline (its breaker tripped, and nothing has answered
+          // in time since) is not ok, even if this one quick question got through.
+          const ok = s.status === 'active' && breaker.healthy;
           infra.metrics.shardUp.set({ shard: s.name }, ok ? 1 : 0);
           return { name: s.name, ok, schemaVersion: version, status: s.status, ...(s.lastError ? { error: NEUTRAL.migration } : {}) };
         } catch (e) {

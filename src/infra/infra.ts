@@ -58,6 +58,7 @@ export async function openInfra(config: Config, logger: Logger, opts: { migratio
     simRttMs: config.simRttMs,
     simCommitMs: config.simCommitMs,
     onRoundTrip: (shard, via) => metrics.shardRoundTrips.inc({ shard, via }),
+    deadlineMs: config.shardDeadlineMs,
   });
   const router = new ShardRouter({
     registry,

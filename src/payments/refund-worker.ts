@@ -9,6 +9,8 @@ export type RefundWorkerDeps = Pick<Infra, 'router' | 'pool' | 'directory' | 'or
 export interface RefundWorkerOptions {
   pollMs?: number;
   backoff?: (attempts: number) => number;
+  /** OUTBOX_LEASE_MS: a crashed process's claimed refunds go to others after this, like webhooks and emails. */
+  leaseMs?: number;
 }
 
 /**
@@ -49,6 +51,7 @@ export class RefundWorker {
       },
       ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
       ...(opts.backoff ? { backoff: opts.backoff } : {}),
+      ...(opts.leaseMs !== undefined ? { leaseMs: opts.leaseMs } : {}),
     });
   }
 

@@ -5,6 +5,8 @@ import { withRoundTripCount } from '../db/round-trip-count';
 import { withSimulatedRemote } from '../db/simulated-remote';
 import { withErrorTranslation } from '../db/sql-errors';
 import { openWorkerWriter } from '../db/worker-writer';
+import { withReadDeadline } from '../db/read-deadline';
+import { StallBreaker } from '../db/stall-breaker';
 import type { ShardRecord } from '../catalog/shard-registry';
 
 export interface ShardPoolOptions {
@@ -13,7 +15,11 @@ export interface ShardPoolOptions {
   simCommitMs: number;
   /** Every call to a shard (one round trip): `writer` for the single writer's batches, `client` for reads and direct writes. */
   onRoundTrip?: (shard: string, via: 'writer' | 'client') => void;
+  /** SHARD_DEADLINE_MS: longest a shard call may take before its caller hears 503 and the shard's breaker trips. */
+  deadlineMs?: number;
 }
+
+export const DEFAULT_SHARD_DEADLINE_MS = 2000;
 
 /**
  * One libSQL client per shard, opened once and reused for the life of the process
@@ -23,8 +29,20 @@ export class ShardPool {
   private readonly raw = new Map<string, Client>();
   private readonly clients = new Map<string, Promise<Db>>();
   private readonly writers = new Map<string, Db>();
+  private readonly breakers = new Map<string, StallBreaker>();
+  private readonly quick = new Map<string, Db>();
 
   constructor(private readonly opts: ShardPoolOptions) {}
+
+  /** The shard's circuit breaker (one per shard per process), shared by its reads, its writer and /healthz. */
+  breaker(name: string): StallBreaker {
+    let b = this.breakers.get(name);
+    if (!b) {
+      b = new StallBreaker(name, this.opts.deadlineMs ?? DEFAULT_SHARD_DEADLINE_MS);
+      this.breakers.set(name, b);
+    }
+    return b;
+  }
 
   /** The client for a shard, wrapped in the remote-latency model when the benchmark asks for it. */
   get(shard: ShardRecord): Promise<Db> {
@@ -35,6 +53,22 @@ export class ShardPool {
       client.catch(() => this.clients.delete(shard.name));
     }
     return client;
+  }
+
+  /**
+   * The shard's client for the buyer's hot path (a booking's event look-up): its reads answer
+   * within the shard's deadline or fail fast (503) while the breaker is tripped, so a stalled
+   * primary costs a buyer at most one deadline. Bulk reads (exports, moves, admin lists) use
+   * `get`: a long read of a healthy shard must neither fail nor trip the breaker.
+   */
+  async hotPath(shard: ShardRecord): Promise<Db> {
+    const db = await this.get(shard);
+    let quick = this.quick.get(shard.name);
+    if (!quick) {
+      quick = withReadDeadline(db, this.breaker(shard.name));
+      this.quick.set(shard.name, quick);
+    }
+    return quick;
   }
 
   /**
@@ -91,5 +125,6 @@ export class ShardPool {
     for (const client of this.raw.values()) client.close();
     this.raw.clear();
     this.clients.clear();
+    this.quick.clear();
   }
 }

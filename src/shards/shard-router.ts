@@ -1,4 +1,5 @@
 import type { Db } from '../db/db';
+import { ShardStalledError } from '../db/stall-breaker';
 import { AppError } from '../errors';
 import type { ShardRecord, ShardRegistry } from '../catalog/shard-registry';
 import type { WriteMode } from '../config/schema';
@@ -61,6 +62,11 @@ export class ShardRouter {
     return this.opts.pool.get(await this.record(name));
   }
 
+  /** The shard's client for the buyer's hot path: reads bounded by its deadline (see ShardPool.hotPath). */
+  async hotDb(name: string): Promise<Db> {
+    return this.opts.pool.hotPath(await this.record(name));
+  }
+
   async writer(name: string): Promise<ShardWriter> {
     const existing = this.writers.get(name);
     if (existing) return existing;
@@ -87,11 +93,22 @@ export class ShardRouter {
             maxBatch,
             targetWaitMs,
             maxInFlight,
+            breaker: this.opts.pool.breaker(name),
             ...(initialLatencyMs === undefined ? {} : { initialLatencyMs }),
             ...(metrics ? { metrics } : {}),
           });
     this.writers.set(name, writer);
     return writer;
+  }
+
+  /**
+   * Throws ShardStalledError (503 busy) at once while the shard is known not to answer: its
+   * breaker is cooling down or probing, or its writer is still resolving a stalled batch.
+   * Callers check before their first read, so buyers do not queue behind a probe.
+   */
+  assertAnswering(name: string): void {
+    const w = this.writers.get(name);
+    if (this.opts.pool.breaker(name).refusing || (w instanceof WriteCoalescer && w.refusing)) throw new ShardStalledError(name);
   }
 
   /** Waits until every queued write has committed (graceful shutdown). */

@@ -1,5 +1,7 @@
 import type { ResultSet } from '@libsql/client';
 import type { Db } from '../db/db';
+import { ShardStalledError, type StallBreaker } from '../db/stall-breaker';
+import { isTransientDbError } from '../db/sql-errors';
 import { AppError } from '../errors';
 import { DecayingRate } from './decaying-rate';
 import { type JobResults, statementsOf, type WriteJob } from './write-job';
@@ -35,7 +37,22 @@ interface Pending {
   job: WriteJob;
   resolve: (r: JobResults) => void;
   reject: (e: unknown) => void;
+  /** The caller has its answer (results, an error, or "stalled"). */
+  answered?: boolean;
+  /** Answered "stalled" while its batch was still at the shard: its outcome is not known yet. */
+  abandoned?: boolean;
 }
+
+const answer = (p: Pending, outcome: { results: JobResults } | { error: unknown }): void => {
+  if (p.answered) return;
+  p.answered = true;
+  if ('results' in outcome) p.resolve(outcome.results);
+  else p.reject(outcome.error);
+};
+
+/** Pause before an undo that could not reach the shard is tried again (undo jobs are idempotent). */
+const UNDO_RETRY_MS = 500;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export interface CoalescerOptions {
   shard: string;
@@ -50,6 +67,12 @@ export interface CoalescerOptions {
    */
   initialLatencyMs?: number;
   metrics?: WriterMetrics;
+  /**
+   * The shard's breaker (SHARD_DEADLINE_MS): a batch not answered within its deadline is
+   * abandoned (its callers hear 503 at once, see `abandon`) and trips it. Without one, batches
+   * wait for the shard however long it takes.
+   */
+  breaker?: StallBreaker;
 }
 
 /** Weight of the newest batch in the batch-latency estimate. */
@@ -96,6 +119,11 @@ export class WriteCoalescer implements ShardWriter {
   private readonly maxInFlight: number;
   /** Queued jobs that justify one more batch in flight. */
   private readonly pipelineThreshold: number;
+  /** Batches past their deadline whose answer has not arrived yet. */
+  private abandonedInFlight = 0;
+  /** Undo jobs (`onAbandon`) waiting for every abandoned batch to settle. */
+  private readonly undo: WriteJob[] = [];
+  private undoing = false;
 
   constructor(private readonly opts: CoalescerOptions) {
     this.maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
@@ -132,7 +160,20 @@ export class WriteCoalescer implements ShardWriter {
     return rounds * this.batchSeconds * 1000;
   }
 
+  /**
+   * New writes are refused at once: the breaker is open (a call just outlived its deadline), or
+   * a stalled batch has not settled and been undone yet. Taking writes before that could let a
+   * retried booking race the undo of its first attempt.
+   */
+  get refusing(): boolean {
+    return (this.opts.breaker?.refusing ?? false) || this.abandonedInFlight > 0 || this.undo.length > 0 || this.undoing;
+  }
+
   admit(): void {
+    if (this.refusing) {
+      this.opts.metrics?.onRejected(this.opts.shard);
+      throw new ShardStalledError(this.opts.shard);
+    }
     const waitMs = this.expectedWaitMs();
     // A job that goes out with the next round is never refused: refusing cannot make a single
     // batch's latency shorter, and an idle shard must always take work.
@@ -146,6 +187,12 @@ export class WriteCoalescer implements ShardWriter {
   }
 
   submit(job: WriteJob): Promise<JobResults> {
+    if (this.refusing) {
+      // Never sent, so nothing to undo; a job that is itself an undo (a compensation) still runs later.
+      if (job.onAbandon) this.deferUndo([job.onAbandon]);
+      this.opts.metrics?.onRejected(this.opts.shard);
+      return Promise.reject(new ShardStalledError(this.opts.shard));
+    }
     return new Promise<JobResults>((resolve, reject) => {
       this.queue.push({ job, resolve, reject });
       this.opts.metrics?.onQueueDepth(this.opts.shard, this.queue.length);
@@ -154,7 +201,7 @@ export class WriteCoalescer implements ShardWriter {
   }
 
   drain(): Promise<void> {
-    if (this.inFlight === 0 && this.queue.length === 0) return Promise.resolve();
+    if (this.inFlight === 0 && this.queue.length === 0 && !this.undoing) return Promise.resolve();
     return new Promise((r) => this.idle.push(r));
   }
 
@@ -173,10 +220,16 @@ export class WriteCoalescer implements ShardWriter {
   }
 
   private pump(): void {
+    if (this.refusing) this.refuseQueued();
     while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
       // While a batch travels, another is sent only for a real backlog: a trickle waits for the
       // next round trip and shares one commit (pipelining small batches would just cost commits).
       if (this.inFlight > 0 && this.queue.length < this.pipelineThreshold) break;
+      // After a stall, one batch goes as the breaker's probe; the rest wait for its answer.
+      if (this.opts.breaker && !this.opts.breaker.tryEnter()) {
+        if (this.inFlight === 0) this.refuseQueued();
+        break;
+      }
       const batch = this.queue.splice(0, this.opts.maxBatch);
       this.opts.metrics?.onQueueDepth(this.opts.shard, this.queue.length);
       this.inFlight++;
@@ -184,14 +237,28 @@ export class WriteCoalescer implements ShardWriter {
       this.opts.metrics?.onInFlight?.(this.opts.shard, this.inFlight);
       void this.send(batch);
     }
-    if (this.inFlight === 0 && this.queue.length === 0) for (const r of this.idle.splice(0)) r();
+    this.notifyIdle();
+  }
+
+  private notifyIdle(): void {
+    if (this.inFlight === 0 && this.queue.length === 0 && !this.undoing) for (const r of this.idle.splice(0)) r();
   }
 
   private async send(batch: Pending[]): Promise<void> {
     const started = performance.now();
+    const fate = { abandoned: false };
+    const breaker = this.opts.breaker;
+    const deadline = breaker ? setTimeout(() => this.abandon(batch, fate), breaker.deadlineMs) : undefined;
     try {
-      await this.writeIsolating(batch);
+      await this.writeIsolating(batch, fate);
     } finally {
+      clearTimeout(deadline);
+      if (fate.abandoned) {
+        this.abandonedInFlight--;
+        // Settled at last (committed or failed, we may not even know which): undo what its
+        // callers were told did not happen. Never re-sent: that could apply it twice.
+        this.deferUndo(batch.filter((p) => p.abandoned && p.job.onAbandon).map((p) => p.job.onAbandon!));
+      } else breaker?.answered();
       const seconds = (performance.now() - started) / 1000;
       this.opts.metrics?.onBatch(this.opts.shard, batch.length, seconds);
       this.committed.add(batch.length);
@@ -201,30 +268,107 @@ export class WriteCoalescer implements ShardWriter {
       this.inFlight--;
       this.jobsInFlight -= batch.length;
       this.opts.metrics?.onInFlight?.(this.opts.shard, this.inFlight);
+      this.startUndo();
       if (this.queue.length > 0) this.schedule();
-      else if (this.inFlight === 0) for (const r of this.idle.splice(0)) r();
+      else this.notifyIdle();
+    }
+  }
+
+  /**
+   * The batch outlived the shard's deadline. Its callers hear 503 now (a stalled primary must
+   * not hold buyers for the length of the stall); whatever was queued behind it too, and new
+   * writes are refused until it settles and its undo jobs ran (see `refusing`).
+   */
+  private abandon(batch: Pending[], fate: { abandoned: boolean }): void {
+    fate.abandoned = true;
+    this.abandonedInFlight++;
+    this.opts.breaker?.trip();
+    for (const p of batch) {
+      if (p.answered) continue;
+      p.abandoned = true;
+      answer(p, { error: new ShardStalledError(this.opts.shard, p.job.onAbandon ? 'refused' : 'unknown') });
+    }
+    this.refuseQueued();
+  }
+
+  /** Jobs still queued were never sent: refuse them (their callers may retry; nothing was written). */
+  private refuseQueued(): void {
+    const queued = this.queue.splice(0);
+    if (queued.length === 0) return;
+    this.opts.metrics?.onQueueDepth(this.opts.shard, 0);
+    for (const p of queued) {
+      this.opts.metrics?.onRejected(this.opts.shard);
+      answer(p, { error: new ShardStalledError(this.opts.shard) });
+    }
+    // A queued undo (a compensation) must still happen.
+    this.deferUndo(queued.filter((p) => p.job.onAbandon).map((p) => p.job.onAbandon!));
+  }
+
+  private deferUndo(jobs: WriteJob[]): void {
+    if (jobs.length === 0) return;
+    this.undo.push(...jobs);
+    this.startUndo();
+  }
+
+  /** Runs the undo jobs once no abandoned batch is at the shard any more, before any new write. */
+  private startUndo(): void {
+    if (this.undoing || this.abandonedInFlight > 0 || this.undo.length === 0) return;
+    this.undoing = true;
+    void this.runUndo();
+  }
+
+  private async runUndo(): Promise<void> {
+    try {
+      while (this.undo.length > 0) {
+        const jobs = this.undo.splice(0, this.opts.maxBatch);
+        try {
+          await this.opts.db.batch(jobs.flatMap(statementsOf), 'write');
+          this.opts.breaker?.answered();
+        } catch (error) {
+          if (isTransientDbError(error)) {
+            // The shard is still not answering: undo jobs are idempotent, so trying again is safe.
+            this.undo.unshift(...jobs);
+            await sleep(UNDO_RETRY_MS);
+          } else {
+            // One bad undo must not block the others: each alone. One that fails outright can
+            // never succeed and is dropped; one that meets a transient error goes round again.
+            for (const job of jobs) {
+              try {
+                await this.opts.db.batch(statementsOf(job), 'write');
+              } catch (e) {
+                if (isTransientDbError(e)) this.undo.push(job);
+              }
+            }
+          }
+        }
+      }
+    } finally {
+      this.undoing = false;
+      this.notifyIdle();
     }
   }
 
   /** Writes jobs as one transaction; on a statement error, bisects to find and fail only the culprit. */
-  private async writeIsolating(batch: Pending[]): Promise<void> {
+  private async writeIsolating(batch: Pending[], fate: { abandoned: boolean } = { abandoned: false }): Promise<void> {
     let results: ResultSet[];
     try {
       results = await this.opts.db.batch(batch.flatMap((p) => statementsOf(p.job)), 'write');
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error);
+      // Past the deadline its callers are answered and its undo is due: retrying halves now
+      // could apply a job twice (an error after the deadline may follow a commit).
+      if (batch.length === 1 || fate.abandoned) {
+        for (const p of batch) answer(p, { error });
         return;
       }
       const half = Math.ceil(batch.length / 2);
-      await this.writeIsolating(batch.slice(0, half));
-      await this.writeIsolating(batch.slice(half));
+      await this.writeIsolating(batch.slice(0, half), fate);
+      await this.writeIsolating(batch.slice(half), fate);
       return;
     }
     let offset = 0;
     for (const p of batch) {
       const n = statementsOf(p.job).length;
-      p.resolve(results.slice(offset, offset + n));
+      answer(p, { results: results.slice(offset, offset + n) });
       offset += n;
     }
   }

@@ -1,21 +1,21 @@
-import { STATUS_OF } from '../middleware/error-handler';
 import { type Response, Router } from 'express';
 import { unlockOrganiserPrivateKey } from '../../accounts/organiser-private-key';
-import type { EventRecord } from '../../domain/events/event';
-import { formatMoney } from '../../lib/money';
 import type { AppServices } from '../../app/services';
+import type { EventRecord } from '../../domain/events/event';
+import { AppError } from '../../errors';
+import { formatMoney } from '../../lib/money';
 import { streamAttendeesCsv } from '../csv-stream';
 import { idParam } from '../form-input';
-import { csrfForSession } from '../middleware/csrf';
-import { parseImageUpload } from '../middleware/image-upload';
-import { AppError } from '../../errors';
-import { actorNames } from './activity-actors';
 import { asFormBody, confirmsName, text } from '../forms/form-values';
+import { csrfForSession } from '../middleware/csrf';
+import { STATUS_OF } from '../middleware/error-handler';
+import { parseImageUpload } from '../middleware/image-upload';
 import { param } from '../params';
+import { filterQuery } from '../views/admin/attendee-filter';
 import { ConfirmPage } from '../views/admin/confirm-page';
-import { filterQuery } from '../views/admin/event-page';
 import { EventLogPage } from '../views/admin/event-log-page';
 import { RefundJobPage } from '../views/admin/refund-job-page';
+import { actorNames } from './activity-actors';
 import { listFilter, type OrganiserPage, organiserPage, pageGuards, readAttendeeFilter, sendPage } from './organiser-page-kit';
 
 const LOG_PER_PAGE = 50;
@@ -103,20 +103,33 @@ export function adminEventActions(services: AppServices): Router {
     });
   }
 
+  /**
+   * The list filter a door action returns to. The filter only shapes the redirect: one that
+   * does not parse sends the organiser back to the whole list instead of failing an action
+   * that was already done (it once answered 400 after the check-in had been written).
+   */
+  const backToList = (body: unknown): string => {
+    try {
+      return filterQuery(readAttendeeFilter(body));
+    } catch {
+      return '';
+    }
+  };
+
   router.post('/admin/events/:slug/attendees/:id/check-in', ...form, async (req, res) => {
     const p = await organiserPage(services, req);
     const slug = param(req, 'slug');
-    const state = await desk.toggle(p.orgId, slug, idParam(req, 'id'));
     // Back to the same filtered list; the target is built here, never taken from the form.
-    const back = filterQuery(readAttendeeFilter(req.body));
+    const back = backToList(req.body);
+    const state = await desk.toggle(p.orgId, slug, idParam(req, 'id'));
     res.redirect(303, `/admin/events/${slug}${back}${back ? '&' : '?'}notice=${state}`);
   });
 
   router.post('/admin/events/:slug/attendees/:id/resend-email', ...form, async (req, res) => {
     const p = await organiserPage(services, req);
     const slug = param(req, 'slug');
+    const back = backToList(req.body);
     await services.bookings.ticketEmails.resend(p.orgId, slug, idParam(req, 'id'), unlockOrganiserPrivateKey(p.principal, p.organiser), p.principal.userId);
-    const back = filterQuery(readAttendeeFilter(req.body));
     res.redirect(303, `/admin/events/${slug}${back}${back ? '&' : '?'}notice=email_resent`);
   });
 

@@ -1,15 +1,15 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { ComponentChildren } from 'preact';
 import type { Principal } from '../../accounts/principal';
+import type { AppServices } from '../../app/services';
 import type { Organiser } from '../../catalog/organiser-store';
 import { isoDate } from '../../domain/bookings/booking-input';
 import { AppError } from '../../errors';
-import type { AppServices } from '../../app/services';
 import { callerOf, callerOrganiser, requireAdminPage } from '../middleware/authenticate';
 import { parseForm, requireContentType } from '../middleware/body-parsing';
 import { csrfForSession } from '../middleware/csrf';
+import { ATTENDEE_SORTS, type AttendeeFilter, type AttendeeSortKey } from '../views/admin/attendee-filter';
 import { type AdminContext, renderAdminPage } from '../views/admin-layout';
-import { ATTENDEE_SORTS, type AttendeeFilter, type AttendeeSortKey } from '../views/admin/event-page';
 import { loadAdminContext } from './admin-context';
 
 /** What every organiser page handler needs: who, for which organiser, and the nav data. */

@@ -1,4 +1,4 @@
-import type { InStatement, ResultSet } from '@libsql/client';
+import type { InStatement, InValue, ResultSet } from '@libsql/client';
 import type { EventType } from '../../domain/events/event';
 import type { WriteJob } from '../write-job';
 import { logStatement } from './activity-log';
@@ -141,29 +141,40 @@ export function buildBookingJob(w: BookingWrite, chained: boolean): BookingJob {
  * Undoes one saga step: gives the tickets back and removes the attendee. Keyed by the
  * booking id, so running it twice (or for a step that never booked) changes nothing.
  */
-export function buildCompensationJob(eventId: number, bookingId: string, nowIso: string): WriteJob {
-  const mine = 'booking_id = ? AND event_id = ?';
+export function buildCompensationJob(
+  eventId: number,
+  bookingId: string,
+  nowIso: string,
+  opts: { onlyCreatedAt?: string; reason?: 'saga' | 'stalled' } = {},
+): WriteJob {
+  // Every `mine` binds its arguments through `own`, so the optional created_at lands in each.
+  const own = opts.onlyCreatedAt === undefined ? [bookingId, eventId] : [bookingId, eventId, opts.onlyCreatedAt];
+  const mine = opts.onlyCreatedAt === undefined ? 'booking_id = ? AND event_id = ?' : 'booking_id = ? AND event_id = ? AND created_at = ?';
   const exists = `EXISTS (SELECT 1 FROM attendees WHERE ${mine})`;
   const qty = `(SELECT quantity FROM attendees WHERE ${mine})`;
+  // Undoing one attempt: its outbox rows only while its own attendee row is still there
+  // (an earlier, acknowledged attempt with the same booking id keeps its messages).
+  const ifMine = (stmt: InStatement): InStatement =>
+    opts.onlyCreatedAt === undefined || typeof stmt === 'string' ? stmt : { sql: `${stmt.sql} AND ${exists}`, args: [...(stmt.args as InValue[]), ...own] };
   return {
     steps: [
       [
         {
           sql: `UPDATE event_dates SET sold = sold - ${qty}
                  WHERE event_id = ? AND date = (SELECT date FROM attendees WHERE ${mine}) AND ${exists}`,
-          args: [bookingId, eventId, eventId, bookingId, eventId, bookingId, eventId],
+          args: [...own, eventId, ...own, ...own],
         },
-        { sql: `UPDATE events SET sold = sold - ${qty} WHERE id = ? AND ${exists}`, args: [bookingId, eventId, eventId, bookingId, eventId] },
+        { sql: `UPDATE events SET sold = sold - ${qty} WHERE id = ? AND ${exists}`, args: [...own, eventId, ...own] },
         logStatement({
           eventId,
           at: nowIso,
           kind: 'booking_cancelled',
-          message: 'Booking cancelled: another event of the same booking was unavailable',
-          onlyIf: { sql: exists, args: [bookingId, eventId] },
+          message: opts.reason === 'stalled' ? 'Booking undone: the database answered too late to confirm it to the buyer' : 'Booking cancelled: another event of the same booking was unavailable',
+          onlyIf: { sql: exists, args: own },
         }),
-        webhookCancel(eventId, bookingId),
-        emailCancel(eventId, bookingId),
-        { sql: `DELETE FROM attendees WHERE ${mine}`, args: [bookingId, eventId] },
+        ifMine(webhookCancel(eventId, bookingId)),
+        ifMine(emailCancel(eventId, bookingId)),
+        { sql: `DELETE FROM attendees WHERE ${mine}`, args: own },
       ],
     ],
   };

@@ -20,14 +20,20 @@ export class BookingStore {
   async book(ref: EventRef, write: BookingWrite): Promise<BookedStep> {
     const writer = await this.router.writer(ref.shard);
     const built = buildBookingJob(write, writer.chainsSteps);
-    const results = await writer.submit(built.job);
+    // If the shard stalls and the buyer hears 503 before this commits, the writer undoes it
+    // afterwards: only this attempt's attendee (by its created_at), never an earlier attempt
+    // with the same booking id that a buyer was already told about.
+    const undo = buildCompensationJob(ref.id, write.bookingId, write.nowIso, { onlyCreatedAt: write.nowIso, reason: 'stalled' });
+    const results = await writer.submit({ ...built.job, onAbandon: undo });
     return { outcome: built.outcome(results), remaining: built.remaining(results) };
   }
 
   /** Undoes a step (idempotent, keyed by the booking id): tickets back, attendee and its webhooks gone. */
   async cancel(ref: EventRef, bookingId: string, nowIso: string): Promise<void> {
     const writer = await this.router.writer(ref.shard);
-    await writer.submit(buildCompensationJob(ref.id, bookingId, nowIso));
+    const job = buildCompensationJob(ref.id, bookingId, nowIso);
+    // A compensation that meets a stalled shard still has to happen: the writer runs it later.
+    await writer.submit({ ...job, onAbandon: job });
   }
 
   /** Every step of the booking committed: its held-back webhooks may go at once. */

@@ -11,21 +11,22 @@ export class EventStore {
   private readonly live: LiveWriter;
 
   constructor(
-    private readonly router: Pick<ShardRouter, 'db' | 'writer'>,
+    private readonly router: Pick<ShardRouter, 'db' | 'hotDb' | 'writer'>,
     relocate?: Relocate,
   ) {
     this.live = new LiveWriter(router, relocate);
   }
 
+  /** The event row a booking looks up first: bounded by the shard's deadline (a stalled shard answers 503 fast). */
   async byId(ref: EventRef): Promise<EventRecord | undefined> {
-    const db = await this.router.db(ref.shard);
+    const db = await this.router.hotDb(ref.shard);
     const rs = await db.execute({ sql: 'SELECT * FROM events WHERE id = ?', args: [ref.id] });
     return rs.rows[0] ? toEventRecord(rs.rows[0]) : undefined;
   }
 
   async byIds(shard: string, ids: number[]): Promise<EventRecord[]> {
     if (ids.length === 0) return [];
-    const db = await this.router.db(shard);
+    const db = await this.router.hotDb(shard);
     const rs = await db.execute({ sql: `SELECT * FROM events WHERE id IN (${ids.map(() => '?').join(',')})`, args: ids });
     return rs.rows.map(toEventRecord);
   }

@@ -153,7 +153,12 @@ export const attachSessionStatement = (eventId: number, bookingId: string, sessi
  * only if it has expired by then (the sweeper); `sessionId`: only the hold of that session.
  * The last statement's changes() tells whether this job released it.
  */
-export function buildReleaseJob(eventId: number, bookingId: string, nowMs: number, opts: { lapsedBy?: number; sessionId?: string } = {}): WriteJob {
+export function buildReleaseJob(
+  eventId: number,
+  bookingId: string,
+  nowMs: number,
+  opts: { lapsedBy?: number; sessionId?: string; onlyUnattachedCreatedAt?: string } = {},
+): WriteJob {
   // Only while the event is live on this shard (see live-event-guard): every statement depends on `mine`.
   const conditions = ['booking_id = ?', 'event_id = ?', "status = 'held'", liveOwner('holds')];
   const args: Array<string | number> = [bookingId, eventId];
@@ -164,6 +169,12 @@ export function buildReleaseJob(eventId: number, bookingId: string, nowMs: numbe
   if (opts.sessionId !== undefined) {
     conditions.push('(session_id IS NULL OR session_id = ?)');
     args.push(opts.sessionId);
+  }
+  if (opts.onlyUnattachedCreatedAt !== undefined) {
+    // Undoing one attempt whose answer came too late: only the hold that attempt created, and
+    // only while no checkout was opened for it (an earlier, acknowledged attempt keeps its hold).
+    conditions.push('created_at = ?', 'session_id IS NULL');
+    args.push(opts.onlyUnattachedCreatedAt);
   }
   const mine = conditions.join(' AND ');
   const live = `EXISTS (SELECT 1 FROM holds WHERE ${mine})`;

@@ -59,7 +59,10 @@ export class HoldStore {
   async hold(ref: EventRef, write: HoldWrite): Promise<HeldStep> {
     const writer = await this.router.writer(ref.shard);
     const built = buildHoldJob(write);
-    const results = await writer.submit(built.job);
+    // If the shard stalls and the buyer hears 503 before this commits, the writer gives the
+    // places back once the shard answers, instead of leaving them held until the hold expires.
+    const undo = buildReleaseJob(ref.id, write.bookingId, Date.now(), { onlyUnattachedCreatedAt: write.nowIso });
+    const results = await writer.submit({ ...built.job, onAbandon: undo });
     return { outcome: built.outcome(results), remaining: built.remaining(results) };
   }
 

@@ -112,6 +112,9 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, deps:
       store = err.storeForIdempotency;
     }
     if (idemKey !== null && store) remember(account, idemKey, { endpoint, fingerprint: fp, status, body, at: ctx.nowSeconds });
+    // A slow answer after the work is done: the caller may die before it hears that it succeeded.
+    const delay = deps.faults.answerDelay(url.pathname);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     respond(status, body, headers);
   } catch (err) {
     if (err instanceof StripeApiError) respond(err.status, errorJson(err), err.headers);

@@ -40,9 +40,23 @@ export class FaultInjector {
     this.every = { status, opts, n, seen: 0 };
   }
 
+  /** Matching calls run (and are stored for idempotency) at once, but are answered `ms` later. */
+  private slow: { ms: number; opts: FaultOptions } | null = null;
+
+  slowAnswers(ms: number, opts: FaultOptions): void {
+    this.slow = ms > 0 ? { ms, opts } : null;
+  }
+
+  /** How long to hold this call's answer after it ran (0: answer at once). */
+  answerDelay(path: string): number {
+    if (!this.slow) return 0;
+    return this.slow.opts.pathPrefix === undefined || path.startsWith(this.slow.opts.pathPrefix) ? this.slow.ms : 0;
+  }
+
   reset(): void {
     this.next = null;
     this.every = null;
+    this.slow = null;
   }
 
   /** The error this call should get instead of an answer, if any. */

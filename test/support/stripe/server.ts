@@ -120,6 +120,15 @@ export class StripeStandin {
     this.faults.failEvery(n, status, opts);
   }
 
+  /**
+   * Matching API calls run and are stored at once, but their answer is held back `ms`: the
+   * ambiguous case where Stripe did the work (a refund) and the caller may not live to hear it.
+   * 0 turns it off; `reset()` too.
+   */
+  slowAnswers(ms: number, opts: FaultOptions = {}): void {
+    this.faults.slowAnswers(ms, opts);
+  }
+
   /** The next `count` matching API calls fail with `status`. */
   failNext(count = 1, status: FaultStatus = 429, opts: FaultOptions = {}): void {
     this.faults.failNext(count, status, opts);

@@ -1,45 +1,24 @@
 import type { AttendeeView } from '../../../bookings/attendee-service';
-import { type EventRecord, eventImagePath, remaining } from '../../../domain/events/event';
-import { formatMoney } from '../../../lib/money';
-import { formatInZone, formatShortInZone } from '../../../lib/zoned-time';
-import { type AdminContext, CsrfField } from '../admin-layout';
 import type { EventSales } from '../../../bookings/sales-overview';
+import { type EventRecord, eventImagePath, remaining } from '../../../domain/events/event';
 import { EVENT_STATUS_LABEL, eventStatus } from '../../../domain/events/event-status';
+import { formatMoney } from '../../../lib/money';
+import { formatInZone, } from '../../../lib/zoned-time';
+import { type AdminContext, CsrfField } from '../admin-layout';
+import { type AttendeeFilter, type AttendeeListing, filterQuery } from './attendee-filter';
+import { Filters, Pager } from './attendee-list-controls';
+import { AttendeeRow } from './attendee-row';
 import { CapacityMeter } from './capacity-meter';
 import { SalesChart } from './sales-chart';
 
-export interface AttendeeFilter {
-  date?: string;
-  checked?: 'in' | 'out';
-  refunded?: 'yes' | 'no';
-  /** Part of a name or email. */
-  q?: string;
-  sort?: AttendeeSortKey;
-  page?: number;
-}
-
-export const ATTENDEE_SORTS = ['created', '-created', 'name', '-name', 'quantity', '-quantity'] as const;
-export type AttendeeSortKey = (typeof ATTENDEE_SORTS)[number];
-
-/** `?date=…&checked=…&q=…` of a filter, for links that keep it (CSV, pages after a POST). */
-export function filterQuery(f: AttendeeFilter): string {
-  const q = new URLSearchParams();
-  if (f.date) q.set('date', f.date);
-  if (f.checked) q.set('checked', f.checked);
-  if (f.refunded) q.set('refunded', f.refunded);
-  if (f.q) q.set('q', f.q);
-  if (f.sort && f.sort !== 'created') q.set('sort', f.sort);
-  if (f.page && f.page > 1) q.set('page', String(f.page));
-  const s = q.toString();
-  return s ? `?${s}` : '';
-}
+export type { AttendeeFilter } from './attendee-filter';
 
 export interface EventPageProps {
   ctx: AdminContext;
   event: EventRecord;
   attendees: AttendeeView[];
   /** Paging of the list: whether more follow, and the totals when known. */
-  listing?: { hasMore: boolean; total: { bookings: number; tickets: number } | null; page: number; perPage: number };
+  listing?: AttendeeListing;
   filter: AttendeeFilter;
   counters: { checkedIn: number; soldOnDate: number | null };
   publicUrl: string;
@@ -85,184 +64,6 @@ function Counters({ event, counters, filter }: Pick<EventPageProps, 'event' | 'c
       </div>
       {!daily && <CapacityMeter sold={event.sold + event.held} capacity={event.capacity} />}
     </>
-  );
-}
-
-const SORT_LABEL: Record<AttendeeSortKey, string> = {
-  created: 'Oldest booking first',
-  '-created': 'Newest booking first',
-  name: 'Name A–Z',
-  '-name': 'Name Z–A',
-  quantity: 'Fewest tickets first',
-  '-quantity': 'Most tickets first',
-};
-
-function Filters({ event, filter, listing, shown }: { event: EventRecord; filter: AttendeeFilter; listing: EventPageProps['listing']; shown: number }) {
-  const base = `/admin/events/${event.slug}`;
-  // Chips change one filter and keep the others (but go back to page 1).
-  const keep: AttendeeFilter = { ...filter };
-  delete keep.page;
-  const chip = (label: string, f: AttendeeFilter, on: boolean) => (
-    <a class={on ? 'chip on' : 'chip'} href={`${base}${filterQuery(f)}`} aria-current={on ? 'true' : undefined}>
-      {label}
-    </a>
-  );
-  const without = (k: keyof AttendeeFilter) => {
-    const f = { ...keep };
-    delete f[k];
-    return f;
-  };
-  const total = listing?.total;
-  return (
-    <div class="filters">
-      <form method="get" action={base} class="search-form" aria-label="Search attendees">
-        <label for="q" class="small">
-          Search
-        </label>
-        <input id="q" type="search" name="q" value={filter.q ?? ''} placeholder="Name or email" maxLength={200} />
-        <label for="sort" class="small">
-          Sort
-        </label>
-        <select id="sort" name="sort">
-          {ATTENDEE_SORTS.map((k) => (
-            <option value={k} selected={(filter.sort ?? 'created') === k}>
-              {SORT_LABEL[k]}
-            </option>
-          ))}
-        </select>
-        {filter.checked && <input type="hidden" name="checked" value={filter.checked} />}
-        {filter.refunded && <input type="hidden" name="refunded" value={filter.refunded} />}
-        {event.type === 'daily' && (
-          <>
-            <label for="date" class="small">
-              Date
-            </label>
-            <input id="date" type="date" name="date" value={filter.date ?? ''} />
-          </>
-        )}
-        {event.type !== 'daily' && filter.date && <input type="hidden" name="date" value={filter.date} />}
-        <button type="submit" class="secondary small">
-          Show
-        </button>
-        {(filter.q || filter.date) && (
-          <a class="small" href={`${base}${filterQuery(without('q'))}`}>
-            Clear search
-          </a>
-        )}
-      </form>
-      <div class="chips">
-        {chip('All', without('checked'), !filter.checked)}
-        {chip('Checked in', { ...keep, checked: 'in' }, filter.checked === 'in')}
-        {chip('Not checked in', { ...keep, checked: 'out' }, filter.checked === 'out')}
-      </div>
-      <div class="chips">
-        {chip('Any payment state', without('refunded'), !filter.refunded)}
-        {chip('Refunded', { ...keep, refunded: 'yes' }, filter.refunded === 'yes')}
-        {chip('Not refunded', { ...keep, refunded: 'no' }, filter.refunded === 'no')}
-      </div>
-      {filter.date && (
-        <a class="small" href={`${base}${filterQuery(without('date'))}`}>
-          All dates
-        </a>
-      )}
-      <p class="small muted" aria-live="polite">
-        {total
-          ? `${total.bookings} ${total.bookings === 1 ? 'booking' : 'bookings'}, ${total.tickets} ${total.tickets === 1 ? 'ticket' : 'tickets'}`
-          : `${shown} shown${listing?.hasMore ? ', more on the next page' : ''}`}
-      </p>
-    </div>
-  );
-}
-
-function Pager({ event, filter, listing }: { event: EventRecord; filter: AttendeeFilter; listing: NonNullable<EventPageProps['listing']> }) {
-  const base = `/admin/events/${event.slug}`;
-  if (listing.page === 1 && !listing.hasMore) return null;
-  const pages = listing.total ? Math.max(1, Math.ceil(listing.total.bookings / listing.perPage)) : null;
-  return (
-    <nav class="pager" aria-label="Attendee pages">
-      {listing.page > 1 && (
-        <a class="button secondary small" rel="prev" href={`${base}${filterQuery({ ...filter, page: listing.page - 1 })}`}>
-          ← Previous
-        </a>
-      )}
-      <span class="small muted" aria-current="page">
-        Page {listing.page}
-        {pages ? ` of ${pages}` : ''}
-      </span>
-      {listing.hasMore && (
-        <a class="button secondary small" rel="next" href={`${base}${filterQuery({ ...filter, page: listing.page + 1 })}`}>
-          Next →
-        </a>
-      )}
-    </nav>
-  );
-}
-
-function AttendeeRow({ a, event, ctx, filter, timezone, mailOn }: { a: AttendeeView; event: EventRecord; ctx: AdminContext; filter: AttendeeFilter; timezone: string; mailOn: boolean }) {
-  const base = `/admin/events/${event.slug}/attendees/${a.id}`;
-  const contact = [a.email, a.phone].filter(Boolean);
-  return (
-    <tr class={a.refunded ? 'refunded' : undefined} id={`attendee-${a.id}`}>
-      <td data-label="Name">
-        <strong>{a.name}</strong>
-        {a.address && <div class="small muted">{a.address}</div>}
-        {a.specialInstructions && <div class="small muted">Note: {a.specialInstructions}</div>}
-      </td>
-      <td data-label="Contact" class="small">
-        {contact.length ? contact.map((c) => <div>{c}</div>) : <span class="muted">—</span>}
-      </td>
-      <td data-label="Qty">{a.quantity}</td>
-      {event.type === 'daily' && <td data-label="Date">{a.date ?? ''}</td>}
-      <td data-label="Booked" class="small">
-        {formatShortInZone(a.createdAt, timezone)}
-      </td>
-      <td data-label="Status" class="row-actions">
-        {a.refunded ? (
-          <span class="badge bad">Refunded</span>
-        ) : (
-          <form method="post" action={`${base}/check-in`} class="inline">
-            <CsrfField token={ctx.csrfToken} />
-            {filter.date && <input type="hidden" name="date" value={filter.date} />}
-            {filter.checked && <input type="hidden" name="checked" value={filter.checked} />}
-            <button type="submit" class={a.checkedIn ? 'small toggle on' : 'small secondary toggle'} aria-pressed={a.checkedIn ? 'true' : 'false'}>
-              {a.checkedIn ? '✓ Checked in' : 'Check in'}
-            </button>
-          </form>
-        )}
-        {!a.refunded && mailOn && a.email && (
-          <form method="post" action={`${base}/resend-email`} class="inline">
-            <CsrfField token={ctx.csrfToken} />
-            {filter.date && <input type="hidden" name="date" value={filter.date} />}
-            {filter.checked && <input type="hidden" name="checked" value={filter.checked} />}
-            <button type="submit" class="small secondary" aria-label={`Re-send the ticket email of ${a.name}`}>
-              Re-send email
-            </button>
-          </form>
-        )}
-        {!a.refunded && a.pricePaid > 0 && (
-          <a class="button secondary small" href={`${base}/refund`}>
-            Refund {formatMoney(a.pricePaid, event.currency)}
-          </a>
-        )}
-        {!a.refunded && a.pricePaid > 0 && (
-          <form method="post" action={`${base}/refresh-payment`} class="inline">
-            <CsrfField token={ctx.csrfToken} />
-            <button type="submit" class="small secondary" aria-label={`Ask the payment provider whether the payment of ${a.name} was refunded`}>
-              Refresh payment
-            </button>
-          </form>
-        )}
-        <a class="button secondary small" href={`${base}/edit`} aria-label={`Edit ${a.name}`}>
-          Edit
-        </a>
-        <a class="button secondary small" href={`${base}/resend`} aria-label={`Re-send the webhook of ${a.name}`}>
-          Re-send webhook
-        </a>
-        <a class="button secondary small" href={`${base}/delete`} aria-label={`Delete ${a.name}`}>
-          Delete
-        </a>
-      </td>
-    </tr>
   );
 }
 
