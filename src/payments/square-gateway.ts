@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { SquareClient, SquareEnvironment, SquareError, SquareTimeoutError } from 'square';
-import type { Square } from 'square';
+import type { Square, SquareClient } from 'square';
 import {
   type CheckoutRequest,
   type CheckoutSession,
@@ -10,6 +9,18 @@ import {
   type RefundStatus,
   type WebhookEndpoint,
 } from './payment-gateway';
+
+type SquareSdk = typeof import('square');
+let loaded: SquareSdk | undefined;
+/**
+ * The Square SDK takes ~0.7 s and ~75 MB of memory to load, more than the rest of the app:
+ * it is loaded the first time an organiser's Square gateway is used, never at start-up.
+ */
+function squareSdk(): SquareSdk {
+  // A deliberate lazy load (the build is CommonJS, so require is synchronous and cached).
+  loaded ??= require('square') as SquareSdk;
+  return loaded;
+}
 
 /** What one organiser's Square gateway needs (all from their settings; the token sealed at rest). */
 export interface SquareCredentials {
@@ -65,6 +76,7 @@ export function redirectUrlOf(successUrl: string): string {
 
 /** The SDK's errors as the port's: retryable (429, 5xx, timeout, network) or refused for good. */
 function translate(e: unknown): Error {
+  const { SquareError, SquareTimeoutError } = squareSdk();
   if (e instanceof SquareTimeoutError) return new PaymentRetryableError(`Square timeout: ${e.message}`);
   if (!(e instanceof SquareError)) return e instanceof Error ? e : new Error(String(e));
   const status = e.statusCode ?? 0;
@@ -101,6 +113,7 @@ export class SquareGateway implements PaymentGateway {
     private readonly creds: SquareCredentials,
     apiBase: string | undefined,
   ) {
+    const { SquareClient, SquareEnvironment } = squareSdk();
     this.client = new SquareClient({
       token: creds.accessToken,
       ...(apiBase ? { baseUrl: apiBase.replace(/\/+$/, '') } : { environment: creds.sandbox ? SquareEnvironment.Sandbox : SquareEnvironment.Production }),
