@@ -26,7 +26,8 @@ const expr = (e: EmailIndexExpr): { sql: string; args: InValue[] } => ('value' i
 export function emailTaken(eventId: number, email: EmailIndexExpr): { sql: string; args: InValue[] } {
   const e = expr(email);
   return {
-    sql: TAKEN.replace(/email_index = \?/g, `email_index = ${e.sql}`),
+    // A value is a placeholder already: no need to rewrite the text on every booking.
+    sql: e.sql === '?' ? TAKEN : TAKEN.replace(/email_index = \?/g, `email_index = ${e.sql}`),
     args: [eventId, ...e.args, eventId, ...e.args],
   };
 }
