@@ -28,7 +28,7 @@ describe('multi-event form fields', () => {
     expect(talkOnly.status).toBe(303);
     const withWorkshop = await submitForm(app.baseUrl, '/ticket/talk+workshop', { name: 'Ada', email: 'ada@example.com', 'quantity_talk': '1', 'quantity_workshop': '1' });
     expect(withWorkshop.status).toBe(400);
-    expect(withWorkshop.html).toContain('Phone is required.');
+    expect(withWorkshop.html).toContain('Please enter your phone.');
     const full = await submitForm(app.baseUrl, '/ticket/talk+workshop', { name: 'Ada', email: 'ada@example.com', phone: '01234 567890', 'quantity_talk': '0', 'quantity_workshop': '1' });
     expect(full.status).toBe(303);
     // A field given for an event not chosen is still checked for its format.
@@ -55,7 +55,7 @@ describe('multi-event form fields', () => {
     expect((await postJson(app.baseUrl, '/api/v1/events/supper/bookings', { name: 'Bo', email: 'bo@example.com', quantity: 1 })).status).toBe(201);
     const noEmail = await postJson(app.baseUrl, '/api/v1/events/supper/bookings', { name: 'Cy', quantity: 1, specialInstructions: 'Vegan' });
     expect(noEmail.status).toBe(400);
-    expect(noEmail.body.error.issues).toEqual([{ path: 'email', message: 'email is required for Supper Club' }]);
+    expect(noEmail.body.error.issues).toEqual([{ path: 'email', message: 'Please enter your email: Supper Club asks for it.' }]);
 
     // The public API says which fields are optional; the admin form shows the choice ticked.
     const api = await fetch(`${app.baseUrl}/api/v1/events/supper`);

@@ -103,7 +103,7 @@ describe('public booking pages', () => {
     it('answers bad input with 400, the messages and every typed value kept', async () => {
       const res = await submitForm(app.baseUrl, '/ticket/concert', { name: '', email: 'not-an-email', phone: '12', quantity: '3' });
       expect(res.status).toBe(400);
-      expect(res.html).toContain('Name is required.');
+      expect(res.html).toContain('Please enter your name.');
       expect(res.html).toContain('Email must look like name@example.com.');
       expect(res.html).toContain('value="not-an-email"');
       expect(res.html).toContain('value="12"');

@@ -7,7 +7,7 @@ const trimmedText = (max: number, label: string) => multilineText().max(max, `${
 /** Contact details of the person booking. Formats follow the seed; which are required depends on the event. */
 export const attendeeSchema = z
   .object({
-    name: trimmed(200, 'name').min(1, 'name is required'),
+    name: trimmed(200, 'name').min(1, 'Please enter your name.'),
     email: trimmed(254, 'email')
       .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'email must look like name@example.com')
       .optional()

@@ -38,10 +38,10 @@ export function checkBooking(
   for (const field of e.fields) {
     if (e.optionalFields.includes(field)) continue;
     const value = attendee[field];
-    if (value === undefined || value === '') issues.push({ path: field, message: `${FIELD_LABEL[field]} is required for ${e.name}` });
+    if (value === undefined || value === '') issues.push({ path: field, message: `Please enter your ${FIELD_LABEL[field]}: ${e.name} asks for it.` });
   }
   if (ctx.terms.trim() !== '' && attendee.acceptTerms !== true) {
-    issues.push({ path: 'acceptTerms', message: 'please accept the terms and conditions' });
+    issues.push({ path: 'acceptTerms', message: 'Please accept the terms and conditions.' });
   }
   if (item.quantity > e.maxPerPurchase) {
     issues.push({ path: `${pathPrefix}quantity`, message: `at most ${e.maxPerPurchase} ticket(s) per booking for ${e.name}` });

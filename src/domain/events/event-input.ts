@@ -12,7 +12,7 @@ const instant = z.iso.datetime({ offset: true, message: 'must be an ISO date-tim
 /** Everything an organiser may set on an event; shared by create (full) and patch (partial). */
 export const eventFieldsSchema = z.object({
   slug: eventSlugSchema,
-  name: lineText().min(1, 'name is required').max(200, 'name must be at most 200 characters'),
+  name: lineText().min(1, 'Please enter a name for the event.').max(200, 'name must be at most 200 characters'),
   capacity: z.number().int('capacity must be a whole number').min(1, 'capacity must be at least 1').max(10_000_000, 'capacity must be at most 10,000,000'),
   type: z.enum(['standard', 'daily']),
   price: z.number().int('price is in minor units (pence, cents): a whole number').min(0, 'price cannot be negative').max(100_000_000, 'price is too large'),

@@ -122,7 +122,7 @@ export function eventFormToInput(v: EventFormValues, ctx: { currency: string; ti
     const raw = String(v[field]).trim();
     if (raw === '' && fallback !== undefined) return fallback;
     if (raw === '') {
-      addError(errors, field, `${label} is required`);
+      addError(errors, field, `Please enter the ${label}.`);
       return undefined;
     }
     if (!WHOLE.test(raw)) {

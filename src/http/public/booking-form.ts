@@ -25,7 +25,7 @@ export const FIELD_LABEL: Record<ContactField | 'name', string> = {
 };
 
 const messages = {
-  required: (label: string) => `${label} is required.`,
+  required: (label: string) => `Please enter your ${label.toLowerCase()}.`,
   acceptTerms: 'Please accept the terms and conditions.',
   chooseDate: 'Choose a date.',
   noDates: 'There are no dates left to book.',

@@ -13,7 +13,7 @@ import { type GroupFormValues, GroupsPage } from '../views/admin/groups-page';
 import { type OrganiserPage, organiserPage, pageGuards, sendPage } from './organiser-page-kit';
 
 const groupSchema = z.object({
-  name: z.string().trim().min(1, 'name is required').max(100, 'name must be at most 100 characters'),
+  name: z.string().trim().min(1, 'Please enter a name.').max(100, 'name must be at most 100 characters'),
   slug: groupSlugSchema,
   terms: z.string().trim().max(10_240, 'terms must be at most 10,240 characters'),
 });

@@ -13,7 +13,7 @@ import { type OrganiserPage, organiserPage, pageGuards, sendPage } from './organ
 
 const holidaySchema = z
   .object({
-    name: z.string().trim().min(1, 'name is required').max(100, 'name must be at most 100 characters'),
+    name: z.string().trim().min(1, 'Please enter a name.').max(100, 'name must be at most 100 characters'),
     startDate: isoDate,
     endDate: isoDate,
   })

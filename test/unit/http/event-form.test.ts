@@ -20,7 +20,7 @@ describe('the event form', () => {
     expect(errors.capacity).toEqual(['capacity must be a whole number']);
     expect(errors.price).toHaveLength(1);
     expect(errors.closesAt).toHaveLength(1);
-    expect(errors.name).toEqual(['name is required']);
+    expect(errors.name).toEqual(['Please enter a name for the event.']);
   });
 
   it('needs a weekday for daily events, but not for standard ones', () => {
