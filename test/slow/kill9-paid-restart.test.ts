@@ -8,12 +8,9 @@
 // email and refund outboxes all drain, and nothing is delivered or refunded twice (webhooks
 // are counted at a real 127.0.0.1 receiver by webhook-id, refunds at the Stripe stand-in).
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { createClient } from '@libsql/client';
-import { type AppChild, startAppChild } from '../helpers/app-child';
 import { createTenant, request } from '../helpers/accounts';
+import { type AppChild, startAppChild } from '../helpers/app-child';
+import { shardFile, startCrashReceiver } from '../helpers/crash-receiver';
 import { tokensOf } from '../helpers/html-form';
 import { connectStripe, sessionIdOf } from '../helpers/paid-fixture';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -26,36 +23,8 @@ jest.setTimeout(90_000);
 const MAIL_FROM = 'Boxoffice <tickets@boxoffice.test>';
 const HOUR = 3_600_000;
 
-/** Webhook receiver on 127.0.0.1 that counts deliveries by their Standard Webhooks id. */
-async function startReceiver() {
-  const received: Array<{ id: string; phase: 'before' | 'after' }> = [];
-  const state = { phase: 'before' as 'before' | 'after' };
-  const server: Server = createServer((req, res) => {
-    // The sender may die mid-request (that is the point): a reset socket is not the receiver's failure.
-    req.on('error', () => undefined);
-    res.on('error', () => undefined);
-    req.resume();
-    req.on('end', () => {
-      received.push({ id: String(req.headers['webhook-id']), phase: state.phase });
-      setTimeout(() => {
-        res.statusCode = 200;
-        res.end();
-      }, 30);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    received,
-    state,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((r) => server.close(r));
-    },
-  };
-}
-
-const shardFile = (dir: string) => createClient({ url: `file:${path.join(dir, 'shared-1.db')}` });
+/** Deliveries by Standard Webhooks id; slow enough (30 ms) that some are in flight at the kill. */
+const startReceiver = () => startCrashReceiver((req) => String(req.headers['webhook-id']), 30);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitUntil(what: string, check: () => Promise<boolean>, ms = 20_000) {
@@ -266,7 +235,7 @@ describe('kill -9 during a paid on-sale with every outbox busy, restart on the s
       // delivery that was on the wire at the kill (at least once), never a third.
       const hookRows = Number((await q('SELECT COUNT(*) AS n FROM webhook_outbox'))[0]!.n);
       const byId = new Map<string, Array<'before' | 'after'>>();
-      for (const h of receiver.received) byId.set(h.id, [...(byId.get(h.id) ?? []), h.phase]);
+      for (const h of receiver.received) byId.set(h.key, [...(byId.get(h.key) ?? []), h.phase]);
       expect(byId.size).toBe(hookRows);
       const dupes = [...byId.entries()].filter(([, phases]) => phases.length > 1);
       for (const [id, phases] of dupes) expect([id, phases]).toEqual([id, ['before', 'after']]);

@@ -5,12 +5,9 @@
 // pending at the crash is delivered after the restart, and no row that was already marked
 // delivered is sent again.
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { createClient } from '@libsql/client';
-import { type AppChild, startAppChild } from '../helpers/app-child';
 import { createTenant, request } from '../helpers/accounts';
+import { type AppChild, startAppChild } from '../helpers/app-child';
+import { shardFile, startCrashReceiver } from '../helpers/crash-receiver';
 import { postJson } from '../helpers/organiser-fixture';
 import { makeTempDir } from '../helpers/temp-dir';
 import { startTestApp } from '../helpers/test-app';
@@ -20,38 +17,8 @@ jest.setTimeout(60_000);
 
 const MAIL_FROM = 'Boxoffice <tickets@boxoffice.test>';
 
-interface Hook {
-  delivery: number;
-  phase: 'before' | 'after';
-}
-
-/** Webhook receiver on 127.0.0.1; slow enough (40 ms) that deliveries are in flight at the kill. */
-async function startReceiver() {
-  const received: Hook[] = [];
-  const state = { phase: 'before' as Hook['phase'] };
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      received.push({ delivery: Number(req.headers['x-boxoffice-delivery']), phase: state.phase });
-      setTimeout(() => {
-        res.statusCode = 200;
-        res.end();
-      }, 40);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    received,
-    state,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((r) => server.close(r));
-    },
-  };
-}
-
-const shardFile = (dir: string) => createClient({ url: `file:${path.join(dir, 'shared-1.db')}` });
+/** Deliveries by the app's delivery id; slow enough (40 ms) that some are in flight at the kill. */
+const startReceiver = () => startCrashReceiver((req) => Number(req.headers['x-boxoffice-delivery']), 40);
 
 async function waitUntil(what: string, check: () => Promise<boolean>, ms = 15_000) {
   const deadline = Date.now() + ms;
@@ -169,7 +136,7 @@ describe('kill -9 mid-sale, restart on the same data', () => {
     } finally {
       db.close();
     }
-    const after = receiver.received.filter((h) => h.phase === 'after').map((h) => h.delivery);
+    const after = receiver.received.filter((h) => h.phase === 'after').map((h) => h.key);
     // Each row pending at the crash arrives after the restart, once; rows already delivered are not re-sent.
     expect(new Set(after).size).toBe(after.length);
     expect([...pendingHooks].filter((id) => !after.includes(id))).toEqual([]);
