@@ -1,25 +1,26 @@
 import { TokenBuckets } from '../admission/token-bucket';
-import { liveRelocator } from './live-relocate';
 import type { Infra } from '../infra/infra';
 import { BookingDesk } from '../payments/booking-desk';
 import { CheckoutPreparer } from '../payments/checkout-preparer';
 import { CheckoutRecovery } from '../payments/checkout-recovery';
 import { CheckoutService } from '../payments/checkout-service';
 import { FinalisePayment } from '../payments/finalise-payment';
+import { HoldCancellation } from '../payments/hold-cancellation';
 import { HoldSweeper } from '../payments/hold-sweeper';
 import type { GatewayFactory } from '../payments/payment-gateway';
 import { PaymentSetup } from '../payments/payment-setup';
 import { PaymentWebhook } from '../payments/payment-webhook';
+import { providerGatewayFactory, squareGatewayFactory } from '../payments/provider-gateways';
 import { RefundService } from '../payments/refund-service';
+import { RefundWorker } from '../payments/refund-worker';
 import { SquareSetup } from '../payments/square-setup';
 import { SquareWebhook } from '../payments/square-webhook';
-import { RefundWorker } from '../payments/refund-worker';
-import { providerGatewayFactory, squareGatewayFactory } from '../payments/provider-gateways';
 import { stripeGatewayFactory } from '../payments/stripe-gateway';
 import { AttendeeStore } from '../shards/tables/attendee-store';
 import { HoldStore } from '../shards/tables/hold-store';
 import { RefundStore } from '../shards/tables/refund-store';
 import type { BookingModule } from './booking-module';
+import { liveRelocator } from './live-relocate';
 
 /**
  * Paid bookings, wired once: the desk every booking enters by, checkout (holds, Stripe
@@ -48,6 +49,7 @@ export function createPaymentsModule(infra: Infra, bookings: BookingModule, gate
     preparer,
     buckets,
   });
+  const cancellation = new HoldCancellation({ keyring: infra.keyring, directory: infra.directory, organisers: infra.organisers, router: infra.router, reservations, holds, gateways });
   const recovery = new CheckoutRecovery({ router: infra.router, logger: infra.logger, holds, checkout, preparer });
   const refundStore = new RefundStore(infra.router, relocate);
   const finalise = new FinalisePayment({
@@ -84,6 +86,7 @@ export function createPaymentsModule(infra: Infra, bookings: BookingModule, gate
     holds,
     desk,
     checkout,
+    cancellation,
     finalise,
     webhook,
     squareWebhook,

@@ -11,17 +11,17 @@ import type { Organiser } from '../catalog/organiser-store';
 import { checkoutEmailContext, emailBodyContext, ticketTokenContext, webhookPayloadContext } from '../crypto/contexts';
 import type { AttendeeInput } from '../domain/bookings/booking-input';
 import type { EventRecord } from '../domain/events/event';
-import type { EventSnapshots } from '../events/event-snapshots';
 import { AppError } from '../errors';
+import type { EventSnapshots } from '../events/event-snapshots';
 import type { Infra } from '../infra/infra';
 import { formatMoney } from '../lib/money';
-import type { HeldStep, HoldStore } from '../shards/tables/hold-store';
 import type { HoldRow } from '../shards/tables/hold-statements';
+import type { HeldStep, HoldStore } from '../shards/tables/hold-store';
 import { checkoutMetadata } from './checkout-metadata';
 import { type CheckoutPreparer, PREPARE_LEASE_MS, type PrepareJob } from './checkout-preparer';
 import { formatHoldRef, type HoldRef, parseHoldRef } from './hold-ref';
-import { credentialForObject, paymentCredentialOf } from './provider-gateways';
-import { CHECKOUT_ID, type CheckoutRequest, type GatewayFactory } from './payment-gateway';
+import type { CheckoutRequest, GatewayFactory } from './payment-gateway';
+import { paymentCredentialOf } from './provider-gateways';
 
 export type PaidStart =
   | { kind: 'checkout'; holdId: string; checkoutUrl: string; holdExpiresAt: string }
@@ -358,52 +358,5 @@ export class CheckoutService {
     );
     const total = [hold, ...others].reduce((sum, h) => sum + (h ? h.unitPrice * h.quantity : 0), 0);
     return { state: 'preparing', expiresAt, total, currency: hold.currency, organiserId };
-  }
-
-  /** The buyer gave up (Stripe's cancel link): the places go back at once and the session is closed. */
-  async cancel(refText: string): Promise<{ eventSlug: string | null }> {
-    const ref = parseHoldRef(refText);
-    if (!ref) throw new AppError('not_found', messages.noHold);
-    const entries = (await Promise.all(ref.eventIds.map((id) => this.deps.directory.resolveId(id)))).filter((e): e is DirectoryEntry => e !== undefined);
-    let sessionId: string | null = null;
-    for (const entry of entries) sessionId ??= (await this.deps.holds.find(entry, ref.bookingId))?.sessionId ?? null;
-    return this.releaseAll(entries, ref.bookingId, sessionId);
-  }
-
-  /**
-   * `GET /payment/cancel?session_id=…` alone: the holds are found by the session id they
-   * store (every shard, by index), so the organiser and the booking come from our own rows,
-   * never from the client. The session id is as unguessable as a hold id; an unknown one
-   * releases nothing.
-   */
-  async cancelSession(sessionId: string): Promise<{ eventSlug: string | null }> {
-    if (!CHECKOUT_ID.test(sessionId)) throw new AppError('not_found', messages.noHold);
-    const shards = (await this.deps.router.refresh()).filter((s) => s.status !== 'retired');
-    const found = (await Promise.all(shards.map(async (s) => (await this.deps.holds.ofSession(s.name, sessionId)).map((h) => ({ ...h, shard: s.name }))))).flat();
-    const bookingId = found[0]?.bookingId;
-    if (!bookingId) throw new AppError('not_found', messages.noHold);
-    const entries: DirectoryEntry[] = [];
-    for (const h of found) {
-      if (h.bookingId !== bookingId) continue;
-      const entry = await this.deps.directory.resolveId(h.eventId);
-      // A copy left on a shard the event moved away from is not the hold.
-      if (entry && entry.shard === h.shard && !entries.some((e) => e.id === entry.id)) entries.push(entry);
-    }
-    if (entries.length === 0) throw new AppError('not_found', messages.noHold);
-    return this.releaseAll(entries, bookingId, sessionId);
-  }
-
-  private async releaseAll(entries: DirectoryEntry[], bookingId: string, sessionId: string | null): Promise<{ eventSlug: string | null }> {
-    for (const entry of entries) {
-      if (await this.deps.holds.release(entry, bookingId)) this.deps.reservations.releasedEvent(entry.id);
-    }
-    const organiserId = entries[0]?.organiserId;
-    if (sessionId && organiserId !== undefined) {
-      const organiser = await this.deps.organisers.get(organiserId);
-      const key = organiser ? credentialForObject(this.deps.keyring, organiser, sessionId) : null;
-      // Best effort: a session that stays open past its hold is expired by the sweeper, and a late payment is refunded.
-      if (key) await this.deps.gateways(key).expireSession(sessionId).catch(() => undefined);
-    }
-    return { eventSlug: entries[0]?.slug ?? null };
   }
 }

@@ -2,8 +2,8 @@ import express, { type Request, type Response, Router } from 'express';
 import type { AppServices } from '../../app/services';
 import { AppError } from '../../errors';
 import { STATUS_OF } from '../middleware/error-handler';
-import { param } from '../params';
 import { allowFraming } from '../middleware/security-headers';
+import { param } from '../params';
 import { withEmbed } from '../views/public/format';
 import { renderHoldEndedPage, renderPaymentPendingPage, renderPayNowPage, renderPreparingPage, renderRefundedPage } from '../views/public/payment-pages';
 import { isEmbed } from './public-ticket-pages';
@@ -62,7 +62,7 @@ export function paymentRoutes(services: AppServices): Router {
     const hold = typeof req.query.hold === 'string' ? req.query.hold : '';
     const sessionId = typeof req.query.session_id === 'string' ? req.query.session_id : '';
     // The hold id when the link carries it; the Checkout Session alone is enough (CONTRACT.md).
-    const { eventSlug } = hold !== '' ? await checkout.cancel(hold) : await checkout.cancelSession(sessionId);
+    const { eventSlug } = hold !== '' ? await services.payments.cancellation.cancel(hold) : await services.payments.cancellation.cancelSession(sessionId);
     if (wantsJson(req)) return void res.json({ status: 'cancelled' });
     res.type('html').send(renderHoldEndedPage({ title: 'Booking cancelled', message: messages.cancelled, backHref: eventSlug ? `/ticket/${eventSlug}` : null }));
   });
