@@ -9,6 +9,7 @@ import type { EmailToSend } from '../shards/tables/email-outbox';
 import type { WebhookToSend } from '../shards/tables/webhook-outbox';
 import { EventMovedError, outcomeError } from './booking-errors';
 import type { Reservation, Reservations, ReservedItem } from './reservation';
+import { confirmationAddress, type EmailBody } from './confirmation-address';
 import { runSaga } from './saga';
 import { ticketEmailSpec } from './ticket-email-spec';
 import { newTicketToken } from './ticket-token';
@@ -94,6 +95,18 @@ export class BookingService {
     return { ...(await this.write(reservation)), thankYouUrl: null };
   }
 
+  /**
+   * One event: only the sealed address (the worker reads the tickets, event and organiser from
+   * the rows this booking writes, when it sends). Several events: their attendee rows are on
+   * several shards, so the whole email is sealed here, as the paid path and re-sends do.
+   * Free path: every ticket's price paid is 0, as on its attendee row.
+   */
+  private sealedConfirmation(r: Reservation, to: string, tickets: BookedTicket[]): string {
+    const body: EmailBody =
+      r.items.length === 1 ? confirmationAddress(to, r.attendee.name) : ticketEmailSpec(r.bookingId, to, r.attendee.name, r.organiser, tickets.map((t) => ({ ...t, pricePaid: 0 })));
+    return this.deps.keyring.sealSecret(JSON.stringify(body), emailBodyContext(r.bookingId));
+  }
+
   private async write(r: Reservation): Promise<BookingResult> {
     const { keyring, config, metrics } = this.deps;
     const { reservations, store } = this.deps;
@@ -105,20 +118,9 @@ export class BookingService {
     const multi = r.items.length > 1;
     const dueAt = multi ? nowMs + SAGA_WEBHOOK_GRACE_MS : nowMs;
     // One confirmation per booking, written with its first step (and cancelled with it).
-    // Free path: every ticket's price paid is 0, as on its attendee row.
     const email: EmailToSend | null =
       config.mail && r.attendee.email
-        ? {
-            eventId: r.items[0]!.event.id,
-            bookingId: r.bookingId,
-            kind: 'confirmation',
-            sealedBody: keyring.sealSecret(
-              JSON.stringify(ticketEmailSpec(r.bookingId, r.attendee.email, r.attendee.name, r.organiser, tickets.map((t) => ({ ...t, pricePaid: 0 })))),
-              emailBodyContext(r.bookingId),
-            ),
-            dueAt,
-            nowMs,
-          }
+        ? { eventId: r.items[0]!.event.id, bookingId: r.bookingId, kind: 'confirmation', sealedBody: this.sealedConfirmation(r, r.attendee.email, tickets), dueAt, nowMs }
         : null;
 
     const settled = new Set<number>();

@@ -1,9 +1,12 @@
 import { accountEmailOutboxTable, type AccountEmailRow, catalogWriter } from '../catalog/account-email-outbox';
-import { emailBodyContext, inviteEmailBodyContext } from '../crypto/contexts';
+import { type ConfirmationAddress, type EmailBody, isConfirmationAddress } from '../bookings/confirmation-address';
+import { ticketEmailSpec } from '../bookings/ticket-email-spec';
+import { emailBodyContext, inviteEmailBodyContext, ticketTokenContext } from '../crypto/contexts';
 import { type InviteEmailSpec, renderInviteEmail } from '../email/invite-email';
 import type { Mailer } from '../email/mailer';
 import { renderTicketEmail, type TicketEmailSpec } from '../email/ticket-email';
 import type { Infra } from '../infra/infra';
+import { bookedStepFacts } from '../shards/tables/booked-step';
 import { type EmailOutboxRow, emailOutboxTable } from '../shards/tables/email-outbox';
 import { type Attempt, LeasedOutbox } from './leased-outbox';
 import type { SalesFirst } from './sales-first';
@@ -20,12 +23,14 @@ export interface EmailWorkerOptions {
   salesFirst?: SalesFirst;
 }
 
-export type EmailWorkerDeps = Pick<Infra, 'router' | 'pool' | 'keyring' | 'logger' | 'metrics' | 'config' | 'catalog'>;
+export type EmailWorkerDeps = Pick<Infra, 'router' | 'pool' | 'keyring' | 'logger' | 'metrics' | 'config' | 'catalog' | 'organisers'>;
 
 /**
  * Sends email-outbox rows through the leased-outbox core: ticket confirmations and re-sends
  * from every shard's email_outbox, and invite emails from the catalog's account_email_outbox.
- * The body is opened and rendered here, never in the request that booked. Sent or abandoned
+ * The body is opened and rendered here, never in the request that booked (a free single-event
+ * confirmation is sealed as its address only; the worker builds the rest from the booking's
+ * rows, see bookings/confirmation-address). Sent or abandoned
  * rows have their body erased. At least once: a crash after the SMTP server accepted a
  * message but before the row was marked sends it again after the lease (rare, and harmless
  * next to a lost ticket).
@@ -34,7 +39,11 @@ export class EmailWorker {
   private readonly outbox: LeasedOutbox<EmailOutboxRow>;
   private readonly accounts: LeasedOutbox<AccountEmailRow>;
 
-  constructor(deps: EmailWorkerDeps, mailer: Mailer, opts: EmailWorkerOptions = {}) {
+  constructor(
+    private readonly deps: EmailWorkerDeps,
+    mailer: Mailer,
+    opts: EmailWorkerOptions = {},
+  ) {
     const common = {
       logger: deps.logger,
       leaseMs: deps.config.outboxLeaseMs,
@@ -70,16 +79,34 @@ export class EmailWorker {
         const active = (await deps.router.refresh()).filter((s) => s.status === 'active');
         return Promise.all(active.map(async (s) => ({ name: s.name, db: await deps.pool.unwrapped(s), writer: await deps.router.writer(s.name) })));
       },
-      handle: async (row): Promise<Attempt> => {
-        let spec: TicketEmailSpec;
+      handle: async (row, shard): Promise<Attempt> => {
+        let body: EmailBody;
         try {
-          spec = JSON.parse(deps.keyring.openSecret(row.body, emailBodyContext(row.bookingId))) as TicketEmailSpec;
+          body = JSON.parse(deps.keyring.openSecret(row.body, emailBodyContext(row.bookingId))) as EmailBody;
         } catch {
           return { ok: false, error: 'body could not be opened', permanent: true };
         }
+        const spec = isConfirmationAddress(body) ? await this.specFromRows(row, shard, body) : body;
+        if ('error' in spec) return { ok: false, error: spec.error, permanent: true };
         return mailer.send(renderTicketEmail(spec, deps.config.publicUrl));
       },
     });
+  }
+
+  /**
+   * A confirmation sealed as an address only: the rest of the email comes from the booking's
+   * attendee row and event on the shard the outbox row is on (they move together), and the
+   * organiser from the catalog. A step that is gone or refunded gets no email (nothing to send).
+   */
+  private async specFromRows(row: EmailOutboxRow, shard: string, to: ConfirmationAddress): Promise<TicketEmailSpec | { error: string }> {
+    const { router, organisers, keyring } = this.deps;
+    const step = await bookedStepFacts(await router.db(shard), row.eventId, row.bookingId);
+    if (!step) return { error: 'booking no longer exists' };
+    if (step.refunded) return { error: 'booking was refunded' };
+    const organiser = await organisers.get(step.event.organiserId);
+    if (!organiser) return { error: 'organiser no longer exists' };
+    const token = keyring.openSecret(step.sealedToken, ticketTokenContext(step.event.id));
+    return ticketEmailSpec(row.bookingId, to.to, to.name, organiser, [{ event: step.event, token, quantity: step.quantity, date: step.date, pricePaid: step.pricePaid }]);
   }
 
   start(): void {

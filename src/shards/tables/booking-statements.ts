@@ -3,7 +3,7 @@ import type { EventType } from '../../domain/events/event';
 import type { WriteJob } from '../write-job';
 import { logStatement } from './activity-log';
 import { emailRoom, emailRoomOnEvent, emailTaken, overEmailLimit } from './email-limit';
-import { type EmailToSend, emailCancel, emailInsert } from './email-outbox';
+import { type EmailToSend, emailAfterBooking, emailCancel } from './email-outbox';
 import { type WebhookToSend, webhookCancel, webhookInsert } from './webhook-outbox';
 
 /** What one booking writes for one event; every value is computed before the write. */
@@ -106,7 +106,7 @@ export function buildBookingJob(w: BookingWrite, chained: boolean): BookingJob {
   const followUps: InStatement[] = [
     logStatement({ eventId: w.eventId, at: w.nowIso, kind: 'booked', message: w.logMessage, onlyIfChanged: chained }),
     ...w.webhooks.map((hook) => webhookInsert(hook, chained)),
-    ...w.emails.map((mail) => emailInsert(mail, chained)),
+    ...w.emails.map((mail) => emailAfterBooking(mail, chained)),
   ];
 
   const attendeeIndex = counter.length;

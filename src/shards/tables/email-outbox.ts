@@ -8,6 +8,8 @@ import type { FailedAttempt, OutboxRow, OutboxTable } from './outbox-table';
 export type EmailKind = 'confirmation' | 'resend';
 
 export interface EmailOutboxRow extends OutboxRow {
+  /** The booking step that wrote it: the worker reads that step's attendee row on this shard. */
+  eventId: number;
   bookingId: string;
   kind: EmailKind;
   /** Sealed with ROOT_KEY under emailBodyContext(bookingId). */
@@ -33,6 +35,18 @@ const INSERT_CHAINED = `${INSERT} AND changes() = 1`;
 /** The outbox row. `chained`: only if the statement before it wrote, so a refused booking sends nothing. */
 export function emailInsert(e: EmailToSend, chained: boolean): InStatement {
   return { sql: chained ? INSERT_CHAINED : INSERT, args: [e.eventId, e.bookingId, e.kind, e.sealedBody, e.dueAt, e.nowMs, e.eventId] };
+}
+
+// Chained to the booking's own attendee insert in one transaction: that insert ran only after
+// the counter update found the event live (and open), so the live-event check is not repeated.
+const INSERT_AFTER_BOOKING = 'INSERT INTO email_outbox (event_id, booking_id, kind, body, next_attempt_at, created_at) SELECT ?, ?, ?, ?, ?, ? WHERE changes() = 1';
+
+/**
+ * The confirmation row of a booking, in the booking's transaction. Direct mode (not chained)
+ * runs it as a transaction of its own, so there it keeps the live-event check.
+ */
+export function emailAfterBooking(e: EmailToSend, chained: boolean): InStatement {
+  return chained ? { sql: INSERT_AFTER_BOOKING, args: [e.eventId, e.bookingId, e.kind, e.sealedBody, e.dueAt, e.nowMs] } : emailInsert(e, false);
 }
 
 /** A cancelled booking step takes its unsent emails with it (same batch as the cancellation). */
@@ -71,7 +85,7 @@ export const emailOutboxTable: OutboxTable<EmailOutboxRow> = {
           {
             sql: `UPDATE email_outbox SET lease_until = ?, attempts = attempts + 1
                    WHERE id IN (SELECT id FROM email_outbox WHERE ${DUE} ORDER BY id LIMIT ?)
-                  RETURNING id, booking_id, kind, body, attempts`,
+                  RETURNING id, event_id, booking_id, kind, body, attempts`,
             args: [leaseUntil, now, now, limit],
           },
         ],
@@ -79,6 +93,7 @@ export const emailOutboxTable: OutboxTable<EmailOutboxRow> = {
     });
     return claimed!.rows.map((r) => ({
       id: Number(r.id),
+      eventId: Number(r.event_id),
       bookingId: String(r.booking_id),
       kind: String(r.kind) as EmailKind,
       body: String(r.body),

@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import { emailBodyContext } from '../../src/crypto/contexts';
+import { createSmtpMailer } from '../../src/email/mailer';
+import { EmailWorker } from '../../src/outbox/email-worker';
+import { provisionShard } from '../../src/fleet/provision-shard';
+import { createTenant, request } from '../helpers/accounts';
+import { createEventFixture, createOrganiserFixture, postJson } from '../helpers/organiser-fixture';
+import { makeTempDir } from '../helpers/temp-dir';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+import { type SmtpSink, startSmtpSink } from '../support/smtp/smtp-sink';
+
+const MAIL_FROM = 'Boxoffice <tickets@boxoffice.test>';
+
+async function emailRows(app: TestApp, slug: string) {
+  const entry = (await app.services.infra.directory.resolve(slug))!;
+  const db = await app.services.infra.router.db(entry.shard);
+  return (await db.execute({ sql: 'SELECT * FROM email_outbox WHERE event_id = ? ORDER BY id', args: [entry.id] })).rows;
+}
+
+/** What the booking sealed into its confirmation row, opened with ROOT_KEY as the worker opens it. */
+const opened = (app: TestApp, row: Record<string, unknown>) => JSON.parse(app.services.infra.keyring.openSecret(String(row.body), emailBodyContext(String(row.booking_id)))) as Record<string, unknown>;
+
+/** Every mailer a test opened, closed after it even when an assertion failed (an open SMTP pool keeps the sink from closing). */
+const mailers: Array<{ close(): void }> = [];
+const workerFor = (app: TestApp) => {
+  const mailer = createSmtpMailer(app.config.mail!);
+  mailers.push(mailer);
+  return { worker: new EmailWorker(app.services.infra, mailer, { backoff: () => 0 }), mailer };
+};
+
+const ticketPathsIn = (text: string) => [...text.matchAll(/https?:\/\/[^\s/]+(\/t\/[A-Za-z0-9._+-]+)/g)].map((m) => m[1]!);
+
+/**
+ * Issue 12: a free single-event booking seals only whom to write to into its confirmation row
+ * (no spec, no ticket links, no booking reference built in the request); the worker builds the
+ * email from the booking's attendee row, its event and the organiser when it sends.
+ */
+describe('free confirmations sealed as an address, built by the worker from the booking rows', () => {
+  let sink: SmtpSink;
+  let app: TestApp;
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    app = await startTestApp({ SMTP_URL: sink.url, MAIL_FROM });
+  });
+  afterAll(async () => {
+    await app.close();
+    await sink.close();
+  });
+  beforeEach(() => sink.received.splice(0));
+  afterEach(() => {
+    for (const m of mailers.splice(0)) m.close();
+  });
+
+  it('the booking writes only the sealed address; the email carries the tickets, event and organiser read at send time', async () => {
+    const org = await createOrganiserFixture(app.services, 'roworg');
+    await createEventFixture(app.services, org.id, { slug: 'row-gig', name: 'Row Gig', capacity: 10, maxPerPurchase: 3, date: '2027-03-10T19:30:00.000Z', location: 'Barn' });
+    const r = await postJson(app.baseUrl, '/api/v1/events/row-gig/bookings', { name: 'Ada Lovelace', email: 'ada@example.com', quantity: 3 });
+    expect(r.status).toBe(201);
+    const [pending] = await emailRows(app, 'row-gig');
+    expect(pending).toMatchObject({ kind: 'confirmation', sent_at: null, booking_id: r.body.booking.id });
+    // Nothing but the address: the ticket token, the event and the reference are not in it.
+    expect(opened(app, pending!)).toEqual({ v: 2, to: 'ada@example.com', name: 'Ada Lovelace' });
+    expect(String(pending!.body).length).toBeLessThan(200);
+
+    const { worker, mailer } = workerFor(app);
+    expect(await worker.runOnce()).toBe(1);
+    const [mail] = await sink.waitFor(1);
+    mailer.close();
+    expect(mail!.subject).toBe('Your tickets for Row Gig');
+    expect(mail!.to && !Array.isArray(mail!.to) ? mail!.to.text : '').toBe('ada@example.com');
+    const text = mail!.text ?? '';
+    expect(text).toContain('Ada Lovelace');
+    expect(text).toContain('Quantity: 3');
+    expect(text).toContain('Location: Barn');
+    expect(text).toContain('Price paid: Free');
+    expect(text).toMatch(/Booking reference: BK-[0-9A-Z]{4}-[0-9A-Z]{4}/);
+    expect(ticketPathsIn(text)).toEqual([new URL(r.body.booking.tickets[0].url).pathname]);
+    const [sent] = await emailRows(app, 'row-gig');
+    expect(sent).toMatchObject({ body: '', last_error: null });
+    expect(sent!.sent_at).not.toBeNull();
+  });
+
+  it('an attendee deleted before the worker ran gets no email; the row gives up and its address is erased', async () => {
+    const tenant = await createTenant(app, 'gone-org');
+    await createEventFixture(app.services, tenant.organiser.id, { slug: 'gone-gig', name: 'Gone Gig', capacity: 5 });
+    expect((await postJson(app.baseUrl, '/api/v1/events/gone-gig/bookings', { name: 'Bea', email: 'bea@example.com', quantity: 1 })).status).toBe(201);
+    const entry = (await app.services.infra.directory.resolve('gone-gig'))!;
+    const db = await app.services.infra.router.db(entry.shard);
+    const attendee = (await db.execute({ sql: 'SELECT id FROM attendees WHERE event_id = ?', args: [entry.id] })).rows[0]!;
+    const del = await request(app.baseUrl, `/api/v1/admin/events/gone-gig/attendees/${attendee.id}`, { method: 'DELETE', token: tenant.token });
+    expect(del.status).toBeLessThan(300);
+
+    const { worker, mailer } = workerFor(app);
+    expect(await worker.runOnce()).toBe(1);
+    expect(await worker.runOnce()).toBe(0);
+    mailer.close();
+    expect(sink.received).toHaveLength(0);
+    const [row] = await emailRows(app, 'gone-gig');
+    expect(row).toMatchObject({ sent_at: null, body: '', last_error: 'gave up: booking no longer exists' });
+  });
+
+  it('a crash between commit and send: a fresh process builds and sends the email from the rows', async () => {
+    const { dir, cleanup } = makeTempDir();
+    const env = { SMTP_URL: sink.url, MAIL_FROM, ROOT_KEY: randomBytes(32).toString('base64') };
+    try {
+      const first = await startTestApp(env, { dataDir: dir });
+      const org = await createOrganiserFixture(first.services, 'crashrows');
+      await createEventFixture(first.services, org.id, { slug: 'crash-rows', name: 'Crash Rows', capacity: 5, maxPerPurchase: 2, date: '2027-06-01T20:00:00.000Z' });
+      const r = await postJson(first.baseUrl, '/api/v1/events/crash-rows/bookings', { name: 'Linus', email: 'linus@example.com', quantity: 2 });
+      expect(r.status).toBe(201);
+      expect(opened(first, (await emailRows(first, 'crash-rows'))[0]!)).toEqual({ v: 2, to: 'linus@example.com', name: 'Linus' });
+      await first.close(); // committed; no worker ran
+
+      const second = await startTestApp(env, { dataDir: dir });
+      try {
+        const { worker, mailer } = workerFor(second);
+        expect(await worker.runOnce()).toBe(1);
+        const [mail] = await sink.waitFor(1);
+        expect(await worker.runOnce()).toBe(0);
+        mailer.close();
+        expect(sink.received).toHaveLength(1);
+        expect(mail!.subject).toBe('Your tickets for Crash Rows');
+        expect(mail!.text ?? '').toContain('Quantity: 2');
+        expect(ticketPathsIn(mail!.text ?? '')).toEqual([new URL(r.body.booking.tickets[0].url).pathname]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('a multi-event booking: one email naming both events once every step committed; a cancelled step leaves none', async () => {
+    await provisionShard(app.services.infra, { name: 'mail-2', provider: 'local', dedicated: true });
+    const org = await createOrganiserFixture(app.services, 'sagaorg');
+    await createEventFixture(app.services, org.id, { slug: 'saga-a', name: 'Saga A', capacity: 5, maxPerPurchase: 3 });
+    await createEventFixture(app.services, org.id, { slug: 'saga-b', name: 'Saga B', capacity: 1, shard: 'mail-2' });
+    const both = await postJson(app.baseUrl, '/api/v1/bookings', { items: [{ slug: 'saga-a', quantity: 1 }, { slug: 'saga-b', quantity: 1 }], attendee: { name: 'Grace', email: 'grace@example.com' } });
+    expect(both.status).toBe(201);
+    // Sold out behind this process's back, so the saga runs and compensates the first step.
+    await createEventFixture(app.services, org.id, { slug: 'saga-c', name: 'Saga C', capacity: 1, shard: 'mail-2' });
+    const c = (await app.services.infra.directory.resolve('saga-c'))!;
+    await (await app.services.infra.router.db('mail-2')).execute({ sql: 'UPDATE events SET sold = 1 WHERE id = ?', args: [c.id] });
+    const refused = await postJson(app.baseUrl, '/api/v1/bookings', { items: [{ slug: 'saga-a', quantity: 2 }, { slug: 'saga-c', quantity: 1 }], attendee: { name: 'Alan', email: 'alan@example.com' } });
+    expect(refused.status).toBe(409);
+
+    const rows = await emailRows(app, 'saga-a');
+    expect(rows).toHaveLength(1); // the refused booking's row went with its cancelled step
+    expect(rows[0]!.booking_id).toBe(both.body.booking.id);
+    expect(Number(rows[0]!.next_attempt_at)).toBeLessThanOrEqual(Date.now()); // released once both committed
+    const { worker, mailer } = workerFor(app);
+    expect(await worker.runOnce()).toBe(1);
+    await sink.waitFor(1);
+    expect(await worker.runOnce()).toBe(0);
+    mailer.close();
+    expect(sink.received).toHaveLength(1);
+    expect(sink.received[0]!.subject).toBe('Your tickets for Saga A and Saga B');
+    expect(sink.received[0]!.to && !Array.isArray(sink.received[0]!.to) ? sink.received[0]!.to.text : '').toBe('grace@example.com');
+  });
+});
