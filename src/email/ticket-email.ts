@@ -3,8 +3,10 @@ import { formatDay, formatEventDate } from '../lib/display-dates';
 import { formatMoney } from '../lib/money';
 
 /**
- * What a ticket email needs, sealed into the outbox row at booking time. It is rendered only
- * when the worker sends it, so no mail work ever runs inside a booking request.
+ * What a ticket email needs: sealed into the outbox row at hold time (paid), at booking time
+ * (multi-event) or on a re-send; for a free single-event booking the worker builds it from the
+ * booking's rows (bookings/confirmation-address). It is rendered only when the worker sends
+ * it, so no mail work ever runs inside a booking request.
  */
 export interface TicketEmailSpec {
   v: 1;
