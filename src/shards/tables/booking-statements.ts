@@ -137,6 +137,27 @@ export function buildBookingJob(w: BookingWrite, chained: boolean): BookingJob {
   };
 }
 
+/** The compensation's SQL texts for one way of naming "my attendee row"; built once per way. */
+function compensationTexts(mine: string) {
+  const exists = `EXISTS (SELECT 1 FROM attendees WHERE ${mine})`;
+  const qty = `(SELECT quantity FROM attendees WHERE ${mine})`;
+  return {
+    exists,
+    dateCounter: `UPDATE event_dates SET sold = sold - ${qty}
+                   WHERE event_id = ? AND date = (SELECT date FROM attendees WHERE ${mine}) AND ${exists}`,
+    counter: `UPDATE events SET sold = sold - ${qty} WHERE id = ? AND ${exists}`,
+    deleteAttendee: `DELETE FROM attendees WHERE ${mine}`,
+  };
+}
+// Every booking carries its undo (for a stalled shard) and almost none is ever run: its texts
+// are constants, so a booking pays for a few argument arrays, not for building SQL.
+const UNDO_ANY_ATTEMPT = compensationTexts('booking_id = ? AND event_id = ?');
+const UNDO_ONE_ATTEMPT = compensationTexts('booking_id = ? AND event_id = ? AND created_at = ?');
+const UNDO_MESSAGES = {
+  stalled: 'Booking undone: the database answered too late to confirm it to the buyer',
+  saga: 'Booking cancelled: another event of the same booking was unavailable',
+};
+
 /**
  * Undoes one saga step: gives the tickets back and removes the attendee. Keyed by the
  * booking id, so running it twice (or for a step that never booked) changes nothing.
@@ -148,34 +169,40 @@ export function buildCompensationJob(
   opts: { onlyCreatedAt?: string; reason?: 'saga' | 'stalled' } = {},
 ): WriteJob {
   // Every `mine` binds its arguments through `own`, so the optional created_at lands in each.
-  const own = opts.onlyCreatedAt === undefined ? [bookingId, eventId] : [bookingId, eventId, opts.onlyCreatedAt];
-  const mine = opts.onlyCreatedAt === undefined ? 'booking_id = ? AND event_id = ?' : 'booking_id = ? AND event_id = ? AND created_at = ?';
-  const exists = `EXISTS (SELECT 1 FROM attendees WHERE ${mine})`;
-  const qty = `(SELECT quantity FROM attendees WHERE ${mine})`;
+  const oneAttempt = opts.onlyCreatedAt !== undefined;
+  const own = oneAttempt ? [bookingId, eventId, opts.onlyCreatedAt!] : [bookingId, eventId];
+  const sql = oneAttempt ? UNDO_ONE_ATTEMPT : UNDO_ANY_ATTEMPT;
   // Undoing one attempt: its outbox rows only while its own attendee row is still there
   // (an earlier, acknowledged attempt with the same booking id keeps its messages).
   const ifMine = (stmt: InStatement): InStatement =>
-    opts.onlyCreatedAt === undefined || typeof stmt === 'string' ? stmt : { sql: `${stmt.sql} AND ${exists}`, args: [...(stmt.args as InValue[]), ...own] };
+    !oneAttempt || typeof stmt === 'string' ? stmt : { sql: ifMineText(stmt.sql, sql.exists), args: [...(stmt.args as InValue[]), ...own] };
   return {
     steps: [
       [
-        {
-          sql: `UPDATE event_dates SET sold = sold - ${qty}
-                 WHERE event_id = ? AND date = (SELECT date FROM attendees WHERE ${mine}) AND ${exists}`,
-          args: [...own, eventId, ...own, ...own],
-        },
-        { sql: `UPDATE events SET sold = sold - ${qty} WHERE id = ? AND ${exists}`, args: [...own, eventId, ...own] },
+        { sql: sql.dateCounter, args: [...own, eventId, ...own, ...own] },
+        { sql: sql.counter, args: [...own, eventId, ...own] },
         logStatement({
           eventId,
           at: nowIso,
           kind: 'booking_cancelled',
-          message: opts.reason === 'stalled' ? 'Booking undone: the database answered too late to confirm it to the buyer' : 'Booking cancelled: another event of the same booking was unavailable',
-          onlyIf: { sql: exists, args: own },
+          message: UNDO_MESSAGES[opts.reason === 'stalled' ? 'stalled' : 'saga'],
+          onlyIf: { sql: sql.exists, args: own },
         }),
         ifMine(webhookCancel(eventId, bookingId)),
         ifMine(emailCancel(eventId, bookingId)),
-        { sql: `DELETE FROM attendees WHERE ${mine}`, args: own },
+        { sql: sql.deleteAttendee, args: own },
       ],
     ],
   };
+}
+
+const mineTexts = new Map<string, string>();
+/** `stmt AND exists`, built once per statement text (there are two). */
+function ifMineText(stmtSql: string, exists: string): string {
+  let text = mineTexts.get(stmtSql);
+  if (!text) {
+    text = `${stmtSql} AND ${exists}`;
+    mineTexts.set(stmtSql, text);
+  }
+  return text;
 }
