@@ -56,10 +56,12 @@ const SQL = {
   dateCounter: `UPDATE event_dates SET sold = sold + ?
                  WHERE event_id = ? AND date = ? AND ${NOT_ALREADY_BOOKED}
                    AND sold + held + ? <= (SELECT capacity FROM events WHERE id = ? AND ${OPEN_AND_LIVE})
-                   AND ${EMAIL_ROOM}`,
+                   AND ${EMAIL_ROOM}
+                 RETURNING (SELECT capacity FROM events WHERE id = event_dates.event_id) - sold - held AS remaining`,
   dailyTotal: 'UPDATE events SET sold = sold + ? WHERE id = ? AND changes() = 1',
   counter: `UPDATE events SET sold = sold + ?
-             WHERE id = ? AND ${OPEN_AND_LIVE} AND sold + held + ? <= capacity AND ${NOT_ALREADY_BOOKED} AND ${EMAIL_ROOM_ON_EVENT}`,
+             WHERE id = ? AND ${OPEN_AND_LIVE} AND sold + held + ? <= capacity AND ${NOT_ALREADY_BOOKED} AND ${EMAIL_ROOM_ON_EVENT}
+             RETURNING capacity - sold - held AS remaining`,
   attendee: `INSERT INTO attendees (event_id, booking_id, quantity, date, pii, email_index, token_index, sealed_token, price_paid, created_at)
              SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE changes() = 1 RETURNING id`,
   probe: (daily: boolean) => `SELECT state, active, (opens_at IS NULL OR opens_at <= ?) AND (closes_at IS NULL OR closes_at > ?) AS open_now,
@@ -67,7 +69,7 @@ const SQL = {
                  (SELECT id FROM attendees WHERE booking_id = ? AND event_id = ?) AS existing_id,
                  (SELECT sealed_token FROM attendees WHERE booking_id = ? AND event_id = ?) AS existing_token,
                  max_per_email, CASE WHEN max_per_email IS NULL THEN 0 ELSE ${EMAIL_TAKEN} END AS email_taken
-            FROM events WHERE id = ?`,
+            FROM events WHERE id = ? AND changes() = 0`,
 };
 const PROBE = { daily: SQL.probe(true), standard: SQL.probe(false) };
 
@@ -111,6 +113,9 @@ export function buildBookingJob(w: BookingWrite, chained: boolean): BookingJob {
 
   const attendeeIndex = counter.length;
   const probeIndex = attendeeIndex + 1;
+  // The counter that decides the sale answers with the places left; the probe reads the
+  // event only when nothing was inserted (changes() is then 0), to say why.
+  const counterIndex = daily ? 1 : 0;
   const job: WriteJob = {
     steps: [[...counter, insertAttendee, probe], followUps],
     continueAfter: (step, results) => step !== 0 || (results[attendeeIndex]?.rows.length ?? 0) > 0,
@@ -131,7 +136,7 @@ export function buildBookingJob(w: BookingWrite, chained: boolean): BookingJob {
       return { kind: 'refused', reason: 'sold_out' };
     },
     remaining(results) {
-      const p = results[probeIndex]?.rows[0];
+      const p = results[attendeeIndex]?.rows[0] ? results[counterIndex]?.rows[0] : results[probeIndex]?.rows[0];
       return p ? Number(p.remaining) : null;
     },
   };
