@@ -105,7 +105,12 @@ export class EmailWorker {
     if (step.refunded) return { error: 'booking was refunded' };
     const organiser = await organisers.get(step.event.organiserId);
     if (!organiser) return { error: 'organiser no longer exists' };
-    const token = keyring.openSecret(step.sealedToken, ticketTokenContext(step.event.id));
+    let token: string;
+    try {
+      token = keyring.openSecret(step.sealedToken, ticketTokenContext(step.event.id));
+    } catch {
+      return { error: 'ticket could not be opened' }; // another ROOT_KEY: retrying cannot help
+    }
     return ticketEmailSpec(row.bookingId, to.to, to.name, organiser, [{ event: step.event, token, quantity: step.quantity, date: step.date, pricePaid: step.pricePaid }]);
   }
 
