@@ -21,6 +21,8 @@ export function startWorkers(services: AppServices): Workers {
   // Checkouts queued in memory by a process that is gone: queued again now and periodically.
   services.payments.recovery.start();
   services.payments.refundWorker.start();
+  // "Refund the whole event" jobs an earlier process did not finish (crash, shutdown).
+  services.payments.refunds.resumeUnfinished().catch((err: unknown) => infra.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'refunds.resume_failed'));
   return {
     async stop() {
       await Promise.all([webhooks.stop(), emails?.stop(), services.payments.sweeper.stop(), services.payments.recovery.stop(), services.payments.refundWorker.stop()]);
