@@ -126,22 +126,12 @@ export class AttendeeService {
       // has not opened yet, and whole rows (ticket tokens and all) only for the page shown.
       const descending = sort === '-created';
       const needAll = byName || sort === 'quantity' || sort === '-quantity';
-      const matches: Matched[] = [];
+      const walkChunk = this.deps.walkChunk ?? WALK_CHUNK;
       const pacer = new WalkPacer(this.deps.salesOn);
-      let afterId: number | undefined;
-      let complete = false;
-      for (;;) {
-        const walkChunk = this.deps.walkChunk ?? WALK_CHUNK;
-        const walked = await this.deps.attendees.walk(entry, s.filter, { descending, limit: walkChunk, ...(afterId !== undefined ? { afterId } : {}) });
-        for (const m of await this.match(entry, walked, privateKey, keys, q, s.scope)) matches.push(m);
-        if (walked.length < walkChunk) {
-          complete = true;
-          break;
-        }
-        afterId = walked[walked.length - 1]!.id;
-        if (!needAll && matches.length > offset + perPage) break;
-        await pacer.next();
-      }
+      const { matches, complete } =
+        s.scope && this.deps.contacts && !hasSqlFilter(s.filter)
+          ? await this.walkFromCopy(entry, s.scope, this.deps.contacts, { descending, needAll, enough: offset + perPage, walkChunk }, privateKey, keys, q, pacer)
+          : await this.walkInSql(entry, s, { descending, needAll, enough: offset + perPage, walkChunk }, privateKey, keys, q, pacer);
       const sorted = sortMatched(matches, sort);
       const shownIds = sorted.slice(offset, offset + perPage).map((m) => m.id);
       const opened = new Map(sorted.slice(offset, offset + perPage).map((m) => [m.id, m]));
@@ -157,11 +147,77 @@ export class AttendeeService {
     });
   }
 
+  /** The walk in keyset pages of SQL (filters applied there), matching each page as it comes. */
+  private async walkInSql(entry: DirectoryEntry, s: AttendeeSearch, w: WalkPlan, privateKey: KeyObject, keys: PiiKeyCache, q: string, pacer: WalkPacer): Promise<Walked> {
+    const matches: Matched[] = [];
+    let afterId: number | undefined;
+    for (;;) {
+      const walked = await this.deps.attendees.walk(entry, s.filter, { descending: w.descending, limit: w.walkChunk, ...(afterId !== undefined ? { afterId } : {}) });
+      for (const m of (await this.match(entry, walked, privateKey, keys, q, s.scope)).matched) matches.push(m);
+      if (walked.length < w.walkChunk) return { matches, complete: true };
+      afterId = walked[walked.length - 1]!.id;
+      if (!w.needAll && matches.length > w.enough) return { matches, complete: false };
+      await pacer.next();
+    }
+  }
+
+  /**
+   * The walk over the session's copy of the event's rows (no SQL filter): refreshed first,
+   * then matched a chunk at a time, pausing only after chunks that had to decrypt rows. A warm
+   * search costs one small read and a pass over the remembered names in memory.
+   */
+  private async walkFromCopy(entry: DirectoryEntry, scope: string, contacts: DecryptedContacts, w: WalkPlan, privateKey: KeyObject, keys: PiiKeyCache, q: string, pacer: WalkPacer): Promise<Walked> {
+    const rows = await this.walkCopy(entry, scope, contacts, w.walkChunk, pacer);
+    const matches: Matched[] = [];
+    const n = rows.length;
+    for (let start = 0; start < n; start += w.walkChunk) {
+      const end = Math.min(n, start + w.walkChunk);
+      const chunk = w.descending ? rows.slice(n - end, n - start).reverse() : rows.slice(start, end);
+      const { matched, decrypted } = await this.match(entry, chunk, privateKey, keys, q, scope);
+      for (const m of matched) matches.push(m);
+      if (end === n) break;
+      if (!w.needAll && matches.length > w.enough) return { matches, complete: false };
+      if (decrypted > 0) await pacer.next();
+    }
+    return { matches, complete: true };
+  }
+
+  /**
+   * The session's current copy of the event's walk (id, quantity, envelope tail, oldest
+   * first). If the event's change counter is what the copy saw (no row edited, moved or
+   * deleted since: shard migration 0014) only rows with larger ids are read; otherwise, or
+   * the first time, every row. New rows always have larger ids: a booking takes the next
+   * rowid, and the one insert under an old id (a move undone) bumps the counter itself.
+   */
+  private async walkCopy(entry: DirectoryEntry, scope: string, contacts: DecryptedContacts, chunk: number, pacer: WalkPacer): Promise<readonly WalkedRow[]> {
+    const had = contacts.walkCopy(scope, entry.id);
+    const usable = had && had.shard === entry.shard && had.generation === entry.generation ? had : undefined;
+    let base: readonly WalkedRow[] = usable?.rows ?? [];
+    let page = await this.deps.attendees.walkSince(entry, base.length > 0 ? base[base.length - 1]!.id : undefined, chunk);
+    if (usable && page.changes !== usable.changes) {
+      base = [];
+      page = await this.deps.attendees.walkSince(entry, undefined, chunk);
+    }
+    // The counter read with the FIRST page: later pages are read after it, so any change
+    // they could have missed bumps the counter past it and the next search reads again.
+    const changes = page.changes;
+    if (usable && changes === usable.changes && page.rows.length === 0) return usable.rows;
+    const added: WalkedRow[] = [...page.rows];
+    while (page.rows.length === chunk) {
+      await pacer.next();
+      page = await this.deps.attendees.walkSince(entry, added[added.length - 1]!.id, chunk);
+      for (const r of page.rows) added.push(r);
+    }
+    const rows = base.length > 0 ? base.concat(added) : added;
+    contacts.setWalkCopy(scope, entry.id, { shard: entry.shard, generation: entry.generation, changes, rows });
+    return rows;
+  }
+
   /**
    * The walked rows whose name or email contains `q`: from the session's memory where it has
    * the row's current envelope, else decrypted (yielding between small chunks).
    */
-  private async match(entry: DirectoryEntry, walked: WalkedRow[], privateKey: KeyObject, keys: PiiKeyCache, q: string, scope?: string): Promise<Matched[]> {
+  private async match(entry: DirectoryEntry, walked: readonly WalkedRow[], privateKey: KeyObject, keys: PiiKeyCache, q: string, scope?: string): Promise<{ matched: Matched[]; decrypted: number }> {
     const { contacts } = this.deps;
     const remembered = scope && contacts ? contacts.rowsOf(scope, entry.id) : undefined;
     const known = new Map<number, OpenedRow>();
@@ -186,7 +242,7 @@ export class AttendeeService {
       const o = known.get(w.id);
       if (o && (!q || o.haystack.includes(q))) out.push({ id: w.id, quantity: w.quantity, name: o.pii.name ?? '', tail: w.tail, pii: o.pii });
     }
-    return out;
+    return { matched: out, decrypted: missing.length };
   }
 
   /**
@@ -323,6 +379,24 @@ function sortMatched(rows: Matched[], sort: AttendeeSort): Matched[] {
 const matchesTerm = (pii: OpenedPii, q: string): boolean => (pii.name ?? '').toLowerCase().includes(q) || (pii.email ?? '').toLowerCase().includes(q);
 
 const totalsOfMatched = (rows: Matched[]) => ({ bookings: rows.length, tickets: rows.reduce((n, m) => n + m.quantity, 0) });
+
+/** How a text search walks: direction, whether it needs every match, when a page is full. */
+interface WalkPlan {
+  descending: boolean;
+  needAll: boolean;
+  /** Matches past this many fill the page (offset + perPage). */
+  enough: number;
+  walkChunk: number;
+}
+
+interface Walked {
+  matches: Matched[];
+  /** Whether the walk reached the end of the list (then totals are known). */
+  complete: boolean;
+}
+
+/** Filters a walk applies in SQL; the session's copy holds no filter columns. */
+const hasSqlFilter = (f: AttendeeSearch['filter']): boolean => f.date !== undefined || f.checkedIn !== undefined || f.refunded !== undefined;
 
 /** A row of a text search that matched, with what sorting and totals need. */
 interface Matched {
