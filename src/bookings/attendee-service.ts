@@ -7,10 +7,10 @@ import type { EventService } from '../events/event-service';
 import type { Infra } from '../infra/infra';
 import type { ActivityLogStore, LogLine } from '../shards/tables/activity-log';
 import type { DirectoryEntry } from '../catalog/event-directory';
-import { WalkPacer } from './walk-pacer';
+import { PaceClock, WalkPacer } from './walk-pacer';
 import { EMAIL } from '../domain/inputs';
 import type { AttendeeOrder, AttendeeQuery, AttendeeRow, AttendeeStore, WalkedRow } from '../shards/tables/attendee-store';
-import { type DecryptedContacts, envelopeTail, haystackOf, type OpenedPii, type OpenedRow } from './decrypted-contacts';
+import { type DecryptedContacts, envelopeTail, haystackOf, type OpenedPii, type OpenedRow, type WalkCopy } from './decrypted-contacts';
 
 export interface AttendeeView {
   id: number;
@@ -85,6 +85,9 @@ export type AttendeeServiceDeps = Pick<Infra, 'keyring' | 'config'> & {
 
 /** Attendee lists and the activity log for an organiser (refunds: payments/refund-service.ts). PII is decrypted only with the caller's key. */
 export class AttendeeService {
+  /** One for every walk of this process: searches and exports at once share the pacing share. */
+  private readonly paceClock = new PaceClock();
+
   constructor(private readonly deps: AttendeeServiceDeps) {}
 
   async list(organiserId: number, slug: string, privateKey: KeyObject, filter: AttendeeFilter = {}): Promise<AttendeeView[]> {
@@ -127,7 +130,7 @@ export class AttendeeService {
       const descending = sort === '-created';
       const needAll = byName || sort === 'quantity' || sort === '-quantity';
       const walkChunk = this.deps.walkChunk ?? WALK_CHUNK;
-      const pacer = new WalkPacer(this.deps.salesOn);
+      const pacer = new WalkPacer(this.deps.salesOn, this.paceClock);
       const { matches, complete } =
         s.scope && this.deps.contacts && !hasSqlFilter(s.filter)
           ? await this.walkFromCopy(entry, s.scope, this.deps.contacts, { descending, needAll, enough: offset + perPage, walkChunk }, privateKey, keys, q, pacer)
@@ -142,7 +145,7 @@ export class AttendeeService {
       });
       // One more pause while sales are on: a common term fills its page in one chunk, and an
       // organiser searching again and again would otherwise never give way.
-      await pacer.next();
+      await pacer.answered();
       return { attendees: shown, page, perPage, hasMore: sorted.length > offset + perPage, total: complete ? totalsOfMatched(sorted) : null };
     });
   }
@@ -164,22 +167,70 @@ export class AttendeeService {
   /**
    * The walk over the session's copy of the event's rows (no SQL filter): refreshed first,
    * then matched a chunk at a time, pausing only after chunks that had to decrypt rows. A warm
-   * search costs one small read and a pass over the remembered names in memory.
+   * search costs one small read and one pass over the remembered names, with no look-up per row.
    */
   private async walkFromCopy(entry: DirectoryEntry, scope: string, contacts: DecryptedContacts, w: WalkPlan, privateKey: KeyObject, keys: PiiKeyCache, q: string, pacer: WalkPacer): Promise<Walked> {
-    const rows = await this.walkCopy(entry, scope, contacts, w.walkChunk, pacer);
+    const copy = await this.walkCopy(entry, scope, contacts, w.walkChunk, pacer);
+    const { rows, opened } = copy;
     const matches: Matched[] = [];
     const n = rows.length;
     for (let start = 0; start < n; start += w.walkChunk) {
       const end = Math.min(n, start + w.walkChunk);
-      const chunk = w.descending ? rows.slice(n - end, n - start).reverse() : rows.slice(start, end);
-      const { matched, decrypted } = await this.match(entry, chunk, privateKey, keys, q, scope);
-      for (const m of matched) matches.push(m);
+      // Row indexes of this chunk in walk order (newest first for "-created").
+      const lo = w.descending ? n - end : start;
+      const hi = w.descending ? n - start : end;
+      const decrypted = await this.openCopied(entry, scope, contacts, copy, lo, hi, privateKey, keys);
+      for (let k = 0; k < hi - lo; k++) {
+        const i = w.descending ? hi - 1 - k : lo + k;
+        const o = opened[i];
+        const r = rows[i]!;
+        if (o && (!q || o.haystack.includes(q))) matches.push({ id: r.id, quantity: r.quantity, name: o.pii.name ?? '', tail: r.tail, pii: o.pii });
+      }
       if (end === n) break;
       if (!w.needAll && matches.length > w.enough) return { matches, complete: false };
       if (decrypted > 0) await pacer.next();
     }
     return { matches, complete: true };
+  }
+
+  /**
+   * Fills copy.opened[lo, hi) for rows whose fields it lacks: from the session's remembered
+   * rows, else by fetching and opening their envelopes. Rows deleted since stay unopened (and
+   * so unmatched). Returns how many rows were decrypted.
+   */
+  private async openCopied(entry: DirectoryEntry, scope: string, contacts: DecryptedContacts, copy: WalkCopy, lo: number, hi: number, privateKey: KeyObject, keys: PiiKeyCache): Promise<number> {
+    const { rows, opened } = copy;
+    let served = 0;
+    let remembered: ReturnType<DecryptedContacts['rowsOf']> | undefined;
+    const missing = new Map<number, number>();
+    for (let i = lo; i < hi; i++) {
+      const r = rows[i]!;
+      const o = opened[i];
+      if (o && o.tail === r.tail) {
+        served++;
+        continue;
+      }
+      remembered ??= contacts.rowsOf(scope, entry.id);
+      const hit = remembered.get(r.id, r.tail);
+      if (hit) opened[i] = hit;
+      else {
+        opened[i] = undefined;
+        missing.set(r.id, i);
+      }
+    }
+    contacts.countHits(served);
+    if (missing.size === 0) return 0;
+    const envelopes = await this.deps.attendees.envelopes(entry, [...missing.keys()]);
+    let count = 0;
+    for (const [id, envelope] of envelopes) {
+      if (count > 0 && count % DECRYPT_CHUNK === 0) await setImmediate();
+      count++;
+      const row = contacts.set(scope, entry.id, id, envelope, openPii(privateKey, envelope, keys));
+      // Only under the tail walked: an envelope edited since is opened again by the next search.
+      const i = missing.get(id)!;
+      if (row.tail === rows[i]!.tail) opened[i] = row;
+    }
+    return count;
   }
 
   /**
@@ -189,28 +240,30 @@ export class AttendeeService {
    * the first time, every row. New rows always have larger ids: a booking takes the next
    * rowid, and the one insert under an old id (a move undone) bumps the counter itself.
    */
-  private async walkCopy(entry: DirectoryEntry, scope: string, contacts: DecryptedContacts, chunk: number, pacer: WalkPacer): Promise<readonly WalkedRow[]> {
+  private async walkCopy(entry: DirectoryEntry, scope: string, contacts: DecryptedContacts, chunk: number, pacer: WalkPacer): Promise<WalkCopy> {
     const had = contacts.walkCopy(scope, entry.id);
     const usable = had && had.shard === entry.shard && had.generation === entry.generation ? had : undefined;
-    let base: readonly WalkedRow[] = usable?.rows ?? [];
-    let page = await this.deps.attendees.walkSince(entry, base.length > 0 ? base[base.length - 1]!.id : undefined, chunk);
+    let base: WalkCopy | undefined = usable;
+    let page = await this.deps.attendees.walkSince(entry, usable && usable.rows.length > 0 ? usable.rows[usable.rows.length - 1]!.id : undefined, chunk);
     if (usable && page.changes !== usable.changes) {
-      base = [];
+      base = undefined;
       page = await this.deps.attendees.walkSince(entry, undefined, chunk);
     }
     // The counter read with the FIRST page: later pages are read after it, so any change
     // they could have missed bumps the counter past it and the next search reads again.
     const changes = page.changes;
-    if (usable && changes === usable.changes && page.rows.length === 0) return usable.rows;
+    if (base && page.rows.length === 0) return base;
     const added: WalkedRow[] = [...page.rows];
     while (page.rows.length === chunk) {
       await pacer.next();
       page = await this.deps.attendees.walkSince(entry, added[added.length - 1]!.id, chunk);
       for (const r of page.rows) added.push(r);
     }
-    const rows = base.length > 0 ? base.concat(added) : added;
-    contacts.setWalkCopy(scope, entry.id, { shard: entry.shard, generation: entry.generation, changes, rows });
-    return rows;
+    const copy: WalkCopy = base
+      ? { shard: entry.shard, generation: entry.generation, changes, rows: base.rows.concat(added), opened: base.opened.slice() }
+      : { shard: entry.shard, generation: entry.generation, changes, rows: added, opened: [] };
+    contacts.setWalkCopy(scope, entry.id, copy);
+    return copy;
   }
 
   /**
@@ -253,7 +306,7 @@ export class AttendeeService {
     const entry = await this.deps.events.entryFor(organiserId, slug);
     const q = s.q?.trim().toLowerCase() ?? '';
     return this.withKeys(async (keys) => {
-      const pacer = new WalkPacer(this.deps.salesOn);
+      const pacer = new WalkPacer(this.deps.salesOn, this.paceClock);
       let afterId: number | undefined;
       let count = 0;
       for (;;) {

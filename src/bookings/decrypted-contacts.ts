@@ -15,7 +15,8 @@ export interface OpenedRow {
  * A session's copy of what a text search walks in one event (id, quantity, envelope tail of
  * every row, oldest first), valid while the event's change counter on that shard and the
  * directory generation are what they were when it was read (see AttendeeService.walkCopy).
- * Never modified once stored: a refresh stores a new one.
+ * Its rows are never modified once stored (a refresh stores a new copy); `opened` is filled in
+ * as the session opens rows, so a warm search matches without a Map look-up per row.
  */
 export interface WalkCopy {
   shard: string;
@@ -23,6 +24,8 @@ export interface WalkCopy {
   /** The event's attendee change counter (shard migration 0014) read with the first rows. */
   changes: number;
   rows: readonly WalkedRow[];
+  /** opened[i]: the session's fields of rows[i], valid only while its tail is rows[i].tail. */
+  opened: Array<OpenedRow | undefined>;
 }
 
 interface Bucket {
@@ -133,6 +136,11 @@ export class DecryptedContacts {
     }
     this.entries += copy.rows.length - had;
     b.copy = copy;
+  }
+
+  /** Counts rows a search served from a walk copy's opened fields (no look-up, no decryption). */
+  countHits(n: number): void {
+    this.hitCount += n;
   }
 
   /** Rows served without decrypting, since start (for tests and the bench). */
