@@ -204,19 +204,16 @@ export class AttendeeService {
     let remembered: ReturnType<DecryptedContacts['rowsOf']> | undefined;
     const missing = new Map<number, number>();
     for (let i = lo; i < hi; i++) {
-      const r = rows[i]!;
-      const o = opened[i];
-      if (o && o.tail === r.tail) {
+      // Set only under rows[i]'s own tail (below), and a copy's rows never change: no re-check.
+      if (opened[i]) {
         served++;
         continue;
       }
+      const r = rows[i]!;
       remembered ??= contacts.rowsOf(scope, entry.id);
       const hit = remembered.get(r.id, r.tail);
       if (hit) opened[i] = hit;
-      else {
-        opened[i] = undefined;
-        missing.set(r.id, i);
-      }
+      else missing.set(r.id, i);
     }
     contacts.countHits(served);
     if (missing.size === 0) return 0;
