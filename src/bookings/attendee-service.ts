@@ -168,29 +168,46 @@ export class AttendeeService {
    * The walk over the session's copy of the event's rows (no SQL filter): refreshed first,
    * then matched a chunk at a time, pausing only after chunks that had to decrypt rows. A warm
    * search costs one small read and one pass over the remembered names, with no look-up per row.
+   * Oldest first, rows not yet read are read as the walk reaches them, so a first search that
+   * fills its page early reads only that far (the prefix it keeps is a valid copy: the rest
+   * reads as rows added since).
    */
   private async walkFromCopy(entry: DirectoryEntry, scope: string, contacts: DecryptedContacts, w: WalkPlan, privateKey: KeyObject, keys: PiiKeyCache, q: string, pacer: WalkPacer): Promise<Walked> {
-    const copy = await this.walkCopy(entry, scope, contacts, w.walkChunk, pacer);
-    const { rows, opened } = copy;
+    const copy = await this.walkCopy(entry, scope, contacts, w.walkChunk, pacer, w.descending || w.needAll);
+    const { rows, opened } = copy.copy;
     const matches: Matched[] = [];
-    const n = rows.length;
-    for (let start = 0; start < n; start += w.walkChunk) {
-      const end = Math.min(n, start + w.walkChunk);
-      // Row indexes of this chunk in walk order (newest first for "-created").
-      const lo = w.descending ? n - end : start;
-      const hi = w.descending ? n - start : end;
-      const decrypted = await this.openCopied(entry, scope, contacts, copy, lo, hi, privateKey, keys);
-      for (let k = 0; k < hi - lo; k++) {
-        const i = w.descending ? hi - 1 - k : lo + k;
-        const o = opened[i];
-        const r = rows[i]!;
-        if (o && (!q || o.haystack.includes(q))) matches.push({ id: r.id, quantity: r.quantity, name: o.pii.name ?? '', tail: r.tail, pii: o.pii });
+    let more = copy.more;
+    try {
+      for (let start = 0; ; start += w.walkChunk) {
+        while (more && rows.length < start + w.walkChunk) {
+          await pacer.next();
+          const page = await this.deps.attendees.walkSince(entry, rows.length > 0 ? rows[rows.length - 1]!.id : undefined, w.walkChunk);
+          for (const r of page.rows) rows.push(r);
+          more = page.rows.length === w.walkChunk;
+        }
+        const n = rows.length;
+        if (start >= n) break;
+        const end = Math.min(n, start + w.walkChunk);
+        // Row indexes of this chunk in walk order (newest first for "-created", all rows read).
+        const lo = w.descending ? n - end : start;
+        const hi = w.descending ? n - start : end;
+        const decrypted = await this.openCopied(entry, scope, contacts, copy.copy, lo, hi, privateKey, keys);
+        for (let k = 0; k < hi - lo; k++) {
+          const i = w.descending ? hi - 1 - k : lo + k;
+          const o = opened[i];
+          const r = rows[i]!;
+          if (o && (!q || o.haystack.includes(q))) matches.push({ id: r.id, quantity: r.quantity, name: o.pii.name ?? '', tail: r.tail, pii: o.pii });
+        }
+        if (end === n && !more) break;
+        if (!w.needAll && matches.length > w.enough) return { matches, complete: false };
+        if (decrypted > 0) await pacer.next();
       }
-      if (end === n) break;
-      if (!w.needAll && matches.length > w.enough) return { matches, complete: false };
-      if (decrypted > 0) await pacer.next();
+      return { matches, complete: true };
+    } finally {
+      // Kept whether the walk ended or stopped early (then as the prefix it read), with the
+      // rows it opened; if another search of the session stored one meanwhile, either is valid.
+      contacts.setWalkCopy(scope, entry.id, copy.copy);
     }
-    return { matches, complete: true };
   }
 
   /**
@@ -236,8 +253,10 @@ export class AttendeeService {
    * deleted since: shard migration 0014) only rows with larger ids are read; otherwise, or
    * the first time, every row. New rows always have larger ids: a booking takes the next
    * rowid, and the one insert under an old id (a move undone) bumps the counter itself.
+   * With `readAll` false only the first page of new rows is read here (`more` says whether
+   * there may be others); the caller appends the rest as it walks and stores the copy.
    */
-  private async walkCopy(entry: DirectoryEntry, scope: string, contacts: DecryptedContacts, chunk: number, pacer: WalkPacer): Promise<WalkCopy> {
+  private async walkCopy(entry: DirectoryEntry, scope: string, contacts: DecryptedContacts, chunk: number, pacer: WalkPacer, readAll: boolean): Promise<{ copy: WalkCopy & { rows: WalkedRow[] }; more: boolean }> {
     const had = contacts.walkCopy(scope, entry.id);
     const usable = had && had.shard === entry.shard && had.generation === entry.generation ? had : undefined;
     let base: WalkCopy | undefined = usable;
@@ -249,18 +268,17 @@ export class AttendeeService {
     // The counter read with the FIRST page: later pages are read after it, so any change
     // they could have missed bumps the counter past it and the next search reads again.
     const changes = page.changes;
-    if (base && page.rows.length === 0) return base;
-    const added: WalkedRow[] = [...page.rows];
-    while (page.rows.length === chunk) {
+    // A new copy (never the stored one's arrays: another search of the session may be using them).
+    const rows: WalkedRow[] = base ? base.rows.concat(page.rows) : [...page.rows];
+    const copy = { shard: entry.shard, generation: entry.generation, changes, rows, opened: base ? base.opened.slice() : [] };
+    let more = page.rows.length === chunk;
+    while (readAll && more) {
       await pacer.next();
-      page = await this.deps.attendees.walkSince(entry, added[added.length - 1]!.id, chunk);
-      for (const r of page.rows) added.push(r);
+      page = await this.deps.attendees.walkSince(entry, rows[rows.length - 1]!.id, chunk);
+      for (const r of page.rows) rows.push(r);
+      more = page.rows.length === chunk;
     }
-    const copy: WalkCopy = base
-      ? { shard: entry.shard, generation: entry.generation, changes, rows: base.rows.concat(added), opened: base.opened.slice() }
-      : { shard: entry.shard, generation: entry.generation, changes, rows: added, opened: [] };
-    contacts.setWalkCopy(scope, entry.id, copy);
-    return copy;
+    return { copy, more };
   }
 
   /**

@@ -132,4 +132,17 @@ describe('attendee search from a session’s copy of the walk', () => {
     expect(back.names).toContain('Rosa Parks 5');
     expect(back.read).toBe(N + 1);
   });
+
+  it('reads only as far as a first page needs, and the rest on the next search', async () => {
+    const all = await search('rosa', 'p-all');
+    // Oldest first, 5 a page: rows 0-6 hold 5 guests, one more chunk tells whether there are more.
+    const early = await search('guest', 'p1', { perPage: 5 });
+    expect(early.names).toHaveLength(5);
+    expect(early.page.hasMore).toBe(true);
+    expect(early.read).toBe(14);
+    const rest = await search('rosa', 'p1');
+    expect(rest.names).toEqual(all.names);
+    expect(rest.read).toBe(all.read - 14);
+    expect((await search('rosa', 'p1')).read).toBe(0);
+  });
 });
