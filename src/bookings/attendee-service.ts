@@ -102,8 +102,9 @@ export class AttendeeService {
    * chunks, and the walk stops as soon as the page is full (unless the order is by name,
    * which needs every match). A whole email address is found by its blind index instead.
    */
-  async search(organiserId: number, slug: string, privateKey: KeyObject, s: AttendeeSearch): Promise<AttendeePage> {
+  async search(organiserId: number, slug: string, privateKey: KeyObject | (() => KeyObject), s: AttendeeSearch): Promise<AttendeePage> {
     const entry = await this.deps.events.entryFor(organiserId, slug);
+    const key = keyOnce(privateKey);
     const page = Math.max(1, s.page ?? 1);
     const perPage = Math.min(500, Math.max(1, s.perPage ?? 50));
     const offset = (page - 1) * perPage;
@@ -114,7 +115,7 @@ export class AttendeeService {
     return this.withKeys(async (keys) => {
       if (q && EMAIL.test(q)) {
         const rows = await this.deps.attendees.list(entry, { ...s.filter, emailIndex: this.deps.keyring.blindIndex(attendeeEmailIndexPurpose(organiserId), q) });
-        const views = sortViews(await this.open(entry, rows, privateKey, keys, s.scope), sort);
+        const views = sortViews(await this.open(entry, rows, key(), keys, s.scope), sort);
         return { attendees: views.slice(offset, offset + perPage), page, perPage, hasMore: views.length > offset + perPage, total: totalsOf(views) };
       }
       if (!q && !byName) {
@@ -122,7 +123,7 @@ export class AttendeeService {
           this.deps.attendees.list(entry, { ...s.filter, order: sort, limit: perPage, offset }),
           this.deps.attendees.totals(entry, s.filter),
         ]);
-        return { attendees: await this.open(entry, rows, privateKey, keys, s.scope), page, perPage, hasMore: offset + perPage < total.bookings, total };
+        return { attendees: await this.open(entry, rows, key(), keys, s.scope), page, perPage, hasMore: offset + perPage < total.bookings, total };
       }
       // Walk the list, newest first for "-created", else oldest first, reading only each
       // row's id, quantity and envelope tail; envelopes are fetched only for rows the session
@@ -133,15 +134,15 @@ export class AttendeeService {
       const pacer = new WalkPacer(this.deps.salesOn, this.paceClock);
       const { matches, complete } =
         s.scope && this.deps.contacts && !hasSqlFilter(s.filter)
-          ? await this.walkFromCopy(entry, s.scope, this.deps.contacts, { descending, needAll, enough: offset + perPage, walkChunk }, privateKey, keys, q, pacer)
-          : await this.walkInSql(entry, s, { descending, needAll, enough: offset + perPage, walkChunk }, privateKey, keys, q, pacer);
+          ? await this.walkFromCopy(entry, s.scope, this.deps.contacts, { descending, needAll, enough: offset + perPage, walkChunk }, key, keys, q, pacer)
+          : await this.walkInSql(entry, s, { descending, needAll, enough: offset + perPage, walkChunk }, key(), keys, q, pacer);
       const sorted = sortMatched(matches, sort);
       const shownIds = sorted.slice(offset, offset + perPage).map((m) => m.id);
       const opened = new Map(sorted.slice(offset, offset + perPage).map((m) => [m.id, m]));
       // The fields matched on are reused unless the row changed since it was walked.
       const shown = (await this.deps.attendees.byIds(entry, shownIds)).map((row) => {
         const m = opened.get(row.id)!;
-        return this.view(entry, { row, pii: envelopeTail(row.pii) === m.tail ? m.pii : openPii(privateKey, row.pii, keys) });
+        return this.view(entry, { row, pii: envelopeTail(row.pii) === m.tail ? m.pii : openPii(key(), row.pii, keys) });
       });
       // One more pause while sales are on: a common term fills its page in one chunk, and an
       // organiser searching again and again would otherwise never give way.
@@ -172,7 +173,11 @@ export class AttendeeService {
    * fills its page early reads only that far (the prefix it keeps is a valid copy: the rest
    * reads as rows added since).
    */
-  private async walkFromCopy(entry: DirectoryEntry, scope: string, contacts: DecryptedContacts, w: WalkPlan, privateKey: KeyObject, keys: PiiKeyCache, q: string, pacer: WalkPacer): Promise<Walked> {
+  private async walkFromCopy(entry: DirectoryEntry, scope: string, contacts: DecryptedContacts, w: WalkPlan, key: () => KeyObject, keys: PiiKeyCache, q: string, pacer: WalkPacer): Promise<Walked> {
+    // A session without a copy opens the key first, as every other read does, so a caller whose
+    // data key does not open it is refused even where no row needs decrypting. A session with
+    // one proved its key when it was built and opens it only if a row needs decrypting.
+    if (!contacts.walkCopy(scope, entry.id)) key();
     const copy = await this.walkCopy(entry, scope, contacts, w.walkChunk, pacer, w.descending || w.needAll);
     const { rows, opened } = copy.copy;
     const matches: Matched[] = [];
@@ -191,7 +196,7 @@ export class AttendeeService {
         // Row indexes of this chunk in walk order (newest first for "-created", all rows read).
         const lo = w.descending ? n - end : start;
         const hi = w.descending ? n - start : end;
-        const decrypted = await this.openCopied(entry, scope, contacts, copy.copy, lo, hi, privateKey, keys);
+        const decrypted = await this.openCopied(entry, scope, contacts, copy.copy, lo, hi, key, keys);
         for (let k = 0; k < hi - lo; k++) {
           const i = w.descending ? hi - 1 - k : lo + k;
           const o = opened[i];
@@ -215,7 +220,7 @@ export class AttendeeService {
    * rows, else by fetching and opening their envelopes. Rows deleted since stay unopened (and
    * so unmatched). Returns how many rows were decrypted.
    */
-  private async openCopied(entry: DirectoryEntry, scope: string, contacts: DecryptedContacts, copy: WalkCopy, lo: number, hi: number, privateKey: KeyObject, keys: PiiKeyCache): Promise<number> {
+  private async openCopied(entry: DirectoryEntry, scope: string, contacts: DecryptedContacts, copy: WalkCopy, lo: number, hi: number, key: () => KeyObject, keys: PiiKeyCache): Promise<number> {
     const { rows, opened } = copy;
     let served = 0;
     let remembered: ReturnType<DecryptedContacts['rowsOf']> | undefined;
@@ -239,7 +244,7 @@ export class AttendeeService {
     for (const [id, envelope] of envelopes) {
       if (count > 0 && count % DECRYPT_CHUNK === 0) await setImmediate();
       count++;
-      const row = contacts.set(scope, entry.id, id, envelope, openPii(privateKey, envelope, keys));
+      const row = contacts.set(scope, entry.id, id, envelope, openPii(key(), envelope, keys));
       // Only under the tail walked: an envelope edited since is opened again by the next search.
       const i = missing.get(id)!;
       if (row.tail === rows[i]!.tail) opened[i] = row;
@@ -447,6 +452,16 @@ function sortMatched(rows: Matched[], sort: AttendeeSort): Matched[] {
 const matchesTerm = (pii: OpenedPii, q: string): boolean => (pii.name ?? '').toLowerCase().includes(q) || (pii.email ?? '').toLowerCase().includes(q);
 
 const totalsOfMatched = (rows: Matched[]) => ({ bookings: rows.length, tickets: rows.reduce((n, m) => n + m.quantity, 0) });
+
+/** The organiser's key, opened (unwrapped) at most once and only when first needed. */
+function keyOnce(k: KeyObject | (() => KeyObject)): () => KeyObject {
+  if (typeof k !== 'function') return () => k;
+  let opened: KeyObject | undefined;
+  return () => {
+    opened ??= k();
+    return opened;
+  };
+}
 
 /** How a text search walks: direction, whether it needs every match, when a page is full. */
 interface WalkPlan {

@@ -3,6 +3,8 @@
 // a new quantity or a deletion bumps the counter (shard migration 0014), so the next search
 // reads everything again and never shows a stale name or a removed attendee. Check-ins are
 // not walked: the page shown is read whole, so its state is current without a re-read.
+import type { KeyObject } from 'node:crypto';
+import { AppError } from '../../src/errors';
 import { ActivityLogStore } from '../../src/shards/tables/activity-log';
 import { AttendeeAdminStore } from '../../src/shards/tables/attendee-admin-store';
 import { AttendeeStore } from '../../src/shards/tables/attendee-store';
@@ -144,5 +146,20 @@ describe('attendee search from a session’s copy of the walk', () => {
     expect(rest.names).toEqual(all.names);
     expect(rest.read).toBe(all.read - 14);
     expect((await search('rosa', 'p1')).read).toBe(0);
+  });
+
+  it('opens the organiser key once for a cold session, and not at all for a search from memory', async () => {
+    let opened = 0;
+    const opener = () => {
+      opened++;
+      return org.privateKey;
+    };
+    const run = (scope: string, key: () => KeyObject) => service.search(org.id, 'copy', key, { filter: {}, q: 'rosa', perPage: 100, scope });
+    await run('k1', opener);
+    expect(opened).toBe(1);
+    expect((await run('k1', opener)).attendees.length).toBeGreaterThan(0);
+    expect(opened).toBe(1);
+    // A cold session whose key does not open is refused, even before any row needs decrypting.
+    await expect(run('k2', () => { throw new AppError('forbidden', 'no key for you'); })).rejects.toThrow('no key for you');
   });
 });
