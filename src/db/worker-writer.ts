@@ -3,7 +3,13 @@ import { Worker } from 'node:worker_threads';
 import type { InStatement, ResultSet, Row, TransactionMode, Value } from '@libsql/client';
 import { LOCAL_PRAGMAS } from './libsql-client';
 import type { Db } from './db';
-import type { PlainResult, WriterReply, WriterRequest, WriterThreadData } from './writer-messages';
+import type { PlainResult, WireStatement, WriterReply, WriterRequest, WriterThreadData } from './writer-messages';
+
+/**
+ * How many distinct SQL texts one writer numbers. Bookings use a handful; admin work builds a
+ * few more; the cap only guards against a caller that inlines values into its SQL.
+ */
+const MAX_NUMBERED_TEXTS = 2_000;
 
 /** A row usable both by index and by column name, as @libsql/client's rows are. */
 function toRow(columns: string[], values: Value[]): Row {
@@ -54,6 +60,25 @@ export function openWorkerWriter(url: string, extraPragmas: string[] = []): Db {
   });
   worker.unref();
   let nextId = 1;
+  const textIds = new Map<string, number>();
+  /**
+   * The first use of a text carries it with its number; every later use only the number. A
+   * number counts as known only once the message that carried its text was posted.
+   */
+  const toWire = (stmts: InStatement[]): { wire: WireStatement[]; fresh: Map<string, number> } => {
+    const fresh = new Map<string, number>();
+    const wire = stmts.map((stmt): WireStatement => {
+      const sql = typeof stmt === 'string' ? stmt : stmt.sql;
+      const args = typeof stmt === 'string' ? [] : (stmt.args ?? []);
+      const known = textIds.get(sql);
+      if (known !== undefined) return { t: known, args };
+      if (textIds.size + fresh.size >= MAX_NUMBERED_TEXTS) return { t: 0, sql, args };
+      const t = fresh.get(sql) ?? textIds.size + fresh.size + 1;
+      fresh.set(sql, t);
+      return { t, sql, args };
+    });
+    return { wire, fresh };
+  };
   const pending = new Map<number, { resolve: (r: ResultSet[]) => void; reject: (e: Error) => void }>();
   const failAll = (e: Error) => {
     for (const p of pending.values()) p.reject(e);
@@ -69,12 +94,19 @@ export function openWorkerWriter(url: string, extraPragmas: string[] = []): Db {
   worker.on('error', (e) => failAll(e));
   worker.on('exit', () => failAll(new Error('the shard writer thread stopped')));
 
-  const send = (request: (id: number) => WriterRequest) =>
+  const send = (stmts: InStatement[], request: (id: number, wire: WireStatement[]) => WriterRequest) =>
     new Promise<ResultSet[]>((resolve, reject) => {
       const id = nextId++;
+      const { wire, fresh } = toWire(stmts);
       pending.set(id, { resolve, reject });
       if (pending.size === 1) worker.ref();
-      worker.postMessage(request(id));
+      try {
+        worker.postMessage(request(id, wire));
+      } catch (e) {
+        pending.delete(id); // e.g. an argument structured clone cannot copy: nothing was sent
+        throw e;
+      }
+      for (const [sql, t] of fresh) textIds.set(sql, t);
     }).finally(() => {
       if (pending.size === 0) worker.unref();
     });
@@ -82,9 +114,9 @@ export function openWorkerWriter(url: string, extraPragmas: string[] = []): Db {
   return {
     execute: (async (stmt: InStatement | string, args?: unknown) => {
       const s: InStatement = typeof stmt === 'string' ? (args === undefined ? stmt : { sql: stmt, args: args as never }) : stmt;
-      return (await send((id) => ({ id, op: 'execute', stmts: [s] })))[0]!;
+      return (await send([s], (id, [w]) => ({ id, op: 'execute', stmts: [w!] })))[0]!;
     }) as Db['execute'],
-    batch: (stmts: InStatement[], mode?: TransactionMode) => send((id) => ({ id, op: 'batch', stmts, ...(mode ? { mode } : {}) })),
+    batch: (stmts: InStatement[], mode?: TransactionMode) => send(stmts, (id, wire) => ({ id, op: 'batch', stmts: wire, ...(mode ? { mode } : {}) })),
     close: () => {
       const close: WriterRequest = { op: 'close' };
       worker.postMessage(close);

@@ -13,9 +13,23 @@ export interface WriterThreadData {
   pragmas: string[];
 }
 
+/**
+ * A statement as sent to the thread. Bookings send the same few SQL texts thousands of times a
+ * second, and structured clone copies every string: a text is sent once with its number `t`,
+ * and afterwards only the number. `t: 0` marks a text that is not numbered (too many distinct).
+ */
+export interface WireStatement {
+  t: number;
+  sql?: string;
+  args: InArgs;
+}
+
+/** Positional or named arguments, as @libsql/client takes them. */
+export type InArgs = Exclude<InStatement, string>['args'];
+
 export type WriterRequest =
-  | { id: number; op: 'batch'; stmts: InStatement[]; mode?: TransactionMode }
-  | { id: number; op: 'execute'; stmts: [InStatement] }
+  | { id: number; op: 'batch'; stmts: WireStatement[]; mode?: TransactionMode }
+  | { id: number; op: 'execute'; stmts: [WireStatement] }
   | { op: 'close' };
 
 /** One statement's result as plain data (structured clone cannot carry libSQL's Row objects). */

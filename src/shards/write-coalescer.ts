@@ -6,6 +6,9 @@ import { AppError } from '../errors';
 import { DecayingRate } from './decaying-rate';
 import { type JobResults, statementsOf, type WriteJob } from './write-job';
 
+/** A job's undo; built only now, when a stall means it may be needed (almost never). */
+const undoOf = (job: WriteJob): WriteJob => (typeof job.onAbandon === 'function' ? job.onAbandon() : job.onAbandon!);
+
 export interface WriterMetrics {
   onBatch(shard: string, jobs: number, seconds: number): void;
   onQueueDepth(shard: string, depth: number): void;
@@ -189,7 +192,7 @@ export class WriteCoalescer implements ShardWriter {
   submit(job: WriteJob): Promise<JobResults> {
     if (this.refusing) {
       // Never sent, so nothing to undo; a job that is itself an undo (a compensation) still runs later.
-      if (job.onAbandon) this.deferUndo([job.onAbandon]);
+      if (job.onAbandon) this.deferUndo([undoOf(job)]);
       this.opts.metrics?.onRejected(this.opts.shard);
       return Promise.reject(new ShardStalledError(this.opts.shard));
     }
@@ -257,7 +260,7 @@ export class WriteCoalescer implements ShardWriter {
         this.abandonedInFlight--;
         // Settled at last (committed or failed, we may not even know which): undo what its
         // callers were told did not happen. Never re-sent: that could apply it twice.
-        this.deferUndo(batch.filter((p) => p.abandoned && p.job.onAbandon).map((p) => p.job.onAbandon!));
+        this.deferUndo(batch.filter((p) => p.abandoned && p.job.onAbandon).map((p) => undoOf(p.job)));
       } else breaker?.answered();
       const seconds = (performance.now() - started) / 1000;
       this.opts.metrics?.onBatch(this.opts.shard, batch.length, seconds);
@@ -301,7 +304,7 @@ export class WriteCoalescer implements ShardWriter {
       answer(p, { error: new ShardStalledError(this.opts.shard) });
     }
     // A queued undo (a compensation) must still happen.
-    this.deferUndo(queued.filter((p) => p.job.onAbandon).map((p) => p.job.onAbandon!));
+    this.deferUndo(queued.filter((p) => p.job.onAbandon).map((p) => undoOf(p.job)));
   }
 
   private deferUndo(jobs: WriteJob[]): void {

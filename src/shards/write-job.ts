@@ -20,8 +20,9 @@ export interface WriteJob {
    * before it takes any new write, so the caller's "nothing was booked" becomes true and a
    * retry with the same booking id never races the undo. Without it the caller hears
    * "could not confirm" and the job is never sent again (it is not known to be idempotent).
+   * A function builds the undo only when a stall calls for it: every booking carries one.
    */
-  onAbandon?: WriteJob;
+  onAbandon?: WriteJob | (() => WriteJob);
 }
 
 /** Results of a job's statements, in order (direct mode: only of the steps that ran). */

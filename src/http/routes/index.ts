@@ -15,11 +15,12 @@ import { serviceRoutes } from './service-routes';
 
 /** Every router of the app, in order. Each feature adds one line here. */
 export function mountRoutes(app: Express, services: AppServices): void {
+  // The public API first: a booking should not walk every other router to find its handler.
+  // It parses bodies only on its own routes, so the payment webhook below still gets its raw body.
+  app.use(publicApiRoutes(services));
   app.use(serviceRoutes(services));
   // Stripe's webhook keeps its raw body, so it comes before anything that might parse one.
   app.use(paymentRoutes(services));
-  // The public API first: a booking should not walk every admin router to find its handler.
-  app.use(publicApiRoutes(services));
   // Before every router under /admin, /platform and their APIs: their guards read req.principal.
   mountAuthentication(app, services);
   app.use(accountRoutes(services, { dashboardSections: dashboardEvents(services) }));

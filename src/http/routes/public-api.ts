@@ -8,6 +8,7 @@ import { param } from '../params';
 import { bookingLimits } from '../middleware/abuse-limits';
 import { parseJson, requireContentType } from '../middleware/body-parsing';
 import { buildOpenApiDocument } from '../openapi';
+import { sendJson } from '../send-json';
 
 /** The public API is meant for other sites' front ends: any origin may call it. */
 const openCors: RequestHandler = (req, res, next) => {
@@ -26,11 +27,11 @@ const openCors: RequestHandler = (req, res, next) => {
 function sendDeskResult(res: Response, r: DeskResult): void {
   switch (r.kind) {
     case 'booked':
-      return void res.status(201).json({ booking: { id: r.booking.id, tickets: r.booking.tickets } });
+      return void sendJson(res, 201, { booking: { id: r.booking.id, tickets: r.booking.tickets } });
     case 'checkout':
-      return void res.status(201).json({ checkoutUrl: r.checkoutUrl, holdExpiresAt: r.holdExpiresAt, hold: { id: r.holdId, expiresAt: r.holdExpiresAt } });
+      return void sendJson(res, 201, { checkoutUrl: r.checkoutUrl, holdExpiresAt: r.holdExpiresAt, hold: { id: r.holdId, expiresAt: r.holdExpiresAt } });
     case 'preparing':
-      return void res.status(202).json({ hold: { id: r.holdId, expiresAt: r.holdExpiresAt }, statusUrl: r.statusUrl });
+      return void sendJson(res, 202, { hold: { id: r.holdId, expiresAt: r.holdExpiresAt }, statusUrl: r.statusUrl });
   }
 }
 
@@ -42,6 +43,19 @@ export function publicApiRoutes(services: AppServices): Router {
 
   // Only the public routes are open to other origins; the admin and platform APIs are not.
   router.use(['/api/v1/events', '/api/v1/bookings', '/api/v1/openapi.json'], openCors);
+  // The booking routes first: they are the ones an on-sale calls thousands of times a second.
+  const limits = bookingLimits(services.infra.config, services.infra.keyring);
+  router.post('/api/v1/events/:slug/bookings', requireContentType('json'), parseJson, limits, async (req, res) => {
+    const input = singleBookingSchema.parse(req.body ?? {});
+    const slug = param(req, 'slug');
+    sendDeskResult(res, await desk.bookOne(slug, input, bookingIdFor(req, { slug, ...input })));
+  });
+
+  router.post('/api/v1/bookings', requireContentType('json'), parseJson, limits, async (req, res) => {
+    const input = multiBookingSchema.parse(req.body ?? {});
+    sendDeskResult(res, await desk.bookMany(input, bookingIdFor(req, input)));
+  });
+
   router.get('/api/v1/openapi.json', (_req, res) => {
     openApi ??= buildOpenApiDocument(services.infra.config.publicUrl);
     res.json(openApi);
@@ -59,18 +73,6 @@ export function publicApiRoutes(services: AppServices): Router {
     const bundle = await publicEvents.get(req.params.slug);
     if (!bundle) throw new AppError('not_found', 'There is no event at this address, or it is no longer taking bookings.');
     res.json({ event: bundle.view });
-  });
-
-  const limits = bookingLimits(services.infra.config, services.infra.keyring);
-  router.post('/api/v1/events/:slug/bookings', requireContentType('json'), parseJson, limits, async (req, res) => {
-    const input = singleBookingSchema.parse(req.body ?? {});
-    const slug = param(req, 'slug');
-    sendDeskResult(res, await desk.bookOne(slug, input, bookingIdFor(req, { slug, ...input })));
-  });
-
-  router.post('/api/v1/bookings', requireContentType('json'), parseJson, limits, async (req, res) => {
-    const input = multiBookingSchema.parse(req.body ?? {});
-    sendDeskResult(res, await desk.bookMany(input, bookingIdFor(req, input)));
   });
 
   return router;

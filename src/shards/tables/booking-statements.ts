@@ -56,10 +56,12 @@ const SQL = {
   dateCounter: `UPDATE event_dates SET sold = sold + ?
                  WHERE event_id = ? AND date = ? AND ${NOT_ALREADY_BOOKED}
                    AND sold + held + ? <= (SELECT capacity FROM events WHERE id = ? AND ${OPEN_AND_LIVE})
-                   AND ${EMAIL_ROOM}`,
+                   AND ${EMAIL_ROOM}
+                 RETURNING (SELECT capacity FROM events WHERE id = event_dates.event_id) - sold - held AS remaining`,
   dailyTotal: 'UPDATE events SET sold = sold + ? WHERE id = ? AND changes() = 1',
   counter: `UPDATE events SET sold = sold + ?
-             WHERE id = ? AND ${OPEN_AND_LIVE} AND sold + held + ? <= capacity AND ${NOT_ALREADY_BOOKED} AND ${EMAIL_ROOM_ON_EVENT}`,
+             WHERE id = ? AND ${OPEN_AND_LIVE} AND sold + held + ? <= capacity AND ${NOT_ALREADY_BOOKED} AND ${EMAIL_ROOM_ON_EVENT}
+             RETURNING capacity - sold - held AS remaining`,
   attendee: `INSERT INTO attendees (event_id, booking_id, quantity, date, pii, email_index, token_index, sealed_token, price_paid, created_at)
              SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE changes() = 1 RETURNING id`,
   probe: (daily: boolean) => `SELECT state, active, (opens_at IS NULL OR opens_at <= ?) AND (closes_at IS NULL OR closes_at > ?) AS open_now,
@@ -67,7 +69,7 @@ const SQL = {
                  (SELECT id FROM attendees WHERE booking_id = ? AND event_id = ?) AS existing_id,
                  (SELECT sealed_token FROM attendees WHERE booking_id = ? AND event_id = ?) AS existing_token,
                  max_per_email, CASE WHEN max_per_email IS NULL THEN 0 ELSE ${EMAIL_TAKEN} END AS email_taken
-            FROM events WHERE id = ?`,
+            FROM events WHERE id = ? AND changes() = 0`,
 };
 const PROBE = { daily: SQL.probe(true), standard: SQL.probe(false) };
 
@@ -111,6 +113,9 @@ export function buildBookingJob(w: BookingWrite, chained: boolean): BookingJob {
 
   const attendeeIndex = counter.length;
   const probeIndex = attendeeIndex + 1;
+  // The counter that decides the sale answers with the places left; the probe reads the
+  // event only when nothing was inserted (changes() is then 0), to say why.
+  const counterIndex = daily ? 1 : 0;
   const job: WriteJob = {
     steps: [[...counter, insertAttendee, probe], followUps],
     continueAfter: (step, results) => step !== 0 || (results[attendeeIndex]?.rows.length ?? 0) > 0,
@@ -131,11 +136,32 @@ export function buildBookingJob(w: BookingWrite, chained: boolean): BookingJob {
       return { kind: 'refused', reason: 'sold_out' };
     },
     remaining(results) {
-      const p = results[probeIndex]?.rows[0];
+      const p = results[attendeeIndex]?.rows[0] ? results[counterIndex]?.rows[0] : results[probeIndex]?.rows[0];
       return p ? Number(p.remaining) : null;
     },
   };
 }
+
+/** The compensation's SQL texts for one way of naming "my attendee row"; built once per way. */
+function compensationTexts(mine: string) {
+  const exists = `EXISTS (SELECT 1 FROM attendees WHERE ${mine})`;
+  const qty = `(SELECT quantity FROM attendees WHERE ${mine})`;
+  return {
+    exists,
+    dateCounter: `UPDATE event_dates SET sold = sold - ${qty}
+                   WHERE event_id = ? AND date = (SELECT date FROM attendees WHERE ${mine}) AND ${exists}`,
+    counter: `UPDATE events SET sold = sold - ${qty} WHERE id = ? AND ${exists}`,
+    deleteAttendee: `DELETE FROM attendees WHERE ${mine}`,
+  };
+}
+// Every booking carries its undo (for a stalled shard) and almost none is ever run: its texts
+// are constants, so a booking pays for a few argument arrays, not for building SQL.
+const UNDO_ANY_ATTEMPT = compensationTexts('booking_id = ? AND event_id = ?');
+const UNDO_ONE_ATTEMPT = compensationTexts('booking_id = ? AND event_id = ? AND created_at = ?');
+const UNDO_MESSAGES = {
+  stalled: 'Booking undone: the database answered too late to confirm it to the buyer',
+  saga: 'Booking cancelled: another event of the same booking was unavailable',
+};
 
 /**
  * Undoes one saga step: gives the tickets back and removes the attendee. Keyed by the
@@ -148,34 +174,40 @@ export function buildCompensationJob(
   opts: { onlyCreatedAt?: string; reason?: 'saga' | 'stalled' } = {},
 ): WriteJob {
   // Every `mine` binds its arguments through `own`, so the optional created_at lands in each.
-  const own = opts.onlyCreatedAt === undefined ? [bookingId, eventId] : [bookingId, eventId, opts.onlyCreatedAt];
-  const mine = opts.onlyCreatedAt === undefined ? 'booking_id = ? AND event_id = ?' : 'booking_id = ? AND event_id = ? AND created_at = ?';
-  const exists = `EXISTS (SELECT 1 FROM attendees WHERE ${mine})`;
-  const qty = `(SELECT quantity FROM attendees WHERE ${mine})`;
+  const oneAttempt = opts.onlyCreatedAt !== undefined;
+  const own = oneAttempt ? [bookingId, eventId, opts.onlyCreatedAt!] : [bookingId, eventId];
+  const sql = oneAttempt ? UNDO_ONE_ATTEMPT : UNDO_ANY_ATTEMPT;
   // Undoing one attempt: its outbox rows only while its own attendee row is still there
   // (an earlier, acknowledged attempt with the same booking id keeps its messages).
   const ifMine = (stmt: InStatement): InStatement =>
-    opts.onlyCreatedAt === undefined || typeof stmt === 'string' ? stmt : { sql: `${stmt.sql} AND ${exists}`, args: [...(stmt.args as InValue[]), ...own] };
+    !oneAttempt || typeof stmt === 'string' ? stmt : { sql: ifMineText(stmt.sql, sql.exists), args: [...(stmt.args as InValue[]), ...own] };
   return {
     steps: [
       [
-        {
-          sql: `UPDATE event_dates SET sold = sold - ${qty}
-                 WHERE event_id = ? AND date = (SELECT date FROM attendees WHERE ${mine}) AND ${exists}`,
-          args: [...own, eventId, ...own, ...own],
-        },
-        { sql: `UPDATE events SET sold = sold - ${qty} WHERE id = ? AND ${exists}`, args: [...own, eventId, ...own] },
+        { sql: sql.dateCounter, args: [...own, eventId, ...own, ...own] },
+        { sql: sql.counter, args: [...own, eventId, ...own] },
         logStatement({
           eventId,
           at: nowIso,
           kind: 'booking_cancelled',
-          message: opts.reason === 'stalled' ? 'Booking undone: the database answered too late to confirm it to the buyer' : 'Booking cancelled: another event of the same booking was unavailable',
-          onlyIf: { sql: exists, args: own },
+          message: UNDO_MESSAGES[opts.reason === 'stalled' ? 'stalled' : 'saga'],
+          onlyIf: { sql: sql.exists, args: own },
         }),
         ifMine(webhookCancel(eventId, bookingId)),
         ifMine(emailCancel(eventId, bookingId)),
-        { sql: `DELETE FROM attendees WHERE ${mine}`, args: own },
+        { sql: sql.deleteAttendee, args: own },
       ],
     ],
   };
+}
+
+const mineTexts = new Map<string, string>();
+/** `stmt AND exists`, built once per statement text (there are two). */
+function ifMineText(stmtSql: string, exists: string): string {
+  let text = mineTexts.get(stmtSql);
+  if (!text) {
+    text = `${stmtSql} AND ${exists}`;
+    mineTexts.set(stmtSql, text);
+  }
+  return text;
 }

@@ -23,7 +23,7 @@ export class BookingStore {
     // If the shard stalls and the buyer hears 503 before this commits, the writer undoes it
     // afterwards: only this attempt's attendee (by its created_at), never an earlier attempt
     // with the same booking id that a buyer was already told about.
-    const undo = buildCompensationJob(ref.id, write.bookingId, write.nowIso, { onlyCreatedAt: write.nowIso, reason: 'stalled' });
+    const undo = () => buildCompensationJob(ref.id, write.bookingId, write.nowIso, { onlyCreatedAt: write.nowIso, reason: 'stalled' });
     const results = await writer.submit({ ...built.job, onAbandon: undo });
     return { outcome: built.outcome(results), remaining: built.remaining(results) };
   }

@@ -61,7 +61,8 @@ export class HoldStore {
     const built = buildHoldJob(write);
     // If the shard stalls and the buyer hears 503 before this commits, the writer gives the
     // places back once the shard answers, instead of leaving them held until the hold expires.
-    const undo = buildReleaseJob(ref.id, write.bookingId, Date.now(), { onlyUnattachedCreatedAt: write.nowIso });
+    const heldAt = Date.now();
+    const undo = () => buildReleaseJob(ref.id, write.bookingId, heldAt, { onlyUnattachedCreatedAt: write.nowIso });
     const results = await writer.submit({ ...built.job, onAbandon: undo });
     return { outcome: built.outcome(results), remaining: built.remaining(results) };
   }

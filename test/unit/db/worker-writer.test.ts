@@ -56,4 +56,21 @@ describe('worker writer', () => {
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => writer.execute({ sql: 'SELECT ? AS i', args: [i] })));
     expect(results.map((r) => r.rows[0]!.i)).toEqual(Array.from({ length: 50 }, (_, i) => i));
   });
+
+  // Texts go to the thread once and by number afterwards: every path that first meets a text
+  // must leave the thread able to run it by number later.
+  it('runs a text again by number after its first batch, after a failed batch, and after a message that could not be sent', async () => {
+    const insert = 'INSERT INTO t (v) VALUES (?) RETURNING v';
+    const first = await writer.batch([{ sql: insert, args: ['n1'] }, { sql: insert, args: ['n2'] }], 'write');
+    const again = await writer.batch([{ sql: insert, args: ['n3'] }], 'write');
+    expect([...first, ...again].map((r) => r.rows[0]!.v)).toEqual(['n1', 'n2', 'n3']);
+
+    const failing = 'INSERT INTO t (v) VALUES (?) RETURNING id';
+    await expect(writer.batch([{ sql: failing, args: ['n1'] }], 'write')).rejects.toThrow(/UNIQUE/);
+    expect((await writer.batch([{ sql: failing, args: ['n4'] }], 'write'))[0]!.rows).toHaveLength(1);
+
+    const unsendable = 'SELECT ? AS never_sent';
+    await expect(writer.batch([{ sql: unsendable, args: [(() => 1) as never] }], 'read')).rejects.toThrow(/could not be cloned/);
+    expect((await writer.execute({ sql: unsendable, args: [7] })).rows[0]!.never_sent).toBe(7);
+  });
 });
