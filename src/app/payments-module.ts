@@ -12,6 +12,7 @@ import { PaymentSetup } from '../payments/payment-setup';
 import { PaymentWebhook } from '../payments/payment-webhook';
 import { providerGatewayFactory, squareGatewayFactory } from '../payments/provider-gateways';
 import { RefundService } from '../payments/refund-service';
+import { RefundJobStore } from '../catalog/refund-job-store';
 import { RefundWorker } from '../payments/refund-worker';
 import { SquareSetup } from '../payments/square-setup';
 import { SquareWebhook } from '../payments/square-webhook';
@@ -70,6 +71,8 @@ export function createPaymentsModule(infra: Infra, bookings: BookingModule, gate
   const refundWorker = new RefundWorker({ router: infra.router, pool: infra.pool, directory: infra.directory, organisers: infra.organisers, keyring: infra.keyring, logger: infra.logger, metrics: infra.metrics, gateways }, { leaseMs: infra.config.outboxLeaseMs });
   const refunds = new RefundService({
     gateways,
+    directory: infra.directory,
+    jobs: new RefundJobStore(infra.catalog),
     keyring: infra.keyring,
     config: infra.config,
     organisers: infra.organisers,

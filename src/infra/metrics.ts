@@ -36,7 +36,7 @@ export function createMetrics() {
   const shardUp = new Gauge({ name: 'boxoffice_shard_up', help: '1 when the shard answered its last health check', labelNames: ['shard'], registers: [registry] });
   const shardSchema = new Gauge({ name: 'boxoffice_shard_schema_version', help: 'Applied migrations per shard', labelNames: ['shard'], registers: [registry] });
   const outboxBacklog = new Gauge({ name: 'boxoffice_outbox_backlog', help: 'Undelivered outbox rows', labelNames: ['shard', 'outbox'], registers: [registry] });
-  const stripeCalls = new Counter({ name: 'boxoffice_stripe_calls_total', help: 'Calls to the Stripe API by kind', labelNames: ['call'], registers: [registry] });
+  const paymentCalls = new Counter({ name: 'boxoffice_payment_calls_total', help: 'Calls to a payment provider API (Stripe, Square) by kind', labelNames: ['provider', 'call'], registers: [registry] });
   const shardRoundTrips = new Counter({
     name: 'boxoffice_shard_round_trips_total',
     help: 'Calls to a shard database (each one network round trip on a remote primary): via the single writer, or the shared client',
@@ -63,7 +63,7 @@ export function createMetrics() {
     },
   };
 
-  return { registry, writer, moves, moveFrozen, ticketsSold, soldOut, shardUp, shardSchema, outboxBacklog, outboxFailures, stripeCalls, shardRoundTrips };
+  return { registry, writer, moves, moveFrozen, ticketsSold, soldOut, shardUp, shardSchema, outboxBacklog, outboxFailures, paymentCalls, shardRoundTrips };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

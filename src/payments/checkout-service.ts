@@ -233,7 +233,7 @@ export class CheckoutService {
       holdExpiresAt: holds[0]!.expiresAt,
       request,
       create: (req) => {
-        this.deps.metrics.stripeCalls.inc({ call: 'checkout.create' });
+        this.deps.metrics.paymentCalls.inc({ provider: gateway.provider, call: 'checkout.create' });
         return gateway.createCheckout(req);
       },
       done: async (session) => {

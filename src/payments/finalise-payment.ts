@@ -213,8 +213,9 @@ export class FinalisePayment {
     if (!organiser || !key) throw new AppError('not_found', finaliseMessages.unknown);
     let session: CheckoutSession;
     try {
-      this.deps.metrics.stripeCalls.inc({ call: 'checkout.retrieve' });
-      session = await this.deps.gateways(key).retrieveSession(sessionId);
+      const gateway = this.deps.gateways(key);
+      this.deps.metrics.paymentCalls.inc({ provider: gateway.provider, call: 'checkout.retrieve' });
+      session = await gateway.retrieveSession(sessionId);
     } catch (e) {
       if (e instanceof PaymentRefusedError) throw new AppError('not_found', finaliseMessages.unknown);
       throw new AppError('busy', 'We could not reach the payment provider to confirm your payment. This page retries in a moment.', { retryAfterSeconds: 3 });

@@ -79,8 +79,9 @@ export class HoldSweeper {
     const key = organiser ? credentialForObject(this.deps.keyring, organiser, sessionId) : null;
     if (!key) return;
     try {
-      this.deps.metrics.stripeCalls.inc({ call: 'checkout.expire' });
-      await this.deps.gateways(key).expireSession(sessionId);
+      const gateway = this.deps.gateways(key);
+      this.deps.metrics.paymentCalls.inc({ provider: gateway.provider, call: 'checkout.expire' });
+      await gateway.expireSession(sessionId);
     } catch (err) {
       // The hold is released either way; a payment that still completes is refunded if the places are gone.
       this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'holds.expire_session_failed');

@@ -74,6 +74,8 @@ export class PaymentRefusedError extends Error {
 }
 
 export interface PaymentGateway {
+  /** Which provider this is, for the per-provider call counter. */
+  readonly provider: 'stripe' | 'square';
   /** Throws PaymentRefusedError for a key the provider does not accept. */
   checkKey(): Promise<{ accountId: string; livemode: boolean }>;
   /** Reuses `known` when it still points at `url`, else registers a new endpoint. */

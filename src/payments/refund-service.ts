@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Reservations } from '../bookings/reservation';
 import { webhookTargets } from '../bookings/webhook-targets';
 import type { DirectoryEntry } from '../catalog/event-directory';
+import type { RefundJobStore } from '../catalog/refund-job-store';
 import { webhookPayloadContext } from '../crypto/contexts';
 import type { EventRecord } from '../domain/events/event';
 import { AppError } from '../errors';
@@ -67,7 +68,8 @@ interface Job extends Omit<RefundJobView, 'confirmed'> {
   finishedAt: number | null;
 }
 
-export type RefundServiceDeps = Pick<Infra, 'keyring' | 'config' | 'organisers' | 'logger'> & {
+export type RefundServiceDeps = Pick<Infra, 'keyring' | 'config' | 'organisers' | 'logger' | 'directory'> & {
+  jobs: RefundJobStore;
   gateways: GatewayFactory;
   events: EventService;
   attendees: AttendeeStore;
@@ -82,8 +84,10 @@ const JOB_TTL_MS = 24 * 3600_000;
  * Admin refunds: one attendee, or every paid attendee of an event as a background job with
  * progress. Each refund is one shard transaction (places freed, attendee marked, refund-outbox
  * row, log, `booking.refunded` webhooks); the refund worker then calls Stripe until it confirms.
- * Jobs live in this process: a restart loses the progress view, never a refund (each one is
- * already in the outbox, and running the job again skips those already refunded).
+ * A job is recorded in the catalog before it starts, and finished there once every attendee it
+ * set out to refund was refunded: one that a crash or shutdown interrupted (or that could not
+ * queue some refunds) is taken up again at the next start under the same id, skipping those
+ * already refunded. Its progress figures live in this process.
  */
 export class RefundService {
   private readonly jobs = new Map<string, Job>();
@@ -174,14 +178,38 @@ export class RefundService {
   /** Starts refunding every paid attendee of the event; returns the job to poll. */
   async startRefundAll(organiserId: number, slug: string): Promise<{ id: string }> {
     const { entry, event } = await this.deps.events.get(organiserId, slug);
+    const id = randomUUID();
+    await this.deps.jobs.started({ id, eventId: entry.id, organiserId });
+    await this.run(id, organiserId, entry, event);
+    return { id };
+  }
+
+  /** Takes up every job an earlier process left unfinished (called once at start-up). */
+  async resumeUnfinished(): Promise<number> {
+    const rows = await this.deps.jobs.unfinished();
+    for (const row of rows) {
+      const found = await this.deps.directory.resolveId(row.eventId);
+      if (!found || found.status === 'deleted') {
+        await this.deps.jobs.finished(row.id); // the event is gone, and its attendees with it
+        continue;
+      }
+      const { entry, event } = await this.deps.events.get(row.organiserId, found.slug);
+      this.deps.logger.info({ job: row.id, event: event.slug }, 'refunds.job_resumed');
+      await this.run(row.id, row.organiserId, entry, event);
+    }
+    return rows.length;
+  }
+
+  /** Lists the attendees to refund now, then refunds them one by one in the background. */
+  private async run(id: string, organiserId: number, entry: DirectoryEntry, event: EventRecord): Promise<void> {
     const ids = await this.deps.store.refundableIds(entry);
     this.prune();
-    const job: Job = { id: randomUUID(), event: event.slug, status: 'running', total: ids.length, refunded: 0, failed: 0, organiserId, entry, keys: [], finishedAt: null };
+    const job: Job = { id, event: event.slug, status: 'running', total: ids.length, refunded: 0, failed: 0, organiserId, entry, keys: [], finishedAt: null };
     this.jobs.set(job.id, job);
     void (async () => {
-      for (const id of ids) {
+      for (const attendeeId of ids) {
         try {
-          const key = await this.refundAttendee(organiserId, entry, event, id, false);
+          const key = await this.refundAttendee(organiserId, entry, event, attendeeId, false);
           if (key) {
             job.refunded++;
             job.keys.push(key);
@@ -193,9 +221,9 @@ export class RefundService {
       }
       job.status = job.failed > 0 ? 'failed' : 'done';
       if (job.failed > 0) job.error = `${job.failed} refund(s) could not be queued; run the refund again to retry them.`;
+      else await this.deps.jobs.finished(id).catch((e) => this.deps.logger.warn({ err: e instanceof Error ? e.message : String(e), job: id }, 'refunds.job_not_marked_finished'));
       job.finishedAt = Date.now();
     })();
-    return { id: job.id };
   }
 
   async job(organiserId: number, id: string): Promise<RefundJobView> {

@@ -34,8 +34,9 @@ export class RefundWorker {
         const key = organiser ? credentialForObject(deps.keyring, organiser, row.paymentId) : null;
         if (!key) return { ok: false, error: 'the organiser has no key of the provider that took this payment', permanent: false };
         try {
-          deps.metrics.stripeCalls.inc({ call: 'refund.create' });
-          const refundId = await deps.gateways(key).refund(row.paymentId, row.amount, row.idempotencyKey);
+          const gateway = deps.gateways(key);
+          deps.metrics.paymentCalls.inc({ provider: gateway.provider, call: 'refund.create' });
+          const refundId = await gateway.refund(row.paymentId, row.amount, row.idempotencyKey);
           const writer = await deps.router.writer(shard);
           await writer.submit({ steps: [[refundConfirmedStatement(row.id, refundId)]] });
           return { ok: true };

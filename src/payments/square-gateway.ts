@@ -107,6 +107,7 @@ const stringMetadata = (m: Record<string, string | null> | null | undefined): Re
  * (maxRetries 0), as with Stripe.
  */
 export class SquareGateway implements PaymentGateway {
+  readonly provider = 'square';
   private readonly client: SquareClient;
 
   constructor(

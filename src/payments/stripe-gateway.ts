@@ -56,6 +56,7 @@ export const sessionFromEventObject = (o: unknown): CheckoutSession => toSession
  * and the outboxes retry with backoff while it still makes sense, and the SDK never hides a 429.
  */
 export class StripeGateway implements PaymentGateway {
+  readonly provider = 'stripe';
   private readonly stripe: Stripe;
   private readonly testKey: boolean;
 

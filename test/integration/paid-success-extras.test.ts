@@ -26,6 +26,7 @@ describe('paid success: metrics and thank-you page', () => {
     expect(await soldMetric('metric-gig')).toBe(3);
     const text = await (await fetch(`${w.app.baseUrl}/metrics`)).text();
     expect(text).toMatch(/boxoffice_tickets_sold_total\{event="metric-gig"\} 3/);
+    expect(text).toMatch(/boxoffice_payment_calls_total\{provider="stripe",call="checkout.create"\} [1-9]/);
   });
 
   it('goes on to the event\'s https thank-you page after paying', async () => {

@@ -90,6 +90,10 @@ describe('paid bookings through Square', () => {
     const ticket = await fetch(`${w.app.baseUrl}/t/${tokens}`);
     expect(ticket.status).toBe(200);
     expect(await ticket.text()).toContain('£25.00');
+    // Square's calls are counted as Square's, not as Stripe's.
+    const metrics = await (await fetch(`${w.app.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/boxoffice_payment_calls_total\{provider="square",call="checkout.create"\} [1-9]/);
+    expect(metrics).not.toMatch(/provider="stripe"/);
   });
 
   it('makes exactly one booking from 10 concurrent payment.updated deliveries and the return, which also reads order_id', async () => {
