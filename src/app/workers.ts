@@ -1,6 +1,7 @@
 import { EmailWorker } from '../outbox/email-worker';
 import { SalesFirst } from '../outbox/sales-first';
 import { WebhookWorker } from '../outbox/webhook-worker';
+import { runLeftoverUndo } from '../shards/leftover-undo';
 import type { AppServices } from './services';
 
 export interface Workers {
@@ -21,6 +22,8 @@ export function startWorkers(services: AppServices): Workers {
   // Checkouts queued in memory by a process that is gone: queued again now and periodically.
   services.payments.recovery.start();
   services.payments.refundWorker.start();
+  // Undo jobs a crashed process owed its stalled shards (bookings its buyers heard 503 for).
+  runLeftoverUndo(infra.undoJournal, infra.router, infra.logger).catch((err: unknown) => infra.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'shard.leftover_undo_failed'));
   // "Refund the whole event" jobs an earlier process did not finish (crash, shutdown).
   services.payments.refunds.resumeUnfinished().catch((err: unknown) => infra.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'refunds.resume_failed'));
   return {

@@ -7,10 +7,10 @@ import type { EventService } from '../events/event-service';
 import type { Infra } from '../infra/infra';
 import type { ActivityLogStore, LogLine } from '../shards/tables/activity-log';
 import type { DirectoryEntry } from '../catalog/event-directory';
-import { WalkPacer } from './walk-pacer';
+import { PaceClock, WalkPacer } from './walk-pacer';
 import { EMAIL } from '../domain/inputs';
 import type { AttendeeOrder, AttendeeQuery, AttendeeRow, AttendeeStore, WalkedRow } from '../shards/tables/attendee-store';
-import { type DecryptedContacts, envelopeTail, haystackOf, type OpenedPii, type OpenedRow } from './decrypted-contacts';
+import { type DecryptedContacts, envelopeTail, haystackOf, type OpenedPii, type OpenedRow, type WalkCopy } from './decrypted-contacts';
 
 export interface AttendeeView {
   id: number;
@@ -85,6 +85,9 @@ export type AttendeeServiceDeps = Pick<Infra, 'keyring' | 'config'> & {
 
 /** Attendee lists and the activity log for an organiser (refunds: payments/refund-service.ts). PII is decrypted only with the caller's key. */
 export class AttendeeService {
+  /** One for every walk of this process: searches and exports at once share the pacing share. */
+  private readonly paceClock = new PaceClock();
+
   constructor(private readonly deps: AttendeeServiceDeps) {}
 
   async list(organiserId: number, slug: string, privateKey: KeyObject, filter: AttendeeFilter = {}): Promise<AttendeeView[]> {
@@ -99,8 +102,9 @@ export class AttendeeService {
    * chunks, and the walk stops as soon as the page is full (unless the order is by name,
    * which needs every match). A whole email address is found by its blind index instead.
    */
-  async search(organiserId: number, slug: string, privateKey: KeyObject, s: AttendeeSearch): Promise<AttendeePage> {
+  async search(organiserId: number, slug: string, privateKey: KeyObject | (() => KeyObject), s: AttendeeSearch): Promise<AttendeePage> {
     const entry = await this.deps.events.entryFor(organiserId, slug);
+    const key = keyOnce(privateKey);
     const page = Math.max(1, s.page ?? 1);
     const perPage = Math.min(500, Math.max(1, s.perPage ?? 50));
     const offset = (page - 1) * perPage;
@@ -111,7 +115,7 @@ export class AttendeeService {
     return this.withKeys(async (keys) => {
       if (q && EMAIL.test(q)) {
         const rows = await this.deps.attendees.list(entry, { ...s.filter, emailIndex: this.deps.keyring.blindIndex(attendeeEmailIndexPurpose(organiserId), q) });
-        const views = sortViews(await this.open(entry, rows, privateKey, keys, s.scope), sort);
+        const views = sortViews(await this.open(entry, rows, key(), keys, s.scope), sort);
         return { attendees: views.slice(offset, offset + perPage), page, perPage, hasMore: views.length > offset + perPage, total: totalsOf(views) };
       }
       if (!q && !byName) {
@@ -119,49 +123,174 @@ export class AttendeeService {
           this.deps.attendees.list(entry, { ...s.filter, order: sort, limit: perPage, offset }),
           this.deps.attendees.totals(entry, s.filter),
         ]);
-        return { attendees: await this.open(entry, rows, privateKey, keys, s.scope), page, perPage, hasMore: offset + perPage < total.bookings, total };
+        return { attendees: await this.open(entry, rows, key(), keys, s.scope), page, perPage, hasMore: offset + perPage < total.bookings, total };
       }
       // Walk the list, newest first for "-created", else oldest first, reading only each
       // row's id, quantity and envelope tail; envelopes are fetched only for rows the session
       // has not opened yet, and whole rows (ticket tokens and all) only for the page shown.
       const descending = sort === '-created';
       const needAll = byName || sort === 'quantity' || sort === '-quantity';
-      const matches: Matched[] = [];
-      const pacer = new WalkPacer(this.deps.salesOn);
-      let afterId: number | undefined;
-      let complete = false;
-      for (;;) {
-        const walkChunk = this.deps.walkChunk ?? WALK_CHUNK;
-        const walked = await this.deps.attendees.walk(entry, s.filter, { descending, limit: walkChunk, ...(afterId !== undefined ? { afterId } : {}) });
-        for (const m of await this.match(entry, walked, privateKey, keys, q, s.scope)) matches.push(m);
-        if (walked.length < walkChunk) {
-          complete = true;
-          break;
-        }
-        afterId = walked[walked.length - 1]!.id;
-        if (!needAll && matches.length > offset + perPage) break;
-        await pacer.next();
-      }
+      const walkChunk = this.deps.walkChunk ?? WALK_CHUNK;
+      const pacer = new WalkPacer(this.deps.salesOn, this.paceClock);
+      const { matches, complete } =
+        s.scope && this.deps.contacts && !hasSqlFilter(s.filter)
+          ? await this.walkFromCopy(entry, s.scope, this.deps.contacts, { descending, needAll, enough: offset + perPage, walkChunk }, key, keys, q, pacer)
+          : await this.walkInSql(entry, s, { descending, needAll, enough: offset + perPage, walkChunk }, key(), keys, q, pacer);
       const sorted = sortMatched(matches, sort);
       const shownIds = sorted.slice(offset, offset + perPage).map((m) => m.id);
       const opened = new Map(sorted.slice(offset, offset + perPage).map((m) => [m.id, m]));
       // The fields matched on are reused unless the row changed since it was walked.
       const shown = (await this.deps.attendees.byIds(entry, shownIds)).map((row) => {
         const m = opened.get(row.id)!;
-        return this.view(entry, { row, pii: envelopeTail(row.pii) === m.tail ? m.pii : openPii(privateKey, row.pii, keys) });
+        return this.view(entry, { row, pii: envelopeTail(row.pii) === m.tail ? m.pii : openPii(key(), row.pii, keys) });
       });
       // One more pause while sales are on: a common term fills its page in one chunk, and an
       // organiser searching again and again would otherwise never give way.
-      await pacer.next();
+      await pacer.answered();
       return { attendees: shown, page, perPage, hasMore: sorted.length > offset + perPage, total: complete ? totalsOfMatched(sorted) : null };
     });
+  }
+
+  /** The walk in keyset pages of SQL (filters applied there), matching each page as it comes. */
+  private async walkInSql(entry: DirectoryEntry, s: AttendeeSearch, w: WalkPlan, privateKey: KeyObject, keys: PiiKeyCache, q: string, pacer: WalkPacer): Promise<Walked> {
+    const matches: Matched[] = [];
+    let afterId: number | undefined;
+    for (;;) {
+      const walked = await this.deps.attendees.walk(entry, s.filter, { descending: w.descending, limit: w.walkChunk, ...(afterId !== undefined ? { afterId } : {}) });
+      for (const m of (await this.match(entry, walked, privateKey, keys, q, s.scope)).matched) matches.push(m);
+      if (walked.length < w.walkChunk) return { matches, complete: true };
+      afterId = walked[walked.length - 1]!.id;
+      if (!w.needAll && matches.length > w.enough) return { matches, complete: false };
+      await pacer.next();
+    }
+  }
+
+  /**
+   * The walk over the session's copy of the event's rows (no SQL filter): refreshed first,
+   * then matched a chunk at a time, pausing only after chunks that had to decrypt rows. A warm
+   * search costs one small read and one pass over the remembered names, with no look-up per row.
+   * Oldest first, rows not yet read are read as the walk reaches them, so a first search that
+   * fills its page early reads only that far (the prefix it keeps is a valid copy: the rest
+   * reads as rows added since).
+   */
+  private async walkFromCopy(entry: DirectoryEntry, scope: string, contacts: DecryptedContacts, w: WalkPlan, key: () => KeyObject, keys: PiiKeyCache, q: string, pacer: WalkPacer): Promise<Walked> {
+    // A session without a copy opens the key first, as every other read does, so a caller whose
+    // data key does not open it is refused even where no row needs decrypting. A session with
+    // one proved its key when it was built and opens it only if a row needs decrypting.
+    if (!contacts.walkCopy(scope, entry.id)) key();
+    const copy = await this.walkCopy(entry, scope, contacts, w.walkChunk, pacer, w.descending || w.needAll);
+    const { rows, opened } = copy.copy;
+    const matches: Matched[] = [];
+    let more = copy.more;
+    try {
+      for (let start = 0; ; start += w.walkChunk) {
+        while (more && rows.length < start + w.walkChunk) {
+          await pacer.next();
+          const page = await this.deps.attendees.walkSince(entry, rows.length > 0 ? rows[rows.length - 1]!.id : undefined, w.walkChunk);
+          for (const r of page.rows) rows.push(r);
+          more = page.rows.length === w.walkChunk;
+        }
+        const n = rows.length;
+        if (start >= n) break;
+        const end = Math.min(n, start + w.walkChunk);
+        // Row indexes of this chunk in walk order (newest first for "-created", all rows read).
+        const lo = w.descending ? n - end : start;
+        const hi = w.descending ? n - start : end;
+        const decrypted = await this.openCopied(entry, scope, contacts, copy.copy, lo, hi, key, keys);
+        for (let k = 0; k < hi - lo; k++) {
+          const i = w.descending ? hi - 1 - k : lo + k;
+          const o = opened[i];
+          const r = rows[i]!;
+          if (o && (!q || o.haystack.includes(q))) matches.push({ id: r.id, quantity: r.quantity, name: o.pii.name ?? '', tail: r.tail, pii: o.pii });
+        }
+        if (end === n && !more) break;
+        if (!w.needAll && matches.length > w.enough) return { matches, complete: false };
+        if (decrypted > 0) await pacer.next();
+      }
+      return { matches, complete: true };
+    } finally {
+      // Kept whether the walk ended or stopped early (then as the prefix it read), with the
+      // rows it opened; if another search of the session stored one meanwhile, either is valid.
+      contacts.setWalkCopy(scope, entry.id, copy.copy);
+    }
+  }
+
+  /**
+   * Fills copy.opened[lo, hi) for rows whose fields it lacks: from the session's remembered
+   * rows, else by fetching and opening their envelopes. Rows deleted since stay unopened (and
+   * so unmatched). Returns how many rows were decrypted.
+   */
+  private async openCopied(entry: DirectoryEntry, scope: string, contacts: DecryptedContacts, copy: WalkCopy, lo: number, hi: number, key: () => KeyObject, keys: PiiKeyCache): Promise<number> {
+    const { rows, opened } = copy;
+    let served = 0;
+    let remembered: ReturnType<DecryptedContacts['rowsOf']> | undefined;
+    const missing = new Map<number, number>();
+    for (let i = lo; i < hi; i++) {
+      // Set only under rows[i]'s own tail (below), and a copy's rows never change: no re-check.
+      if (opened[i]) {
+        served++;
+        continue;
+      }
+      const r = rows[i]!;
+      remembered ??= contacts.rowsOf(scope, entry.id);
+      const hit = remembered.get(r.id, r.tail);
+      if (hit) opened[i] = hit;
+      else missing.set(r.id, i);
+    }
+    contacts.countHits(served);
+    if (missing.size === 0) return 0;
+    const envelopes = await this.deps.attendees.envelopes(entry, [...missing.keys()]);
+    let count = 0;
+    for (const [id, envelope] of envelopes) {
+      if (count > 0 && count % DECRYPT_CHUNK === 0) await setImmediate();
+      count++;
+      const row = contacts.set(scope, entry.id, id, envelope, openPii(key(), envelope, keys));
+      // Only under the tail walked: an envelope edited since is opened again by the next search.
+      const i = missing.get(id)!;
+      if (row.tail === rows[i]!.tail) opened[i] = row;
+    }
+    return count;
+  }
+
+  /**
+   * The session's current copy of the event's walk (id, quantity, envelope tail, oldest
+   * first). If the event's change counter is what the copy saw (no row edited, moved or
+   * deleted since: shard migration 0014) only rows with larger ids are read; otherwise, or
+   * the first time, every row. New rows always have larger ids: a booking takes the next
+   * rowid, and the one insert under an old id (a move undone) bumps the counter itself.
+   * With `readAll` false only the first page of new rows is read here (`more` says whether
+   * there may be others); the caller appends the rest as it walks and stores the copy.
+   */
+  private async walkCopy(entry: DirectoryEntry, scope: string, contacts: DecryptedContacts, chunk: number, pacer: WalkPacer, readAll: boolean): Promise<{ copy: WalkCopy & { rows: WalkedRow[] }; more: boolean }> {
+    const had = contacts.walkCopy(scope, entry.id);
+    const usable = had && had.shard === entry.shard && had.generation === entry.generation ? had : undefined;
+    let base: WalkCopy | undefined = usable;
+    let page = await this.deps.attendees.walkSince(entry, usable && usable.rows.length > 0 ? usable.rows[usable.rows.length - 1]!.id : undefined, chunk);
+    if (usable && page.changes !== usable.changes) {
+      base = undefined;
+      page = await this.deps.attendees.walkSince(entry, undefined, chunk);
+    }
+    // The counter read with the FIRST page: later pages are read after it, so any change
+    // they could have missed bumps the counter past it and the next search reads again.
+    const changes = page.changes;
+    // A new copy (never the stored one's arrays: another search of the session may be using them).
+    const rows: WalkedRow[] = base ? base.rows.concat(page.rows) : [...page.rows];
+    const copy = { shard: entry.shard, generation: entry.generation, changes, rows, opened: base ? base.opened.slice() : [] };
+    let more = page.rows.length === chunk;
+    while (readAll && more) {
+      await pacer.next();
+      page = await this.deps.attendees.walkSince(entry, rows[rows.length - 1]!.id, chunk);
+      for (const r of page.rows) rows.push(r);
+      more = page.rows.length === chunk;
+    }
+    return { copy, more };
   }
 
   /**
    * The walked rows whose name or email contains `q`: from the session's memory where it has
    * the row's current envelope, else decrypted (yielding between small chunks).
    */
-  private async match(entry: DirectoryEntry, walked: WalkedRow[], privateKey: KeyObject, keys: PiiKeyCache, q: string, scope?: string): Promise<Matched[]> {
+  private async match(entry: DirectoryEntry, walked: readonly WalkedRow[], privateKey: KeyObject, keys: PiiKeyCache, q: string, scope?: string): Promise<{ matched: Matched[]; decrypted: number }> {
     const { contacts } = this.deps;
     const remembered = scope && contacts ? contacts.rowsOf(scope, entry.id) : undefined;
     const known = new Map<number, OpenedRow>();
@@ -186,7 +315,7 @@ export class AttendeeService {
       const o = known.get(w.id);
       if (o && (!q || o.haystack.includes(q))) out.push({ id: w.id, quantity: w.quantity, name: o.pii.name ?? '', tail: w.tail, pii: o.pii });
     }
-    return out;
+    return { matched: out, decrypted: missing.length };
   }
 
   /**
@@ -197,7 +326,7 @@ export class AttendeeService {
     const entry = await this.deps.events.entryFor(organiserId, slug);
     const q = s.q?.trim().toLowerCase() ?? '';
     return this.withKeys(async (keys) => {
-      const pacer = new WalkPacer(this.deps.salesOn);
+      const pacer = new WalkPacer(this.deps.salesOn, this.paceClock);
       let afterId: number | undefined;
       let count = 0;
       for (;;) {
@@ -323,6 +452,34 @@ function sortMatched(rows: Matched[], sort: AttendeeSort): Matched[] {
 const matchesTerm = (pii: OpenedPii, q: string): boolean => (pii.name ?? '').toLowerCase().includes(q) || (pii.email ?? '').toLowerCase().includes(q);
 
 const totalsOfMatched = (rows: Matched[]) => ({ bookings: rows.length, tickets: rows.reduce((n, m) => n + m.quantity, 0) });
+
+/** The organiser's key, opened (unwrapped) at most once and only when first needed. */
+function keyOnce(k: KeyObject | (() => KeyObject)): () => KeyObject {
+  if (typeof k !== 'function') return () => k;
+  let opened: KeyObject | undefined;
+  return () => {
+    opened ??= k();
+    return opened;
+  };
+}
+
+/** How a text search walks: direction, whether it needs every match, when a page is full. */
+interface WalkPlan {
+  descending: boolean;
+  needAll: boolean;
+  /** Matches past this many fill the page (offset + perPage). */
+  enough: number;
+  walkChunk: number;
+}
+
+interface Walked {
+  matches: Matched[];
+  /** Whether the walk reached the end of the list (then totals are known). */
+  complete: boolean;
+}
+
+/** Filters a walk applies in SQL; the session's copy holds no filter columns. */
+const hasSqlFilter = (f: AttendeeSearch['filter']): boolean => f.date !== undefined || f.checkedIn !== undefined || f.refunded !== undefined;
 
 /** A row of a text search that matched, with what sorting and totals need. */
 interface Matched {

@@ -1,4 +1,4 @@
-import { ENVELOPE_TAIL } from '../shards/tables/attendee-store';
+import { ENVELOPE_TAIL, type WalkedRow } from '../shards/tables/attendee-store';
 
 /** The decrypted fields of one attendee envelope. */
 export type OpenedPii = Record<string, string>;
@@ -11,8 +11,26 @@ export interface OpenedRow {
   haystack: string;
 }
 
+/**
+ * A session's copy of what a text search walks in one event (id, quantity, envelope tail of
+ * every row, oldest first), valid while the event's change counter on that shard and the
+ * directory generation are what they were when it was read (see AttendeeService.walkCopy).
+ * Its rows are never modified once stored (a refresh stores a new copy); `opened` is filled in
+ * as the session opens rows, so a warm search matches without a Map look-up per row.
+ */
+export interface WalkCopy {
+  shard: string;
+  generation: number;
+  /** The event's attendee change counter (shard migration 0014) read with the first rows. */
+  changes: number;
+  rows: readonly WalkedRow[];
+  /** opened[i]: the session's fields of rows[i], valid only while its tail is rows[i].tail. */
+  opened: Array<OpenedRow | undefined>;
+}
+
 interface Bucket {
   rows: Map<number, OpenedRow>;
+  copy?: WalkCopy;
   usedAt: number;
 }
 
@@ -25,6 +43,10 @@ const SWEEP_MS = 60_000;
  * each remembers the envelope's tail (its AES-GCM tag): an edited attendee has a new envelope,
  * so a stale name is never served. A group expires `ttlSeconds` after its last use; the total
  * number of rows is bounded (past it, rows are simply decrypted again next time).
+ *
+ * Each group may also hold the session's copy of the event's walk (WalkCopy), so a warm search
+ * reads only a change counter and the rows added since instead of every row; its rows count
+ * towards the same bound.
  *
  * A plain Map per group rather than one keyed cache: a search over 20,000 rows does 20,000
  * look-ups, and building a string key and going through a general-purpose cache for each cost
@@ -98,6 +120,29 @@ export class DecryptedContacts {
     return row;
   }
 
+  /** The session's copy of an event's walk, if it has one (it may be stale: check its counter). */
+  walkCopy(scope: string, eventId: number): WalkCopy | undefined {
+    return this.bucket(scope, eventId, false)?.copy;
+  }
+
+  /** Keeps (or replaces) the session's copy; past the row bound it is simply not kept. */
+  setWalkCopy(scope: string, eventId: number, copy: WalkCopy): void {
+    const b = this.bucket(scope, eventId, true)!;
+    const had = b.copy?.rows.length ?? 0;
+    if (this.entries - had + copy.rows.length > this.maxEntries) {
+      this.entries -= had;
+      delete b.copy;
+      return;
+    }
+    this.entries += copy.rows.length - had;
+    b.copy = copy;
+  }
+
+  /** Counts rows a search served from a walk copy's opened fields (no look-up, no decryption). */
+  countHits(n: number): void {
+    this.hitCount += n;
+  }
+
   /** Rows served without decrypting, since start (for tests and the bench). */
   get hits(): number {
     return this.hitCount;
@@ -118,8 +163,9 @@ export class DecryptedContacts {
   }
 
   private drop(key: string, b: Bucket): void {
-    this.entries -= b.rows.size;
+    this.entries -= b.rows.size + (b.copy?.rows.length ?? 0);
     b.rows.clear();
+    delete b.copy;
     this.buckets.delete(key);
   }
 }

@@ -13,6 +13,8 @@ import { provisionShard } from '../fleet/provision-shard';
 import type { Logger } from '../lib/logger';
 import { ShardPool } from '../shards/shard-pool';
 import { ShardRouter } from '../shards/shard-router';
+import { FileUndoJournal } from '../shards/undo-journal';
+import path from 'node:path';
 import { createMetrics, type Metrics } from './metrics';
 
 /** Everything the app tier and the ops CLI share: catalog, shards, keys, metrics. */
@@ -30,6 +32,8 @@ export interface Infra {
   /** Organisers' webhook signing secrets and 410-disabled URLs (one cache per process). */
   readonly webhookSecrets: WebhookSecrets;
   readonly migrations: ShardMigrationResult[];
+  /** Undo jobs owed to stalled shards, on disk until they ran (see shards/undo-journal). */
+  readonly undoJournal: FileUndoJournal;
   close(): Promise<void>;
 }
 
@@ -60,9 +64,11 @@ export async function openInfra(config: Config, logger: Logger, opts: { migratio
     onRoundTrip: (shard, via) => metrics.shardRoundTrips.inc({ shard, via }),
     deadlineMs: config.shardDeadlineMs,
   });
+  const undoJournal = new FileUndoJournal(path.join(config.dataDir, 'undo'));
   const router = new ShardRouter({
     registry,
     pool,
+    undoJournal,
     mode: config.writeMode,
     maxBatch: config.coalesceMaxBatch,
     targetWaitMs: config.queueTargetWaitMs,
@@ -94,6 +100,7 @@ export async function openInfra(config: Config, logger: Logger, opts: { migratio
     metrics,
     migrations,
     webhookSecrets,
+    undoJournal,
     async close() {
       await router.drain();
       webhookSecrets.close();

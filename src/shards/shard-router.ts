@@ -1,4 +1,5 @@
 import type { Db } from '../db/db';
+import type { UndoJournal } from './undo-journal';
 import { ShardStalledError } from '../db/stall-breaker';
 import { AppError } from '../errors';
 import type { ShardRecord, ShardRegistry } from '../catalog/shard-registry';
@@ -18,6 +19,7 @@ export interface ShardRouterOptions {
   /** The benchmark's modelled round trip + commit (0 when not modelling). */
   simulatedLatencyMs?: number;
   metrics?: WriterMetrics;
+  undoJournal?: UndoJournal;
 }
 
 /** How long one round trip to the shard takes now: the starting latency of its admission estimate. */
@@ -94,6 +96,7 @@ export class ShardRouter {
             targetWaitMs,
             maxInFlight,
             breaker: this.opts.pool.breaker(name),
+            ...(this.opts.undoJournal ? { undoJournal: this.opts.undoJournal } : {}),
             ...(initialLatencyMs === undefined ? {} : { initialLatencyMs }),
             ...(metrics ? { metrics } : {}),
           });

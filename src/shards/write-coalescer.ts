@@ -5,6 +5,14 @@ import { isTransientDbError } from '../db/sql-errors';
 import { AppError } from '../errors';
 import { DecayingRate } from './decaying-rate';
 import { type JobResults, statementsOf, type WriteJob } from './write-job';
+import type { UndoJournal } from './undo-journal';
+
+/** What became of a batch sent: abandoned at its deadline, and then what it owes. */
+interface Fate {
+  abandoned: boolean;
+  undo: WriteJob[];
+  handle: string | null;
+}
 
 /** A job's undo; built only now, when a stall means it may be needed (almost never). */
 const undoOf = (job: WriteJob): WriteJob => (typeof job.onAbandon === 'function' ? job.onAbandon() : job.onAbandon!);
@@ -76,6 +84,8 @@ export interface CoalescerOptions {
    * wait for the shard however long it takes.
    */
   breaker?: StallBreaker;
+  /** Keeps owed undo jobs on disk until they ran, so a crash in between does not lose them. */
+  undoJournal?: UndoJournal;
 }
 
 /** Weight of the newest batch in the batch-latency estimate. */
@@ -124,8 +134,10 @@ export class WriteCoalescer implements ShardWriter {
   private readonly pipelineThreshold: number;
   /** Batches past their deadline whose answer has not arrived yet. */
   private abandonedInFlight = 0;
-  /** Undo jobs (`onAbandon`) waiting for every abandoned batch to settle. */
-  private readonly undo: WriteJob[] = [];
+  /** Undo jobs (`onAbandon`) waiting for every abandoned batch to settle, with their journal entry. */
+  private readonly undo: Array<{ job: WriteJob; handle: string | null }> = [];
+  /** Jobs of each journal entry not run yet; the entry is settled when none is left. */
+  private readonly owed = new Map<string, number>();
   private undoing = false;
 
   constructor(private readonly opts: CoalescerOptions) {
@@ -249,7 +261,7 @@ export class WriteCoalescer implements ShardWriter {
 
   private async send(batch: Pending[]): Promise<void> {
     const started = performance.now();
-    const fate = { abandoned: false };
+    const fate: Fate = { abandoned: false, undo: [], handle: null };
     const breaker = this.opts.breaker;
     const deadline = breaker ? setTimeout(() => this.abandon(batch, fate), breaker.deadlineMs) : undefined;
     try {
@@ -260,7 +272,7 @@ export class WriteCoalescer implements ShardWriter {
         this.abandonedInFlight--;
         // Settled at last (committed or failed, we may not even know which): undo what its
         // callers were told did not happen. Never re-sent: that could apply it twice.
-        this.deferUndo(batch.filter((p) => p.abandoned && p.job.onAbandon).map((p) => undoOf(p.job)));
+        this.deferUndo(fate.undo, fate.handle);
       } else breaker?.answered();
       const seconds = (performance.now() - started) / 1000;
       this.opts.metrics?.onBatch(this.opts.shard, batch.length, seconds);
@@ -282,10 +294,14 @@ export class WriteCoalescer implements ShardWriter {
    * not hold buyers for the length of the stall); whatever was queued behind it too, and new
    * writes are refused until it settles and its undo jobs ran (see `refusing`).
    */
-  private abandon(batch: Pending[], fate: { abandoned: boolean }): void {
+  private abandon(batch: Pending[], fate: Fate): void {
     fate.abandoned = true;
     this.abandonedInFlight++;
     this.opts.breaker?.trip();
+    // On disk before anyone hears "nothing was booked": a crash before the batch settles must
+    // not leave those bookings standing.
+    fate.undo = batch.filter((p) => !p.answered && p.job.onAbandon).map((p) => undoOf(p.job));
+    fate.handle = this.journal(fate.undo);
     for (const p of batch) {
       if (p.answered) continue;
       p.abandoned = true;
@@ -307,10 +323,37 @@ export class WriteCoalescer implements ShardWriter {
     this.deferUndo(queued.filter((p) => p.job.onAbandon).map((p) => undoOf(p.job)));
   }
 
-  private deferUndo(jobs: WriteJob[]): void {
+  private deferUndo(jobs: WriteJob[], handle: string | null = this.journal(jobs)): void {
     if (jobs.length === 0) return;
-    this.undo.push(...jobs);
+    if (handle) this.owed.set(handle, jobs.length);
+    for (const job of jobs) this.undo.push({ job, handle });
     this.startUndo();
+  }
+
+  /** Records owed undo jobs; a journal that cannot write (disk full) leaves them in memory only. */
+  private journal(jobs: WriteJob[]): string | null {
+    if (!this.opts.undoJournal || jobs.length === 0) return null;
+    try {
+      return this.opts.undoJournal.record(this.opts.shard, jobs);
+    } catch {
+      return null;
+    }
+  }
+
+  /** One owed job ran (or can never run): its journal entry goes once all of its jobs did. */
+  private paid(handle: string | null): void {
+    if (!handle) return;
+    const left = (this.owed.get(handle) ?? 1) - 1;
+    if (left > 0) {
+      this.owed.set(handle, left);
+      return;
+    }
+    this.owed.delete(handle);
+    try {
+      this.opts.undoJournal?.settle(handle);
+    } catch {
+      // A leftover entry is run again at the next start: undo jobs are idempotent.
+    }
   }
 
   /** Runs the undo jobs once no abandoned batch is at the shard any more, before any new write. */
@@ -323,23 +366,26 @@ export class WriteCoalescer implements ShardWriter {
   private async runUndo(): Promise<void> {
     try {
       while (this.undo.length > 0) {
-        const jobs = this.undo.splice(0, this.opts.maxBatch);
+        const items = this.undo.splice(0, this.opts.maxBatch);
         try {
-          await this.opts.db.batch(jobs.flatMap(statementsOf), 'write');
+          await this.opts.db.batch(items.flatMap((i) => statementsOf(i.job)), 'write');
           this.opts.breaker?.answered();
+          for (const i of items) this.paid(i.handle);
         } catch (error) {
           if (isTransientDbError(error)) {
             // The shard is still not answering: undo jobs are idempotent, so trying again is safe.
-            this.undo.unshift(...jobs);
+            this.undo.unshift(...items);
             await sleep(UNDO_RETRY_MS);
           } else {
             // One bad undo must not block the others: each alone. One that fails outright can
             // never succeed and is dropped; one that meets a transient error goes round again.
-            for (const job of jobs) {
+            for (const i of items) {
               try {
-                await this.opts.db.batch(statementsOf(job), 'write');
+                await this.opts.db.batch(statementsOf(i.job), 'write');
+                this.paid(i.handle);
               } catch (e) {
-                if (isTransientDbError(e)) this.undo.push(job);
+                if (isTransientDbError(e)) this.undo.push(i);
+                else this.paid(i.handle);
               }
             }
           }

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { decryptionScope, unlockOrganiserPrivateKey } from '../../accounts/organiser-private-key';
+import { decryptionScope, organiserKeyOpener, unlockOrganiserPrivateKey } from '../../accounts/organiser-private-key';
 import type { Principal } from '../../accounts/principal';
 import type { AttendeeView } from '../../bookings/attendee-service';
 import { isoDate } from '../../domain/bookings/booking-input';
@@ -95,7 +95,8 @@ export function adminEventsApiRoutes(services: AppServices): Router {
     const orgId = organiserOf(req);
     const filter = attendeeFilter.parse(req.query);
     const organiser = (await services.infra.organisers.get(orgId))!;
-    const key = unlockOrganiserPrivateKey(req.principal!, organiser);
+    // Opened when first needed: a search answered from the session's memory needs no key.
+    const key = organiserKeyOpener(req.principal!, organiser);
     const slug = param(req, 'slug');
     if (filter.q !== undefined || filter.sort || filter.page || filter.perPage) {
       const found = await attendees.search(orgId, slug, key, {
@@ -109,7 +110,7 @@ export function adminEventsApiRoutes(services: AppServices): Router {
       res.json({ attendees: found.attendees.map(attendeeJson), page: found.page, perPage: found.perPage, hasMore: found.hasMore, total: found.total });
       return;
     }
-    const list = await attendees.list(orgId, slug, key, {
+    const list = await attendees.list(orgId, slug, key(), {
       ...sqlFilter(filter),
       ...(filter.limit ? { limit: filter.limit, offset: filter.offset ?? 0 } : {}),
     });

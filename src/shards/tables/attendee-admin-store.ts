@@ -3,7 +3,7 @@ import type { EventType } from '../../domain/events/event';
 import type { ShardRouter } from '../shard-router';
 import { logStatement } from './activity-log';
 import { type QuantityChange, type QuantityOutcome, quantityChangeStatements, quantityOutcome } from './attendee-quantity-statements';
-import { type AttendeeRow, toAttendeeRow } from './attendee-store';
+import { type AttendeeRow, attendeeChangedStatement, toAttendeeRow } from './attendee-store';
 import type { EventRef } from './event-tables';
 import { LIVE_EVENT_SQL, LiveWriter, type Relocate } from './live-event-guard';
 import { type WebhookToSend, webhookInsert } from './webhook-outbox';
@@ -225,6 +225,9 @@ export class AttendeeAdminStore {
             { sql: 'UPDATE events SET sold = sold + ? WHERE id = ? AND changes() = 1', args: [row.refunded ? 0 : row.quantity, r.id] },
             ...(row.date && !row.refunded ? [{ sql: 'UPDATE event_dates SET sold = sold + ? WHERE event_id = ? AND date = ? AND changes() = 1', args: [row.quantity, r.id, row.date] }] : []),
             logStatement({ eventId: r.id, at, kind: 'attendee_moved', message: `Move of attendee #${row.id} undone: the other event refused it`, onlyIfChanged: true }),
+            // The row comes back under its old, smaller id, which a search's copy would not
+            // read as new: tell the copies (last, so it does not disturb the changes() above).
+            attendeeChangedStatement(r.id),
           ],
         ],
       }),

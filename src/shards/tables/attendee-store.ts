@@ -1,4 +1,4 @@
-import type { InValue, Row } from '@libsql/client';
+import type { InStatement, InValue, Row } from '@libsql/client';
 import type { ShardRouter } from '../shard-router';
 import { logStatement } from './activity-log';
 import type { EventRef } from './event-tables';
@@ -114,6 +114,23 @@ export function toAttendeeRow(r: Row): AttendeeRow {
   };
 }
 
+/**
+ * One packed text instead of one result row per attendee: the client builds an object with
+ * named and indexed properties for every row, which cost more than SQLite's own read. Ids and
+ * quantities are integers and a tail is base64url and '.', so ':' and ',' are free.
+ */
+const packedSql = (where: string, descending: boolean): string =>
+  `SELECT group_concat(id || ':' || quantity || ':' || substr(pii, -${ENVELOPE_TAIL}), ',') FROM (SELECT id, quantity, pii FROM attendees WHERE ${where} ORDER BY ${descending ? 'id DESC' : 'id'} LIMIT ?)`;
+
+/**
+ * Bumps an event's attendee change counter (shard migration 0014) for a write its triggers do
+ * not see: an insert under an old id (a move undone). Inserts of new bookings never need it.
+ */
+export const attendeeChangedStatement = (eventId: number): InStatement => ({
+  sql: 'INSERT INTO attendee_changes (event_id, n) VALUES (?, 1) ON CONFLICT (event_id) DO UPDATE SET n = n + 1',
+  args: [eventId],
+});
+
 const whereKey = (key: AttendeeKey): [string, InValue] => ('id' in key ? ['id = ?', key.id] : ['token_index = ?', key.tokenIndex]);
 
 /**
@@ -122,6 +139,8 @@ const whereKey = (key: AttendeeKey): [string, InValue] => ('id' in key ? ['id = 
  */
 export class AttendeeStore {
   private readonly live: LiveWriter;
+  /** Rows read by walk/walkSince since start (tests and the bench count a search's reads). */
+  walkedRows = 0;
 
   constructor(
     private readonly router: Pick<ShardRouter, 'db' | 'writer'>,
@@ -163,22 +182,36 @@ export class AttendeeStore {
     }
     args.push(opts.limit);
     const db = await this.router.db(ref.shard);
-    // One packed text instead of one result row per attendee: the client builds an object with
-    // named and indexed properties for every row, which cost more than SQLite's own read. Ids
-    // and quantities are integers and a tail is base64url and '.', so ':' and ',' are free.
+    const rs = await db.execute({ sql: `SELECT (${packedSql(`${where}${keyset}`, opts.descending)}) AS packed`, args });
+    return this.unpack(rs.rows[0]?.packed, opts.descending);
+  }
+
+  /**
+   * A search's refresh of its in-memory copy of the walk: the event's change counter (shard
+   * migration 0014: bumped by edits and deletes of its rows, never by inserts) and up to `limit`
+   * rows after `afterId`, oldest first, in ONE statement, so the counter is never newer than the
+   * rows read with it. A copy whose counter still matches needs only the rows with larger ids.
+   */
+  async walkSince(ref: EventRef, afterId: number | undefined, limit: number): Promise<{ changes: number; rows: WalkedRow[] }> {
+    const db = await this.router.db(ref.shard);
+    const keyset = afterId !== undefined ? ' AND id > ?' : '';
     const rs = await db.execute({
-      sql: `SELECT group_concat(id || ':' || quantity || ':' || substr(pii, -${ENVELOPE_TAIL}), ',') AS packed FROM (SELECT id, quantity, pii FROM attendees WHERE ${where}${keyset} ORDER BY ${opts.descending ? 'id DESC' : 'id'} LIMIT ?)`,
-      args,
+      sql: `SELECT (SELECT n FROM attendee_changes WHERE event_id = ?) AS changes, (${packedSql(`event_id = ?${keyset}`, false)}) AS packed`,
+      args: [ref.id, ref.id, ...(afterId !== undefined ? [afterId] : []), limit],
     });
-    const packed = rs.rows[0]?.packed;
+    return { changes: Number(rs.rows[0]?.changes ?? 0), rows: this.unpack(rs.rows[0]?.packed, false) };
+  }
+
+  private unpack(packed: unknown, descending: boolean): WalkedRow[] {
     if (typeof packed !== 'string' || packed === '') return [];
     const rows = packed.split(',').map((p) => {
       const a = p.indexOf(':');
       const b = p.indexOf(':', a + 1);
       return { id: Number(p.slice(0, a)), quantity: Number(p.slice(a + 1, b)), tail: p.slice(b + 1) };
     });
+    this.walkedRows += rows.length;
     // group_concat's order is not promised: restore the walk's.
-    return rows.sort(opts.descending ? (x, y) => y.id - x.id : (x, y) => x.id - y.id);
+    return rows.sort(descending ? (x, y) => y.id - x.id : (x, y) => x.id - y.id);
   }
 
   /** The envelopes of some rows of an event (rows deleted since are simply missing). */

@@ -21,8 +21,12 @@ export const EVENT_TABLES = [
 
 export type EventTable = (typeof EVENT_TABLES)[number]['table'];
 
-/** Shard tables that hold no event's rows (bookkeeping of the shard itself). */
-export const SHARD_OWN_TABLES = ['schema_migrations'] as const;
+/**
+ * Shard tables that hold no event's rows (bookkeeping of the shard itself). attendee_changes
+ * counts changes to attendee rows per event id ON THIS SHARD (migration 0014): a move must
+ * neither copy nor reset it, so a counter never returns to a value a search's copy already saw.
+ */
+export const SHARD_OWN_TABLES = ['schema_migrations', 'attendee_changes'] as const;
 
 /** A place on the fleet: which shard, which event. Directory entries are EventRefs. */
 export interface EventRef {
