@@ -178,10 +178,20 @@ export class RefundService {
   /** Starts refunding every paid attendee of the event; returns the job to poll. */
   async startRefundAll(organiserId: number, slug: string): Promise<{ id: string }> {
     const { entry, event } = await this.deps.events.get(organiserId, slug);
-    const id = randomUUID();
-    await this.deps.jobs.started({ id, eventId: entry.id, organiserId });
-    await this.run(id, organiserId, entry, event);
-    return { id };
+    // One job per event at a time: asking again while it runs (a double click, a resumed job)
+    // answers with the running job rather than racing it over the same attendees.
+    const running = this.runningFor(entry.id);
+    if (running) return { id: running.id };
+    // Registered before the next await, so a second request at the same moment finds it.
+    const job = this.register(randomUUID(), organiserId, entry, event);
+    try {
+      await this.deps.jobs.started({ id: job.id, eventId: entry.id, organiserId });
+    } catch (e) {
+      this.jobs.delete(job.id);
+      throw e;
+    }
+    await this.run(job, entry, event);
+    return { id: job.id };
   }
 
   /** Takes up every job an earlier process left unfinished (called once at start-up). */
@@ -194,18 +204,38 @@ export class RefundService {
         continue;
       }
       const { entry, event } = await this.deps.events.get(row.organiserId, found.slug);
+      if (this.runningFor(entry.id)) continue; // already under way in this process
       this.deps.logger.info({ job: row.id, event: event.slug }, 'refunds.job_resumed');
-      await this.run(row.id, row.organiserId, entry, event);
+      await this.run(this.register(row.id, row.organiserId, entry, event), entry, event);
     }
     return rows.length;
   }
 
-  /** Lists the attendees to refund now, then refunds them one by one in the background. */
-  private async run(id: string, organiserId: number, entry: DirectoryEntry, event: EventRecord): Promise<void> {
-    const ids = await this.deps.store.refundableIds(entry);
+  private runningFor(eventId: number): Job | undefined {
+    for (const j of this.jobs.values()) if (j.entry.id === eventId && j.status === 'running') return j;
+    return undefined;
+  }
+
+  private register(id: string, organiserId: number, entry: DirectoryEntry, event: EventRecord): Job {
     this.prune();
-    const job: Job = { id, event: event.slug, status: 'running', total: ids.length, refunded: 0, failed: 0, organiserId, entry, keys: [], finishedAt: null };
+    const job: Job = { id, event: event.slug, status: 'running', total: 0, refunded: 0, failed: 0, organiserId, entry, keys: [], finishedAt: null };
     this.jobs.set(job.id, job);
+    return job;
+  }
+
+  /** Lists the attendees to refund now, then refunds them one by one in the background. */
+  private async run(job: Job, entry: DirectoryEntry, event: EventRecord): Promise<void> {
+    const { id, organiserId } = job;
+    let ids: number[];
+    try {
+      ids = await this.deps.store.refundableIds(entry);
+    } catch (e) {
+      job.status = 'failed';
+      job.error = 'The attendees to refund could not be read; run the refund again.';
+      job.finishedAt = Date.now();
+      throw e;
+    }
+    job.total = ids.length;
     void (async () => {
       for (const attendeeId of ids) {
         try {

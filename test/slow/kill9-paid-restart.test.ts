@@ -174,8 +174,8 @@ describe('kill -9 during a paid on-sale with every outbox busy, restart on the s
     const completed = sessions.filter((id) => stripe.retrieve(id)?.status === 'complete');
     for (const id of completed) for (const d of await stripe.deliver('checkout.session.completed', id, { times: 2 })) expect([id, d.status]).toEqual([id, 200]);
     for (const id of sessions.filter((s) => stripe.retrieve(s)?.status === 'open')) await stripe.expire(id, { deliver: true });
-    // The refund job died with the process: running it again queues only what it had not queued.
-    expect((await request(second.baseUrl, '/api/v1/admin/events/crash-refund/refunds', { token, json: {} })).status).toBe(202);
+    // The refund job died with the process: the new process takes it up by itself (it was
+    // recorded before its first refund) and queues only what it had not queued.
 
     db = shardFile(data.dir);
     try {
