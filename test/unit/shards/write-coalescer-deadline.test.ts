@@ -175,6 +175,46 @@ describe('WriteCoalescer under a stalled shard', () => {
     await expect(c.submit(insert('p4'))).resolves.toBeDefined();
     expect(await rows()).toEqual(['p4']);
   });
+  describe('with an undo journal', () => {
+    const setupJournaled = (pid?: number) => {
+      const dir = path.join(tmp.dir, 'undo');
+      const journal = new FileUndoJournal(dir, pid);
+      const shard = stallable(client);
+      const c = new WriteCoalescer({ shard: 's', db: shard.db, maxBatch: 8, targetWaitMs: 2000, breaker: new StallBreaker('s', DEADLINE_MS, COOLDOWN_MS), undoJournal: journal });
+      return { dir, shard, c };
+    };
+
+    it('keeps what it owes on disk from the 503 until the undo ran', async () => {
+      const { dir, shard, c } = setupJournaled();
+      shard.stall();
+      await expect(c.submit(insert('late'))).rejects.toBeInstanceOf(ShardStalledError);
+      expect(readdirSync(dir).filter((f) => f.endsWith('.json'))).toHaveLength(1);
+      shard.release();
+      await c.drain();
+      expect(await rows()).toEqual([]);
+      expect(readdirSync(dir)).toEqual([]);
+    });
+
+    it('a successor runs what a crashed process owed, and leaves a live process its own', async () => {
+      const { dir, shard, c } = setupJournaled(exitedPid());
+      shard.stall();
+      await expect(c.submit(insert('ghost'))).rejects.toBeInstanceOf(ShardStalledError);
+      // The buyer heard "nothing was booked", yet it committed; then the process died before its undo.
+      expect(await rows()).toEqual(['ghost']);
+      const liveOwner = new FileUndoJournal(dir, process.ppid);
+      const livesOn = liveOwner.record('s', [{ steps: [[{ sql: 'DELETE FROM t WHERE v = ?', args: ['not-yet'] }]] }]);
+
+      const fresh = new WriteCoalescer({ shard: 's', db: stallable(client).db, maxBatch: 8, targetWaitMs: 2000 });
+      const successor = new FileUndoJournal(dir);
+      expect(await runLeftoverUndo(successor, { writer: async () => fresh }, createLogger('silent'))).toBe(1);
+      expect(await rows()).toEqual([]);
+      expect(readdirSync(dir)).toEqual([`${livesOn}.json`]);
+      // Nothing left to take up.
+      expect(await runLeftoverUndo(successor, { writer: async () => fresh }, createLogger('silent'))).toBe(0);
+      shard.release();
+      await c.drain();
+    });
+  });
 });
 
 describe('StallBreaker reads', () => {
@@ -195,61 +235,3 @@ describe('StallBreaker reads', () => {
     expect(b.healthy).toBe(true);
   });
 });
-
-describe('WriteCoalescer with an undo journal', () => {
-  let tmp: ReturnType<typeof makeTempDir>;
-  let client: Client;
-  beforeEach(async () => {
-    tmp = makeTempDir();
-    client = createClient({ url: `file:${path.join(tmp.dir, 'd.db')}` });
-    await client.execute('CREATE TABLE t (v TEXT PRIMARY KEY)');
-  });
-  afterEach(() => {
-    client.close();
-    tmp.cleanup();
-  });
-  const insert = (v: string): WriteJob => ({
-    steps: [[{ sql: 'INSERT OR IGNORE INTO t (v) VALUES (?)', args: [v] }]],
-    onAbandon: { steps: [[{ sql: 'DELETE FROM t WHERE v = ?', args: [v] }]] },
-  });
-  const rows = async () => (await client.execute('SELECT v FROM t ORDER BY v')).rows.map((r) => String(r.v));
-
-  const setupJournaled = (pid?: number) => {
-    const dir = path.join(tmp.dir, 'undo');
-    const journal = new FileUndoJournal(dir, pid);
-    const shard = stallable(client);
-    const c = new WriteCoalescer({ shard: 's', db: shard.db, maxBatch: 8, targetWaitMs: 2000, breaker: new StallBreaker('s', DEADLINE_MS, COOLDOWN_MS), undoJournal: journal });
-    return { dir, shard, c };
-  };
-
-  it('keeps what it owes on disk from the 503 until the undo ran', async () => {
-    const { dir, shard, c } = setupJournaled();
-    shard.stall();
-    await expect(c.submit(insert('late'))).rejects.toBeInstanceOf(ShardStalledError);
-    expect(readdirSync(dir).filter((f) => f.endsWith('.json'))).toHaveLength(1);
-    shard.release();
-    await c.drain();
-    expect(await rows()).toEqual([]);
-    expect(readdirSync(dir)).toEqual([]);
-  });
-
-  it('a successor runs what a crashed process owed, and leaves a live process its own', async () => {
-    const { dir, shard, c } = setupJournaled(exitedPid());
-    shard.stall();
-    await expect(c.submit(insert('ghost'))).rejects.toBeInstanceOf(ShardStalledError);
-    // The buyer heard "nothing was booked", yet it committed; then the process died before its undo.
-    expect(await rows()).toEqual(['ghost']);
-    const liveOwner = new FileUndoJournal(dir, process.ppid);
-    const livesOn = liveOwner.record('s', [{ steps: [[{ sql: 'DELETE FROM t WHERE v = ?', args: ['not-yet'] }]] }]);
-
-    const fresh = new WriteCoalescer({ shard: 's', db: stallable(client).db, maxBatch: 8, targetWaitMs: 2000 });
-    const successor = new FileUndoJournal(dir);
-    expect(await runLeftoverUndo(successor, { writer: async () => fresh }, createLogger('silent'))).toBe(1);
-    expect(await rows()).toEqual([]);
-    expect(readdirSync(dir)).toEqual([`${livesOn}.json`]);
-    // Nothing left to take up.
-    expect(await runLeftoverUndo(successor, { writer: async () => fresh }, createLogger('silent'))).toBe(0);
-    shard.release();
-    await c.drain();
-  });
-  });
