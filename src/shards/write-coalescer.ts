@@ -5,6 +5,7 @@ import { isTransientDbError } from '../db/sql-errors';
 import { AppError } from '../errors';
 import { DecayingRate } from './decaying-rate';
 import { type JobResults, statementsOf, type WriteJob } from './write-job';
+import { OwedUndo } from './owed-undo';
 import type { UndoJournal } from './undo-journal';
 
 /** What became of a batch sent: abandoned at its deadline, and then what it owes. */
@@ -134,16 +135,15 @@ export class WriteCoalescer implements ShardWriter {
   private readonly pipelineThreshold: number;
   /** Batches past their deadline whose answer has not arrived yet. */
   private abandonedInFlight = 0;
-  /** Undo jobs (`onAbandon`) waiting for every abandoned batch to settle, with their journal entry. */
-  private readonly undo: Array<{ job: WriteJob; handle: string | null }> = [];
-  /** Jobs of each journal entry not run yet; the entry is settled when none is left. */
-  private readonly owed = new Map<string, number>();
+  /** Undo jobs (`onAbandon`) waiting for every abandoned batch to settle. */
+  private readonly undo: OwedUndo;
   private undoing = false;
 
   constructor(private readonly opts: CoalescerOptions) {
     this.maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
     this.pipelineThreshold = Math.max(1, Math.floor(opts.maxBatch / this.maxInFlight));
     this.batchSeconds = (opts.initialLatencyMs ?? DEFAULT_INITIAL_LATENCY_MS) / 1000;
+    this.undo = new OwedUndo(opts.shard, opts.undoJournal);
   }
 
   get depth(): number {
@@ -301,7 +301,7 @@ export class WriteCoalescer implements ShardWriter {
     // On disk before anyone hears "nothing was booked": a crash before the batch settles must
     // not leave those bookings standing.
     fate.undo = batch.filter((p) => !p.answered && p.job.onAbandon).map((p) => undoOf(p.job));
-    fate.handle = this.journal(fate.undo);
+    fate.handle = this.undo.record(fate.undo);
     for (const p of batch) {
       if (p.answered) continue;
       p.abandoned = true;
@@ -323,37 +323,10 @@ export class WriteCoalescer implements ShardWriter {
     this.deferUndo(queued.filter((p) => p.job.onAbandon).map((p) => undoOf(p.job)));
   }
 
-  private deferUndo(jobs: WriteJob[], handle: string | null = this.journal(jobs)): void {
+  private deferUndo(jobs: WriteJob[], handle?: string | null): void {
     if (jobs.length === 0) return;
-    if (handle) this.owed.set(handle, jobs.length);
-    for (const job of jobs) this.undo.push({ job, handle });
+    this.undo.add(jobs, handle);
     this.startUndo();
-  }
-
-  /** Records owed undo jobs; a journal that cannot write (disk full) leaves them in memory only. */
-  private journal(jobs: WriteJob[]): string | null {
-    if (!this.opts.undoJournal || jobs.length === 0) return null;
-    try {
-      return this.opts.undoJournal.record(this.opts.shard, jobs);
-    } catch {
-      return null;
-    }
-  }
-
-  /** One owed job ran (or can never run): its journal entry goes once all of its jobs did. */
-  private paid(handle: string | null): void {
-    if (!handle) return;
-    const left = (this.owed.get(handle) ?? 1) - 1;
-    if (left > 0) {
-      this.owed.set(handle, left);
-      return;
-    }
-    this.owed.delete(handle);
-    try {
-      this.opts.undoJournal?.settle(handle);
-    } catch {
-      // A leftover entry is run again at the next start: undo jobs are idempotent.
-    }
   }
 
   /** Runs the undo jobs once no abandoned batch is at the shard any more, before any new write. */
@@ -366,15 +339,15 @@ export class WriteCoalescer implements ShardWriter {
   private async runUndo(): Promise<void> {
     try {
       while (this.undo.length > 0) {
-        const items = this.undo.splice(0, this.opts.maxBatch);
+        const items = this.undo.take(this.opts.maxBatch);
         try {
           await this.opts.db.batch(items.flatMap((i) => statementsOf(i.job)), 'write');
           this.opts.breaker?.answered();
-          for (const i of items) this.paid(i.handle);
+          for (const i of items) this.undo.paid(i);
         } catch (error) {
           if (isTransientDbError(error)) {
             // The shard is still not answering: undo jobs are idempotent, so trying again is safe.
-            this.undo.unshift(...items);
+            this.undo.retryFirst(items);
             await sleep(UNDO_RETRY_MS);
           } else {
             // One bad undo must not block the others: each alone. One that fails outright can
@@ -382,10 +355,10 @@ export class WriteCoalescer implements ShardWriter {
             for (const i of items) {
               try {
                 await this.opts.db.batch(statementsOf(i.job), 'write');
-                this.paid(i.handle);
+                this.undo.paid(i);
               } catch (e) {
-                if (isTransientDbError(e)) this.undo.push(i);
-                else this.paid(i.handle);
+                if (isTransientDbError(e)) this.undo.retryLater(i);
+                else this.undo.paid(i);
               }
             }
           }
