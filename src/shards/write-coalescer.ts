@@ -93,6 +93,8 @@ export interface CoalescerOptions {
 const LATENCY_SMOOTHING = 0.2;
 const DEFAULT_INITIAL_LATENCY_MS = 5;
 const RECENT_BATCHES = 512;
+/** See pipelineMinimum. */
+const PIPELINE_MINIMUM = 8;
 
 export interface WriterStats {
   depth: number;
@@ -133,6 +135,8 @@ export class WriteCoalescer implements ShardWriter {
   private readonly maxInFlight: number;
   /** Queued jobs that justify one more batch in flight. */
   private readonly pipelineThreshold: number;
+  /** Queued jobs below which no extra batch leaves while one travels, however long they waited. */
+  private readonly pipelineMinimum: number;
   /** Batches past their deadline whose answer has not arrived yet. */
   private abandonedInFlight = 0;
   /** Undo jobs (`onAbandon`) waiting for every abandoned batch to settle. */
@@ -145,6 +149,7 @@ export class WriteCoalescer implements ShardWriter {
   constructor(private readonly opts: CoalescerOptions) {
     this.maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
     this.pipelineThreshold = Math.max(1, Math.floor(opts.maxBatch / this.maxInFlight));
+    this.pipelineMinimum = Math.max(1, Math.min(PIPELINE_MINIMUM, this.pipelineThreshold));
     this.batchSeconds = (opts.initialLatencyMs ?? DEFAULT_INITIAL_LATENCY_MS) / 1000;
     this.undo = new OwedUndo(opts.shard, opts.undoJournal);
   }
@@ -245,6 +250,9 @@ export class WriteCoalescer implements ShardWriter {
       // trip, so a job waits at most that share for its ride, while a trickle still shares
       // commits. A real backlog (pipelineThreshold jobs) leaves at once.
       if (this.inFlight > 0 && this.queue.length < this.pipelineThreshold) {
+        // A handful of jobs waits for a returning batch instead: a commit at the primary for
+        // one or two bookings costs it more than their wait saves them.
+        if (this.queue.length < this.pipelineMinimum) break;
         const wait = this.lastSentAt + this.spacingMs() - performance.now();
         if (wait > 0) {
           this.wakeAfter(wait);

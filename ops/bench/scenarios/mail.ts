@@ -11,7 +11,8 @@ import { THROUGHPUT_HEADERS, throughputChart, throughputRow } from './common';
 
 const DEFAULT_CONNECTIONS = 64;
 const TARGET = 0.95;
-const ROUNDS = 3;
+/** Five rounds, a fresh pair each, order alternating: the median is not one process's luck. */
+const ROUNDS = 5;
 /** Longest wait for the mail app's worker to send a round's emails before the next round. */
 const DRAIN_TIMEOUT_MS = 120_000;
 
@@ -41,70 +42,100 @@ async function startSink(): Promise<{ url: string; count: () => number; distinct
   return { url: `smtp://127.0.0.1:${port}`, count: () => received, distinct: () => bookings.size, close: () => new Promise((r) => server.close(() => r())) };
 }
 
+type App = Awaited<ReturnType<typeof startApp>>;
+
 export const run: ScenarioFn = async (ctx) => {
   const { opts } = ctx;
   const connections = opts.connectionsFor('mail', DEFAULT_CONNECTIONS);
   const sink = await startSink();
-  const off = await startApp({ label: 'mail-off', writeMode: 'coalesce', events: [{ slug: 'hot', capacity: UNLIMITED_CAPACITY }], logDir: ctx.logDir, keepData: opts.keepData });
-  const on = await startApp({
-    label: 'mail-on',
-    writeMode: 'coalesce',
-    events: [{ slug: 'hot', capacity: UNLIMITED_CAPACITY }],
-    extraEnv: { SMTP_URL: sink.url, MAIL_FROM: 'tickets@bench.test' },
-    logDir: ctx.logDir,
-    keepData: opts.keepData,
-  });
-  try {
-    ctx.log(`mail: ${connections} connections, ${ROUNDS} paired rounds (mail off, then on) of ${opts.warmupSec}s warm-up + ${opts.durationSec}s`);
-    const rounds: Array<{ off: SustainedResult; on: SustainedResult; ratio: number; drainedMs: number; sentDuringOn: number; cpuPerBookingUs: { off: number; on: number } }> = [];
-    // App CPU (all threads) per booking over a whole load run (warm-up included): on this shared
-    // machine the rates move with other work, the CPU each booking costs much less.
-    const cpuPerBooking = async (pid: number, baseUrl: string, go: () => Promise<SustainedResult>) => {
-      const before = await getEvent(baseUrl, 'hot', pid === on.proc.pid ? on.token : off.token);
-      const c0 = processCpuMs(pid);
-      const r = await go();
-      const c1 = processCpuMs(pid);
-      const after = await getEvent(baseUrl, 'hot', pid === on.proc.pid ? on.token : off.token);
-      const booked = before.available - after.available;
-      return { r, us: c0 !== null && c1 !== null && booked > 0 ? ((c1 - c0) * 1000) / booked : Number.NaN };
-    };
-    for (let i = 0; i < ROUNDS; i++) {
-      const common = { body: BOOKING_BODY, connections, durationSec: opts.durationSec, warmupSec: opts.warmupSec, paths: [bookingPath('hot')] };
-      const offRun = await cpuPerBooking(off.proc.pid, off.baseUrl, () => sustainedLoad({ ...common, label: `mail off, round ${i + 1}`, baseUrl: off.baseUrl }));
-      const a = offRun.r;
-      const sentBefore = sink.count();
-      const onRun = await cpuPerBooking(on.proc.pid, on.baseUrl, () => sustainedLoad({ ...common, label: `mail on, round ${i + 1}`, baseUrl: on.baseUrl }));
-      const b = onRun.r;
-      // Sales first (outbox/sales-first): the worker should send nothing while bookings arrive.
-      const sentDuringOn = sink.count() - sentBefore;
-      // Every booking the shard committed (acknowledged or still in flight when the load stopped).
-      const ev = await getEvent(on.baseUrl, 'hot', on.token);
-      const booked = ev.capacity - ev.available;
-      // Let the worker send this round's emails before the next "off" round, so their sending
-      // never competes with the other app's measurement (and so none is lost: counted below).
-      const started = Date.now();
-      while (sink.distinct() < booked && Date.now() - started < DRAIN_TIMEOUT_MS) await new Promise((r) => setTimeout(r, 200));
-      rounds.push({ off: a, on: b, ratio: b.okPerSec / a.okPerSec, drainedMs: Date.now() - started, sentDuringOn, cpuPerBookingUs: { off: offRun.us, on: onRun.us } });
-      ctx.log(`  round ${i + 1}: off ${num(a.okPerSec)}/s, on ${num(b.okPerSec)}/s, ${pct(b.okPerSec / a.okPerSec)}; app CPU per booking off ${num(offRun.us)} µs, on ${num(onRun.us)} µs; ${sentDuringOn} emails sent during the on window (warm-up included); emails for ${sink.distinct()}/${booked} bookings (${sink.count()} messages) after ${Date.now() - started} ms more`);
+  // Each round runs on a fresh pair of apps: one process's JIT and memory layout can make it a
+  // few percent faster or slower for its whole life, which a run on one pair would read as mail.
+  const startPair = async (round: number) => {
+    const off = await startApp({ label: `mail-off-${round}`, writeMode: 'coalesce', events: [{ slug: 'hot', capacity: UNLIMITED_CAPACITY }], logDir: ctx.logDir, keepData: opts.keepData });
+    const on = await startApp({
+      label: `mail-on-${round}`,
+      writeMode: 'coalesce',
+      events: [{ slug: 'hot', capacity: UNLIMITED_CAPACITY }],
+      extraEnv: { SMTP_URL: sink.url, MAIL_FROM: 'tickets@bench.test' },
+      logDir: ctx.logDir,
+      keepData: opts.keepData,
+    });
+    return { off, on };
+  };
+  // App CPU (all threads) per booking over a whole load run (warm-up included): on this shared
+  // machine the rates move with other work, the CPU each booking costs much less.
+  const cpuPerBooking = async (app: App, go: () => Promise<SustainedResult>) => {
+    const before = await getEvent(app.baseUrl, 'hot', app.token);
+    const c0 = processCpuMs(app.proc.pid);
+    const r = await go();
+    const c1 = processCpuMs(app.proc.pid);
+    const after = await getEvent(app.baseUrl, 'hot', app.token);
+    const booked = before.available - after.available;
+    return { r, us: c0 !== null && c1 !== null && booked > 0 ? ((c1 - c0) * 1000) / booked : Number.NaN };
+  };
+  /** Waits until the sink holds an email for every booking the mail app committed; how many it committed. */
+  const drain = async (on: App, distinctBefore: number, timeoutMs: number) => {
+    let ev = await getEvent(on.baseUrl, 'hot', on.token);
+    const started = Date.now();
+    while (sink.distinct() - distinctBefore < ev.capacity - ev.available && Date.now() - started < timeoutMs) {
+      await new Promise((r) => setTimeout(r, 200));
+      ev = await getEvent(on.baseUrl, 'hot', on.token);
     }
+    return { booked: ev.capacity - ev.available, ms: Date.now() - started };
+  };
+  let booked = 0;
+  let pairDistinctStart = 0;
+  let pair: { off: App; on: App } | null = null;
+  try {
+    ctx.log(`mail: ${connections} connections, ${ROUNDS} paired rounds of ${opts.warmupSec}s warm-up + ${opts.durationSec}s, a fresh pair of apps each, order alternating`);
+    const rounds: Array<{ off: SustainedResult; on: SustainedResult; ratio: number; drainedMs: number; sentDuringOn: number; cpuPerBookingUs: { off: number; on: number }; onFirst: boolean }> = [];
+    const common = { body: BOOKING_BODY, connections, durationSec: opts.durationSec, warmupSec: opts.warmupSec, paths: [bookingPath('hot')] };
+    let last: { off: App; on: App } | null = null;
+    for (let i = 0; i < ROUNDS; i++) {
+      if (last) {
+        await last.on.stop();
+        await last.off.stop();
+      }
+      pair = last = await startPair(i + 1);
+      const { off, on } = pair;
+      const distinctBefore = sink.distinct();
+      const onFirst = i % 2 === 1;
+      const runOff = () => cpuPerBooking(off, () => sustainedLoad({ ...common, label: `mail off, round ${i + 1}`, baseUrl: off.baseUrl }));
+      let sentDuringOn = 0;
+      let drained = { booked: 0, ms: 0 };
+      // Its emails are sent before the other app is measured, so sending never competes with it.
+      const runOn = async () => {
+        const sentBefore = sink.count();
+        const r = await cpuPerBooking(on, () => sustainedLoad({ ...common, label: `mail on, round ${i + 1}`, baseUrl: on.baseUrl }));
+        // Sales first (outbox/sales-first): the worker should send nothing while bookings arrive.
+        sentDuringOn = sink.count() - sentBefore;
+        drained = await drain(on, distinctBefore, DRAIN_TIMEOUT_MS);
+        return r;
+      };
+      const onRun = onFirst ? await runOn() : null;
+      const offRun = await runOff();
+      const onRunLate = onRun ?? (await runOn());
+      const a = offRun.r;
+      const b = onRunLate.r;
+      // The last pair's bookings are counted once more at the end, with its fixed-rate ones.
+      if (i < ROUNDS - 1) booked += drained.booked;
+      pairDistinctStart = distinctBefore;
+      rounds.push({ off: a, on: b, ratio: b.okPerSec / a.okPerSec, drainedMs: drained.ms, sentDuringOn, cpuPerBookingUs: { off: offRun.us, on: onRunLate.us }, onFirst });
+      ctx.log(`  round ${i + 1} (${onFirst ? 'on first' : 'off first'}): off ${num(a.okPerSec)}/s, on ${num(b.okPerSec)}/s, ${pct(b.okPerSec / a.okPerSec)}; app CPU per booking off ${num(offRun.us)} µs, on ${num(onRunLate.us)} µs; ${sentDuringOn} emails sent during the on window (warm-up included); emails for ${sink.distinct() - distinctBefore}/${drained.booked} bookings after ${drained.ms} ms more`);
+    }
+    const { off, on } = pair!;
     const median = [...rounds].sort((x, y) => x.ratio - y.ratio)[Math.floor(ROUNDS / 2)]!;
     // The same fixed rate on both apps: group commit batches as many bookings per commit in
     // each, so the CPU per booking differs only by what mail adds to a booking. (At full speed
     // CPU per booking also falls as the rate rises, which confounds the comparison.)
     const fixedRate = Math.max(50, Math.round(Math.min(...rounds.map((r) => r.off.okPerSec)) / 2));
     const fixed = { body: BOOKING_BODY, connections, durationSec: opts.durationSec, warmupSec: opts.warmupSec, paths: [bookingPath('hot')], overallRate: fixedRate };
-    const fixedOff = await cpuPerBooking(off.proc.pid, off.baseUrl, () => sustainedLoad({ ...fixed, label: `mail off, ${fixedRate}/s`, baseUrl: off.baseUrl }));
-    const fixedOn = await cpuPerBooking(on.proc.pid, on.baseUrl, () => sustainedLoad({ ...fixed, label: `mail on, ${fixedRate}/s`, baseUrl: on.baseUrl }));
+    const fixedOff = await cpuPerBooking(off, () => sustainedLoad({ ...fixed, label: `mail off, ${fixedRate}/s`, baseUrl: off.baseUrl }));
+    const fixedOn = await cpuPerBooking(on, () => sustainedLoad({ ...fixed, label: `mail on, ${fixedRate}/s`, baseUrl: on.baseUrl }));
     ctx.log(`  fixed ${fixedRate} bookings/s: app CPU per booking off ${num(fixedOff.us)} µs, on ${num(fixedOn.us)} µs (${pct(fixedOn.us / fixedOff.us)})`);
-    // Bookings still in flight when the last round stopped commit a moment later: count again
-    // once the sink has stopped growing.
-    let final = await getEvent(on.baseUrl, 'hot', on.token);
-    const settle = Date.now();
-    while (sink.distinct() < final.capacity - final.available && Date.now() - settle < DRAIN_TIMEOUT_MS) {
-      await new Promise((r) => setTimeout(r, 500));
-      final = await getEvent(on.baseUrl, 'hot', on.token);
-    }
-    const booked = final.capacity - final.available;
+    // The fixed-rate bookings of the last mail app, then every booking of every mail app: each
+    // must have reached the sink exactly once.
+    booked += (await drain(on, pairDistinctStart, DRAIN_TIMEOUT_MS)).booked;
     const sent = sink.distinct();
     const duplicates = sink.count() - sent;
     return [
@@ -145,7 +176,7 @@ export const run: ScenarioFn = async (ctx) => {
         chart: throughputChart('(10) Booking rate, mail off vs on', `${connections} connections; ratio ${pct(median.ratio)}`, [median.off, median.on]),
         notes: [
           'Both apps: embedded default, SHARD_WRITE_MODE=coalesce, one hot event; the mail app sends through a local smtp-server sink.',
-          'Each "on" round is followed by a wait until its emails are sent, so the worker never runs during the other app’s measurement.',
+          'Each round starts a fresh pair of apps; the mail app runs first in rounds 2 and 4, second in 1, 3 and 5. After its window the harness waits until its emails are sent, so the worker never runs during the other app’s measurement.',
           `At a fixed ${fixedRate} bookings/s on both apps (equal batching): app CPU per booking off ${num(fixedOff.us)} µs, on ${num(fixedOn.us)} µs (${pct(fixedOn.us / fixedOff.us)}).`,
           `App CPU per booking (all threads, whole load run), off / on: ${rounds.map((r) => `${num(r.cpuPerBookingUs.off)} / ${num(r.cpuPerBookingUs.on)} µs`).join('; ')}.`,
           `Emails sent while the "on" app took bookings (warm-up and window, per round): ${rounds.map((r) => r.sentDuringOn).join(', ')}; the worker defers while bookings arrive (up to 30 s, then 5 per pass) and catches up after.`,
@@ -153,8 +184,10 @@ export const run: ScenarioFn = async (ctx) => {
       },
     ];
   } finally {
-    await on.stop();
-    await off.stop();
+    if (pair) {
+      await pair.on.stop();
+      await pair.off.stop();
+    }
     await sink.close();
   }
 };
