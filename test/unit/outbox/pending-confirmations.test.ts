@@ -1,0 +1,177 @@
+// Confirmations pending on attendee rows (attendees.confirm_to, shard migration 0015) reach the
+// email outbox through the worker's promotion: exactly once even when two processes' workers
+// race on the same shard file, never for an event that is not live on the shard, never while
+// sales-first defers the pass, and at most one claim's worth per pass.
+import path from 'node:path';
+import { type Client, createClient } from '@libsql/client';
+import pino from 'pino';
+import { LOCAL_PRAGMAS } from '../../../src/db/libsql-client';
+import { migrate, readMigrations } from '../../../src/db/migrator';
+import { migrationsDir } from '../../../src/lib/paths';
+import { LeasedOutbox, type OutboxShard } from '../../../src/outbox/leased-outbox';
+import { buildBookingJob } from '../../../src/shards/tables/booking-statements';
+import { type EmailOutboxRow, emailOutboxTable } from '../../../src/shards/tables/email-outbox';
+import { WriteCoalescer } from '../../../src/shards/write-coalescer';
+import { statementsOf } from '../../../src/shards/write-job';
+import { makeTempDir } from '../../helpers/temp-dir';
+
+const { dir, cleanup } = makeTempDir('pending-confirmations-');
+const clients: Client[] = [];
+afterAll(() => {
+  for (const c of clients) c.close();
+  cleanup();
+});
+
+/** A connection of its own to the shard file, with its own single writer: what one app process has. */
+async function connect(file: string, name: string): Promise<OutboxShard & { client: Client }> {
+  const client = createClient({ url: `file:${path.join(dir, file)}` });
+  clients.push(client);
+  for (const pragma of LOCAL_PRAGMAS) await client.execute(pragma);
+  return { name, client, db: client, writer: new WriteCoalescer({ shard: name, db: client, maxBatch: 16, targetWaitMs: 2000 }) };
+}
+
+async function shardFile(file: string): Promise<Client> {
+  const { client } = await connect(file, 'setup');
+  await migrate(client, readMigrations(migrationsDir('shard')));
+  await client.execute("INSERT INTO events (id, slug, organiser_id, name, capacity, created_at, updated_at) VALUES (1, 'live', 1, 'Live', 1000, 'now', 'now')");
+  await client.execute("INSERT INTO events (id, slug, organiser_id, name, capacity, created_at, updated_at) VALUES (2, 'other', 1, 'Other', 1000, 'now', 'now')");
+  return client;
+}
+
+/** Free single-event bookings as the booking path writes them: the sealed address on the attendee row. */
+async function book(db: Client, eventId: number, count: number, prefix: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const bookingId = `${prefix}-${i}`;
+    const now = new Date();
+    const job = buildBookingJob(
+      {
+        eventId,
+        eventType: 'standard',
+        bookingId,
+        quantity: 1,
+        date: null,
+        pii: 'ek1.x',
+        emailIndex: null,
+        tokenIndex: `tok-${bookingId}`,
+        sealedToken: 'sealed-token',
+        pricePaid: 0,
+        logMessage: 'Booked 1 ticket',
+        webhooks: [],
+        confirmTo: `sealed-address-of-${bookingId}`,
+        emails: [],
+        nowIso: now.toISOString(),
+        nowMs: now.getTime(),
+      },
+      true,
+    );
+    const results = await db.batch(statementsOf(job.job), 'write');
+    expect(job.outcome(results).kind).toBe('booked');
+    ids.push(bookingId);
+  }
+  return ids;
+}
+
+const count = async (db: Client, sql: string) => Number((await db.execute(sql)).rows[0]!.n);
+
+function outbox(shard: OutboxShard, sent: Array<{ bookingId: string; body: string }>, opts: { batchSize?: number; allowance?: () => number } = {}) {
+  return new LeasedOutbox<EmailOutboxRow>({
+    table: emailOutboxTable,
+    shards: async () => [shard],
+    handle: async (row) => {
+      sent.push({ bookingId: row.bookingId, body: row.body });
+      await new Promise((r) => setTimeout(r, 1)); // a send takes a while: the other worker gets in meanwhile
+      return { ok: true };
+    },
+    logger: pino({ level: 'silent' }),
+    metrics: { backlog: () => {}, failure: () => {} },
+    batchSize: opts.batchSize ?? 25,
+    ...(opts.allowance ? { allowance: opts.allowance } : {}),
+  });
+}
+
+describe('promoting pending confirmations into the email outbox', () => {
+  it('two workers on two connections racing over the same shard send every booking exactly once', async () => {
+    const setup = await shardFile('race.db');
+    const booked = await book(setup, 1, 60, 'race');
+    const a = await connect('race.db', 'shard-a');
+    const b = await connect('race.db', 'shard-b');
+    const sent: Array<{ bookingId: string; body: string }> = [];
+    // Small passes, so the race spans many promotions.
+    const workers = [outbox(a, sent, { batchSize: 7 }), outbox(b, sent, { batchSize: 7 })];
+    // 60 rows, 7 per pass: far fewer than 100 passes, unless promotion kept re-promoting.
+    const drain = async (w: LeasedOutbox<EmailOutboxRow>) => {
+      let idle = 0;
+      for (let pass = 0; idle < 2; pass++) {
+        if (pass > 100) throw new Error('the outbox never drained');
+        idle = (await w.runOnce()) === 0 ? idle + 1 : 0;
+      }
+    };
+    await Promise.all([drain(workers[0]!), drain(workers[0]!), drain(workers[1]!), drain(workers[1]!)]);
+
+    expect(sent.map((s) => s.bookingId).sort()).toEqual([...booked].sort());
+    // The promoted body is the attendee's sealed address, moved as it was.
+    for (const s of sent) expect(s.body).toBe(`sealed-address-of-${s.bookingId}`);
+    expect(await count(setup, 'SELECT COUNT(*) AS n FROM attendees WHERE confirm_to IS NOT NULL')).toBe(0);
+    const rows = (await setup.execute("SELECT booking_id, kind, body, sent_at FROM email_outbox ORDER BY id")).rows;
+    expect(rows).toHaveLength(60);
+    expect(new Set(rows.map((r) => String(r.booking_id))).size).toBe(60);
+    for (const r of rows) expect([r.kind, r.body, r.sent_at === null]).toEqual(['confirmation', '', false]);
+  });
+
+  it('a pass promotes at most what it may claim, the oldest first, and clears exactly those', async () => {
+    const db = await shardFile('bounded.db');
+    const booked = await book(db, 1, 10, 'bounded');
+    const { writer } = await connect('bounded.db', 'w');
+    const now = Date.now();
+    const claimed = await emailOutboxTable.claim(writer, now, now + 60_000, 3);
+    expect(claimed.map((r) => r.bookingId)).toEqual(booked.slice(0, 3));
+    const pending = (await db.execute('SELECT booking_id FROM attendees WHERE confirm_to IS NOT NULL ORDER BY id')).rows.map((r) => String(r.booking_id));
+    expect(pending).toEqual(booked.slice(3));
+    expect(await count(db, 'SELECT COUNT(*) AS n FROM email_outbox')).toBe(3);
+    expect(await emailOutboxTable.backlog(db)).toBe(10); // 3 claimed but unsent + 7 pending
+  });
+
+  it('a frozen or moved-away event keeps its pending confirmations on the attendee rows; live again, they go', async () => {
+    const db = await shardFile('frozen.db');
+    await book(db, 2, 3, 'frozen');
+    await db.execute("UPDATE events SET state = 'frozen' WHERE id = 2");
+    const shard = await connect('frozen.db', 'f');
+    const sent: Array<{ bookingId: string; body: string }> = [];
+    const worker = outbox(shard, sent);
+    expect(await emailOutboxTable.hasDue(db, Date.now())).toBe(false);
+    expect(await emailOutboxTable.backlog(db)).toBe(0);
+    // Even a claim that runs anyway promotes nothing of it.
+    await emailOutboxTable.claim(shard.writer, Date.now(), Date.now() + 60_000, 25);
+    expect(await worker.runOnce()).toBe(0);
+    await db.execute("UPDATE events SET state = 'moved' WHERE id = 2");
+    expect(await worker.runOnce()).toBe(0);
+    expect(sent).toEqual([]);
+    expect(await count(db, 'SELECT COUNT(*) AS n FROM email_outbox')).toBe(0);
+    expect(await count(db, 'SELECT COUNT(*) AS n FROM attendees WHERE confirm_to IS NOT NULL')).toBe(3);
+
+    await db.execute("UPDATE events SET state = 'live' WHERE id = 2");
+    expect(await emailOutboxTable.hasDue(db, Date.now())).toBe(true);
+    expect(await worker.runOnce()).toBe(3);
+    expect(sent.map((s) => s.bookingId)).toEqual(['frozen-0', 'frozen-1', 'frozen-2']);
+    expect(await worker.runOnce()).toBe(0);
+  });
+
+  it('sales first: a deferred pass promotes nothing; the next allowed one promotes and sends', async () => {
+    const db = await shardFile('deferred.db');
+    await book(db, 1, 4, 'deferred');
+    const shard = await connect('deferred.db', 'd');
+    const sent: Array<{ bookingId: string; body: string }> = [];
+    let allowance = 0;
+    const worker = outbox(shard, sent, { allowance: () => allowance });
+    expect(await worker.runOnce()).toBe(0);
+    expect(await count(db, 'SELECT COUNT(*) AS n FROM email_outbox')).toBe(0);
+    expect(await count(db, 'SELECT COUNT(*) AS n FROM attendees WHERE confirm_to IS NOT NULL')).toBe(4);
+    allowance = 2; // a trickle: two per pass
+    expect(await worker.runOnce()).toBe(2);
+    expect(await count(db, 'SELECT COUNT(*) AS n FROM attendees WHERE confirm_to IS NOT NULL')).toBe(2);
+    allowance = 25;
+    expect(await worker.runOnce()).toBe(2);
+    expect(sent.map((s) => s.bookingId)).toEqual(['deferred-0', 'deferred-1', 'deferred-2', 'deferred-3']);
+  });
+});
