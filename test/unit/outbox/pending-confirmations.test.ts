@@ -1,15 +1,19 @@
 // Confirmations pending on attendee rows (attendees.confirm_to, shard migration 0015) reach the
 // email outbox through the worker's promotion: exactly once even when two processes' workers
 // race on the same shard file, never for an event that is not live on the shard, never while
-// sales-first defers the pass, and at most one claim's worth per pass.
+// sales-first defers the pass, and at most one claim's worth per pass; a booking undone (after a
+// stall, or by its saga) takes its pending confirmation with it.
 import path from 'node:path';
-import { type Client, createClient } from '@libsql/client';
+import { type Client, createClient, type InStatement, type TransactionMode } from '@libsql/client';
+import type { Db } from '../../../src/db/db';
+import { ShardStalledError, StallBreaker } from '../../../src/db/stall-breaker';
 import pino from 'pino';
 import { LOCAL_PRAGMAS } from '../../../src/db/libsql-client';
 import { migrate, readMigrations } from '../../../src/db/migrator';
 import { migrationsDir } from '../../../src/lib/paths';
 import { LeasedOutbox, type OutboxShard } from '../../../src/outbox/leased-outbox';
-import { buildBookingJob } from '../../../src/shards/tables/booking-statements';
+import { type BookingWrite, buildBookingJob } from '../../../src/shards/tables/booking-statements';
+import { BookingStore } from '../../../src/shards/tables/booking-store';
 import { type EmailOutboxRow, emailOutboxTable } from '../../../src/shards/tables/email-outbox';
 import { WriteCoalescer } from '../../../src/shards/write-coalescer';
 import { statementsOf } from '../../../src/shards/write-job';
@@ -38,33 +42,34 @@ async function shardFile(file: string): Promise<Client> {
   return client;
 }
 
-/** Free single-event bookings as the booking path writes them: the sealed address on the attendee row. */
+/** A free single-event booking as the booking path writes it: the sealed address on the attendee row. */
+function freeBooking(eventId: number, bookingId: string): BookingWrite {
+  const now = new Date();
+  return {
+    eventId,
+    eventType: 'standard',
+    bookingId,
+    quantity: 1,
+    date: null,
+    pii: 'ek1.x',
+    emailIndex: null,
+    tokenIndex: `tok-${bookingId}`,
+    sealedToken: 'sealed-token',
+    pricePaid: 0,
+    logMessage: 'Booked 1 ticket',
+    webhooks: [],
+    confirmTo: `sealed-address-of-${bookingId}`,
+    emails: [],
+    nowIso: now.toISOString(),
+    nowMs: now.getTime(),
+  };
+}
+
 async function book(db: Client, eventId: number, count: number, prefix: string): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const bookingId = `${prefix}-${i}`;
-    const now = new Date();
-    const job = buildBookingJob(
-      {
-        eventId,
-        eventType: 'standard',
-        bookingId,
-        quantity: 1,
-        date: null,
-        pii: 'ek1.x',
-        emailIndex: null,
-        tokenIndex: `tok-${bookingId}`,
-        sealedToken: 'sealed-token',
-        pricePaid: 0,
-        logMessage: 'Booked 1 ticket',
-        webhooks: [],
-        confirmTo: `sealed-address-of-${bookingId}`,
-        emails: [],
-        nowIso: now.toISOString(),
-        nowMs: now.getTime(),
-      },
-      true,
-    );
+    const job = buildBookingJob(freeBooking(eventId, bookingId), true);
     const results = await db.batch(statementsOf(job.job), 'write');
     expect(job.outcome(results).kind).toBe('booked');
     ids.push(bookingId);
@@ -155,6 +160,54 @@ describe('promoting pending confirmations into the email outbox', () => {
     expect(await worker.runOnce()).toBe(3);
     expect(sent.map((s) => s.bookingId)).toEqual(['frozen-0', 'frozen-1', 'frozen-2']);
     expect(await worker.runOnce()).toBe(0);
+  });
+
+  it('a booking undone after its shard stalled (the buyer heard 503) sends nothing; a saga-cancelled one neither', async () => {
+    const db = await shardFile('stalled.db');
+    // A primary that commits at once but, while stalled, holds its answer back past the deadline.
+    let gate: Promise<void> | null = null;
+    let open = () => {};
+    const stallable: Db = {
+      execute: db.execute.bind(db),
+      batch: async (stmts: InStatement[], mode?: TransactionMode) => {
+        const results = await db.batch(stmts, mode);
+        if (gate) await gate;
+        return results;
+      },
+      close: () => {},
+    };
+    const writer = new WriteCoalescer({ shard: 's', db: stallable, maxBatch: 8, targetWaitMs: 2000, breaker: new StallBreaker('s', 80, 150) });
+    const store = new BookingStore({ writer: async () => writer });
+    const ref = { shard: 's', id: 1 };
+    gate = new Promise<void>((r) => (open = r));
+    await expect(store.book(ref, freeBooking(1, 'stalled-1'))).rejects.toBeInstanceOf(ShardStalledError);
+    // It did commit, confirmation pending and all; the writer undoes it once the answer arrives.
+    expect(await count(db, 'SELECT COUNT(*) AS n FROM attendees WHERE confirm_to IS NOT NULL')).toBe(1);
+    gate = null;
+    open();
+    await writer.drain();
+    expect(await count(db, 'SELECT COUNT(*) AS n FROM attendees')).toBe(0);
+
+    // A saga step compensated (another event of the booking was refused): the same undo, by booking id.
+    for (let waited = 0; ; waited += 20) {
+      // The breaker's cooldown: the writer takes new bookings again once it admits them.
+      try {
+        writer.admit();
+        break;
+      } catch (e) {
+        if (!(e instanceof ShardStalledError) || waited > 5000) throw e;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+    expect((await store.book(ref, freeBooking(1, 'saga-1'))).outcome.kind).toBe('booked');
+    await store.cancel(ref, 'saga-1', new Date().toISOString());
+
+    const sent: Array<{ bookingId: string; body: string }> = [];
+    const worker = outbox({ name: 's', db, writer }, sent);
+    expect(await emailOutboxTable.hasDue(db, Date.now())).toBe(false);
+    expect(await worker.runOnce()).toBe(0);
+    expect(sent).toEqual([]);
+    expect(await count(db, 'SELECT COUNT(*) AS n FROM email_outbox')).toBe(0);
   });
 
   it('sales first: a deferred pass promotes nothing; the next allowed one promotes and sends', async () => {
