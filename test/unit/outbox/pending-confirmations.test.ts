@@ -9,11 +9,13 @@ import type { Db } from '../../../src/db/db';
 import { ShardStalledError, StallBreaker } from '../../../src/db/stall-breaker';
 import pino from 'pino';
 import { LOCAL_PRAGMAS } from '../../../src/db/libsql-client';
+import { openWorkerWriter } from '../../../src/db/worker-writer';
 import { migrate, readMigrations } from '../../../src/db/migrator';
 import { migrationsDir } from '../../../src/lib/paths';
 import { LeasedOutbox, type OutboxShard } from '../../../src/outbox/leased-outbox';
 import { type BookingWrite, buildBookingJob } from '../../../src/shards/tables/booking-statements';
 import { BookingStore } from '../../../src/shards/tables/booking-store';
+import { buildAttendeeRefundJob } from '../../../src/shards/tables/refund-statements';
 import { type EmailOutboxRow, emailOutboxTable } from '../../../src/shards/tables/email-outbox';
 import { WriteCoalescer } from '../../../src/shards/write-coalescer';
 import { statementsOf } from '../../../src/shards/write-job';
@@ -26,12 +28,19 @@ afterAll(() => {
   cleanup();
 });
 
-/** A connection of its own to the shard file, with its own single writer: what one app process has. */
-async function connect(file: string, name: string): Promise<OutboxShard & { client: Client }> {
-  const client = createClient({ url: `file:${path.join(dir, file)}` });
+/**
+ * A connection of its own to the shard file, with its own single writer: what one app process
+ * has. `thread`: the writer is a write connection on a thread of its own, as a local shard's is
+ * in the app, so two of them really run their transactions at the same time.
+ */
+async function connect(file: string, name: string, thread = false): Promise<OutboxShard & { client: Client }> {
+  const url = `file:${path.join(dir, file)}`;
+  const client = createClient({ url });
   clients.push(client);
   for (const pragma of LOCAL_PRAGMAS) await client.execute(pragma);
-  return { name, client, db: client, writer: new WriteCoalescer({ shard: name, db: client, maxBatch: 16, targetWaitMs: 2000 }) };
+  const writeDb = thread ? openWorkerWriter(url) : client;
+  if (thread) clients.push(writeDb as unknown as Client);
+  return { name, client, db: client, writer: new WriteCoalescer({ shard: name, db: writeDb, maxBatch: 16, targetWaitMs: 2000 }) };
 }
 
 async function shardFile(file: string): Promise<Client> {
@@ -96,11 +105,11 @@ function outbox(shard: OutboxShard, sent: Array<{ bookingId: string; body: strin
 }
 
 describe('promoting pending confirmations into the email outbox', () => {
-  it('two workers on two connections racing over the same shard send every booking exactly once', async () => {
+  it('two workers on two connections (writer threads) racing over the same shard send every booking exactly once', async () => {
     const setup = await shardFile('race.db');
     const booked = await book(setup, 1, 60, 'race');
-    const a = await connect('race.db', 'shard-a');
-    const b = await connect('race.db', 'shard-b');
+    const a = await connect('race.db', 'shard-a', true);
+    const b = await connect('race.db', 'shard-b', true);
     const sent: Array<{ bookingId: string; body: string }> = [];
     // Small passes, so the race spans many promotions.
     const workers = [outbox(a, sent, { batchSize: 7 }), outbox(b, sent, { batchSize: 7 })];
@@ -208,6 +217,22 @@ describe('promoting pending confirmations into the email outbox', () => {
     expect(await worker.runOnce()).toBe(0);
     expect(sent).toEqual([]);
     expect(await count(db, 'SELECT COUNT(*) AS n FROM email_outbox')).toBe(0);
+  });
+
+  it('a refunded attendee loses its pending confirmation in the refund transaction (as an unsent outbox row is deleted)', async () => {
+    const db = await shardFile('refunded.db');
+    await book(db, 1, 2, 'refund');
+    const id = Number((await db.execute("SELECT id FROM attendees WHERE booking_id = 'refund-0'")).rows[0]!.id);
+    const now = new Date();
+    const job = buildAttendeeRefundJob({ eventId: 1, attendeeId: id, key: 'rk', logMessage: 'Refunded', webhooks: [], nowIso: now.toISOString(), nowMs: now.getTime(), includeFree: true });
+    await db.batch(statementsOf(job), 'write');
+    expect((await db.execute('SELECT booking_id, refunded, confirm_to IS NOT NULL AS pending FROM attendees ORDER BY id')).rows.map((r) => [r.booking_id, Number(r.refunded), Number(r.pending)])).toEqual([
+      ['refund-0', 1, 0],
+      ['refund-1', 0, 1],
+    ]);
+    const sent: Array<{ bookingId: string; body: string }> = [];
+    expect(await outbox(await connect('refunded.db', 'r'), sent).runOnce()).toBe(1);
+    expect(sent.map((s) => s.bookingId)).toEqual(['refund-1']);
   });
 
   it('sales first: a deferred pass promotes nothing; the next allowed one promotes and sends', async () => {
