@@ -1,4 +1,5 @@
 import { Admission } from '../admission/admission';
+import { FairTurns } from '../admission/fair-turns';
 import { ActivityFeed } from '../bookings/activity-feed';
 import { AttendeeAdminService } from '../bookings/attendee-admin-service';
 import { DecryptedContacts } from '../bookings/decrypted-contacts';
@@ -41,6 +42,8 @@ export function createBookingModule(infra: Infra) {
   const snapshots = new EventSnapshots(eventStore);
   forgetSnapshot = (id) => snapshots.invalidate(id);
   const admission = new Admission();
+  // Booking work in turns across events, so one on-sale's CPU does not hold up other events' buyers.
+  const turns = new FairTurns();
   const holidays = new HolidayStore(infra.catalog);
   const groups = new GroupStore(infra.catalog);
   const organiserLog = new OrganiserLogStore(infra.catalog);
@@ -80,6 +83,7 @@ export function createBookingModule(infra: Infra) {
   return {
     snapshots,
     admission,
+    turns,
     holidays,
     groups,
     events,

@@ -138,6 +138,9 @@ export class WriteCoalescer implements ShardWriter {
   /** Undo jobs (`onAbandon`) waiting for every abandoned batch to settle. */
   private readonly undo: OwedUndo;
   private undoing = false;
+  /** When the last batch left (performance.now() ms): the next small one waits its spacing. */
+  private lastSentAt = Number.NEGATIVE_INFINITY;
+  private spacingTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: CoalescerOptions) {
     this.maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
@@ -237,9 +240,17 @@ export class WriteCoalescer implements ShardWriter {
   private pump(): void {
     if (this.refusing) this.refuseQueued();
     while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-      // While a batch travels, another is sent only for a real backlog: a trickle waits for the
-      // next round trip and shares one commit (pipelining small batches would just cost commits).
-      if (this.inFlight > 0 && this.queue.length < this.pipelineThreshold) break;
+      // While a batch travels, a small one leaves only once a share of the round trip has
+      // passed since the last departure (latency / maxInFlight): batches spread over the round
+      // trip, so a job waits at most that share for its ride, while a trickle still shares
+      // commits. A real backlog (pipelineThreshold jobs) leaves at once.
+      if (this.inFlight > 0 && this.queue.length < this.pipelineThreshold) {
+        const wait = this.lastSentAt + this.spacingMs() - performance.now();
+        if (wait > 0) {
+          this.wakeAfter(wait);
+          break;
+        }
+      }
       // After a stall, one batch goes as the breaker's probe; the rest wait for its answer.
       if (this.opts.breaker && !this.opts.breaker.tryEnter()) {
         if (this.inFlight === 0) this.refuseQueued();
@@ -247,12 +258,29 @@ export class WriteCoalescer implements ShardWriter {
       }
       const batch = this.queue.splice(0, this.opts.maxBatch);
       this.opts.metrics?.onQueueDepth(this.opts.shard, this.queue.length);
+      this.lastSentAt = performance.now();
       this.inFlight++;
       this.jobsInFlight += batch.length;
       this.opts.metrics?.onInFlight?.(this.opts.shard, this.inFlight);
       void this.send(batch);
     }
     this.notifyIdle();
+  }
+
+  /** The gap between departures that spreads maxInFlight batches over one batch latency. */
+  private spacingMs(): number {
+    return (this.batchSeconds * 1000) / this.maxInFlight;
+  }
+
+  /** Pumps again once the spacing has passed (one timer at a time; an answer may pump sooner). */
+  private wakeAfter(ms: number): void {
+    if (this.spacingTimer) return;
+    this.spacingTimer = setTimeout(() => {
+      this.spacingTimer = null;
+      this.schedule();
+    }, Math.ceil(ms));
+    // A batch is in flight whenever this is armed, and it keeps the process alive.
+    this.spacingTimer.unref();
   }
 
   private notifyIdle(): void {

@@ -7,6 +7,7 @@ import { bookingIdFor } from '../idempotency';
 import { param } from '../params';
 import { bookingLimits } from '../middleware/abuse-limits';
 import { parseJson, requireContentType } from '../middleware/body-parsing';
+import { fairTurn } from '../middleware/fair-turn';
 import { buildOpenApiDocument } from '../openapi';
 import { sendJson } from '../send-json';
 
@@ -45,13 +46,15 @@ export function publicApiRoutes(services: AppServices): Router {
   router.use(['/api/v1/events', '/api/v1/bookings', '/api/v1/openapi.json'], openCors);
   // The booking routes first: they are the ones an on-sale calls thousands of times a second.
   const limits = bookingLimits(services.infra.config, services.infra.keyring);
-  router.post('/api/v1/events/:slug/bookings', requireContentType('json'), parseJson, limits, async (req, res) => {
+  const { turns } = services.bookings;
+  router.post('/api/v1/events/:slug/bookings', fairTurn(turns, (req) => param(req, 'slug')), requireContentType('json'), parseJson, limits, async (req, res) => {
     const input = singleBookingSchema.parse(req.body ?? {});
     const slug = param(req, 'slug');
     sendDeskResult(res, await desk.bookOne(slug, input, bookingIdFor(req, { slug, ...input })));
   });
 
-  router.post('/api/v1/bookings', requireContentType('json'), parseJson, limits, async (req, res) => {
+  // Which events a multi-event booking is for is in its body: they share one turn.
+  router.post('/api/v1/bookings', fairTurn(turns, () => ' several events'), requireContentType('json'), parseJson, limits, async (req, res) => {
     const input = multiBookingSchema.parse(req.body ?? {});
     sendDeskResult(res, await desk.bookMany(input, bookingIdFor(req, input)));
   });

@@ -1,4 +1,5 @@
 import { bookingLimits } from '../middleware/abuse-limits';
+import { fairTurn } from '../middleware/fair-turn';
 import { type Request, Router } from 'express';
 import type { Organiser } from '../../catalog/organiser-store';
 import { isOrganiserSlug } from '../../domain/inputs';
@@ -50,7 +51,7 @@ export function publicSiteRoutes(services: AppServices): Router {
     res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(services.infra.keyring, BOOKING_FORM_BINDING), values: {}, issues: [], nav, listEvents: true, calendarMonth: month }));
   });
 
-  router.post('/o/:organiser/events', requireContentType('form'), parseForm, bookingLimits(services.infra.config, services.infra.keyring), async (req, res) => {
+  router.post('/o/:organiser/events', fairTurn(services.bookings.turns, (req) => `o/${param(req, 'organiser')}`), requireContentType('form'), parseForm, bookingLimits(services.infra.config, services.infra.keyring), async (req, res) => {
     const organiser = await siteOf(req);
     const page = await loadSitePage(services, organiser, { dateCounters: false });
     if (!page) throw new AppError('not_found', messages.notFound);

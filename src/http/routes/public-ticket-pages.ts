@@ -1,4 +1,5 @@
 import { bookingLimits } from '../middleware/abuse-limits';
+import { fairTurn } from '../middleware/fair-turn';
 import { type Request, Router } from 'express';
 import { splitTokens } from '../../bookings/public-tickets';
 import { AppError } from '../../errors';
@@ -48,7 +49,7 @@ export function publicTicketRoutes(services: AppServices): Router {
     res.type('html').send(renderBookingPage(page, { csrfToken: createPublicCsrfToken(infra.keyring, BOOKING_FORM_BINDING), values: {}, issues: [], calendarMonth: month }));
   });
 
-  router.post('/ticket/:slugs', requireContentType('form'), parseForm, bookingLimits(services.infra.config, services.infra.keyring), async (req, res) => {
+  router.post('/ticket/:slugs', fairTurn(services.bookings.turns, (req) => param(req, 'slugs')), requireContentType('form'), parseForm, bookingLimits(services.infra.config, services.infra.keyring), async (req, res) => {
     // Resolved once: the page's own look-up is what the booking uses, and the per-date counters
     // (an uncached shard read) are read only if the form has to be drawn again.
     const load = (dateCounters: boolean) => loadTicketPage(services, param(req, 'slugs'), isEmbed(req), { dateCounters });

@@ -53,6 +53,34 @@ describe('WriteCoalescer with batches in flight', () => {
     expect((await db.execute('SELECT COUNT(*) AS n FROM t')).rows[0]!.n).toBe(1024);
   });
 
+  it('spreads small batches over the round trip for buyers who come back at different moments', async () => {
+    // 32 buyers, each booking again 0-39 ms after its answer: the queue never reaches the
+    // pipeline threshold (256 / 4 = 64 jobs), so only the spacing rule (a batch every
+    // latency / maxInFlight) lets a second batch leave while one travels.
+    async function closedLoop(maxInFlight: number): Promise<number> {
+      const c = new WriteCoalescer({ shard: 's', db: remote(), maxBatch: 256, targetWaitMs: 60_000, maxInFlight, initialLatencyMs: 52, metrics });
+      const until = performance.now() + 1500;
+      let done = 0;
+      await Promise.all(
+        Array.from({ length: 32 }, async (_, buyer) => {
+          for (let round = 0; performance.now() < until; round++) {
+            await c.submit(insert(`loop${maxInFlight}-${buyer}-${round}`));
+            done++;
+            await new Promise((r) => setTimeout(r, (buyer * 7 + round * 13) % 40));
+          }
+        }),
+      );
+      return done;
+    }
+    const one = await closedLoop(1);
+    maxSeen = 0;
+    const four = await closedLoop(4);
+    expect(maxSeen).toBeGreaterThanOrEqual(3);
+    // One batch at a time: a buyer waits for the batch on the wire, then its own (~1.5 × 52 ms);
+    // spread departures: about one batch latency plus a quarter of it.
+    expect(four / one).toBeGreaterThanOrEqual(1.2);
+  });
+
   it('still decides capacity in SQL: exactly the stock is sold whatever order the batches commit in', async () => {
     const c = new WriteCoalescer({ shard: 's', db: remote(), maxBatch: 16, targetWaitMs: 60_000, maxInFlight: 4, metrics });
     const take = { steps: [[{ sql: 'UPDATE stock SET left = left - 1 WHERE id = 1 AND left >= 1', args: [] }]] };
