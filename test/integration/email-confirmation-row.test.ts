@@ -114,7 +114,16 @@ describe('free confirmations sealed as an address, built by the worker from the 
     expect((await postJson(app.baseUrl, '/api/v1/events/gone-gig/bookings', { name: 'Bea', email: 'bea@example.com', quantity: 1 })).status).toBe(201);
     const entry = (await app.services.infra.directory.resolve('gone-gig'))!;
     const db = await app.services.infra.router.db(entry.shard);
-    const attendee = (await db.execute({ sql: 'SELECT id FROM attendees WHERE event_id = ?', args: [entry.id] })).rows[0]!;
+    const attendee = (await db.execute({ sql: 'SELECT id, confirm_to FROM attendees WHERE event_id = ?', args: [entry.id] })).rows[0]!;
+    // The organiser's views read past the pending confirmation: not in the list, the search, the export.
+    const sealed = String(attendee.confirm_to);
+    for (const view of ['/api/v1/admin/events/gone-gig/attendees', '/api/v1/admin/events/gone-gig/attendees?q=Bea', '/api/v1/admin/events/gone-gig/attendees.csv']) {
+      const res = await request(app.baseUrl, view, { token: tenant.token });
+      expect([view, res.status]).toEqual([view, 200]);
+      expect(res.text).toContain('Bea');
+      expect(res.text).not.toContain(sealed);
+      expect(res.text).not.toContain('confirm');
+    }
     const del = await request(app.baseUrl, `/api/v1/admin/events/gone-gig/attendees/${attendee.id}`, { method: 'DELETE', token: tenant.token });
     expect(del.status).toBeLessThan(300);
 
