@@ -2,7 +2,8 @@
 // email outbox through the worker's promotion: exactly once even when two processes' workers
 // race on the same shard file, never for an event that is not live on the shard, never while
 // sales-first defers the pass, and at most one claim's worth per pass; a booking undone (after a
-// stall, or by its saga) takes its pending confirmation with it.
+// stall, or by its saga) takes its pending confirmation with it; a moved event's go once, from
+// the shard it moved to (both ways the mover copies an event).
 import path from 'node:path';
 import { type Client, createClient, type InStatement, type TransactionMode } from '@libsql/client';
 import type { Db } from '../../../src/db/db';
@@ -15,6 +16,8 @@ import { migrationsDir } from '../../../src/lib/paths';
 import { LeasedOutbox, type OutboxShard } from '../../../src/outbox/leased-outbox';
 import { type BookingWrite, buildBookingJob } from '../../../src/shards/tables/booking-statements';
 import { BookingStore } from '../../../src/shards/tables/booking-store';
+import { canKeepIds, readEventRows, setEventState, writeEventRows } from '../../../src/shards/tables/event-copy';
+import { copyPass, startTracking, stopTracking } from '../../../src/shards/tables/move-tracking';
 import { buildAttendeeRefundJob } from '../../../src/shards/tables/refund-statements';
 import { type EmailOutboxRow, emailOutboxTable } from '../../../src/shards/tables/email-outbox';
 import { WriteCoalescer } from '../../../src/shards/write-coalescer';
@@ -169,6 +172,43 @@ describe('promoting pending confirmations into the email outbox', () => {
     expect(await worker.runOnce()).toBe(3);
     expect(sent.map((s) => s.bookingId)).toEqual(['frozen-0', 'frozen-1', 'frozen-2']);
     expect(await worker.runOnce()).toBe(0);
+  });
+
+  it.each([
+    ['renumbering copy (the target holds another event)', false],
+    ['tracked copy (ids kept)', true],
+  ])('an event copied to another shard by the %s: its pending confirmations are sent once, from the target', async (_label, keepIds) => {
+    const file = keepIds ? 'move-kept' : 'move-renumbered';
+    const source = await shardFile(`${file}-source.db`);
+    const target = await shardFile(`${file}-target.db`);
+    await target.execute('DELETE FROM events WHERE id = 1'); // the event arrives with the copy
+    if (!keepIds) await book(target, 2, 3, 'resident'); // another event's rows: ids are renumbered
+    await target.execute("UPDATE attendees SET confirm_to = NULL WHERE event_id = 2"); // (sent long ago)
+    const booked = await book(source, 1, 4, `moving-${file}`);
+    // As the mover does: freeze the source, copy, flip (target live, source moved).
+    await setEventState(source, 1, 'frozen', ['live']);
+    if (keepIds) {
+      expect(await canKeepIds(target, 1)).toBe(true);
+      await startTracking(source, 1);
+      await copyPass(source, target, 1);
+      await stopTracking(source, 1);
+    } else {
+      expect(await canKeepIds(target, 1)).toBe(false);
+      await writeEventRows(target, 1, await readEventRows(source, 1));
+    }
+    await target.execute("UPDATE events SET state = 'live' WHERE id = 1");
+    await setEventState(source, 1, 'moved', ['frozen']);
+    expect(await count(target, 'SELECT COUNT(*) AS n FROM attendees WHERE event_id = 1 AND confirm_to IS NOT NULL')).toBe(4);
+
+    const sent: Array<{ bookingId: string; body: string }> = [];
+    const workers = [outbox(await connect(`${file}-source.db`, 'source'), sent), outbox(await connect(`${file}-target.db`, 'target'), sent)];
+    for (let pass = 0; pass < 3; pass++) for (const w of workers) await w.runOnce();
+    expect(sent.map((x) => x.bookingId).sort()).toEqual([...booked].sort());
+    for (const x of sent) expect(x.body).toBe(`sealed-address-of-${x.bookingId}`);
+    // The moved-away copy promoted nothing; the target's pending ones are all promoted and sent.
+    expect(await count(source, 'SELECT COUNT(*) AS n FROM email_outbox')).toBe(0);
+    expect(await count(target, 'SELECT COUNT(*) AS n FROM attendees WHERE confirm_to IS NOT NULL')).toBe(0);
+    expect(await count(target, 'SELECT COUNT(*) AS n FROM email_outbox WHERE event_id = 1 AND sent_at IS NOT NULL')).toBe(4);
   });
 
   it('a booking undone after its shard stalled (the buyer heard 503) sends nothing; a saga-cancelled one neither', async () => {
