@@ -117,11 +117,13 @@ export class BookingService {
     const payload = targets.some((t) => t.length > 0) ? JSON.stringify(registrationPayload(r.bookingId, r.attendee, tickets, config.publicUrl, r.organiser.currency, r.organiser.businessEmail)) : null;
     const multi = r.items.length > 1;
     const dueAt = multi ? nowMs + SAGA_WEBHOOK_GRACE_MS : nowMs;
-    // One confirmation per booking, written with its first step (and cancelled with it).
-    const email: EmailToSend | null =
-      config.mail && r.attendee.email
-        ? { eventId: r.items[0]!.event.id, bookingId: r.bookingId, kind: 'confirmation', sealedBody: this.sealedConfirmation(r, r.attendee.email, tickets), dueAt, nowMs }
-        : null;
+    // One confirmation per booking, written with its first step (and cancelled with it). One
+    // event: sealed on the attendee row (confirm_to), which the email worker later promotes into
+    // the outbox, so the booking's transaction writes no outbox row. Several events: an outbox
+    // row held back until every step committed.
+    const sealed = config.mail && r.attendee.email ? this.sealedConfirmation(r, r.attendee.email, tickets) : null;
+    const confirmTo = multi ? null : sealed;
+    const email: EmailToSend | null = multi && sealed ? { eventId: r.items[0]!.event.id, bookingId: r.bookingId, kind: 'confirmation', sealedBody: sealed, dueAt, nowMs } : null;
 
     const settled = new Set<number>();
     // Steps whose shard stalled: their writer undoes them itself once the shard answers (see
@@ -147,6 +149,7 @@ export class BookingService {
             pricePaid: 0, // free path: nothing was paid (paid events go through holds and checkout)
             logMessage: `Booked ${item.quantity} ticket${item.quantity === 1 ? '' : 's'}${item.date ? ` for ${item.date}` : ''}`,
             webhooks,
+            confirmTo: i === 0 ? confirmTo : null,
             emails: i === 0 && email ? [email] : [],
             nowIso,
             nowMs,

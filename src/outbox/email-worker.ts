@@ -30,7 +30,10 @@ export type EmailWorkerDeps = Pick<Infra, 'router' | 'pool' | 'keyring' | 'logge
  * from every shard's email_outbox, and invite emails from the catalog's account_email_outbox.
  * The body is opened and rendered here, never in the request that booked (a free single-event
  * confirmation is sealed as its address only; the worker builds the rest from the booking's
- * rows, see bookings/confirmation-address). Sent or abandoned
+ * rows, see bookings/confirmation-address). Such a confirmation waits on its attendee row
+ * (attendees.confirm_to) rather than in the outbox: each claim first promotes pending ones into
+ * outbox rows in the same transaction (shards/tables/pending-confirmations), so sales-first
+ * holds them back like any other row. Sent or abandoned
  * rows have their body erased. At least once: a crash after the SMTP server accepted a
  * message but before the row was marked sends it again after the lease (rare, and harmless
  * next to a lost ticket).

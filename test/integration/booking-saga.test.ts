@@ -78,7 +78,7 @@ describe('bookings across shards and batch isolation', () => {
         {
           eventId: entry.id, eventType: 'standard', bookingId: `poison-${i}`, quantity: 1, date: null, pii: 'e1.x', emailIndex: null,
           tokenIndex, sealedToken: 's', pricePaid: 0, logMessage: 'Booked 1 ticket', webhooks: [],
-        emails: [], nowIso: now.toISOString(), nowMs: now.getTime(),
+        confirmTo: null, emails: [], nowIso: now.toISOString(), nowMs: now.getTime(),
         },
         true,
       );

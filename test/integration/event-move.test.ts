@@ -83,6 +83,7 @@ describe('moving an event between shards while it sells', () => {
         pricePaid: 0,
         logMessage: 'stale',
         webhooks: [],
+        confirmTo: null,
         emails: [],
         nowIso: now.toISOString(),
         nowMs: now.getTime(),

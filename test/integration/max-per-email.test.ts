@@ -120,7 +120,7 @@ describe('max tickets per email', () => {
         buildBookingJob(
           {
             eventId: entry.id, eventType: 'standard', bookingId: `batch-${n}`, quantity, date: null, pii: 'sealed', emailIndex,
-            tokenIndex: `tok-${n}`, sealedToken: `sealed-${n}`, pricePaid: 0, logMessage: 'Booked', webhooks: [], emails: [],
+            tokenIndex: `tok-${n}`, sealedToken: `sealed-${n}`, pricePaid: 0, logMessage: 'Booked', webhooks: [], confirmTo: null, emails: [],
             nowIso: now.toISOString(), nowMs: now.getTime(),
           },
           true,

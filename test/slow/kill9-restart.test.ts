@@ -90,11 +90,14 @@ describe('kill -9 mid-sale, restart on the same data', () => {
     let db = shardFile(data.dir);
     const hooksAtCrash = (await db.execute('SELECT id, delivered_at FROM webhook_outbox')).rows;
     const mailsAtCrash = (await db.execute('SELECT id, sent_at FROM email_outbox')).rows;
+    // A free single-event booking's confirmation waits sealed on its attendee row until the worker promotes it.
+    const confirmationsAtCrash = Number((await db.execute('SELECT COUNT(*) AS n FROM attendees WHERE confirm_to IS NOT NULL')).rows[0]!.n);
     db.close();
     const pendingHooks = new Set(hooksAtCrash.filter((r) => r.delivered_at === null).map((r) => Number(r.id)));
     const deliveredHooks = new Set(hooksAtCrash.filter((r) => r.delivered_at !== null).map((r) => Number(r.id)));
-    const pendingMails = mailsAtCrash.filter((r) => r.sent_at === null).length;
+    const pendingMails = mailsAtCrash.filter((r) => r.sent_at === null).length + confirmationsAtCrash;
     expect(pendingHooks.size).toBeGreaterThan(0); // the kill really interrupted delivery
+    expect(pendingMails).toBeGreaterThan(0); // sales first: mail waits while buyers book
 
     child = await startAppChild(env, port);
     const second = child;
@@ -126,13 +129,18 @@ describe('kill -9 mid-sale, restart on the same data', () => {
 
       // Both outboxes drain after the restart.
       await waitUntil('the outboxes to drain', async () => {
-        const left = await db.execute('SELECT (SELECT COUNT(*) FROM webhook_outbox WHERE delivered_at IS NULL) + (SELECT COUNT(*) FROM email_outbox WHERE sent_at IS NULL) AS n');
+        const left = await db.execute(
+          'SELECT (SELECT COUNT(*) FROM webhook_outbox WHERE delivered_at IS NULL) + (SELECT COUNT(*) FROM email_outbox WHERE sent_at IS NULL) + (SELECT COUNT(*) FROM attendees WHERE confirm_to IS NOT NULL) AS n',
+        );
         return Number(left.rows[0]!.n) === 0;
       });
       const hookRows = (await db.execute('SELECT COUNT(*) AS n FROM webhook_outbox')).rows[0]!;
       // One webhook per committed booking (acknowledged or not), so nothing was written twice.
       const bookings = (await db.execute('SELECT COUNT(DISTINCT booking_id) AS n FROM attendees')).rows[0]!;
       expect(Number(hookRows.n)).toBe(Number(bookings.n));
+      // One confirmation row per committed booking once all are promoted: none promoted twice, none lost.
+      const mailRows = (await db.execute("SELECT COUNT(*) AS n, COUNT(DISTINCT booking_id) AS b FROM email_outbox WHERE kind = 'confirmation'")).rows[0]!;
+      expect([Number(mailRows.n), Number(mailRows.b)]).toEqual([Number(bookings.n), Number(bookings.n)]);
     } finally {
       db.close();
     }

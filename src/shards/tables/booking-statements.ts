@@ -21,7 +21,17 @@ export interface BookingWrite {
   logMessage: string;
   /** Webhook-outbox rows, written in the same transaction (none when no URL is configured). */
   webhooks: WebhookToSend[];
-  /** Email-outbox rows (the buyer's confirmation), same transaction; none when mail is off or no email was given. */
+  /**
+   * A free single-event booking's confirmation: the sealed address (confirmation-address.ts),
+   * stored on the attendee row itself (attendees.confirm_to, shard migration 0015) for the
+   * email worker to promote into the email outbox later. Null when mail is off, no email was
+   * given, or the confirmation goes as an email-outbox row (`emails`).
+   */
+  confirmTo: string | null;
+  /**
+   * Email-outbox rows in the same transaction (a multi-event booking's confirmation, sealed
+   * whole); none when mail is off, no email was given, or the confirmation is `confirmTo`.
+   */
   emails: EmailToSend[];
   nowIso: string;
   nowMs: number;
@@ -62,8 +72,8 @@ const SQL = {
   counter: `UPDATE events SET sold = sold + ?
              WHERE id = ? AND ${OPEN_AND_LIVE} AND sold + held + ? <= capacity AND ${NOT_ALREADY_BOOKED} AND ${EMAIL_ROOM_ON_EVENT}
              RETURNING capacity - sold - held AS remaining`,
-  attendee: `INSERT INTO attendees (event_id, booking_id, quantity, date, pii, email_index, token_index, sealed_token, price_paid, created_at)
-             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE changes() = 1 RETURNING id`,
+  attendee: `INSERT INTO attendees (event_id, booking_id, quantity, date, pii, email_index, token_index, sealed_token, price_paid, confirm_to, created_at)
+             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE changes() = 1 RETURNING id`,
   probe: (daily: boolean) => `SELECT state, active, (opens_at IS NULL OR opens_at <= ?) AND (closes_at IS NULL OR closes_at > ?) AS open_now,
                  capacity - ${daily ? 'COALESCE((SELECT sold + held FROM event_dates WHERE event_id = ? AND date = ?), 0)' : 'sold - held'} AS remaining,
                  (SELECT id FROM attendees WHERE booking_id = ? AND event_id = ?) AS existing_id,
@@ -97,7 +107,9 @@ export function buildBookingJob(w: BookingWrite, chained: boolean): BookingJob {
     : [{ sql: SQL.counter, args: [w.quantity, w.eventId, w.nowIso, w.nowIso, w.quantity, w.bookingId, w.eventId, ...emailRoomOnEvent(w.eventId, email, w.quantity).args] }];
   const insertAttendee: InStatement = {
     sql: SQL.attendee,
-    args: [w.eventId, w.bookingId, w.quantity, w.date, w.pii, w.emailIndex, w.tokenIndex, w.sealedToken, w.pricePaid, w.nowIso],
+    // A pending confirmation rides on the row the booking writes anyway: one partial-index
+    // entry instead of an email_outbox row and its two index entries (migration 0015).
+    args: [w.eventId, w.bookingId, w.quantity, w.date, w.pii, w.emailIndex, w.tokenIndex, w.sealedToken, w.pricePaid, w.confirmTo, w.nowIso],
   };
   const probe: InStatement = {
     sql: daily ? PROBE.daily : PROBE.standard,
@@ -164,7 +176,9 @@ const UNDO_MESSAGES = {
 };
 
 /**
- * Undoes one saga step: gives the tickets back and removes the attendee. Keyed by the
+ * Undoes one saga step: gives the tickets back and removes the attendee (and with it a
+ * confirmation still pending on it, attendees.confirm_to), its unsent webhooks and emails
+ * (an email the worker already promoted into the outbox among them). Keyed by the
  * booking id, so running it twice (or for a step that never booked) changes nothing.
  */
 export function buildCompensationJob(

@@ -4,6 +4,7 @@ import type { ShardWriter } from '../write-coalescer';
 import type { EventRef } from './event-tables';
 import { LIVE_EVENT_SQL, type LiveWriter } from './live-event-guard';
 import type { FailedAttempt, OutboxRow, OutboxTable } from './outbox-table';
+import { ANY_PENDING_SQL, COUNT_PENDING_SQL, promoteConfirmations } from './pending-confirmations';
 
 export type EmailKind = 'confirmation' | 'resend';
 
@@ -16,7 +17,10 @@ export interface EmailOutboxRow extends OutboxRow {
   body: string;
 }
 
-/** An email to send, written in the transaction of the booking it confirms. */
+/**
+ * An email to send, written in the transaction of the booking it confirms (a multi-event
+ * booking's; a free single-event booking's waits on its attendee row, see pending-confirmations).
+ */
 export interface EmailToSend {
   eventId: number;
   bookingId: string;
@@ -73,15 +77,22 @@ const DUE = `sent_at IS NULL AND body != '' AND next_attempt_at <= ? AND lease_u
 export const emailOutboxTable: OutboxTable<EmailOutboxRow> = {
   name: 'email',
 
+  // Confirmations still pending on their attendee rows count as due: the claim promotes them.
   async hasDue(db: Db, now: number) {
-    const rs = await db.execute({ sql: `SELECT 1 FROM email_outbox WHERE ${DUE} LIMIT 1`, args: [now, now] });
-    return rs.rows.length > 0;
+    const rs = await db.execute({ sql: `SELECT EXISTS (SELECT 1 FROM email_outbox WHERE ${DUE}) OR ${ANY_PENDING_SQL} AS due`, args: [now, now] });
+    return Number(rs.rows[0]!.due) === 1;
   },
 
+  /**
+   * Promotes up to `limit` pending confirmations (pending-confirmations.ts) and claims, in one
+   * write transaction: a pass costs the shard's writer one transaction, as before, and a
+   * promoted row is claimed by the same pass that promoted it.
+   */
   async claim(writer: ShardWriter, now: number, leaseUntil: number, limit: number) {
-    const [claimed] = await writer.submit({
+    const results = await writer.submit({
       steps: [
         [
+          ...promoteConfirmations(now, limit),
           {
             sql: `UPDATE email_outbox SET lease_until = ?, attempts = attempts + 1
                    WHERE id IN (SELECT id FROM email_outbox WHERE ${DUE} ORDER BY id LIMIT ?)
@@ -91,7 +102,7 @@ export const emailOutboxTable: OutboxTable<EmailOutboxRow> = {
         ],
       ],
     });
-    return claimed!.rows.map((r) => ({
+    return results[results.length - 1]!.rows.map((r) => ({
       id: Number(r.id),
       eventId: Number(r.event_id),
       bookingId: String(r.booking_id),
@@ -119,7 +130,7 @@ export const emailOutboxTable: OutboxTable<EmailOutboxRow> = {
   },
 
   async backlog(db: Db) {
-    const rs = await db.execute(`SELECT COUNT(*) AS n FROM email_outbox WHERE sent_at IS NULL AND body != '' AND ${LIVE}`);
+    const rs = await db.execute(`SELECT (SELECT COUNT(*) FROM email_outbox WHERE sent_at IS NULL AND body != '' AND ${LIVE}) + ${COUNT_PENDING_SQL} AS n`);
     return Number(rs.rows[0]!.n);
   },
 };

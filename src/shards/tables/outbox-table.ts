@@ -27,9 +27,13 @@ export type OutboxWriter = Pick<ShardWriter, 'submit'>;
 export interface OutboxTable<Row extends OutboxRow> {
   /** Label in metrics and logs ("webhook", "refund", "email"). */
   readonly name: string;
-  /** A cheap read first, so an idle shard never costs a write transaction per poll. */
+  /** A cheap read first, so an idle shard never costs a write transaction per poll (work waiting to be brought in counts). */
   hasDue(db: Db, now: number): Promise<boolean>;
-  /** Claims due rows with a lease in one atomic UPDATE … RETURNING. */
+  /**
+   * Claims due rows with a lease in one atomic UPDATE … RETURNING. A table whose work first
+   * waits elsewhere (email: confirmations pending on attendee rows) brings up to `limit` of it
+   * into the outbox in the same transaction, so a pass costs one write either way.
+   */
   claim(writer: OutboxWriter, now: number, leaseUntil: number, limit: number): Promise<Row[]>;
   done(writer: OutboxWriter, row: Row, now: number): Promise<void>;
   failed(writer: OutboxWriter, row: Row, failure: FailedAttempt): Promise<void>;

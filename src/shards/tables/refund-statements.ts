@@ -57,9 +57,10 @@ export function buildAttendeeRefundJob(w: AttendeeRefundWrite): WriteJob {
   });
   statements.push(logStatement({ eventId: w.eventId, at: w.nowIso, kind: 'refunded', message: w.logMessage, onlyIf: { sql: live, args: a } }));
   for (const hook of w.webhooks) statements.push(webhookInsert(hook, true));
-  // A confirmation not yet sent for a booking refunded before it went out is not sent at all.
+  // A confirmation not yet sent for a booking refunded before it went out is not sent at all:
+  // neither an outbox row nor one still pending on the attendee row (confirm_to).
   statements.push({ sql: `DELETE FROM email_outbox WHERE event_id = ? AND booking_id = (SELECT booking_id FROM attendees WHERE ${refundable}) AND sent_at IS NULL`, args: [w.eventId, ...a] });
-  statements.push({ sql: `UPDATE attendees SET refunded = 1 WHERE ${refundable}`, args: a });
+  statements.push({ sql: `UPDATE attendees SET refunded = 1, confirm_to = NULL WHERE ${refundable}`, args: a });
   return { steps: [statements] };
 }
 

@@ -24,6 +24,7 @@ describe('booking statements', () => {
       pricePaid: 0,
       logMessage: 'Booked',
       webhooks: [],
+      confirmTo: null,
       emails: [],
       nowIso: new Date().toISOString(),
       nowMs: Date.now(),
