@@ -1,6 +1,7 @@
 // Scenario 10 (issue 12): the booking rate with SMTP configured against the rate without it,
-// in the same run. Mail never runs inside a booking request (an outbox row is written in the
-// booking's own transaction; a worker sends it), so the target is >= 95%.
+// in the same run. Mail never runs inside a booking request (the booking's own transaction
+// records the sealed address on its attendee row; a worker turns it into an outbox row and
+// sends it), so the target is >= 95%.
 import { SMTPServer } from 'smtp-server';
 import { BOOKING_BODY, bookingPath, getEvent, startApp, UNLIMITED_CAPACITY } from '../app-setup';
 import { processCpuMs } from '../app-process';
