@@ -31,10 +31,13 @@ export async function streamAttendeesCsv(
   timeZone: string,
   date: string | undefined,
   rows: (each: (chunk: AttendeeView[]) => Promise<void>) => Promise<number>,
-): Promise<number> {
+  logged: (rows: number) => Promise<void>,
+): Promise<void> {
   res.attachment(csvFileName(event, date)).type('text/csv');
   await write(res, attendeesCsvHeader(event));
   const count = await rows((chunk) => write(res, attendeesCsvRows(event, chunk, timeZone)));
+  // Logged before the last byte goes: whoever has the file can already find it in the log,
+  // and a download that could not be logged does not complete.
+  await logged(count);
   res.end();
-  return count;
 }

@@ -257,10 +257,14 @@ export function adminEventActions(services: AppServices): Router {
     const filter = readAttendeeFilter(req.query);
     const { event } = await events.get(p.orgId, param(req, 'slug'));
     const key = unlockOrganiserPrivateKey(p.principal, p.organiser);
-    const rows = await streamAttendeesCsv(res, event, p.organiser.timezone, filter.date, (each) =>
-      attendees.forEachChunk(p.orgId, event.slug, key, { filter: listFilter(filter), ...(filter.q ? { q: filter.q } : {}) }, each),
+    await streamAttendeesCsv(
+      res,
+      event,
+      p.organiser.timezone,
+      filter.date,
+      (each) => attendees.forEachChunk(p.orgId, event.slug, key, { filter: listFilter(filter), ...(filter.q ? { q: filter.q } : {}) }, each),
+      (rows) => attendees.recordExport(p.orgId, event.slug, rows, p.principal.userId),
     );
-    await attendees.recordExport(p.orgId, event.slug, rows, p.principal.userId);
   });
 
   return router;

@@ -124,10 +124,14 @@ export function adminEventsApiRoutes(services: AppServices): Router {
     const { event } = await events.get(orgId, param(req, 'slug'));
     const organiser = (await services.infra.organisers.get(orgId))!;
     const key = unlockOrganiserPrivateKey(req.principal!, organiser);
-    const rows = await streamAttendeesCsv(res, event, organiser.timezone, filter.date, (each) =>
-      attendees.forEachChunk(orgId, event.slug, key, { filter: sqlFilter(filter), ...(filter.q ? { q: filter.q } : {}) }, each),
+    await streamAttendeesCsv(
+      res,
+      event,
+      organiser.timezone,
+      filter.date,
+      (each) => attendees.forEachChunk(orgId, event.slug, key, { filter: sqlFilter(filter), ...(filter.q ? { q: filter.q } : {}) }, each),
+      (rows) => attendees.recordExport(orgId, event.slug, rows, req.principal!.userId),
     );
-    await attendees.recordExport(orgId, event.slug, rows, req.principal!.userId);
   });
 
   router.post('/api/v1/admin/tickets/:token/check-in', async (req, res) => {
