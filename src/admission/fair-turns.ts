@@ -22,9 +22,18 @@ export class FairTurns {
   private armed = false;
   private lastKey: string | null = null;
   private switchedAt = Number.NEGATIVE_INFINITY;
+  private waitingCount = 0;
+  private readonly contendedForMs: number;
+  private readonly onDepth: ((waiting: number) => void) | undefined;
 
-  /** contendedForMs: how long after a second event was last seen the turns stay on. */
-  constructor(private readonly contendedForMs = 1000) {}
+  /**
+   * contendedForMs: how long after a second event was last seen the turns stay on.
+   * onDepth: told how many requests wait for a turn whenever that changes (a metrics gauge).
+   */
+  constructor(opts: { contendedForMs?: number; onDepth?: (waiting: number) => void } = {}) {
+    this.contendedForMs = opts.contendedForMs ?? 1000;
+    this.onDepth = opts.onDepth;
+  }
 
   /**
    * Resolves when it is this request's turn; undefined when it may go on at once (only one
@@ -45,15 +54,15 @@ export class FairTurns {
         this.rotation.push(key);
       }
       queue.push(resolve);
+      this.waitingCount++;
+      this.onDepth?.(this.waitingCount);
       this.arm();
     });
   }
 
   /** Requests waiting for a turn (for tests and metrics). */
   get depth(): number {
-    let n = 0;
-    for (const q of this.waiting.values()) n += q.length;
-    return n;
+    return this.waitingCount;
   }
 
   /** One turn per check phase: setImmediate lets the poll phase (I/O) run between turns. */
@@ -72,6 +81,8 @@ export class FairTurns {
     if (queue.length > 0) this.rotation.push(key);
     else this.waiting.delete(key);
     if (this.rotation.length > 0) this.arm();
+    this.waitingCount--;
+    this.onDepth?.(this.waitingCount);
     next();
   }
 }

@@ -43,7 +43,7 @@ export function createBookingModule(infra: Infra) {
   forgetSnapshot = (id) => snapshots.invalidate(id);
   const admission = new Admission();
   // Booking work in turns across events, so one on-sale's CPU does not hold up other events' buyers.
-  const turns = new FairTurns();
+  const turns = new FairTurns({ onDepth: (n) => infra.metrics.bookingTurnsWaiting.set(n) });
   const holidays = new HolidayStore(infra.catalog);
   const groups = new GroupStore(infra.catalog);
   const organiserLog = new OrganiserLogStore(infra.catalog);

@@ -43,6 +43,11 @@ export function createMetrics() {
     labelNames: ['shard', 'via'],
     registers: [registry],
   });
+  const bookingTurnsWaiting = new Gauge({
+    name: 'boxoffice_booking_turns_waiting',
+    help: 'Booking requests waiting for their event’s turn (turns are taken only while more than one event books)',
+    registers: [registry],
+  });
   const outboxFailures = new Counter({ name: 'boxoffice_outbox_failures_total', help: 'Failed outbox deliveries', labelNames: ['outbox'], registers: [registry] });
 
   const writer: WriterMetrics = {
@@ -63,7 +68,7 @@ export function createMetrics() {
     },
   };
 
-  return { registry, writer, moves, moveFrozen, ticketsSold, soldOut, shardUp, shardSchema, outboxBacklog, outboxFailures, paymentCalls, shardRoundTrips };
+  return { registry, writer, moves, moveFrozen, ticketsSold, soldOut, shardUp, shardSchema, outboxBacklog, outboxFailures, paymentCalls, shardRoundTrips, bookingTurnsWaiting };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -61,6 +61,8 @@ describe('booking in turns across events', () => {
     // once it has been answered): it must not wait behind the burst.
     const turns = app.services.bookings.turns;
     while (turns.depth < 100 && finished.length < 150) await new Promise((r) => setImmediate(r));
+    // Operators see the queue of turns in /metrics.
+    expect((await app.services.infra.metrics.bookingTurnsWaiting.get()).values[0]!.value).toBe(turns.depth);
     const quiet = track('quiet', book(quietAgent, 'quiet-talk', 1, 2));
     const answers = await Promise.all([...hot, quiet]);
 
@@ -79,5 +81,6 @@ describe('booking in turns across events', () => {
     expect(await sold('hot-show')).toEqual({ sold: hotTickets, rows: 151, tickets: hotTickets });
     expect(await sold('quiet-talk')).toEqual({ sold: 3, rows: 2, tickets: 3 });
     expect(turns.depth).toBe(0);
+    expect((await app.services.infra.metrics.bookingTurnsWaiting.get()).values[0]!.value).toBe(0);
   });
 });

@@ -54,7 +54,7 @@ describe('FairTurns', () => {
   });
 
   it('stops taking turns once the second event has been quiet for the window', async () => {
-    const turns = new FairTurns(30);
+    const turns = new FairTurns({ contendedForMs: 30 });
     turns.take('hot');
     await turns.take('quiet');
     await turns.take('hot');
