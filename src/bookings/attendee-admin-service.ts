@@ -3,7 +3,7 @@ import type { DirectoryEntry } from '../catalog/event-directory';
 import type { HolidayStore } from '../catalog/holiday-store';
 import type { Organiser } from '../catalog/organiser-store';
 import { openPii, publicKeyFromPem, sealPiiEpoch } from '../crypto';
-import { attendeeEmailIndexPurpose, ticketTokenContext, webhookPayloadContext } from '../crypto/contexts';
+import { attendeeEmailIndexPurpose, emailBodyContext, ticketTokenContext, webhookPayloadContext } from '../crypto/contexts';
 import { type AddAttendeeInput, type ContactDetails, type EditAttendeeInput, missingContactFields } from '../domain/bookings/admin-attendee-input';
 import { type ClosedDay, closedDay } from '../domain/events/daily-dates';
 import type { EventRecord } from '../domain/events/event';
@@ -14,6 +14,7 @@ import type { EventSnapshots } from '../events/event-snapshots';
 import type { Infra } from '../infra/infra';
 import type { AttendeeAdminStore, InsertOutcome } from '../shards/tables/attendee-admin-store';
 import type { AttendeeRow, AttendeeStore } from '../shards/tables/attendee-store';
+import { confirmationAddress } from './confirmation-address';
 import { runSequentialSaga } from './saga';
 import { newTicketToken } from './ticket-token';
 import { registrationPayload } from './webhook-payload';
@@ -179,6 +180,8 @@ export class AttendeeAdminService {
       logKind: 'attendee_added',
       logMessage: 'Added attendee by hand',
       logPii: sealed.pii,
+      // Added at the door or as a comp: the organiser hands the ticket over (or re-sends it).
+      confirmTo: null,
     });
     this.deps.snapshots.invalidate(event.id);
     if (outcome.kind === 'added') return this.view(entry, outcome.row, contact, token);
@@ -288,6 +291,9 @@ export class AttendeeAdminService {
               logKind: 'attendee_moved',
               logMessage: `Moved in from ${source.slug}: attendee`,
               logPii: sealed.pii,
+              // The old ticket link dies with the old row: the buyer gets the new one by email
+              // (and a confirmation of the old booking not sent yet goes with its row).
+              confirmTo: this.newTicketEmail(bookingId, contact),
             });
             return { refused: outcome.kind === 'sold_out' || outcome.kind === 'missing', outcome };
           },
@@ -320,6 +326,12 @@ export class AttendeeAdminService {
     if (outcome.kind !== 'added' && outcome.kind !== 'already_added') throw new AppError('internal', 'a move step reported no row');
     const newToken = outcome.kind === 'added' ? token : this.deps.keyring.openSecret(outcome.row.sealedToken, ticketTokenContext(target.event.id));
     return this.view(target.entry, outcome.row, contact, newToken);
+  }
+
+  /** The sealed address for a moved attendee's new ticket email; null without mail or an address. */
+  private newTicketEmail(bookingId: string, contact: ContactDetails): string | null {
+    if (!this.deps.config.mail || !contact.email) return null;
+    return this.deps.keyring.sealSecret(JSON.stringify(confirmationAddress(contact.email, contact.name)), emailBodyContext(bookingId));
   }
 
   /** Deletes the attendee and frees its places. */

@@ -136,6 +136,39 @@ describe('free confirmations sealed as an address, built by the worker from the 
     expect(await emailRows(app, 'gone-gig')).toEqual([]); // nothing was ever promoted
   });
 
+  it('an attendee moved to another event before their email went out gets one email, with the new ticket; the old link is dead', async () => {
+    const tenant = await createTenant(app, 'move-mail-org');
+    await createEventFixture(app.services, tenant.organiser.id, { slug: 'sat-gig', name: 'Saturday Gig', capacity: 5 });
+    await createEventFixture(app.services, tenant.organiser.id, { slug: 'sun-gig', name: 'Sunday Gig', capacity: 5 });
+    const booked = await postJson(app.baseUrl, '/api/v1/events/sat-gig/bookings', { name: 'Cy', email: 'cy@example.com', quantity: 1 });
+    expect(booked.status).toBe(201);
+    const oldToken = String(booked.body.booking.tickets[0].token);
+    const [pending] = await attendeeRows(app, 'sat-gig');
+    expect(pending!.confirm_to).not.toBeNull();
+
+    // The organiser moves Cy to Sunday before the worker ran (sales-first holds mail during an on-sale).
+    const moved = await request(app.baseUrl, `/api/v1/admin/events/sat-gig/attendees/${pending!.id}`, { method: 'PATCH', token: tenant.token, json: { event: 'sun-gig' } });
+    expect(moved.status).toBe(200);
+    expect(await attendeeRows(app, 'sat-gig')).toEqual([]);
+    const [sunday] = await attendeeRows(app, 'sun-gig');
+    expect(String(sunday!.booking_id)).toMatch(/^move:/);
+    expect(opened(app, sunday!.confirm_to, sunday!.booking_id)).toEqual({ v: 2, to: 'cy@example.com', name: 'Cy' });
+
+    const { worker, mailer } = workerFor(app);
+    while ((await worker.runOnce()) > 0) {}
+    mailer.close();
+    expect(sink.received).toHaveLength(1);
+    const mail = sink.received[0]!;
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toBe('cy@example.com');
+    expect(mail.subject).toContain('Sunday Gig');
+    expect(mail.text).not.toContain('Saturday Gig');
+    const [ticketPath] = ticketPathsIn(mail.text ?? '');
+    expect((await request(app.baseUrl, ticketPath!)).status).toBe(200);
+    expect(ticketPath).not.toContain(oldToken);
+    expect((await request(app.baseUrl, `/t/${oldToken}`)).status).toBe(404);
+    expect((await attendeeRows(app, 'sun-gig'))[0]!.confirm_to).toBeNull();
+  });
+
   it('a confirmation already promoted but not sent when its attendee is deleted: no email; the row gives up and its address is erased', async () => {
     const tenant = await createTenant(app, 'gone-org-2');
     await createEventFixture(app.services, tenant.organiser.id, { slug: 'gone-late', name: 'Gone Late', capacity: 5 });

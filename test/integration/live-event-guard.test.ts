@@ -99,6 +99,7 @@ describe('writes of a frozen or moved event', () => {
     logKind: 'attendee_added',
     logMessage: 'Added attendee',
     logPii: null,
+    confirmTo: null,
   });
 
   /** Every kind of write of an event's rows, as the app's stores make them. */

@@ -28,6 +28,8 @@ export interface AttendeeInsert {
   logMessage: string;
   /** The person's name sealed to the organiser's key: log entries that name people stay encrypted. */
   logPii: string | null;
+  /** A confirmation to send for this row (attendees.confirm_to: the sealed address), or null. */
+  confirmTo: string | null;
 }
 
 export type InsertOutcome = { kind: 'added'; row: AttendeeRow } | { kind: 'already_added'; row: AttendeeRow } | { kind: 'sold_out'; remaining: number } | { kind: 'missing' };
@@ -42,8 +44,8 @@ const SQL = {
                    AND sold + held + ? <= (SELECT capacity FROM events WHERE id = ? AND state = 'live')`,
   dailyTotal: 'UPDATE events SET sold = sold + ? WHERE id = ? AND changes() = 1',
   counter: `UPDATE events SET sold = sold + ? WHERE id = ? AND state = 'live' AND sold + held + ? <= capacity AND ${NOT_ALREADY}`,
-  attendee: `INSERT INTO attendees (event_id, booking_id, quantity, date, pii, email_index, token_index, sealed_token, price_paid, payment_id, created_at)
-             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE changes() = 1 RETURNING *`,
+  attendee: `INSERT INTO attendees (event_id, booking_id, quantity, date, pii, email_index, token_index, sealed_token, price_paid, payment_id, created_at, confirm_to)
+             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE changes() = 1 RETURNING *`,
   existing: 'SELECT * FROM attendees WHERE booking_id = ? AND event_id = ?',
   probe: (daily: boolean) =>
     `SELECT state, capacity - ${daily ? 'COALESCE((SELECT sold + held FROM event_dates WHERE event_id = ? AND date = ?), 0)' : 'sold - held'} AS remaining FROM events WHERE id = ?`,
@@ -98,7 +100,7 @@ export class AttendeeAdminStore {
               ...counter,
               {
                 sql: SQL.attendee,
-                args: [r.id, w.bookingId, w.quantity, w.date, w.pii, w.emailIndex, w.tokenIndex, w.sealedToken, w.pricePaid, w.paymentId, w.createdAt],
+                args: [r.id, w.bookingId, w.quantity, w.date, w.pii, w.emailIndex, w.tokenIndex, w.sealedToken, w.pricePaid, w.paymentId, w.createdAt, w.confirmTo],
               },
               logStatement({
                 eventId: r.id,
