@@ -5,6 +5,7 @@ import { emailBodyContext } from '../../src/crypto/contexts';
 import { createSmtpMailer } from '../../src/email/mailer';
 import { EmailWorker } from '../../src/outbox/email-worker';
 import { provisionShard } from '../../src/fleet/provision-shard';
+import { AttendeeAdminStore } from '../../src/shards/tables/attendee-admin-store';
 import { promoteConfirmations } from '../../src/shards/tables/pending-confirmations';
 import { createTenant, request } from '../helpers/accounts';
 import { createEventFixture, createOrganiserFixture, postJson } from '../helpers/organiser-fixture';
@@ -167,6 +168,30 @@ describe('free confirmations sealed as an address, built by the worker from the 
     expect(ticketPath).not.toContain(oldToken);
     expect((await request(app.baseUrl, `/t/${oldToken}`)).status).toBe(404);
     expect((await attendeeRows(app, 'sun-gig'))[0]!.confirm_to).toBeNull();
+  });
+
+  it('a move undone after the source row went (its answer lost) puts the row back with its pending confirmation and check-in', async () => {
+    const org = await createOrganiserFixture(app.services, 'undo-org');
+    await createEventFixture(app.services, org.id, { slug: 'undo-gig', name: 'Undo Gig', capacity: 5 });
+    expect((await postJson(app.baseUrl, '/api/v1/events/undo-gig/bookings', { name: 'Di', email: 'di@example.com', quantity: 1 })).status).toBe(201);
+    const entry = (await app.services.infra.directory.resolve('undo-gig'))!;
+    const db = await app.services.infra.router.db(entry.shard);
+    await db.execute({ sql: "UPDATE attendees SET checked_in = 1, checked_in_at = '2027-01-01T10:00:00.000Z' WHERE event_id = ?", args: [entry.id] });
+    const before = (await db.execute({ sql: 'SELECT * FROM attendees WHERE event_id = ?', args: [entry.id] })).rows[0]!;
+    expect(before.confirm_to).not.toBeNull();
+
+    // The move's second step deleted the source row; its compensation puts it back.
+    const admin = new AttendeeAdminStore(app.services.infra.router);
+    const removed = await admin.remove(entry, Number(before.id), null, new Date().toISOString(), null, 'moved');
+    expect(removed).toBeDefined();
+    await admin.restore(entry, removed!, new Date().toISOString());
+    const after = (await db.execute({ sql: 'SELECT * FROM attendees WHERE event_id = ?', args: [entry.id] })).rows[0]!;
+    expect({ ...after }).toEqual({ ...before });
+
+    const { worker, mailer } = workerFor(app);
+    while ((await worker.runOnce()) > 0) {}
+    mailer.close();
+    expect(sink.received.map((m) => m.subject)).toEqual([expect.stringContaining('Undo Gig')]);
   });
 
   it('a confirmation already promoted but not sent when its attendee is deleted: no email; the row gives up and its address is erased', async () => {

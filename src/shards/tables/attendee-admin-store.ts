@@ -213,15 +213,15 @@ export class AttendeeAdminStore {
    * its target step failed). Keyed by the row's id: restoring twice changes nothing.
    */
   async restore(ref: EventRef, row: AttendeeRow, at: string): Promise<void> {
-    const cols = 'id, event_id, booking_id, quantity, date, pii, email_index, token_index, sealed_token, price_paid, payment_id, checked_in, refunded, created_at';
+    const cols = 'id, event_id, booking_id, quantity, date, pii, email_index, token_index, sealed_token, price_paid, payment_id, checked_in, checked_in_at, refunded, created_at, confirm_to';
     await this.live.submit(
       ref,
       (r) => ({
         steps: [
           [
             {
-              sql: `INSERT INTO attendees (${cols}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ${LIVE_EVENT_SQL} ON CONFLICT DO NOTHING`,
-              args: [row.id, r.id, row.bookingId, row.quantity, row.date, row.pii, row.emailIndex, row.tokenIndex, row.sealedToken, row.pricePaid, row.paymentId, row.checkedIn ? 1 : 0, row.refunded ? 1 : 0, row.createdAt, r.id],
+              sql: `INSERT INTO attendees (${cols}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ${LIVE_EVENT_SQL} ON CONFLICT DO NOTHING`,
+              args: [row.id, r.id, row.bookingId, row.quantity, row.date, row.pii, row.emailIndex, row.tokenIndex, row.sealedToken, row.pricePaid, row.paymentId, row.checkedIn ? 1 : 0, row.checkedInAt, row.refunded ? 1 : 0, row.createdAt, row.confirmTo, r.id],
             },
             // A refunded row holds no places (its refund freed them), so putting it back takes none.
             { sql: 'UPDATE events SET sold = sold + ? WHERE id = ? AND changes() = 1', args: [row.refunded ? 0 : row.quantity, r.id] },

@@ -23,6 +23,11 @@ export interface AttendeeRow {
   checkedInAt: string | null;
   refunded: boolean;
   createdAt: string;
+  /**
+   * A confirmation still waiting on this row (attendees.confirm_to, sealed with ROOT_KEY), kept
+   * so that a row put back (an undone move) keeps it; never shown to anyone.
+   */
+  confirmTo: string | null;
 }
 
 /** What a text search reads of a row before it knows whether the row matches. */
@@ -111,6 +116,7 @@ export function toAttendeeRow(r: Row): AttendeeRow {
     checkedInAt: str(r.checked_in_at),
     refunded: Number(r.refunded) === 1,
     createdAt: String(r.created_at),
+    confirmTo: str(r.confirm_to),
   };
 }
 
