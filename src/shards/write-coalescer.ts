@@ -135,7 +135,7 @@ export class WriteCoalescer implements ShardWriter {
   private readonly maxInFlight: number;
   /** Queued jobs that justify one more batch in flight. */
   private readonly pipelineThreshold: number;
-  /** Queued jobs below which no extra batch leaves while one travels, however long they waited. */
+  /** Queued jobs below which no third (or later) batch leaves while others travel. */
   private readonly pipelineMinimum: number;
   /** Batches past their deadline whose answer has not arrived yet. */
   private abandonedInFlight = 0;
@@ -250,9 +250,11 @@ export class WriteCoalescer implements ShardWriter {
       // trip, so a job waits at most that share for its ride, while a trickle still shares
       // commits. A real backlog (pipelineThreshold jobs) leaves at once.
       if (this.inFlight > 0 && this.queue.length < this.pipelineThreshold) {
-        // A handful of jobs waits for a returning batch instead: a commit at the primary for
-        // one or two bookings costs it more than their wait saves them.
-        if (this.queue.length < this.pipelineMinimum) break;
+        // Beyond a second batch in the air, a handful of jobs waits for a returning batch
+        // instead: a commit at the primary for one or two bookings costs it more than their
+        // wait saves them. One small batch may follow the first, so a quiet shard's second
+        // buyer does not wait a whole round trip behind the first.
+        if (this.queue.length < this.pipelineMinimum && this.inFlight >= 2) break;
         const wait = this.lastSentAt + this.spacingMs() - performance.now();
         if (wait > 0) {
           this.wakeAfter(wait);

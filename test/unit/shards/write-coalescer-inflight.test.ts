@@ -81,6 +81,20 @@ describe('WriteCoalescer with batches in flight', () => {
     expect(four / one).toBeGreaterThanOrEqual(1.2);
   });
 
+  it('lets one small batch follow the first at a quiet shard, but no third for a handful of jobs', async () => {
+    const c = new WriteCoalescer({ shard: 's', db: remote(), maxBatch: 256, targetWaitMs: 60_000, maxInFlight: 4, initialLatencyMs: 52, metrics });
+    const a = c.submit(insert('quiet-a'));
+    await new Promise((r) => setTimeout(r, 20));
+    // A second buyer while the first batch travels: it leaves after the spacing, not after the round trip.
+    const b = c.submit(insert('quiet-b'));
+    await new Promise((r) => setTimeout(r, 10));
+    const d = c.submit(insert('quiet-c'));
+    await Promise.all([a, b, d]);
+    // Two in the air at most: the third job (one of a handful) waited for a returning batch.
+    expect(maxSeen).toBe(2);
+    expect((await db.execute("SELECT COUNT(*) AS n FROM t WHERE v LIKE 'quiet-%'")).rows[0]!.n).toBe(3);
+  });
+
   it('still decides capacity in SQL: exactly the stock is sold whatever order the batches commit in', async () => {
     const c = new WriteCoalescer({ shard: 's', db: remote(), maxBatch: 16, targetWaitMs: 60_000, maxInFlight: 4, metrics });
     const take = { steps: [[{ sql: 'UPDATE stock SET left = left - 1 WHERE id = 1 AND left >= 1', args: [] }]] };
