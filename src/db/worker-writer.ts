@@ -92,10 +92,23 @@ export function openWorkerWriter(url: string, extraPragmas: string[] = []): Db {
     else p.resolve(reply.results.map(toResultSet));
   });
   worker.on('error', (e) => failAll(e));
-  worker.on('exit', () => failAll(new Error('the shard writer thread stopped')));
+  /**
+   * Once closed (or gone), a write is refused at once. Posted to a thread that has stopped, it
+   * would never be answered, and the ref() taken for it would keep the process alive for good.
+   */
+  let stopped = false;
+  worker.on('exit', () => {
+    stopped = true;
+    failAll(new Error('the shard writer thread stopped'));
+    worker.unref();
+  });
 
   const send = (stmts: InStatement[], request: (id: number, wire: WireStatement[]) => WriterRequest) =>
     new Promise<ResultSet[]>((resolve, reject) => {
+      if (stopped) {
+        reject(new Error('the shard writer is closed'));
+        return;
+      }
       const id = nextId++;
       const { wire, fresh } = toWire(stmts);
       pending.set(id, { resolve, reject });
@@ -118,6 +131,9 @@ export function openWorkerWriter(url: string, extraPragmas: string[] = []): Db {
     }) as Db['execute'],
     batch: (stmts: InStatement[], mode?: TransactionMode) => send(stmts, (id, wire) => ({ id, op: 'batch', stmts: wire, ...(mode ? { mode } : {}) })),
     close: () => {
+      if (stopped) return;
+      // Writes already posted are answered first: the thread takes messages in order.
+      stopped = true;
       const close: WriterRequest = { op: 'close' };
       worker.postMessage(close);
     },

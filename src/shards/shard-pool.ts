@@ -82,6 +82,11 @@ export class ShardPool {
     let writer = this.writers.get(shard.name);
     if (!writer) {
       await this.get(shard); // the file exists and is migrated before its writer thread opens it
+      // Two first callers at once both waited above: the one that resumes second uses the
+      // first one's thread. A second thread would be a second writer on the file, and a
+      // thread nobody closes, which kept a test process alive after its last test.
+      const opened = this.writers.get(shard.name);
+      if (opened) return opened;
       const { simRttMs, simCommitMs } = this.opts;
       const simulated = simRttMs > 0 || simCommitMs > 0;
       // Benchmark model only: see open() on why the backing file does not fsync.

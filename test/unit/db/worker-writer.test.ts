@@ -75,4 +75,18 @@ describe('worker writer', () => {
     await expect(writer.batch([{ sql: unsendable, args: [(() => 1) as never] }], 'read')).rejects.toThrow(/could not be cloned/);
     expect((await writer.execute({ sql: unsendable, args: [7] })).rows[0]!.never_sent).toBe(7);
   });
+
+  it('answers writes sent before close, and refuses any after it at once (a late one must not keep the process alive)', async () => {
+    const own = openWorkerWriter(`file:${path.join(tmp.dir, 'closing.db')}`);
+    await own.execute('CREATE TABLE c (id INTEGER PRIMARY KEY)');
+    const before = own.execute('INSERT INTO c DEFAULT VALUES');
+    own.close();
+    expect((await before).rowsAffected).toBe(1);
+    await expect(own.execute('INSERT INTO c DEFAULT VALUES')).rejects.toThrow(/closed/);
+    const check = createClient({ url: `file:${path.join(tmp.dir, 'closing.db')}` });
+    // The thread checkpoints as it closes: wait for its lock rather than meet SQLITE_BUSY.
+    await check.execute('PRAGMA busy_timeout = 5000');
+    expect((await check.execute('SELECT COUNT(*) AS n FROM c')).rows[0]!.n).toBe(1);
+    check.close();
+  });
 });
