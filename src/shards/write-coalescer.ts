@@ -3,6 +3,7 @@ import type { Db } from '../db/db';
 import { ShardStalledError, type StallBreaker } from '../db/stall-breaker';
 import { isTransientDbError } from '../db/sql-errors';
 import { AppError } from '../errors';
+import { BatchDepartures } from './batch-departures';
 import { DecayingRate } from './decaying-rate';
 import { type JobResults, statementsOf, type WriteJob } from './write-job';
 import { OwedUndo } from './owed-undo';
@@ -89,12 +90,8 @@ export interface CoalescerOptions {
   undoJournal?: UndoJournal;
 }
 
-/** Weight of the newest batch in the batch-latency estimate. */
-const LATENCY_SMOOTHING = 0.2;
 const DEFAULT_INITIAL_LATENCY_MS = 5;
 const RECENT_BATCHES = 512;
-/** See pipelineMinimum. */
-const PIPELINE_MINIMUM = 8;
 
 export interface WriterStats {
   depth: number;
@@ -127,30 +124,22 @@ export class WriteCoalescer implements ShardWriter {
   private jobsInFlight = 0;
   private scheduled = false;
   private idle: Array<() => void> = [];
-  /** Seconds per batch, smoothed (it includes the wait behind other batches at the primary). */
-  private batchSeconds: number;
+  /** When the next batch may leave, and the smoothed batch latency. */
+  private readonly departures: BatchDepartures;
   private readonly committed = new DecayingRate();
   /** The latest batch latencies (ms), for the console's p50/p99. */
   private readonly recentMs: number[] = [];
   private readonly maxInFlight: number;
-  /** Queued jobs that justify one more batch in flight. */
-  private readonly pipelineThreshold: number;
-  /** Queued jobs below which no third (or later) batch leaves while others travel. */
-  private readonly pipelineMinimum: number;
   /** Batches past their deadline whose answer has not arrived yet. */
   private abandonedInFlight = 0;
   /** Undo jobs (`onAbandon`) waiting for every abandoned batch to settle. */
   private readonly undo: OwedUndo;
   private undoing = false;
-  /** When the last batch left (performance.now() ms): the next small one waits its spacing. */
-  private lastSentAt = Number.NEGATIVE_INFINITY;
   private spacingTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: CoalescerOptions) {
     this.maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
-    this.pipelineThreshold = Math.max(1, Math.floor(opts.maxBatch / this.maxInFlight));
-    this.pipelineMinimum = Math.max(1, Math.min(PIPELINE_MINIMUM, this.pipelineThreshold));
-    this.batchSeconds = (opts.initialLatencyMs ?? DEFAULT_INITIAL_LATENCY_MS) / 1000;
+    this.departures = new BatchDepartures(opts.maxBatch, this.maxInFlight, opts.initialLatencyMs ?? DEFAULT_INITIAL_LATENCY_MS);
     this.undo = new OwedUndo(opts.shard, opts.undoJournal);
   }
 
@@ -180,7 +169,7 @@ export class WriteCoalescer implements ShardWriter {
   expectedWaitMs(): number {
     const perRound = this.opts.maxBatch * this.maxInFlight;
     const rounds = Math.ceil((this.queue.length + 1) / perRound);
-    return rounds * this.batchSeconds * 1000;
+    return rounds * this.departures.latencySeconds * 1000;
   }
 
   /**
@@ -245,21 +234,12 @@ export class WriteCoalescer implements ShardWriter {
   private pump(): void {
     if (this.refusing) this.refuseQueued();
     while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-      // While a batch travels, a small one leaves only once a share of the round trip has
-      // passed since the last departure (latency / maxInFlight): batches spread over the round
-      // trip, so a job waits at most that share for its ride, while a trickle still shares
-      // commits. A real backlog (pipelineThreshold jobs) leaves at once.
-      if (this.inFlight > 0 && this.queue.length < this.pipelineThreshold) {
-        // Beyond a second batch in the air, a handful of jobs waits for a returning batch
-        // instead: a commit at the primary for one or two bookings costs it more than their
-        // wait saves them. One small batch may follow the first, so a quiet shard's second
-        // buyer does not wait a whole round trip behind the first.
-        if (this.queue.length < this.pipelineMinimum && this.inFlight >= 2) break;
-        const wait = this.lastSentAt + this.spacingMs() - performance.now();
-        if (wait > 0) {
-          this.wakeAfter(wait);
-          break;
-        }
+      // While batches travel, a small one may wait its turn (see BatchDepartures).
+      const wait = this.departures.waitMs(this.queue.length, this.inFlight, performance.now());
+      if (wait === null) break;
+      if (wait > 0) {
+        this.wakeAfter(wait);
+        break;
       }
       // After a stall, one batch goes as the breaker's probe; the rest wait for its answer.
       if (this.opts.breaker && !this.opts.breaker.tryEnter()) {
@@ -268,18 +248,13 @@ export class WriteCoalescer implements ShardWriter {
       }
       const batch = this.queue.splice(0, this.opts.maxBatch);
       this.opts.metrics?.onQueueDepth(this.opts.shard, this.queue.length);
-      this.lastSentAt = performance.now();
+      this.departures.sent(performance.now());
       this.inFlight++;
       this.jobsInFlight += batch.length;
       this.opts.metrics?.onInFlight?.(this.opts.shard, this.inFlight);
       void this.send(batch);
     }
     this.notifyIdle();
-  }
-
-  /** The gap between departures that spreads maxInFlight batches over one batch latency. */
-  private spacingMs(): number {
-    return (this.batchSeconds * 1000) / this.maxInFlight;
   }
 
   /** Pumps again once the spacing has passed (one timer at a time; an answer may pump sooner). */
@@ -315,7 +290,7 @@ export class WriteCoalescer implements ShardWriter {
       const seconds = (performance.now() - started) / 1000;
       this.opts.metrics?.onBatch(this.opts.shard, batch.length, seconds);
       this.committed.add(batch.length);
-      this.batchSeconds = this.batchSeconds * (1 - LATENCY_SMOOTHING) + seconds * LATENCY_SMOOTHING;
+      this.departures.answered(seconds);
       this.recentMs.push(seconds * 1000);
       if (this.recentMs.length > RECENT_BATCHES) this.recentMs.shift();
       this.inFlight--;
