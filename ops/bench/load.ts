@@ -61,7 +61,7 @@ export interface SustainedResult {
   timeouts: number;
   latencyMs: { ok: Percentiles; all: Percentiles };
   /** Per whole second of the measured window. */
-  series: Array<{ tSec: number; okPerSec: number; responsesPerSec: number }>;
+  series: Array<{ tSec: number; okPerSec: number; responsesPerSec: number; okTicketsPerSec?: number }>;
   /** 2xx answers during the warm-up and drain (they sold tickets too: consistency checks count them). */
   warmupOkResponses: number;
   /** With `bodies`: tickets confirmed by 2xx answers in the measured window, and in the warm-up and drain. */
@@ -73,7 +73,7 @@ interface RawRun {
   result: autocannon.Result;
   okLatencies: number[];
   allLatencies: number[];
-  buckets: Array<{ ok: number; all: number }>;
+  buckets: Array<{ ok: number; all: number; tickets: number }>;
   statusCounts: Record<string, number>;
   okTickets: number;
 }
@@ -93,13 +93,18 @@ function fire(o: SustainedOptions, durationSec: number): Promise<RawRun> {
   let next = 0;
   const okLatencies: number[] = [];
   const allLatencies: number[] = [];
-  const buckets: Array<{ ok: number; all: number }> = [];
+  const buckets: Array<{ ok: number; all: number; tickets: number }> = [];
+  const t0 = Date.now();
+  const bucketAt = (now: number) => {
+    const i = Math.floor((now - t0) / 1000);
+    while (buckets.length <= i) buckets.push({ ok: 0, all: 0, tickets: 0 });
+    return buckets[i];
+  };
   const statusCounts: Record<string, number> = {};
   const bodies = o.bodies ?? [];
   let nextBody = 0;
   let okTickets = 0;
   return new Promise((resolve, reject) => {
-    const t0 = Date.now();
     const instance = autocannon(
       {
         url: o.baseUrl,
@@ -124,7 +129,11 @@ function fire(o: SustainedOptions, durationSec: number): Promise<RawRun> {
                     return req;
                   },
                   onResponse: (status: number, body: string) => {
-                    if (status >= 200 && status < 300) okTickets += ticketsOf(body);
+                    if (status < 200 || status >= 300) return;
+                    const n = ticketsOf(body);
+                    okTickets += n;
+                    const b = bucketAt(Date.now());
+                    if (b) b.tickets += n;
                   },
                 }
               : paths.length > 1
@@ -148,9 +157,7 @@ function fire(o: SustainedOptions, durationSec: number): Promise<RawRun> {
       allLatencies.push(responseTime);
       if (ok) okLatencies.push(responseTime);
       statusCounts[statusCode] = (statusCounts[statusCode] ?? 0) + 1;
-      const i = Math.floor((Date.now() - t0) / 1000);
-      while (buckets.length <= i) buckets.push({ ok: 0, all: 0 });
-      const b = buckets[i];
+      const b = bucketAt(Date.now());
       if (b) {
         b.all++;
         if (ok) b.ok++;
@@ -220,7 +227,7 @@ export async function sustainedLoad(o: SustainedOptions): Promise<SustainedResul
     latencyMs: { ok: percentiles(run.okLatencies), all: percentiles(run.allLatencies) },
     series: run.buckets
       .slice(0, whole)
-      .map((b, i) => ({ tSec: i + 1, okPerSec: b.ok, responsesPerSec: b.all })),
+      .map((b, i) => ({ tSec: i + 1, okPerSec: b.ok, responsesPerSec: b.all, ...(o.bodies ? { okTicketsPerSec: b.tickets } : {}) })),
     warmupOkResponses: warmupOk,
     ...(o.bodies ? { okTickets: run.okTickets, warmupOkTickets: warmupTickets } : {}),
   };

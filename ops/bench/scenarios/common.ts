@@ -54,12 +54,13 @@ export function throughputChart(title: string, subtitle: string, runs: Sustained
     title,
     subtitle,
     lines: {
-      title: 'Successful bookings per second (2xx answers × quantity)',
+      title: 'Tickets sold per second (2xx answers, each booking\'s quantity)',
       xLabel: 'seconds into the measured window',
       yLabel: 'tickets/s',
       series: runs.map((r) => ({
         label: r.label,
-        points: r.series.map((p) => ({ x: p.tSec, y: p.okPerSec * TICKETS_PER_BOOKING })),
+        // Runs that book 1-4 tickets count each answer's tickets; the others book a fixed quantity.
+        points: r.series.map((p) => ({ x: p.tSec, y: p.okTicketsPerSec ?? p.okPerSec * TICKETS_PER_BOOKING })),
       })),
     },
     bars: {

@@ -93,6 +93,7 @@ export const run: ScenarioFn = async (ctx) => {
     }
   }
   const [dedicated, shared] = results as [LayoutResult, LayoutResult];
+  const shortLabel = (r: LayoutResult) => (r === dedicated ? 'own shard' : 'shared');
   return [
     {
       name: 'isolation',
@@ -102,6 +103,24 @@ export const run: ScenarioFn = async (ctx) => {
         rows: results.map((r) => [r.label, ms(r.alone.latencyMs.ok.p99), ms(r.during.latencyMs.ok.p99), ratioText(r.ratio), ms(r.alone.latencyMs.ok.p50), ms(r.during.latencyMs.ok.p50), num(r.hot.okPerSec)]),
       },
       data: { simRttMs: opts.simRttMs, simCommitMs: opts.simCommitMs, quietConnections: QUIET_CONNECTIONS, hotConnections, results },
+      chart: {
+        title: "(12) Isolation: a quiet event's latency during a hot on-sale",
+        subtitle: `RTT ${opts.simRttMs} ms, commit ${opts.simCommitMs} ms; ${QUIET_CONNECTIONS} quiet buyers, ${hotConnections} hot; p99 ratio ${ratioText(dedicated.ratio)} on its own shard, ${ratioText(shared.ratio)} shared`,
+        lines: {
+          title: 'Hot event: bookings per second during the quiet run',
+          xLabel: 'seconds into the measured window',
+          yLabel: 'bookings/s',
+          series: results.map((r) => ({ label: r.label, points: r.hot.series.map((p) => ({ x: p.tSec, y: p.okPerSec })) })),
+        },
+        bars: {
+          title: 'Quiet event: latency of its bookings, alone and during the on-sale',
+          yLabel: 'ms',
+          groups: results.flatMap((r) => [
+            { label: `${shortLabel(r)}, alone`, bars: [{ label: 'p50', value: r.alone.latencyMs.ok.p50 }, { label: 'p99', value: r.alone.latencyMs.ok.p99 }] },
+            { label: `${shortLabel(r)}, during`, bars: [{ label: 'p50', value: r.during.latencyMs.ok.p50 }, { label: 'p99', value: r.during.latencyMs.ok.p99 }] },
+          ]),
+        },
+      },
       metrics: { dedicatedRatio: dedicated.ratio, sharedRatio: shared.ratio },
       targets: [
         {

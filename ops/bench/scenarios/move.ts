@@ -8,6 +8,7 @@ import { createClient } from '@libsql/client';
 import { appEnv, runCli } from '../app-process';
 import { BOOKING_BODY, bookingPath, startApp, UNLIMITED_CAPACITY } from '../app-setup';
 import { num } from '../report';
+import type { ChartSpec } from '../svg-chart';
 import type { ScenarioFn } from '../types';
 
 const ATTENDEES = 100_000;
@@ -36,6 +37,40 @@ async function fillAttendees(file: string, slug: string, n: number): Promise<num
   }
 }
 
+/** Answers per second in buckets of BUCKET_MS, from when the buyers started until they stopped. */
+const BUCKET_MS = 250;
+function perSecond(times: number[], from: number, to: number): Array<{ x: number; y: number }> {
+  const counts = new Array<number>(Math.max(1, Math.ceil((to - from) / BUCKET_MS))).fill(0);
+  for (const t of times) {
+    const i = Math.floor((t - from) / BUCKET_MS);
+    if (i >= 0 && i < counts.length) counts[i]! += 1;
+  }
+  return counts.map((n, i) => ({ x: ((i + 1) * BUCKET_MS) / 1000, y: (n * 1000) / BUCKET_MS }));
+}
+
+function moveChart(attendees: number, from: number, to: number, okAt: number[], busyAt: number[], moveStarted: number, moveMs: number, stepMs: Record<string, number>): ChartSpec {
+  const startS = (moveStarted - from) / 1000;
+  return {
+    title: `(8) Online move of ${num(attendees)} attendees while ${BUYERS} buyers book`,
+    subtitle: `the move runs from ${startS.toFixed(1)} s to ${(startS + moveMs / 1000).toFixed(1)} s; busy answers only while the event is frozen`,
+    lines: {
+      title: `Answers per second (${BUCKET_MS} ms buckets)`,
+      xLabel: 'seconds since the buyers started',
+      yLabel: 'answers/s',
+      series: [
+        { label: '201 booked', points: perSecond(okAt, from, to) },
+        { label: '503 busy', points: perSecond(busyAt, from, to) },
+      ],
+    },
+    bars: {
+      // The precopy runs while buyers keep booking; the steps after it are what they can notice.
+      title: `Steps of the move after the precopy (${num(stepMs.precopied ?? 0)} ms while selling)`,
+      yLabel: 'ms',
+      groups: [{ label: 'steps', bars: Object.entries(stepMs).filter(([label]) => label !== 'precopied' && label !== 'done').map(([label, value]) => ({ label, value })) }],
+    },
+  };
+}
+
 export const run: ScenarioFn = async (ctx) => {
   const { opts } = ctx;
   const attendees = opts.quick ? 10_000 : ATTENDEES;
@@ -53,6 +88,7 @@ export const run: ScenarioFn = async (ctx) => {
     let stop = false;
     const busyAt: number[] = [];
     let ok = 0;
+    const okAt: number[] = [];
     let noAnswer = 0;
     let noAnswerWhy = '';
     const buyersStarted = performance.now();
@@ -69,7 +105,10 @@ export const run: ScenarioFn = async (ctx) => {
         }
         await res.arrayBuffer();
         if (res.status !== 201 && res.status !== 503) other.set(res.status, (other.get(res.status) ?? 0) + 1);
-        if (res.status === 201) ok++;
+        if (res.status === 201) {
+          ok++;
+          okAt.push(performance.now());
+        }
         else if (res.status === 503) {
           busyAt.push(performance.now());
           await new Promise((r) => setTimeout(r, 20));
@@ -112,6 +151,7 @@ export const run: ScenarioFn = async (ctx) => {
             status: frozenMs < GOAL_MS ? 'PASS' : 'MISS',
           },
         ],
+        chart: moveChart(attendees, buyersStarted, performance.now(), okAt, busyAt, started, moveMs, result.stepMs ?? {}),
         notes,
       },
     ];
