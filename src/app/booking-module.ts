@@ -19,7 +19,7 @@ import { EventService } from '../events/event-service';
 import { EventSnapshots } from '../events/event-snapshots';
 import { PublicEvents } from '../events/public-events';
 import type { Infra } from '../infra/infra';
-import { liveRelocator } from './live-relocate';
+import { liveRelocator, whereNow } from './live-relocate';
 import { ActivityLogStore } from '../shards/tables/activity-log';
 import { AttendeeAdminStore } from '../shards/tables/attendee-admin-store';
 import { AttendeeStore } from '../shards/tables/attendee-store';
@@ -39,7 +39,8 @@ export function createBookingModule(infra: Infra) {
   const eventStore = new EventStore(infra.router, relocate);
   const attendeeStore = new AttendeeStore(infra.router, relocate);
   const logStore = new ActivityLogStore(infra.router, relocate);
-  const snapshots = new EventSnapshots(eventStore);
+  // Reads too: a copy marked `moved` makes the snapshot re-resolve past the directory cache.
+  const snapshots = new EventSnapshots(eventStore, whereNow(infra.directory, (id) => forgetSnapshot(id)));
   forgetSnapshot = (id) => snapshots.invalidate(id);
   const admission = new Admission();
   // Booking work in turns across events, so one on-sale's CPU does not hold up other events' buyers.

@@ -67,7 +67,9 @@ export class CheckInService {
   private async entryOfToken(organiserId: number, token: string): Promise<DirectoryEntry | undefined> {
     const eventId = eventIdOfToken(token);
     const entry = eventId ? await this.deps.directory.resolveId(eventId) : undefined;
-    return entry && entry.organiserId === organiserId && entry.status !== 'deleted' ? entry : undefined;
+    // Another process may have moved the event: follow it, or the look-up (and the webhooks
+    // built from it) would read the old copy while the write itself re-resolves.
+    return entry && entry.organiserId === organiserId && entry.status !== 'deleted' ? this.deps.events.located(entry) : undefined;
   }
 
   private ticketKey(token: string): AttendeeKey {

@@ -1,3 +1,4 @@
+import type { DirectoryEntry } from '../catalog/event-directory';
 import type { Organiser } from '../catalog/organiser-store';
 import type { EventRecord } from '../domain/events/event';
 import type { EventSnapshots } from '../events/event-snapshots';
@@ -39,16 +40,20 @@ export class PublicTickets {
     const { infra, snapshots } = this.deps;
     const eventId = eventIdOfToken(token);
     if (eventId === null) return undefined;
-    const entry = await infra.directory.resolveId(eventId);
-    if (!entry || entry.status === 'deleted') return undefined;
+    const cached = await infra.directory.resolveId(eventId);
+    if (!cached || cached.status === 'deleted') return undefined;
+    const tokenIndex = infra.keyring.blindIndex('ticket', token);
     // token_index is UNIQUE and the event id is part of the key, so a token whose prefix was
     // edited to point at another event finds nothing: one index probe on the event's shard.
-    const [found, event, organiser] = await Promise.all([
-      this.deps.attendees.find(entry, { tokenIndex: infra.keyring.blindIndex('ticket', token) }),
-      snapshots.get(entry),
-      infra.organisers.get(entry.organiserId),
-    ]);
-    if (!found || !event || !organiser) return undefined;
+    const look = (entry: DirectoryEntry) => Promise.all([this.deps.attendees.find(entry, { tokenIndex }), snapshots.get(entry), infra.organisers.get(entry.organiserId)] as const);
+    let [found, event, organiser] = await look(cached);
+    if (!found || !event || event.state === 'moved') {
+      // Nothing here, or a copy moved away: another process may have moved the event while
+      // this one's directory cache still names the old shard. Ask the shard and catalog afresh once.
+      const now = await snapshots.current(cached, { fresh: true });
+      if (now && now.entry.shard !== cached.shard) [found, event, organiser] = await look(now.entry);
+    }
+    if (!found || !event || !organiser || event.state === 'moved') return undefined;
     const row: TicketRow = { quantity: found.quantity, date: found.date, pricePaid: found.pricePaid, refunded: found.refunded, checkedIn: found.checkedIn };
     return { ...row, token, bookingId: found.bookingId, event, organiser };
   }

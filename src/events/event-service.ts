@@ -67,16 +67,30 @@ export class EventService {
 
   /** The organiser's event by slug; another organiser's event is "not found", never "forbidden". */
   async entryFor(organiserId: number, slug: string): Promise<DirectoryEntry> {
+    const cached = await this.cachedEntry(organiserId, slug);
+    return (await this.deps.snapshots.current(cached, { fresh: true }))?.entry ?? cached;
+  }
+
+  private async cachedEntry(organiserId: number, slug: string): Promise<DirectoryEntry> {
     const entry = await this.deps.infra.directory.resolve(slug);
     if (!entry || entry.organiserId !== organiserId) throw new AppError('not_found', messages.notFound);
     return entry;
   }
 
+  /**
+   * Read live from the shard the event lives on now: a copy another process moved away
+   * (this process's directory cache is stale) is followed to the new shard, so admin pages,
+   * exports and the door never show the old copy's rows (see EventSnapshots.current).
+   */
   async get(organiserId: number, slug: string): Promise<{ entry: DirectoryEntry; event: EventRecord }> {
-    const entry = await this.entryFor(organiserId, slug);
-    const event = await this.deps.snapshots.fresh(entry);
-    if (!event) throw new AppError('not_found', messages.notFound);
-    return { entry, event };
+    const located = await this.deps.snapshots.current(await this.cachedEntry(organiserId, slug), { fresh: true });
+    if (!located) throw new AppError('not_found', messages.notFound);
+    return located;
+  }
+
+  /** Where an event found through this process's directory cache lives now (read past the caches when its copy moved). */
+  async located(entry: DirectoryEntry): Promise<DirectoryEntry> {
+    return (await this.deps.snapshots.current(entry, { fresh: true }))?.entry ?? entry;
   }
 
   async list(organiserId: number): Promise<EventRecord[]> {

@@ -3,6 +3,15 @@ import type { DirectoryEntry } from '../catalog/event-directory';
 import type { EventRecord } from '../domain/events/event';
 import type { EventStore } from '../shards/tables/event-store';
 
+/** The event's directory entry read from the catalog itself (this process's caches of it dropped). */
+export type WhereNow = (eventId: number) => Promise<DirectoryEntry | undefined>;
+
+/** An event as read on the shard it lives on now, with the entry that says where that is. */
+export interface LocatedEvent {
+  entry: DirectoryEntry;
+  event: EventRecord;
+}
+
 /** Event settings change rarely; counters are never read from here for capacity decisions. */
 export const SNAPSHOT_TTL_SECONDS = 2;
 
@@ -17,7 +26,11 @@ export class EventSnapshots {
   /** When each cached snapshot's read began: a commit seen after that is fresher than it. */
   private readonly readStartedAt = new Map<number, number>();
 
-  constructor(private readonly events: EventStore) {}
+  constructor(
+    private readonly events: EventStore,
+    /** Where the event lives now, read past this process's directory cache (see `current`). */
+    private readonly whereNow?: WhereNow,
+  ) {}
 
   /** When the snapshot of the event now cached was read (ms); undefined when none is cached. */
   readAt(eventId: number): number | undefined {
@@ -44,6 +57,23 @@ export class EventSnapshots {
   async fresh(entry: DirectoryEntry): Promise<EventRecord | undefined> {
     this.invalidate(entry.id);
     return this.get(entry);
+  }
+
+  /**
+   * The event read through `entry`, or, when the copy there says `moved` (or is missing), on
+   * the shard the catalog names now. Another process (the `ops event:move` CLI, another
+   * WEB_CONCURRENCY worker) may have moved the event while this process's directory cache
+   * still points at the old shard for up to 30 s: every read through the directory comes
+   * here, so it re-resolves once instead of answering "not found" or the old copy's figures.
+   * `fresh` reads the shard past the snapshot cache (admin pages show live counters).
+   */
+  async current(entry: DirectoryEntry, opts: { fresh?: boolean } = {}): Promise<LocatedEvent | undefined> {
+    const event = opts.fresh ? await this.fresh(entry) : await this.get(entry);
+    if (event && event.state !== 'moved') return { entry, event };
+    const now = await this.whereNow?.(entry.id);
+    if (!now || (now.shard === entry.shard && now.generation === entry.generation)) return event ? { entry, event } : undefined;
+    const moved = await this.get(now);
+    return moved ? { entry: now, event: moved } : undefined;
   }
 
   private async load(entry: DirectoryEntry): Promise<EventRecord | undefined> {

@@ -46,9 +46,12 @@ export class PublicEvents {
     return this.bundle(entry, opts);
   }
 
-  async bundle(entry: DirectoryEntry, opts: ViewOptions = {}): Promise<PublicEventBundle | undefined> {
-    const event = await this.deps.snapshots.get(entry);
-    if (!event?.active || event.state === 'moved') return undefined;
+  async bundle(listed: DirectoryEntry, opts: ViewOptions = {}): Promise<PublicEventBundle | undefined> {
+    // Through `current`: a copy another process moved away is followed to the new shard.
+    const located = await this.deps.snapshots.current(listed);
+    if (!located) return undefined;
+    const { entry, event } = located;
+    if (!event.active || event.state === 'moved') return undefined;
     const organiser = await this.deps.infra.organisers.get(event.organiserId);
     if (!organiser) return undefined;
     const availableNow = this.availableNow(event);
