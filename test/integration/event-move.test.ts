@@ -23,18 +23,25 @@ describe('moving an event between shards while it sells', () => {
   afterAll(() => app.close());
   const infra = () => app.services.infra;
 
-  /** 32 buyers booking in a loop until told to stop; busy answers wait a moment and retry. */
+  /**
+   * 32 buyers booking in a loop until told to stop. A busy answer makes the buyer wait a
+   * moment and retry the very same booking (same name and address), as the retry script
+   * does. Every answer carries the booking's key (`B<buyer>-<attempt>`).
+   */
   function startBuyers(slug: string, buyers = 32) {
     let stop = false;
-    const acknowledged: Array<{ token: string; quantity: number }> = [];
-    const others: Array<{ status: number; code: string; retryAfter: string | null }> = [];
+    const acknowledged: Array<{ key: string; token: string; quantity: number }> = [];
+    const others: Array<{ key: string; status: number; code: string; retryAfter: string | null }> = [];
     const loops = Array.from({ length: buyers }, async (_, b) => {
-      for (let i = 0; !stop; i++) {
+      for (let i = 0; !stop; ) {
         const quantity = ((b + i) % 2) + 1;
-        const res = await postJson(app.baseUrl, `/api/v1/events/${slug}/bookings`, { name: `B${b}-${i}`, email: `b${b}.${i}@example.com`, quantity });
-        if (res.status === 201) acknowledged.push({ token: res.body.booking.tickets[0].token, quantity });
-        else {
-          others.push({ status: res.status, code: res.body?.error?.code, retryAfter: res.headers.get('retry-after') });
+        const key = `B${b}-${i}`;
+        const res = await postJson(app.baseUrl, `/api/v1/events/${slug}/bookings`, { name: key, email: `b${b}.${i}@example.com`, quantity });
+        if (res.status === 201) {
+          acknowledged.push({ key, token: res.body.booking.tickets[0].token, quantity });
+          i++;
+        } else {
+          others.push({ key, status: res.status, code: res.body?.error?.code, retryAfter: res.headers.get('retry-after') });
           await sleep(20);
         }
       }
@@ -42,6 +49,14 @@ describe('moving an event between shards while it sells', () => {
     return {
       acknowledged,
       others,
+      /** Resolves once some buyer has been answered busy (the freeze was met), or fails. */
+      async untilBusy(timeoutMs = 15_000) {
+        const until = Date.now() + timeoutMs;
+        while (!others.some((o) => o.status === 503 && o.code === 'busy')) {
+          if (Date.now() > until) throw new Error('no buyer met the freeze');
+          await sleep(5);
+        }
+      },
       async stop() {
         stop = true;
         await Promise.all(loops);
@@ -99,17 +114,35 @@ describe('moving an event between shards while it sells', () => {
     const buyers = startBuyers('hot-move');
     await sleep(300);
     const before = buyers.acknowledged.length;
-    const result = await app.services.fleet.move('hot-move', app.remoteShard);
+    // The mover holds the freeze (its step callback runs before the next step) until a buyer
+    // has met it: the busy answer is observed, not left to timing.
+    let busyWhileFrozen = 0;
+    const result = await app.services.fleet.move('hot-move', app.remoteShard, {
+      onStep: async ({ step }) => {
+        if (step !== 'frozen') return;
+        await buyers.untilBusy();
+        busyWhileFrozen = buyers.others.length;
+      },
+    });
+    const afterMove = buyers.acknowledged.length;
     await sleep(300);
     await buyers.stop();
     expect(before).toBeGreaterThan(0);
     expect(result).toMatchObject({ from: 'shared-1', to: app.remoteShard, resumed: false });
-    expect(buyers.acknowledged.length).toBeGreaterThan(before);
-    // Nothing but successes and busy-with-Retry-After during the move.
+    expect(buyers.acknowledged.length).toBeGreaterThan(afterMove);
+    // At least one booking met the freeze; nothing but successes and busy-with-Retry-After.
+    expect(busyWhileFrozen).toBeGreaterThanOrEqual(1);
     for (const o of buyers.others) {
       expect(o).toMatchObject({ status: 503, code: 'busy' });
       expect(Number(o.retryAfter)).toBeGreaterThan(0);
     }
+    // Every booking refused busy was retried as it was and acknowledged exactly once (the
+    // buyers ran on for 300 ms after the move; none is refused once the event lives on the new shard).
+    const refused = new Set(buyers.others.map((o) => o.key));
+    const ackedKeys = buyers.acknowledged.map((t) => t.key);
+    expect(new Set(ackedKeys).size).toBe(ackedKeys.length);
+    expect([...refused].filter((k) => !ackedKeys.includes(k))).toEqual([]);
+    expect(refused.size).toBeGreaterThanOrEqual(1);
     const entry = await expectAllOnShard('hot-move', app.remoteShard, buyers.acknowledged);
     firstRound = buyers.acknowledged;
     expect(entry.generation).toBe(2);
