@@ -13,6 +13,8 @@ export interface MoveRecord {
   step: MoveStep;
   startedAt: string;
   finishedAt: string | null;
+  /** Last step recorded or sign of life (ISO). */
+  updatedAt: string;
   frozenMs: number | null;
   lastError: string | null;
 }
@@ -25,6 +27,7 @@ const toMove = (r: Row): MoveRecord => ({
   step: String(r.step) as MoveStep,
   startedAt: String(r.started_at),
   finishedAt: r.finished_at === null ? null : String(r.finished_at),
+  updatedAt: String(r.updated_at),
   frozenMs: r.frozen_ms === null ? null : Number(r.frozen_ms),
   lastError: r.last_error === null ? null : String(r.last_error),
 });
@@ -65,6 +68,30 @@ export class MoveStore {
              WHERE event_id = ?`,
       args: [step, nowIso(), extra.frozenMs ?? null, step, nowIso(), eventId],
     });
+  }
+
+  /** A sign of life of the process running the move (after each live copy pass, on resume). */
+  async touch(eventId: number): Promise<void> {
+    await this.db.execute({ sql: 'UPDATE event_moves SET updated_at = ? WHERE event_id = ?', args: [nowIso(), eventId] });
+  }
+
+  /** Moves still before the freeze (the event sells with change tracking) with no sign of life since `before`. */
+  async silentPrecopies(before: string): Promise<MoveRecord[]> {
+    const rs = await this.db.execute({ sql: `SELECT * FROM event_moves WHERE step IN ('started', 'precopied') AND updated_at < ? ORDER BY event_id`, args: [before] });
+    return rs.rows.map(toMove);
+  }
+
+  /**
+   * Takes a silent pre-copy back to `started` (its change log is about to be dropped, so a
+   * resumed move copies afresh), only if nothing touched it since it was read.
+   */
+  async rewindPrecopy(m: MoveRecord, seenUpdatedAt: string): Promise<boolean> {
+    const rs = await this.db.execute({
+      sql: `UPDATE event_moves SET step = 'started', updated_at = ?, last_error = COALESCE(last_error, 'abandoned during the pre-copy')
+             WHERE event_id = ? AND updated_at = ? AND step IN ('started', 'precopied')`,
+      args: [nowIso(), m.eventId, seenUpdatedAt],
+    });
+    return rs.rowsAffected === 1;
   }
 
   async fail(eventId: number, error: string): Promise<void> {

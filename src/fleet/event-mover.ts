@@ -4,7 +4,8 @@ import { schemaVersion } from '../db/migrator';
 import { AppError } from '../errors';
 import type { Infra } from '../infra/infra';
 import { canKeepIds, eventFigures, parkOutboxes, purgeMovedCopy, readEventRows, setEventState, writeEventRows } from '../shards/tables/event-copy';
-import { copyPass, isTracking, startTracking, stopTracking } from '../shards/tables/move-tracking';
+import { copyPass, isTracking, sellsHere, startTracking, stopTracking } from '../shards/tables/move-tracking';
+import { dropAbandonedTracking } from './abandoned-moves';
 
 export type MoverDeps = Pick<Infra, 'catalog' | 'directory' | 'registry' | 'router' | 'pool' | 'logger'> & {
   /** This process's caches of the event (snapshots, sold-out state) must forget it. */
@@ -66,6 +67,8 @@ const after = (step: MoveStep, done: MoveStep) => MOVE_STEPS.indexOf(done) >= MO
  */
 export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, opts: MoveOptions = {}): Promise<MoveResult> {
   const moves = new MoveStore(deps.catalog);
+  // Change logs that killed movers left on sources (this event's included: its pre-copy restarts).
+  await dropAbandonedTracking(deps);
   const entry = await deps.directory.fresh(slug);
   if (!entry) throw new AppError('not_found', messages.notFound(slug));
   let move = await moves.get(entry.id);
@@ -82,7 +85,7 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
     }
     await deps.directory.markMoving(entry.id, entry.generation);
     move = (await moves.get(entry.id))!;
-  }
+  } else await moves.touch(entry.id);
   const m = move as MoveRecord;
   const source = await deps.router.db(m.fromShard);
   const target = await deps.router.db(m.toShard);
@@ -91,6 +94,17 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
   let done: MoveStep = m.step;
   const stepMs: Partial<Record<MoveStep, number>> = {};
   const livePasses: number[] = [];
+  // A pre-copy that failed while the event still sells: its change-log triggers would tax
+  // every write on the source until the move is resumed, so they go now; the move stays
+  // recorded at `started` and running it again copies afresh.
+  const dropLiveTracking = async () => {
+    if (!(await sellsHere(source, m.eventId))) return;
+    if (done === 'precopied') {
+      await moves.record(m.eventId, 'started');
+      done = 'started';
+    }
+    await stopTracking(source, m.eventId);
+  };
   const step = async (name: MoveStep, work: () => Promise<void>, extra: { frozenMs?: number } = {}) => {
     if (after(name, done)) return;
     const began = performance.now();
@@ -98,6 +112,7 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
       await work();
       stepMs[name] = Math.round(performance.now() - began);
     } catch (e) {
+      if (name === 'precopied' || name === 'frozen') await dropLiveTracking().catch(() => undefined);
       await moves.fail(m.eventId, e instanceof AppError ? e.message : (e as Error).name).catch(() => undefined);
       throw e;
     }
@@ -117,6 +132,7 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
     for (let pass = 0; pass < PRECOPY_PASSES; pass++) {
       const { written } = await copyPass(source, target, m.eventId);
       livePasses.push(written);
+      await moves.touch(m.eventId);
       await opts.onLivePass?.({ pass, written });
       if (pass > 0 && written < PRECOPY_SMALL_DIFF) break;
     }

@@ -115,11 +115,39 @@ export async function stopTracking(source: Db, eventId: number): Promise<void> {
   await source.batch(dropStatements(eventId), 'write');
 }
 
+/**
+ * Whether the event still sells on this copy (state `live`, or no row at all): change tracking
+ * left there by a failed or abandoned pre-copy taxes every write and must go. A frozen copy
+ * takes no writes, and a resumed move needs its log.
+ */
+export async function sellsHere(source: Db, eventId: number): Promise<boolean> {
+  const rs = await source.execute({ sql: 'SELECT state FROM events WHERE id = ?', args: [eventId] });
+  return !rs.rows[0] || String(rs.rows[0].state) === 'live';
+}
+
+/** Names of the move triggers on a shard (any event): what a leftover costs every write. */
+export async function moveTriggers(source: Db): Promise<string[]> {
+  const rs = await source.execute(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND substr(name, 1, 5) = 'move_' ORDER BY name`);
+  return rs.rows.map((r) => String(r.name));
+}
+
+const trackingNames = (eventId: number) => [logTable(eventId), marksTable(eventId), ...EVENT_TABLES.flatMap(({ table }) => (['u', 'd', 'i'] as const).map((k) => triggerName(eventId, table, k)))];
+
+/** How many of the move's tables and triggers for this event exist on the shard. */
+async function trackingParts(source: Db, eventId: number): Promise<number> {
+  const names = trackingNames(eventId);
+  const rs = await source.execute({ sql: `SELECT COUNT(*) AS n FROM sqlite_master WHERE name IN (${names.map(() => '?').join(', ')})`, args: names });
+  return Number(rs.rows[0]!.n);
+}
+
 /** Whether the source tracks this event's changes (every trigger and both tables in place). */
 export async function isTracking(source: Db, eventId: number): Promise<boolean> {
-  const names = [logTable(eventId), marksTable(eventId), ...EVENT_TABLES.flatMap(({ table }) => (['u', 'd', 'i'] as const).map((k) => triggerName(eventId, table, k)))];
-  const rs = await source.execute({ sql: `SELECT COUNT(*) AS n FROM sqlite_master WHERE name IN (${names.map(() => '?').join(', ')})`, args: names });
-  return Number(rs.rows[0]!.n) === names.length;
+  return (await trackingParts(source, eventId)) === trackingNames(eventId).length;
+}
+
+/** Whether any part of a move's tracking of this event is left on the shard. */
+export async function hasTracking(source: Db, eventId: number): Promise<boolean> {
+  return (await trackingParts(source, eventId)) > 0;
 }
 
 interface Marks {
