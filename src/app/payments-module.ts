@@ -50,7 +50,7 @@ export function createPaymentsModule(infra: Infra, bookings: BookingModule, gate
     preparer,
     buckets,
   });
-  const cancellation = new HoldCancellation({ keyring: infra.keyring, directory: infra.directory, organisers: infra.organisers, router: infra.router, reservations, holds, gateways });
+  const cancellation = new HoldCancellation({ keyring: infra.keyring, directory: infra.directory, organisers: infra.organisers, router: infra.router, reservations, snapshots, holds, gateways });
   const recovery = new CheckoutRecovery({ router: infra.router, logger: infra.logger, holds, checkout, preparer });
   const refundStore = new RefundStore(infra.router, relocate);
   const finalise = new FinalisePayment({

@@ -38,6 +38,7 @@ export class EventImages {
   async serve(eventId: number, file: string): Promise<StoredImage | undefined> {
     const entry = await this.deps.infra.directory.resolveId(eventId);
     if (!entry || entry.status === 'deleted') return undefined;
-    return this.deps.images.get(entry, file);
+    // Another process may have moved the event: the image is read where it lives now.
+    return this.deps.snapshots.findWhereItLives(entry, (at) => this.deps.images.get(at, file));
   }
 }

@@ -76,6 +76,24 @@ export class EventSnapshots {
     return moved ? { entry: now, event: moved } : undefined;
   }
 
+  /** Where the event lives now: `entry`, unless its copy there was moved away (see `current`). */
+  async where(entry: DirectoryEntry, opts: { fresh?: boolean } = {}): Promise<DirectoryEntry> {
+    return (await this.current(entry, opts))?.entry ?? entry;
+  }
+
+  /**
+   * Reads something of the event (a ticket, a hold, an image) where it lives now: through the
+   * cached snapshot first, and when nothing is found there, once more after asking the shard
+   * afresh, since another process may have moved the event within the snapshot's lifetime.
+   */
+  async findWhereItLives<T>(entry: DirectoryEntry, read: (at: DirectoryEntry) => Promise<T | undefined>): Promise<T | undefined> {
+    const at = await this.where(entry);
+    const found = await read(at);
+    if (found !== undefined) return found;
+    const now = await this.where(at, { fresh: true });
+    return now.shard === at.shard ? undefined : read(now);
+  }
+
   private async load(entry: DirectoryEntry): Promise<EventRecord | undefined> {
     const started = Date.now();
     const event = await this.events.byId(entry);

@@ -283,7 +283,9 @@ export class CheckoutService {
     const rows = (await Promise.all(shards.map(async (s) => (await holds.ofBooking(s.name, bookingId)).map((h) => ({ ...h, shard: s.name }))))).flat();
     const parts: Array<{ hold: (typeof rows)[number]; entry: DirectoryEntry }> = [];
     for (const hold of rows) {
-      const entry = await directory.resolveId(hold.eventId);
+      const cached = await directory.resolveId(hold.eventId);
+      // Where the event lives now (another process may have moved it): a copy left elsewhere is not the hold.
+      const entry = cached && (await snapshots.where(cached));
       if (entry && entry.shard === hold.shard) parts.push({ hold, entry });
     }
     parts.sort((a, b) => a.entry.id - b.entry.id);
@@ -336,10 +338,15 @@ export class CheckoutService {
   async status(refText: string): Promise<HoldStatus> {
     const ref = parseHoldRef(refText);
     if (!ref) throw new AppError('not_found', messages.noHold);
-    const entry = await this.deps.directory.resolveId(ref.eventIds[0]!);
-    if (!entry) throw new AppError('not_found', messages.noHold);
-    const hold = await this.deps.holds.find(entry, ref.bookingId);
-    if (!hold) throw new AppError('not_found', messages.noHold);
+    const cached = await this.deps.directory.resolveId(ref.eventIds[0]!);
+    if (!cached) throw new AppError('not_found', messages.noHold);
+    // Read where the event lives now: another process may have moved it (this one's directory cache is stale).
+    const found = await this.deps.snapshots.findWhereItLives(cached, async (at) => {
+      const h = await this.deps.holds.find(at, ref.bookingId);
+      return h ? { entry: at, hold: h } : undefined;
+    });
+    if (!found) throw new AppError('not_found', messages.noHold);
+    const { entry, hold } = found;
     const organiserId = entry.organiserId;
     if (hold.status === 'converted') return { state: 'paid', organiserId };
     if (hold.status === 'released' || hold.expiresAt <= Date.now()) return { state: 'expired', organiserId };
@@ -353,7 +360,7 @@ export class CheckoutService {
     const others = await Promise.all(
       ref.eventIds.slice(1).map(async (id) => {
         const e = await this.deps.directory.resolveId(id);
-        return e && e.organiserId === organiserId ? this.deps.holds.find(e, ref.bookingId) : undefined;
+        return e && e.organiserId === organiserId ? this.deps.snapshots.findWhereItLives(e, (at) => this.deps.holds.find(at, ref.bookingId)) : undefined;
       }),
     );
     const total = [hold, ...others].reduce((sum, h) => sum + (h ? h.unitPrice * h.quantity : 0), 0);

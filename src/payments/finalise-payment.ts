@@ -64,8 +64,9 @@ export class FinalisePayment {
         const entry = await this.deps.directory.resolveId(item.eventId);
         if (!entry) return { item, part: null };
         if (entry.organiserId !== organiser.id) throw new AppError('not_found', finaliseMessages.unknown);
-        const event = await this.deps.snapshots.get(entry);
-        return { item, part: event ? { entry, event, item } : null };
+        // Where the event lives now: another process may have moved it (this one's directory cache is stale).
+        const located = await this.deps.snapshots.current(entry);
+        return { item, part: located ? { entry: located.entry, event: located.event, item } : null };
       }),
     );
     const parts = found.flatMap((f) => (f.part ? [f.part] : []));

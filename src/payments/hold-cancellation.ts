@@ -1,5 +1,6 @@
 import type { Reservations } from '../bookings/reservation';
 import type { DirectoryEntry } from '../catalog/event-directory';
+import type { EventSnapshots } from '../events/event-snapshots';
 import { AppError } from '../errors';
 import type { Infra } from '../infra/infra';
 import type { HoldStore } from '../shards/tables/hold-store';
@@ -10,6 +11,8 @@ import { credentialForObject } from './provider-gateways';
 
 export type HoldCancellationDeps = Pick<Infra, 'keyring' | 'directory' | 'organisers' | 'router'> & {
   reservations: Pick<Reservations, 'releasedEvent'>;
+  /** Where each event lives now (another process may have moved it since this one cached the directory). */
+  snapshots: Pick<EventSnapshots, 'where'>;
   holds: Pick<HoldStore, 'find' | 'ofSession' | 'release'>;
   gateways: GatewayFactory;
 };
@@ -22,7 +25,8 @@ export class HoldCancellation {
   async cancel(refText: string): Promise<{ eventSlug: string | null }> {
     const ref = parseHoldRef(refText);
     if (!ref) throw new AppError('not_found', messages.noHold);
-    const entries = (await Promise.all(ref.eventIds.map((id) => this.deps.directory.resolveId(id)))).filter((e): e is DirectoryEntry => e !== undefined);
+    const cached = (await Promise.all(ref.eventIds.map((id) => this.deps.directory.resolveId(id)))).filter((e): e is DirectoryEntry => e !== undefined);
+    const entries = await Promise.all(cached.map((e) => this.deps.snapshots.where(e)));
     let sessionId: string | null = null;
     for (const entry of entries) sessionId ??= (await this.deps.holds.find(entry, ref.bookingId))?.sessionId ?? null;
     return this.releaseAll(entries, ref.bookingId, sessionId);
@@ -43,7 +47,8 @@ export class HoldCancellation {
     const entries: DirectoryEntry[] = [];
     for (const h of found) {
       if (h.bookingId !== bookingId) continue;
-      const entry = await this.deps.directory.resolveId(h.eventId);
+      const cached = await this.deps.directory.resolveId(h.eventId);
+      const entry = cached && (await this.deps.snapshots.where(cached));
       // A copy left on a shard the event moved away from is not the hold.
       if (entry && entry.shard === h.shard && !entries.some((e) => e.id === entry.id)) entries.push(entry);
     }

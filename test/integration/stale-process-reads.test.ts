@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import sharp from 'sharp';
 import { SNAPSHOT_TTL_SECONDS } from '../../src/events/event-snapshots';
 import { createTenant, request, type Tenant } from '../helpers/accounts';
 import { postJson } from '../helpers/organiser-fixture';
@@ -20,13 +21,16 @@ jest.setTimeout(120_000);
 describe('reads by an app process with a stale directory cache', () => {
   const rootKey = randomBytes(32).toString('base64');
   const capacity = 10;
-  const paths = ['api', 'page', 'ticket', 'admin-event', 'admin-attendees', 'csv', 'scan'] as const;
+  const paths = ['api', 'page', 'ticket', 'admin-event', 'admin-attendees', 'csv', 'scan', 'image'] as const;
   type Path = (typeof paths)[number];
   let a: RemoteTestApp;
   let b: TestApp;
   let tenant: Tenant;
   /** Per event: the ticket sold before the move (old shard, copied) and the one sold after (new shard only). */
   const tickets = new Map<Path, { before: string; after: string }>();
+  /** The event image's URL before the move, and after it was replaced on the new shard. */
+  const images: { before: string; after: string } = { before: '', after: '' };
+  const poster = (red: number) => sharp({ create: { width: 64, height: 48, channels: 3, background: { r: red, g: 40, b: 90 } } }).png().toBuffer();
   const slug = (p: Path) => `stale-${p}`;
   const admin = (app: TestApp, path: string, opts: { json?: unknown } = {}) => request(app.baseUrl, `/api/v1/admin${path}`, { ...opts, headers: { authorization: `Bearer ${tenant.token}` } });
   const book = async (p: Path, who: string) => {
@@ -52,6 +56,8 @@ describe('reads by an app process with a stale directory cache', () => {
         return admin(b, `/events/${slug(p)}/attendees.csv`);
       case 'scan':
         return admin(b, `/events/${slug(p)}/scan`, { json: { token: t.after || t.before } });
+      case 'image':
+        return request(b.baseUrl, images.after || images.before);
     }
   };
 
@@ -63,6 +69,7 @@ describe('reads by an app process with a stale directory cache', () => {
       await a.services.bookings.events.create(tenant.organiser.id, { slug: slug(p), name: `Stale ${p}`, capacity, shard: 'shared-1' }, { byPlatformAdmin: true });
       tickets.set(p, { before: await book(p, 'Before'), after: '' });
     }
+    images.before = (await a.services.bookings.images.put(tenant.organiser.id, slug('image'), await poster(200))).url;
     // B reads every event where it lives now: its directory cache and snapshots are warm.
     // (The scanner's event is warmed by its admin read: a scan would check the ticket in.)
     for (const p of paths) {
@@ -73,6 +80,9 @@ describe('reads by an app process with a stale directory cache', () => {
       await a.services.fleet.move(slug(p), a.remoteShard);
       tickets.get(p)!.after = await book(p, 'After');
     }
+    // A replaces the image on the new shard: the old copy never had this file.
+    images.after = (await a.services.bookings.images.put(tenant.organiser.id, slug('image'), await poster(20))).url;
+    expect(images.after).not.toBe(images.before);
     // B's snapshots expire; its directory cache (30 s) still names the old shard.
     await sleep(SNAPSHOT_TTL_SECONDS * 1000 + 300);
     for (const p of paths) expect((await b.services.infra.directory.resolve(slug(p)))!.shard).toBe('shared-1');
@@ -124,6 +134,12 @@ describe('reads by an app process with a stale directory cache', () => {
     expect(lines).toHaveLength(3);
     expect(res.text).toContain('After');
     expect(res.text).toContain('Before');
+  });
+
+  it('an event image replaced on the new shard is served', async () => {
+    const res = await read('image');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^image\//);
   });
 
   it('the door scanner checks in a ticket sold on the new shard', async () => {
