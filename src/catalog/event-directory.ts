@@ -94,6 +94,12 @@ export class EventDirectory {
     return rs.rows.map(toEntry);
   }
 
+  /** Every event buyers may see: active ones and those being moved (they stay on sale, busy only while frozen). */
+  async listListed(): Promise<DirectoryEntry[]> {
+    const rs = await this.db.execute(`SELECT * FROM event_directory WHERE status IN ('active', 'moving') ORDER BY id`);
+    return rs.rows.map(toEntry);
+  }
+
   async listActive(): Promise<DirectoryEntry[]> {
     const rs = await this.db.execute(`SELECT * FROM event_directory WHERE status = 'active' ORDER BY id`);
     return rs.rows.map(toEntry);

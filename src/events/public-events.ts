@@ -65,12 +65,15 @@ export class PublicEvents {
     return { entry, event, organiser, view };
   }
 
-  /** Every active event, optionally of one organiser; shards are read in parallel. */
+  /**
+   * Every active event, optionally of one organiser; shards are read in parallel. An event
+   * being moved stays listed: it is still on sale (its bookings answer busy only while frozen).
+   */
   async list(organiserId?: number, opts: ViewOptions = {}): Promise<PublicEventBundle[]> {
     const entries = organiserId === undefined
-      ? await this.deps.infra.directory.listActive()
+      ? await this.deps.infra.directory.listListed()
       : await this.deps.infra.directory.listForOrganiser(organiserId);
-    const bundles = await Promise.all(entries.filter((e) => e.status === 'active').map((e) => this.bundle(e, opts).catch(() => undefined)));
+    const bundles = await Promise.all(entries.filter((e) => e.status !== 'deleted').map((e) => this.bundle(e, opts).catch(() => undefined)));
     return bundles.filter((b): b is PublicEventBundle => b !== undefined);
   }
 }

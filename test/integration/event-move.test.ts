@@ -117,13 +117,18 @@ describe('moving an event between shards while it sells', () => {
     // The mover holds the freeze (its step callback runs before the next step) until a buyer
     // has met it: the busy answer is observed, not left to timing.
     let busyWhileFrozen = 0;
+    const listedWhileFrozen: Array<{ all: string[]; mine: string[]; one: number }> = [];
     const result = await app.services.fleet.move('hot-move', app.remoteShard, {
       onStep: async ({ step }) => {
         if (step !== 'frozen') return;
         await buyers.untilBusy();
         busyWhileFrozen = buyers.others.length;
+        // Still on sale while moving: listed, and its page answers (buyers are only asked to retry).
+        const slugs = async (q: string) => ((await (await fetch(`${app.baseUrl}/api/v1/events${q}`)).json()) as { events: Array<{ slug: string }> }).events.map((e) => e.slug);
+        listedWhileFrozen.push({ all: await slugs(''), mine: await slugs('?organiser=move-org'), one: (await fetch(`${app.baseUrl}/api/v1/events/hot-move`)).status });
       },
     });
+    expect(listedWhileFrozen).toEqual([{ all: expect.arrayContaining(['hot-move']), mine: expect.arrayContaining(['hot-move']), one: 200 }]);
     const afterMove = buyers.acknowledged.length;
     await sleep(300);
     await buyers.stop();
