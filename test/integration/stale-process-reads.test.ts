@@ -63,7 +63,8 @@ describe('reads by an app process with a stale directory cache', () => {
 
   beforeAll(async () => {
     a = await startRemoteTestApp({ ROOT_KEY: rootKey });
-    b = await startTestApp({ ROOT_KEY: rootKey, CATALOG_URL: a.config.catalogUrl, CATALOG_AUTH_TOKEN: a.catalogToken });
+    // One DATA_DIR and one catalog, as two WEB_CONCURRENCY workers (or the app and the CLI) share them.
+    b = await startTestApp({ ROOT_KEY: rootKey, CATALOG_URL: a.config.catalogUrl, CATALOG_AUTH_TOKEN: a.catalogToken }, { dataDir: a.dataDir });
     tenant = await createTenant(a, 'stale-reads');
     for (const p of paths) {
       await a.services.bookings.events.create(tenant.organiser.id, { slug: slug(p), name: `Stale ${p}`, capacity, shard: 'shared-1' }, { byPlatformAdmin: true });
