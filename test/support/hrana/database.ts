@@ -28,7 +28,7 @@ export class Namespace {
   constructor(
     readonly name: string,
     readonly path: string,
-    readonly token: string,
+    public token: string,
   ) {
     const db = this.connect();
     // WAL is a property of the file: set once, so readers never wait for the writer.

@@ -94,7 +94,14 @@ describe('statements', () => {
     expect((dup as LibsqlError).code).toBe('SQLITE_CONSTRAINT');
     expect(dup.message).toMatch(/UNIQUE constraint failed: u\.k/);
     expect((await failure(client.execute('SELEC 1')) as LibsqlError).code).toBe('SQL_PARSE_ERROR');
-    expect((await failure(client.execute('SELECT * FROM missing')) as LibsqlError).code).toBe('SQLITE_ERROR');
+    // sqld never sends SQLITE_ERROR: a statement SQLite cannot prepare is SQL_INPUT_ERROR, and a
+    // generic error while running (result code 1) is SQLITE_UNKNOWN (hrana/stmt.rs).
+    const missing = await failure(client.execute('SELECT * FROM missing'));
+    expect((missing as LibsqlError).code).toBe('SQL_INPUT_ERROR');
+    expect(missing.message).toMatch(/SQL input error: no such table: missing/);
+    const running = await failure(client.execute({ sql: 'SELECT json(?)', args: ['{'] }));
+    expect((running as LibsqlError).code).toBe('SQLITE_UNKNOWN');
+    expect(running.message).toMatch(/SQLite error: malformed JSON/);
     expect((await failure(client.execute('SELECT 1; SELECT 2')) as LibsqlError).code).toBe('SQL_MANY_STATEMENTS');
     expect((await failure(client.execute({ sql: 'SELECT ?', args: [1, 2] })) as LibsqlError).code).toBe('ARGS_INVALID');
   });
@@ -116,7 +123,7 @@ describe('statements', () => {
 
     // Like sqld: statements before the failing one stay committed, later ones never run.
     const err = await failure(client.executeMultiple("INSERT INTO a (kind) VALUES ('x'); INSERT INTO nope VALUES (1); INSERT INTO a (kind) VALUES ('y');"));
-    expect((err as LibsqlError).code).toBe('SQLITE_ERROR');
+    expect((err as LibsqlError).code).toBe('SQL_INPUT_ERROR');
     const kinds = await client.execute('SELECT kind FROM a ORDER BY id');
     expect(kinds.rows.map((r) => r.kind)).toEqual(['vip', 'std', 'x']);
   });
@@ -255,7 +262,7 @@ describe('namespaces and auth', () => {
     expect(server.listDatabases()).toEqual(expect.arrayContaining(['concert-1', 'concert-2']));
   });
 
-  test('a wrong token is refused with 401, a deleted database with 404', async () => {
+  test('a wrong token is refused with 401, a deleted database with sqld\'s 400 "Namespace … doesn\'t exist"', async () => {
     const bad = createClient({ url: server.url, authToken: 'not-a-token' });
     clients.push(bad);
     const err = await failure(bad.execute('SELECT 1'));
@@ -270,8 +277,16 @@ describe('namespaces and auth', () => {
     await client.execute('SELECT 1');
     server.deleteDatabase(db.name);
     const gone = await failure(client.execute('SELECT 1'));
+    // A JSON body without "message" is not a Hrana error: the client reports only the status.
     expect((gone as LibsqlError).code).toBe('SERVER_ERROR');
-    expect(gone.message).toMatch(/404/);
+    expect(gone.message).toMatch(/HTTP status 400/);
+    const raw = await fetch(`${server.url}/v3/pipeline`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${db.authToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ baton: null, requests: [] }),
+    });
+    expect(raw.status).toBe(400);
+    expect(await raw.json()).toEqual({ error: "Namespace `doomed` doesn't exist" });
     expect(server.listDatabases()).not.toContain('doomed');
   });
 });
@@ -468,10 +483,21 @@ describe('raw protocol', () => {
     expect(out.baton).toBeNull();
     expect(out.results[0]!.response.result!.rows).toEqual([[{ type: 'text', value: 'me' }, { type: 'null' }]]);
 
-    // A spent baton names no stream any more.
-    const reused = await post('/v3/pipeline', db.authToken, { baton: body.baton, requests: [] });
-    expect(reused.status).toBe(500);
-    expect(reused.json).toMatchObject({ code: 'STREAM_EXPIRED' });
+    // The baton of a closed stream names nothing (sqld: 400 text/plain, SERVER_ERROR in the client).
+    const closed = await post('/v3/pipeline', db.authToken, { baton: body.baton, requests: [] });
+    expect(closed.status).toBe(400);
+    expect(closed.json).toBeUndefined();
+    expect(closed.text).toBe('Received an invalid baton');
+    // A baton already answered with a newer one, while its stream lives, is "already used".
+    const open = await post('/v3/pipeline', db.authToken, { baton: null, requests: [{ type: 'execute', stmt: { sql: 'SELECT 1' } }] });
+    const openBaton = (open.json as { baton: string }).baton;
+    const next = await post('/v3/pipeline', db.authToken, { baton: openBaton, requests: [] });
+    expect(next.status).toBe(200);
+    const reused = await post('/v3/pipeline', db.authToken, { baton: openBaton, requests: [] });
+    expect([reused.status, reused.text]).toEqual([400, 'Received a baton that has already been used']);
+    const forged = await post('/v3/pipeline', db.authToken, { baton: 'forged', requests: [] });
+    expect([forged.status, forged.text]).toEqual([400, 'Received an invalid baton']);
+    await post('/v3/pipeline', db.authToken, { baton: (next.json as { baton: string }).baton, requests: [{ type: 'close' }] });
     // Hrana 2 has no get_autocommit: refused as a protocol error, nothing runs.
     const v2 = await post('/v2/pipeline', db.authToken, { baton: null, requests: [{ type: 'get_autocommit' }] });
     expect(v2.status).toBe(400);

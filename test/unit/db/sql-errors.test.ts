@@ -67,3 +67,17 @@ describe('a remote primary that cannot be reached', () => {
     client.close();
   });
 });
+
+describe('sqld statement codes over Hrana', () => {
+  it('treats a transaction rolled back for a waiting writer (TRANSACTION_TIMEOUT) and TRANSACTION_BUSY as busy; input errors stay internal', async () => {
+    const { translateDbError } = await import('../../../src/db/sql-errors');
+    const { LibsqlError } = await import('@libsql/client');
+    for (const code of ['TRANSACTION_TIMEOUT', 'TRANSACTION_BUSY', 'STREAM_EXPIRED', 'SERVER_ERROR']) {
+      const e = translateDbError(new LibsqlError('from sqld', code));
+      expect([code, e.code, e.retryAfterSeconds]).toEqual([code, 'busy', 1]);
+    }
+    // sqld's names for a statement that is wrong: a bug (500), never "try again".
+    for (const code of ['SQL_INPUT_ERROR', 'SQLITE_UNKNOWN', 'SQL_PARSE_ERROR']) expect(translateDbError(new LibsqlError('from sqld', code)).code).toBe('internal');
+    expect(translateDbError(new LibsqlError('UNIQUE constraint failed', 'SQLITE_CONSTRAINT')).code).toBe('conflict');
+  });
+});
