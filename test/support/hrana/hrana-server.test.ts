@@ -389,9 +389,44 @@ describe('faults', () => {
 });
 
 describe('stream lifetime', () => {
-  test('a waiting writer gets SQLITE_BUSY; an abandoned transaction expires and frees the writer', async () => {
+  test('a writer waiting past the holder\'s transaction timeout takes the lock; the holder was rolled back (TRANSACTION_TIMEOUT)', async () => {
+    const local = makeTempDir('hrana-steal-');
+    const small = await startHranaServer({ dir: local.dir, transactionTimeoutMs: 300 });
+    try {
+      const db = small.createDatabase('steal');
+      const holder = createClient({ url: db.url, authToken: db.authToken });
+      const other = createClient({ url: db.url, authToken: db.authToken });
+      await holder.execute('CREATE TABLE t (x TEXT)');
+      // Nobody waiting: a transaction may hold the writer past the timeout and still commit.
+      const patient = await holder.transaction('write');
+      await patient.execute("INSERT INTO t VALUES ('patient')");
+      await new Promise((r) => setTimeout(r, 400));
+      await patient.commit();
+
+      const tx = await holder.transaction('write');
+      await tx.execute("INSERT INTO t VALUES ('too slow')");
+      const t0 = Date.now();
+      // sqld's waiter never fails SQLITE_BUSY: it waits out the holder's timeout and goes on.
+      await other.execute("INSERT INTO t VALUES ('waiter')");
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+      const late = await failure(tx.commit());
+      expect(late).toBeInstanceOf(LibsqlError);
+      expect((late as LibsqlError).code).toBe('TRANSACTION_TIMEOUT');
+      expect((await other.execute('SELECT x FROM t ORDER BY rowid')).rows.map((r) => r.x)).toEqual(['patient', 'waiter']);
+      // Only the next request fails: the holder's client writes again normally.
+      await holder.execute("INSERT INTO t VALUES ('again')");
+      expect(await count(other, 't')).toBe(3);
+      holder.close();
+      other.close();
+    } finally {
+      await small.close();
+      local.cleanup();
+    }
+  });
+
+  test('an abandoned transaction expires and frees the writer for the one waiting', async () => {
     const local = makeTempDir('hrana-expiry-');
-    const small = await startHranaServer({ dir: local.dir, streamIdleMs: 400, writerWaitMs: 100 });
+    const small = await startHranaServer({ dir: local.dir, streamIdleMs: 400, transactionTimeoutMs: 10_000 });
     try {
       const db = small.createDatabase('expiry');
       const holder = createClient({ url: db.url, authToken: db.authToken });
@@ -399,11 +434,12 @@ describe('stream lifetime', () => {
       await holder.execute('CREATE TABLE t (x TEXT)');
       const tx = await holder.transaction('write');
       await tx.execute("INSERT INTO t VALUES ('abandoned')");
-      const busy = await failure(other.execute("INSERT INTO t VALUES ('blocked')"));
-      expect((busy as LibsqlError).code).toBe('SQLITE_BUSY');
-      await new Promise((r) => setTimeout(r, 500));
-      expect(small.openStreams()).toBe(0);
+      const t0 = Date.now();
       await other.execute("INSERT INTO t VALUES ('later')");
+      // Freed by the idle expiry (~400 ms), long before the 10 s transaction timeout.
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(350);
+      expect(Date.now() - t0).toBeLessThan(5_000);
+      expect(small.openStreams()).toBe(0);
       const late = await failure(tx.commit());
       expect((late as LibsqlError).code).toBe('STREAM_EXPIRED');
       expect((await other.execute('SELECT x FROM t')).rows.map((r) => r.x)).toEqual(['later']);

@@ -27,8 +27,12 @@ export interface HranaServerOptions {
   dir: string;
   /** Idle streams (and the transactions they hold) are dropped after this; default 10 s as sqld. */
   streamIdleMs?: number;
-  /** A write waits this long for another stream's transaction, then fails SQLITE_BUSY; default 5 s. */
-  writerWaitMs?: number;
+  /**
+   * A transaction that has held the writer this long while another stream waits to write is
+   * rolled back and the waiter goes on (its next request fails TRANSACTION_TIMEOUT); default
+   * 5 s as sqld (connection_manager.rs). A waiting writer never fails SQLITE_BUSY.
+   */
+  transactionTimeoutMs?: number;
 }
 
 export interface DatabaseHandle {
@@ -79,10 +83,8 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 
 export async function startHranaServer(options: HranaServerOptions): Promise<HranaServer> {
   mkdirSync(options.dir, { recursive: true });
-  const registry = new StreamRegistry({
-    idleMs: options.streamIdleMs ?? 10_000,
-    writerWaitMs: options.writerWaitMs ?? 5_000,
-  });
+  const registry = new StreamRegistry({ idleMs: options.streamIdleMs ?? 10_000 });
+  const transactionTimeoutMs = options.transactionTimeoutMs ?? 5_000;
   const byName = new Map<string, Namespace>();
   const byToken = new Map<string, Namespace>();
   const deletedTokens = new Map<string, string>();
@@ -212,7 +214,7 @@ export async function startHranaServer(options: HranaServerOptions): Promise<Hra
       if (byName.has(name)) throw new Error(`Database ${name} already exists`);
       const file = path.join(options.dir, `${name}.db`);
       const token = randomBytes(24).toString('base64url');
-      const ns = new Namespace(name, file, token);
+      const ns = new Namespace(name, file, token, transactionTimeoutMs);
       byName.set(name, ns);
       byToken.set(token, ns);
       return { name, url, authToken: token, path: file };

@@ -1,17 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'libsql';
 import type { Namespace } from './database';
-import { StmtError, streamExpired } from './errors';
+import { streamExpired } from './errors';
 import { sleep } from './faults';
-import { WriterBusyError } from './mutex';
 import { ProtocolError } from './protocol';
 import type { StmtClass } from './sql-text';
 
 export interface StreamOptions {
   /** A stream nobody used for this long is closed and rolled back (sqld: 10 s). */
   idleMs: number;
-  /** How long a statement waits for the writer before failing with SQLITE_BUSY. */
-  writerWaitMs: number;
 }
 
 // sqld's ProtocolError::BatonStreamClosed: HTTP 400 text/plain, SERVER_ERROR in the client.
@@ -31,6 +28,8 @@ export class Stream {
   readonly sqls = new Map<number, string>();
   closed = false;
   private releaseWriter: (() => void) | undefined;
+  /** The transaction was rolled back for a waiting writer; the next request learns it. */
+  private forcedRollback = false;
 
   constructor(
     readonly ns: Namespace,
@@ -49,12 +48,7 @@ export class Stream {
   async runStatement<T>(cls: StmtClass, body: () => T): Promise<T> {
     if (this.closed) throw streamClosed();
     if (cls === 'write' && this.releaseWriter === undefined) {
-      try {
-        this.releaseWriter = await this.ns.writer.acquire(this.opts.writerWaitMs);
-      } catch (e) {
-        if (e instanceof WriterBusyError) throw new StmtError(`SQLite error: ${e.message}`, 'SQLITE_BUSY');
-        throw e;
-      }
+      this.releaseWriter = await this.ns.writer.acquire(() => this.loseWriter());
       if (this.closed) {
         this.dropWriter();
         throw streamClosed();
@@ -80,6 +74,32 @@ export class Stream {
       await sleep(this.ns.faults.faults.commitMs ?? 0);
     }
     this.dropWriter();
+  }
+
+  /**
+   * The writer was taken for a waiting stream after this one held it too long: roll back, as
+   * sqld's force_rollback does. A holder already back in autocommit (its commit's slow fsync)
+   * lost nothing.
+   */
+  private loseWriter(): void {
+    this.releaseWriter = undefined;
+    if (!this.conn.inTransaction) return;
+    try {
+      this.conn.exec('ROLLBACK');
+    } catch {
+      // Nothing left to roll back.
+    }
+    this.forcedRollback = true;
+  }
+
+  /**
+   * Whether the transaction was rolled back for another writer since the last request. Reading
+   * it clears it: like sqld, only the next request fails (TRANSACTION_TIMEOUT), later ones run.
+   */
+  takeForcedRollback(): boolean {
+    const was = this.forcedRollback;
+    this.forcedRollback = false;
+    return was;
   }
 
   private dropWriter(): void {
