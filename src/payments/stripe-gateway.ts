@@ -25,7 +25,7 @@ export function stripeConnection(apiBase: string | undefined): Stripe.StripeConf
  * the same key later replays the other request's result; the official SDK retries 409 too).
  * A 5xx is `keySpent`: once execution began Stripe saved it under the key and replays it.
  * A 400 idempotency_error (the key reused with other parameters) is refused, and flagged as
- * the bug of ours it is.
+ * the bug of ours it is; the status decides, so a 409 is retried whichever `type` it carries.
  */
 function translate(e: unknown): Error {
   if (!(e instanceof Stripe.errors.StripeError)) return e instanceof Error ? e : new Error(String(e));
