@@ -160,6 +160,8 @@ export class StripeGateway implements PaymentGateway {
    *   returns the refund if it was made); a 409 means the key is executing elsewhere.
    * - The chain is the same in every process, so two workers on one row (a lapsed lease) send
    *   the same keys and Stripe deduplicates them (409, then replay) instead of refunding twice.
+   * Every doubt errs towards waiting: were Stripe ever to replay a 500 without the header, the
+   * row would only be retried (then given up, visible to the admin), never refunded twice.
    */
   async refund(paymentId: string, amount: number | null, idempotencyKey: string): Promise<string> {
     const params = { payment_intent: paymentId, ...(amount === null ? {} : { amount }), reason: 'requested_by_customer' as const };
