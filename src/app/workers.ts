@@ -1,4 +1,4 @@
-import { dropAbandonedTracking } from '../fleet/abandoned-moves';
+import { ABANDONED_SWEEP_MS, dropAbandonedTracking } from '../fleet/abandoned-moves';
 import { EmailWorker } from '../outbox/email-worker';
 import { SalesFirst } from '../outbox/sales-first';
 import { WebhookWorker } from '../outbox/webhook-worker';
@@ -25,12 +25,17 @@ export function startWorkers(services: AppServices): Workers {
   services.payments.refundWorker.start();
   // Undo jobs a crashed process owed its stalled shards (bookings its buyers heard 503 for).
   runLeftoverUndo(infra.undoJournal, infra.router, infra.logger).catch((err: unknown) => infra.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'shard.leftover_undo_failed'));
-  // Change-log triggers a killed mover left on a source shard (every write there pays for them).
-  dropAbandonedTracking(infra).catch((err: unknown) => infra.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'fleet.move.tracking_cleanup_failed'));
+  // Change-log triggers a killed mover left on a source shard (every write there pays for them):
+  // at start, and every minute after, since the mover (the ops CLI) may die while this app runs.
+  const sweepMoves = () => dropAbandonedTracking(infra).catch((err: unknown) => infra.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'fleet.move.tracking_cleanup_failed'));
+  void sweepMoves();
+  const moveSweep = setInterval(() => void sweepMoves(), ABANDONED_SWEEP_MS);
+  moveSweep.unref();
   // "Refund the whole event" jobs an earlier process did not finish (crash, shutdown).
   services.payments.refunds.resumeUnfinished().catch((err: unknown) => infra.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'refunds.resume_failed'));
   return {
     async stop() {
+      clearInterval(moveSweep);
       await Promise.all([webhooks.stop(), emails?.stop(), services.payments.sweeper.stop(), services.payments.recovery.stop(), services.payments.refundWorker.stop()]);
     },
   };

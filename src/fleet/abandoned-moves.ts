@@ -9,11 +9,14 @@ import { hasTracking, sellsHere, stopTracking } from '../shards/tables/move-trac
  */
 export const ABANDONED_AFTER_MS = 5 * 60_000;
 
+/** How often a running app looks for them (one catalog query when there are none). */
+export const ABANDONED_SWEEP_MS = 60_000;
+
 /**
  * Drops the change-log triggers that crashed or killed movers left on source shards. A move
  * killed during its pre-copy leaves them in place while the event keeps selling, and every
  * write of that event would pay for them until someone resumes the move. Run when the app
- * and the mover start. The move stays recorded (at `started`), so running it again still
+ * and the mover start, and every minute in a running app. The move stays recorded (at `started`), so running it again still
  * finishes it: its pre-copy simply starts over.
  */
 export async function dropAbandonedTracking(deps: Pick<Infra, 'catalog' | 'router' | 'logger'>, opts: { olderThanMs?: number; now?: number } = {}): Promise<number[]> {
