@@ -2,6 +2,7 @@ import { SHARD_PROVIDERS, type ShardProvider } from '../../src/domain/inputs';
 import { describeProgress } from '../../src/fleet/fleet-jobs';
 import { type FleetProgress, FleetService } from '../../src/fleet/fleet-service';
 import { type Command, type CommandContext, requireStr, str, UsageError } from '../command';
+import { moverPauseHooks } from './mover-pause';
 
 /** The fleet service over the CLI's infra (no app caches to invalidate: app processes learn `moved` from the shard). */
 async function fleetOf(ctx: CommandContext): Promise<FleetService> {
@@ -28,7 +29,14 @@ export const eventMoveCommand: Command = {
     const slug = requireStr(flags, 'slug');
     const to = requireStr(flags, 'shard');
     const show = progressLine(ctx);
-    const result = await fleet.move(slug, to, { onStep: (p) => show({ kind: 'move', slug, to, ...p }) });
+    const pause = moverPauseHooks();
+    const result = await fleet.move(slug, to, {
+      ...pause,
+      onStep: async (p) => {
+        show({ kind: 'move', slug, to, ...p });
+        await pause.onStep?.(p);
+      },
+    });
     ctx.say(`${slug} now lives on ${result.to} (generation ${result.generation}${result.frozenMs === null ? '' : `, buyers saw busy for ${result.frozenMs} ms`})`);
     return result;
   },
