@@ -7,7 +7,7 @@ import type { Provisioner } from './provisioner';
 import { staticProvisioner } from './static';
 import { tursoProvisioner } from './turso';
 
-export { ProvisionError, type ProvisionedDatabase, type Provisioner, type ProvisionFailure, type ProvisionOptions } from './provisioner';
+export { LeftOverDatabaseError, ProvisionError, type ProvisionedDatabase, type Provisioner, type ProvisionFailure, type ProvisionOptions } from './provisioner';
 
 /** The provisioner for a provider, from configuration (and, for `static`, the given URL). */
 export function provisionerFor(provider: ShardProvider, config: Pick<Config, 'dataDir' | 'bunny' | 'turso'>, adopt: { url?: string; authToken?: string } = {}): Provisioner {

@@ -8,7 +8,9 @@ export function localProvisioner(dataDir: string): Provisioner {
   return {
     provider: 'local',
     created: true,
-    async provision(name) {
+    async provision(name, opts) {
+      // The file appears when the shard is migrated; clean-up after a crash removes it by name.
+      await opts.onCreated?.(name);
       return { url: `file:${fileOf(name)}`, authToken: null, remoteId: name };
     },
     async destroy(db) {
