@@ -3,36 +3,15 @@
 // stop and wait there, see ops/commands/mover-pause.ts): right after the copy was recorded, and
 // between the directory flip and recording it. Running the command again must finish the move
 // with every ticket on the new shard exactly once and the event selling there.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { MoveStore } from '../../src/catalog/move-store';
 import { provisionShard } from '../../src/fleet/provision-shard';
 import { createEventFixture, createOrganiserFixture, postJson } from '../helpers/organiser-fixture';
 import { makeTempDir } from '../helpers/temp-dir';
 import { startTestApp, type TestApp } from '../helpers/test-app';
+import { runCli } from '../helpers/cli-child';
 
 jest.setTimeout(60_000);
-
-const cliEntry = path.resolve(__dirname, '..', '..', 'dist', 'ops', 'cli.js');
-
-function runCli(env: Record<string, string>, args: string[]): { child: ChildProcess; stdout: () => string; stderr: () => string; exited: Promise<number | null> } {
-  if (!existsSync(cliEntry)) throw new Error(`${cliEntry} is missing: run npm run build first`);
-  const clean: NodeJS.ProcessEnv = {};
-  for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[k] !== undefined) clean[k] = process.env[k];
-  const child = spawn(process.execPath, [cliEntry, ...args], { env: { ...clean, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-    out += d;
-  });
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-    err += d;
-  });
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
 
 async function waitFor(what: string, check: () => boolean, ms = 30_000) {
   const deadline = Date.now() + ms;
