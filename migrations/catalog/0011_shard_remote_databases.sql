@@ -6,3 +6,13 @@
 
 ALTER TABLE shards ADD COLUMN remote_id TEXT;
 ALTER TABLE shards ADD COLUMN database_deleted_at TEXT;
+
+-- Each app process's recent write load per shard (jobs/s, from its coalescers), written every
+-- few seconds, so least-load placement run outside the app (`ops shard:drain`) sees real figures.
+CREATE TABLE shard_load (
+  shard          TEXT NOT NULL,
+  process        TEXT NOT NULL,               -- host:pid of the reporting process
+  load           REAL NOT NULL,
+  updated_at_ms  INTEGER NOT NULL,
+  PRIMARY KEY (shard, process)
+);

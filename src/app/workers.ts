@@ -1,3 +1,4 @@
+import { LoadReporter } from '../fleet/load-reporter';
 import { EmailWorker } from '../outbox/email-worker';
 import { SalesFirst } from '../outbox/sales-first';
 import { WebhookWorker } from '../outbox/webhook-worker';
@@ -22,12 +23,16 @@ export function startWorkers(services: AppServices): Workers {
   // Checkouts queued in memory by a process that is gone: queued again now and periodically.
   services.payments.recovery.start();
   services.payments.refundWorker.start();
+  // Least-load placement outside this process (ops shard:drain, other workers) reads this.
+  const loads = new LoadReporter(infra);
+  loads.start();
   // Undo jobs a crashed process owed its stalled shards (bookings its buyers heard 503 for).
   runLeftoverUndo(infra.undoJournal, infra.router, infra.logger).catch((err: unknown) => infra.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'shard.leftover_undo_failed'));
   // "Refund the whole event" jobs an earlier process did not finish (crash, shutdown).
   services.payments.refunds.resumeUnfinished().catch((err: unknown) => infra.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'refunds.resume_failed'));
   return {
     async stop() {
+      loads.stop();
       await Promise.all([webhooks.stop(), emails?.stop(), services.payments.sweeper.stop(), services.payments.recovery.stop(), services.payments.refundWorker.stop()]);
     },
   };

@@ -7,6 +7,7 @@ import { AppError } from '../errors';
 import type { EventSnapshots } from '../events/event-snapshots';
 import type { Infra } from '../infra/infra';
 import { type MoveOptions, type MoveResult, moveEvent, purgeMovedCopies } from './event-mover';
+import { fleetLoad } from './load-reporter';
 import { placeEvent } from './placement';
 import { provisionShard } from './provision-shard';
 
@@ -161,8 +162,10 @@ export class FleetService {
       if (entry) moved.push(await this.resume(entry.slug, m, opts.onProgress));
     }
     for (const entry of await this.deps.directory.listOnShard(shardName)) {
+      // Run from the CLI, this process has written nothing: the app processes' reported load counts.
+      const loadOf = this.deps.config.placementPolicy === 'least-load' ? await fleetLoad(this.deps) : () => 0;
       const target = await placeEvent(
-        { registry: this.deps.registry, loadOf: (n) => this.deps.router.loadOf(n), policy: this.deps.config.placementPolicy },
+        { registry: this.deps.registry, loadOf, policy: this.deps.config.placementPolicy },
         { organiserId: entry.organiserId },
       );
       const result = await this.move(entry.slug, target.name, { onStep: (p) => opts.onProgress?.({ kind: 'move', slug: entry.slug, to: target.name, ...p }) });
