@@ -50,6 +50,8 @@ async function migrateAndCheck(db: ProvisionedDatabase): Promise<number> {
   }
 }
 
+const urlPolicy = (config: Config) => ({ env: config.env, dataDir: config.dataDir, catalogUrl: config.catalogUrl });
+
 /** Undoes a created database; when that fails too, keeps it recorded for `ops shard:cleanup`. */
 async function undo(cleanup: ShardCleanupStore, intent: number, provisioner: Provisioner, db: ProvisionedDatabase, reason: string): Promise<string> {
   try {
@@ -84,7 +86,7 @@ function publicReason(e: unknown, url: string): string {
 export async function provisionShard(deps: ProvisionDeps, req: ProvisionRequest): Promise<ShardMigrationResult> {
   if (!SHARD_NAME.test(req.name)) throw new AppError('invalid_request', SHARD_NAME_RULE);
   if (await deps.registry.get(req.name)) throw new AppError('conflict', `a shard named ${req.name} already exists`);
-  if (req.provider === 'static' && req.url) checkShardUrl(req.url, { env: deps.config.env, dataDir: deps.config.dataDir });
+  if (req.provider === 'static' && req.url) checkShardUrl(req.url, urlPolicy(deps.config));
   const provisioner = provisionerFor(req.provider, deps.config, { ...(req.url ? { url: req.url } : {}), ...(req.authToken ? { authToken: req.authToken } : {}) });
   if (!provisioner.created) {
     const db = await provisionOrExplain(provisioner, req);
@@ -113,7 +115,7 @@ export async function provisionShard(deps: ProvisionDeps, req: ProvisionRequest)
   let version: number;
   try {
     await cleanup.located(intent, { remoteId: db.remoteId ?? db.url, url: db.url });
-    checkShardUrl(db.url, { env: deps.config.env, dataDir: deps.config.dataDir });
+    checkShardUrl(db.url, urlPolicy(deps.config));
     version = await migrateAndCheck(db);
     await deps.registry.insert({ ...recordOf(deps, req, db), schemaVersion: version });
   } catch (e) {

@@ -45,8 +45,9 @@ async function cleanOne(deps: CleanupDeps, store: ShardCleanupStore, entry: Clea
   if (registered && !(registered.remoteId && entry.remoteId && registered.remoteId !== entry.remoteId)) return finish('registered');
   try {
     const provisioner = provisionerFor(entry.provider, deps.config, { url: entry.url });
-    // A crash before the provider's answer was recorded: look the database up by name.
-    const remoteId = entry.remoteId || (provisioner.findDatabase ? await provisioner.findDatabase(entry.shardName) : entry.provider === 'local' ? entry.shardName : undefined);
+    // A crash before the provider's answer was recorded: look the database up by name. (A local
+    // file is recorded before it can exist; one never recorded is not ours to delete.)
+    const remoteId = entry.remoteId || (await provisioner.findDatabase?.(entry.shardName));
     if (!remoteId) return finish('nothing_created', '');
     await provisioner.destroy({ url: entry.url, authToken: null, remoteId });
     return finish('deleted', remoteId);
