@@ -23,6 +23,9 @@ export type FleetProgress =
   | { kind: 'resumed'; slug: string; to: string }
   | { kind: 'move'; slug: string; to: string; step: string; index: number; total: number } | { kind: 'moved'; slug: string; to: string } | { kind: 'retired'; shard: string };
 
+/** Receives each progress line; a promise it returns is awaited (the CLI's crash-test pause). */
+export type ProgressSink = (p: FleetProgress) => void | Promise<void>;
+
 export interface PromoteResult {
   shard: string;
   provider: ShardProvider;
@@ -91,10 +94,10 @@ export class FleetService {
   }
 
   /** Finishes an interrupted move to the target it recorded, whatever placement would pick today. */
-  private async resume(slug: string, m: MoveRecord, onProgress?: (p: FleetProgress) => void): Promise<MoveResult> {
-    onProgress?.({ kind: 'resumed', slug, to: m.toShard });
+  private async resume(slug: string, m: MoveRecord, onProgress?: ProgressSink): Promise<MoveResult> {
+    await onProgress?.({ kind: 'resumed', slug, to: m.toShard });
     const result = await this.move(slug, m.toShard, { onStep: (p) => onProgress?.({ kind: 'move', slug, to: m.toShard, ...p }) });
-    onProgress?.({ kind: 'moved', slug, to: m.toShard });
+    await onProgress?.({ kind: 'moved', slug, to: m.toShard });
     return result;
   }
 
@@ -104,7 +107,7 @@ export class FleetService {
    * unfinished move is finished to the shard it recorded, and a dedicated shard provisioned
    * for the event but never moved to is reused, so no extra shard is left registered.
    */
-  async promote(slug: string, opts: { provider?: ShardProvider; region?: string; onProgress?: (p: FleetProgress) => void } = {}): Promise<PromoteResult> {
+  async promote(slug: string, opts: { provider?: ShardProvider; region?: string; onProgress?: ProgressSink } = {}): Promise<PromoteResult> {
     let entry = await this.deps.directory.fresh(slug);
     if (!entry) throw new AppError('not_found', `There is no event ${slug}.`);
     const unfinished = await this.unfinishedMove(entry.id);
@@ -125,16 +128,16 @@ export class FleetService {
     const reuse = await leftoverDedicated(this.deps, slug, provider);
     if (reuse) {
       name = reuse.name;
-      opts.onProgress?.({ kind: 'provisioned', shard: name, reused: true });
+      await opts.onProgress?.({ kind: 'provisioned', shard: name, reused: true });
     } else {
       name = await dedicatedName(this.deps, slug);
       const provisioned = await provisionShard(this.deps, { name, provider, dedicated: true, ...(opts.region ? { region: opts.region } : {}) });
       if (!provisioned.ok) throw new AppError('conflict', `shard ${name} did not migrate: ${provisioned.error ?? 'unknown error'}`);
       await this.deps.router.refresh();
-      opts.onProgress?.({ kind: 'provisioned', shard: name });
+      await opts.onProgress?.({ kind: 'provisioned', shard: name });
     }
     const move = await this.move(slug, name, { onStep: (p) => opts.onProgress?.({ kind: 'move', slug, to: name, ...p }) });
-    opts.onProgress?.({ kind: 'moved', slug, to: name });
+    await opts.onProgress?.({ kind: 'moved', slug, to: name });
     return { shard: name, provider, move };
   }
 
@@ -144,7 +147,7 @@ export class FleetService {
    * again after a crash, it first finishes every unfinished move off (or onto) the shard to
    * the target that move recorded, then places the events still there.
    */
-  async drain(shardName: string, opts: { onProgress?: (p: FleetProgress) => void } = {}): Promise<DrainResult> {
+  async drain(shardName: string, opts: { onProgress?: ProgressSink } = {}): Promise<DrainResult> {
     const shard = await this.deps.registry.get(shardName);
     if (!shard || shard.status === 'retired') throw new AppError('not_found', `There is no shard ${shardName} to drain.`);
     const unfinished = (await new MoveStore(this.deps.catalog).list()).filter((m) => m.step !== 'done' && (m.fromShard === shardName || m.toShard === shardName));
@@ -169,13 +172,13 @@ export class FleetService {
         { organiserId: entry.organiserId },
       );
       const result = await this.move(entry.slug, target.name, { onStep: (p) => opts.onProgress?.({ kind: 'move', slug: entry.slug, to: target.name, ...p }) });
-      opts.onProgress?.({ kind: 'moved', slug: entry.slug, to: target.name });
+      await opts.onProgress?.({ kind: 'moved', slug: entry.slug, to: target.name });
       moved.push(result);
     }
     await purgeMovedCopies(this.deps, shardName);
     await this.deps.registry.retire(shardName);
     await this.deps.router.refresh();
-    opts.onProgress?.({ kind: 'retired', shard: shardName });
+    await opts.onProgress?.({ kind: 'retired', shard: shardName });
     return { shard: shardName, moved, retired: true };
   }
 

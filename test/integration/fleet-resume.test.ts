@@ -48,7 +48,7 @@ describe('promote and drain resume after a crash', () => {
     expect(await shardOf('hot-a')).toBe('shared-1');
 
     const lines: FleetProgress[] = [];
-    const result = await app.services.fleet.promote('hot-a', { onProgress: (p) => lines.push(p) });
+    const result = await app.services.fleet.promote('hot-a', { onProgress: (p) => void lines.push(p) });
     expect(result).toMatchObject({ shard: 'hot-a-hot', provider: 'local', move: { resumed: false, to: 'hot-a-hot' } });
     expect(lines[0]).toEqual({ kind: 'provisioned', shard: 'hot-a-hot', reused: true });
     expect((await shardNames()).filter((n) => n.startsWith('hot-a-hot'))).toEqual(['hot-a-hot']);
@@ -64,7 +64,7 @@ describe('promote and drain resume after a crash', () => {
     expect((await book('hot-b', 99)).status).toBe(503);
 
     const lines: FleetProgress[] = [];
-    const result = await app.services.fleet.promote('hot-b', { onProgress: (p) => lines.push(p) });
+    const result = await app.services.fleet.promote('hot-b', { onProgress: (p) => void lines.push(p) });
     expect(result).toMatchObject({ shard: 'hot-b-hot', move: { resumed: true, to: 'hot-b-hot' } });
     expect(lines[0]).toEqual({ kind: 'resumed', slug: 'hot-b', to: 'hot-b-hot' });
     expect(lines.some((p) => p.kind === 'provisioned')).toBe(false);
@@ -113,7 +113,7 @@ describe('promote and drain resume after a crash', () => {
     expect(await shardOf('drain-b')).toBe(secondTarget);
 
     const lines: FleetProgress[] = [];
-    const result = await app.services.fleet.drain('drain-me', { onProgress: (p) => lines.push(p) });
+    const result = await app.services.fleet.drain('drain-me', { onProgress: (p) => void lines.push(p) });
     expect(result.retired).toBe(true);
     expect(lines.filter((p) => p.kind === 'resumed')).toEqual([{ kind: 'resumed', slug: 'drain-b', to: secondTarget }]);
     expect(result.moved.map((m) => [m.slug, m.resumed])).toEqual([

@@ -33,8 +33,18 @@ describe('the ops mover killed with SIGKILL, then run again', () => {
     await provisionShard(setup.services.infra, { name: 'shared-2', provider: 'local', dedicated: false });
     await setup.services.infra.router.refresh();
     const org = await createOrganiserFixture(setup.services, 'kill-mover');
-    for (const slug of ['killed-after-copy', 'killed-after-flip']) {
-      await createEventFixture(setup.services, org.id, { slug, name: slug, capacity: 500, maxPerPurchase: 3, shard: 'shared-1' });
+    await provisionShard(setup.services.infra, { name: 'drain-me', provider: 'local', dedicated: false });
+    await setup.services.infra.router.refresh();
+    const events: Array<[string, string]> = [
+      ['killed-after-copy', 'shared-1'],
+      ['killed-after-flip', 'shared-1'],
+      ['promo-provisioned', 'shared-1'],
+      ['promo-copied', 'shared-1'],
+      ['drained-1', 'drain-me'],
+      ['drained-2', 'drain-me'],
+    ];
+    for (const [slug, shard] of events) {
+      await createEventFixture(setup.services, org.id, { slug, name: slug, capacity: 500, maxPerPurchase: 3, shard });
       sold[slug] = 0;
       for (let i = 0; i < 30; i++) {
         const quantity = 1 + (i % 3);
@@ -57,8 +67,10 @@ describe('the ops mover killed with SIGKILL, then run again', () => {
     }
   }
 
-  async function killAt(slug: string, pause: string) {
-    const run = runCli({ ...env, BOXOFFICE_TEST_MOVER_PAUSE: pause }, ['event:move', '--slug', slug, '--shard', 'shared-2', '--json']);
+  const moveArgs = (slug: string) => ['event:move', '--slug', slug, '--shard', 'shared-2', '--json'];
+
+  async function killAt(args: string[], pause: string) {
+    const run = runCli({ ...env, BOXOFFICE_TEST_MOVER_PAUSE: pause }, args);
     await waitFor(`the mover to pause at ${pause}`, () => run.stderr().includes(`mover paused ${pause}`) || run.child.exitCode !== null);
     expect(run.child.exitCode).toBeNull();
     run.child.kill('SIGKILL');
@@ -66,26 +78,27 @@ describe('the ops mover killed with SIGKILL, then run again', () => {
     expect(run.child.signalCode).toBe('SIGKILL');
   }
 
-  async function runAgain(slug: string) {
-    const run = runCli(env, ['event:move', '--slug', slug, '--shard', 'shared-2', '--json']);
+  // biome-ignore lint/suspicious/noExplicitAny: the command's --json document, asserted field by field
+  async function runAgain(args: string[]): Promise<any> {
+    const run = runCli(env, args);
     const code = await run.exited;
     expect([code, run.stderr().split('\n').filter((l) => l.startsWith('ops:'))]).toEqual([0, []]);
-    return JSON.parse(run.stdout().trim().split('\n').at(-1)!) as { resumed: boolean; from: string; to: string; generation: number };
+    return JSON.parse(run.stdout().trim().split('\n').at(-1)!);
   }
 
-  async function expectMovedExactly(slug: string) {
+  async function expectMovedExactly(slug: string, shard = 'shared-2', from = 'shared-1') {
     await withApp(async (app) => {
       const infra = app.services.infra;
       const entry = (await infra.directory.fresh(slug))!;
-      expect(entry).toMatchObject({ shard: 'shared-2', status: 'active', generation: 2 });
-      const target = await infra.router.db('shared-2');
+      expect(entry).toMatchObject({ shard, status: 'active', generation: 2 });
+      const target = await infra.router.db(shard);
       const figures = async () => {
         const ev = (await target.execute({ sql: 'SELECT sold, state FROM events WHERE id = ?', args: [entry.id] })).rows[0]!;
         const att = (await target.execute({ sql: 'SELECT COUNT(*) AS n, COALESCE(SUM(quantity), 0) AS q FROM attendees WHERE event_id = ?', args: [entry.id] })).rows[0]!;
         return { sold: Number(ev.sold), state: ev.state, bookings: Number(att.n), tickets: Number(att.q) };
       };
       expect(await figures()).toEqual({ sold: sold[slug], state: 'live', bookings: 30, tickets: sold[slug] });
-      const source = await infra.router.db('shared-1');
+      const source = await infra.router.db(from);
       expect((await source.execute({ sql: 'SELECT state FROM events WHERE id = ?', args: [entry.id] })).rows[0]!.state).toBe('moved');
       // It sells on the new shard.
       expect((await postJson(app.baseUrl, `/api/v1/events/${slug}/bookings`, { name: 'After', email: 'after@example.com', quantity: 1 })).status).toBe(201);
@@ -94,7 +107,7 @@ describe('the ops mover killed with SIGKILL, then run again', () => {
   }
 
   it('killed right after the copy, the next run resumes and completes the move', async () => {
-    await killAt('killed-after-copy', 'after:copied');
+    await killAt(moveArgs('killed-after-copy'), 'after:copied');
     await withApp(async (app) => {
       const entry = (await app.services.infra.directory.fresh('killed-after-copy'))!;
       expect(entry).toMatchObject({ shard: 'shared-1', status: 'moving', generation: 1 });
@@ -104,19 +117,63 @@ describe('the ops mover killed with SIGKILL, then run again', () => {
       expect(r.status).toBe(503);
       expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
     });
-    expect(await runAgain('killed-after-copy')).toMatchObject({ resumed: true, from: 'shared-1', to: 'shared-2', generation: 2 });
+    expect(await runAgain(moveArgs('killed-after-copy'))).toMatchObject({ resumed: true, from: 'shared-1', to: 'shared-2', generation: 2 });
     await expectMovedExactly('killed-after-copy');
   });
 
   it('killed between the directory flip and recording it, the next run sees the flip and completes', async () => {
-    await killAt('killed-after-flip', 'before-record:flipped');
+    await killAt(moveArgs('killed-after-flip'), 'before-record:flipped');
     await withApp(async (app) => {
       const entry = (await app.services.infra.directory.fresh('killed-after-flip'))!;
       // The directory already points at the new shard; the catalog's move still says verified.
       expect(entry).toMatchObject({ shard: 'shared-2', generation: 2 });
       expect((await new MoveStore(app.services.infra.catalog).get(entry.id))!.step).toBe('verified');
     });
-    expect(await runAgain('killed-after-flip')).toMatchObject({ resumed: true, from: 'shared-1', to: 'shared-2', generation: 2 });
+    expect(await runAgain(moveArgs('killed-after-flip'))).toMatchObject({ resumed: true, from: 'shared-1', to: 'shared-2', generation: 2 });
     await expectMovedExactly('killed-after-flip');
+  });
+
+  const hotShards = async (slug: string) => withApp(async (app) => (await app.services.infra.registry.list()).map((s) => s.name).filter((n) => n.startsWith(`${slug}-hot`)));
+
+  it('event:promote killed right after provisioning reuses that shard when run again', async () => {
+    const args = ['event:promote', '--slug', 'promo-provisioned', '--json'];
+    await killAt(args, 'after:provisioned');
+    expect(await hotShards('promo-provisioned')).toEqual(['promo-provisioned-hot']);
+    expect(await runAgain(args)).toMatchObject({ shard: 'promo-provisioned-hot', move: { resumed: false, to: 'promo-provisioned-hot' } });
+    expect(await hotShards('promo-provisioned')).toEqual(['promo-provisioned-hot']);
+    await expectMovedExactly('promo-provisioned', 'promo-provisioned-hot');
+  });
+
+  it('event:promote killed mid-move finishes the move to its shard when run again, provisioning nothing more', async () => {
+    const args = ['event:promote', '--slug', 'promo-copied', '--json'];
+    await killAt(args, 'after:copied');
+    await withApp(async (app) => {
+      expect((await postJson(app.baseUrl, '/api/v1/events/promo-copied/bookings', { name: 'X', email: 'x@example.com', quantity: 1 })).status).toBe(503);
+    });
+    expect(await runAgain(args)).toMatchObject({ shard: 'promo-copied-hot', move: { resumed: true, to: 'promo-copied-hot' } });
+    expect(await hotShards('promo-copied')).toEqual(['promo-copied-hot']);
+    await expectMovedExactly('promo-copied', 'promo-copied-hot');
+  });
+
+  it('shard:drain killed mid-move resumes that move to its recorded target, though placement now picks another', async () => {
+    const args = ['shard:drain', '--name', 'drain-me', '--json'];
+    await killAt(args, 'after:copied');
+    const first = await withApp(async (app) => {
+      const entry = (await app.services.infra.directory.fresh('drained-1'))!;
+      const move = (await new MoveStore(app.services.infra.catalog).get(entry.id))!;
+      expect(move).toMatchObject({ fromShard: 'drain-me', step: 'copied' });
+      // An empty shared shard appears: placement by fewest events would now pick it.
+      await provisionShard(app.services.infra, { name: 'fresh-empty', provider: 'local', dedicated: false });
+      return move.toShard;
+    });
+    expect(first).not.toBe('fresh-empty');
+    const result = await runAgain(args);
+    expect(result.retired).toBe(true);
+    expect(result.moved.map((m: { slug: string; to: string; resumed: boolean }) => [m.slug, m.to, m.resumed])).toEqual([
+      ['drained-1', first, true],
+      ['drained-2', 'fresh-empty', false],
+    ]);
+    await expectMovedExactly('drained-1', first, 'drain-me');
+    await expectMovedExactly('drained-2', 'fresh-empty', 'drain-me');
   });
 });
