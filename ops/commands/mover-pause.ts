@@ -23,13 +23,13 @@ async function pauseForever(spec: string): Promise<never> {
  */
 export function beforeRecordPause(env: NodeJS.ProcessEnv = process.env): Pick<MoveOptions, 'beforeRecord'> {
   const p = pauseSpec(env);
-  if (!p || p.when !== 'before-record') return {};
+  if (p?.when !== 'before-record') return {};
   return { beforeRecord: (step) => (step === p.step ? pauseForever(p.spec) : undefined) };
 }
 
 /** The `after:` pause, on the progress lines: `after:provisioned`, or `after:<move step>` (the first event it matches). */
 export function progressPause(env: NodeJS.ProcessEnv = process.env): (p: FleetProgress) => Promise<void> | undefined {
   const p = pauseSpec(env);
-  if (!p || p.when !== 'after') return () => undefined;
+  if (p?.when !== 'after') return () => undefined;
   return (progress) => (progress.kind === p.step || (progress.kind === 'move' && progress.step === p.step) ? pauseForever(p.spec) : undefined);
 }
