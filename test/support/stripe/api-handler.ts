@@ -31,6 +31,8 @@ export interface ApiCall {
   replayed: boolean;
   /** The answer was an injected fault (failNext / failEvery). */
   injected: boolean;
+  /** When the request arrived (Date.now(), wall clock ms): rate-limit tests count calls per window. */
+  receivedAt: number;
 }
 
 export interface ApiDeps {
@@ -57,6 +59,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, deps:
     requestId: newId('req_', 14),
     replayed: false,
     injected: false,
+    receivedAt: Date.now(),
   };
   deps.calls.push(call);
   const baseHeaders: Record<string, string> = { 'Request-Id': call.requestId };
