@@ -47,6 +47,9 @@ const pidAlive = (pid: number): boolean => {
   }
 };
 
+/** Jobs this process is running (every FleetJobs in it): a row naming this pid but not in here is an earlier process's (pid reuse, e.g. pid 1 in a container). */
+const runningHere = new Set<number>();
+
 /**
  * Promotions and drains take as long as copying an event's rows, longer than anyone should
  * watch a spinning request. The console starts them here and its page shows their progress.
@@ -57,8 +60,6 @@ const pidAlive = (pid: number): boolean => {
  */
 export class FleetJobs {
   private readonly store: FleetJobStore;
-  /** Jobs this process started: a row naming this pid but not in here is a previous process's (pid reuse). */
-  private readonly mine = new Set<number>();
 
   constructor(
     catalog: Client,
@@ -75,7 +76,7 @@ export class FleetJobs {
   async start<T>(kind: FleetJob['kind'], target: string, run: (progress: (p: FleetProgress) => void) => Promise<T>, errorText: (e: unknown) => string): Promise<{ job: FleetJob; done: Promise<T> }> {
     const startedAt = this.now();
     const id = await this.store.insert({ kind, target, startedAt, ownerHost: hostname(), ownerPid: process.pid });
-    this.mine.add(id);
+    runningHere.add(id);
     const job: FleetJob = { id, kind, target, state: 'running', startedAt, finishedAt: null, lines: [], error: null };
     // Progress arrives synchronously and faster than a round trip: writes go one at a time, in order.
     let writes = Promise.resolve();
@@ -94,7 +95,7 @@ export class FleetJobs {
       job.finishedAt = this.now();
       job.error = error;
       await write(() => this.store.finish(id, { state, finishedAt: job.finishedAt!, lines: [...job.lines], error }));
-      this.mine.delete(id);
+      runningHere.delete(id);
     };
     const done = run(progress).then(
       async (result) => {
@@ -115,7 +116,7 @@ export class FleetJobs {
     const host = hostname();
     for (const r of rows) {
       if (r.state !== 'running' || r.ownerHost !== host) continue;
-      const orphan = r.ownerPid === process.pid ? !this.mine.has(r.id) : !pidAlive(r.ownerPid);
+      const orphan = r.ownerPid === process.pid ? !runningHere.has(r.id) : !pidAlive(r.ownerPid);
       if (!orphan) continue;
       const finishedAt = this.now();
       await this.store.finish(r.id, { state: 'failed', finishedAt, lines: r.lines, error: INTERRUPTED });

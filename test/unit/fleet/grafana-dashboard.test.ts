@@ -11,7 +11,7 @@ describe('ops/grafana/boxoffice-fleet.json', () => {
     const metrics = createMetrics();
     // The series names a scrape really has: a histogram's are its _bucket, _sum and _count.
     const known = new Set(
-      (await metrics.registry.getMetricsAsJSON()).flatMap((m) => (m.type === 'histogram' ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name])),
+      (await metrics.registry.getMetricsAsJSON()).flatMap((m) => (String(m.type) === 'histogram' ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name])),
     );
     // Every boxoffice_ name in an expression, whatever follows it ({…}, [range], ')' or the end).
     const used = new Set(dash.panels.flatMap((p) => p.targets.flatMap((t) => [...t.expr.matchAll(/\bboxoffice_[a-z0-9_]+/g)].map((m) => m[0]))));
