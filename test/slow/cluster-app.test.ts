@@ -172,11 +172,13 @@ describe('the real app under WEB_CONCURRENCY=2 on shared local files', () => {
       .map((c) => c.receivedAt)
       .sort((a, b) => a - b);
     expect(created).toHaveLength(buyers);
-    // A token bucket of rate r and burst r admits at most r + r·T calls in any T seconds.
-    // Per process (the bug) two workers would admit twice that.
+    // Buckets of rate r and burst r (split over the workers) admit at most r + r·T calls in any
+    // T seconds: 8 in a second here (2 more allowed for calls granted apart that arrive together
+    // on a loaded machine). A bucket per process at the full rate (the bug) admits 16, and the
+    // 24 sessions take ~2 s instead of ≥ (24 - 4) / 4 = 5 s.
     let busiest = 0;
     for (let i = 0; i < created.length; i++) busiest = Math.max(busiest, created.filter((t) => t >= created[i]! && t < created[i]! + 1000).length);
-    expect(busiest).toBeLessThanOrEqual(2 * STRIPE_MAX_RPS);
+    expect(busiest).toBeLessThanOrEqual(2 * STRIPE_MAX_RPS + 2);
     expect(created.at(-1)! - created[0]!).toBeGreaterThanOrEqual(((buyers - 2 * STRIPE_MAX_RPS) / STRIPE_MAX_RPS) * 1000);
   });
 });
