@@ -2,6 +2,7 @@ import { type MoveRecord, MoveStore } from '../catalog/move-store';
 import type { DirectoryEntry } from '../catalog/event-directory';
 import type { ShardRecord } from '../catalog/shard-registry';
 import { schemaVersion } from '../db/migrator';
+import { credentialFailure } from '../db/sql-errors';
 import type { Infra } from '../infra/infra';
 import type { WriterStats } from '../shards/write-coalescer';
 import { combineWriterSamples, type WriterSample } from '../shards/writer-stats';
@@ -17,6 +18,8 @@ export interface ShardOverview {
   sizeBytes: number | null;
   schemaVersion: number;
   healthy: boolean;
+  /** Why it is not healthy, as a fixed phrase (never driver text): "authentication failed", "unreachable". */
+  problem?: string;
   writer: WriterStats | null;
 }
 
@@ -56,8 +59,8 @@ export async function fleetOverview(infra: Pick<Infra, 'registry' | 'pool' | 'di
           Promise.all([schemaVersion(db), db.batch(['PRAGMA page_count', 'PRAGMA page_size'], 'read').then((r) => Number(r[0]!.rows[0]![0]) * Number(r[1]!.rows[0]![0]))]),
         );
         return { ...base, sizeBytes: Number.isFinite(size) ? size : null, schemaVersion: version, healthy: s.status === 'active' };
-      } catch {
-        return { ...base, sizeBytes: null, schemaVersion: s.schemaVersion, healthy: false };
+      } catch (e) {
+        return { ...base, sizeBytes: null, schemaVersion: s.schemaVersion, healthy: false, problem: credentialFailure(e) ?? 'unreachable' };
       }
     }),
   );

@@ -66,6 +66,8 @@ export async function openInfra(config: Config, logger: Logger, opts: { migratio
     simCommitMs: config.simCommitMs,
     onRoundTrip: (shard, via) => metrics.shardRoundTrips.inc({ shard, via }),
     deadlineMs: config.shardDeadlineMs,
+    // Name and reason only: never the token, nor the driver's text.
+    onCredentialFailure: (shard, reason) => logger.error({ shard, reason }, 'shard.credentials.refused'),
   });
   const undoJournal = new FileUndoJournal(path.join(config.dataDir, 'undo'));
   const router = new ShardRouter({

@@ -26,7 +26,7 @@ function ShardRow({ s, csrf }: { s: ShardOverview; csrf: string }) {
       <td data-label="Status">
         <span class={s.status === 'active' && !s.draining ? 'badge ok' : 'badge bad'}>{s.draining ? 'draining' : s.status}</span>
       </td>
-      <td data-label="Health">{s.healthy ? 'ok' : 'unreachable'}</td>
+      <td data-label="Health">{s.healthy ? 'ok' : (s.problem ?? 'unreachable')}</td>
       <td data-label="Events">{s.events}</td>
       <td data-label="Size">{bytes(s.sizeBytes)}</td>
       <td data-label="Schema">v{s.schemaVersion}</td>
