@@ -1,4 +1,5 @@
 import { LoadReporter } from '../fleet/load-reporter';
+import { MovedCopySweeper } from '../fleet/moved-copy-sweeper';
 import { EmailWorker } from '../outbox/email-worker';
 import { SalesFirst } from '../outbox/sales-first';
 import { WebhookWorker } from '../outbox/webhook-worker';
@@ -26,6 +27,9 @@ export function startWorkers(services: AppServices): Workers {
   // Least-load placement outside this process (ops shard:drain, other workers) reads this.
   const loads = new LoadReporter(infra);
   loads.start();
+  // Old shards' copies of moved events, purged a while after the move (MOVED_COPY_RETENTION_HOURS).
+  const movedCopies = new MovedCopySweeper(infra, infra.config.movedCopyRetentionHours);
+  movedCopies.start();
   // Undo jobs a crashed process owed its stalled shards (bookings its buyers heard 503 for).
   runLeftoverUndo(infra.undoJournal, infra.router, infra.logger).catch((err: unknown) => infra.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'shard.leftover_undo_failed'));
   // "Refund the whole event" jobs an earlier process did not finish (crash, shutdown).
@@ -33,7 +37,7 @@ export function startWorkers(services: AppServices): Workers {
   return {
     async stop() {
       loads.stop();
-      await Promise.all([webhooks.stop(), emails?.stop(), services.payments.sweeper.stop(), services.payments.recovery.stop(), services.payments.refundWorker.stop()]);
+      await Promise.all([webhooks.stop(), emails?.stop(), services.payments.sweeper.stop(), services.payments.recovery.stop(), services.payments.refundWorker.stop(), movedCopies.stop()]);
     },
   };
 }

@@ -16,7 +16,7 @@ export interface ShardRecord {
   lastError: string | null;
   /** Being emptied by `shard:drain`: takes no new events. */
   draining: boolean;
-  /** The provider's id of the database (for deleting it once retired); null before catalog 0011 or for adopted ones. */
+  /** The provider's id of the database (for deleting it once retired); null for shards registered before catalog 0012, and for adopted ones. */
   remoteId: string | null;
   /** When a retired shard's database was deleted at its provider. */
   databaseDeletedAt: string | null;
