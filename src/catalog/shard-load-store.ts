@@ -2,6 +2,7 @@ import type { Client } from '@libsql/client';
 
 /** Reports older than this are ignored: their process stopped (or stopped writing). */
 export const LOAD_STALE_MS = 30_000;
+const PRUNE_MS = 60 * 60_000;
 
 /**
  * Recent write load per shard as the app processes last reported it (shard_load). The live
@@ -14,11 +15,15 @@ export class ShardLoadStore {
   async report(process: string, loads: Array<{ shard: string; load: number }>, now = Date.now()): Promise<void> {
     if (loads.length === 0) return;
     await this.db.batch(
-      loads.map((l) => ({
-        sql: `INSERT INTO shard_load (shard, process, load, updated_at_ms) VALUES (?, ?, ?, ?)
-              ON CONFLICT (shard, process) DO UPDATE SET load = excluded.load, updated_at_ms = excluded.updated_at_ms`,
-        args: [l.shard, process, l.load, now],
-      })),
+      [
+        // Rows of processes long gone (restarts add a row per shard each): pruned as we go.
+        { sql: 'DELETE FROM shard_load WHERE updated_at_ms < ?', args: [now - PRUNE_MS] },
+        ...loads.map((l) => ({
+          sql: `INSERT INTO shard_load (shard, process, load, updated_at_ms) VALUES (?, ?, ?, ?)
+                ON CONFLICT (shard, process) DO UPDATE SET load = excluded.load, updated_at_ms = excluded.updated_at_ms`,
+          args: [l.shard, process, l.load, now],
+        })),
+      ],
       'write',
     );
   }
