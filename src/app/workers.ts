@@ -1,4 +1,7 @@
 import { ABANDONED_SWEEP_MS, dropAbandonedTracking } from '../fleet/abandoned-moves';
+import { LoadReporter } from '../fleet/load-reporter';
+import { MovedCopySweeper } from '../fleet/moved-copy-sweeper';
+import { PeriodicTask } from '../lib/periodic-task';
 import { EmailWorker } from '../outbox/email-worker';
 import { SalesFirst } from '../outbox/sales-first';
 import { WebhookWorker } from '../outbox/webhook-worker';
@@ -23,20 +26,28 @@ export function startWorkers(services: AppServices): Workers {
   // Checkouts queued in memory by a process that is gone: queued again now and periodically.
   services.payments.recovery.start();
   services.payments.refundWorker.start();
+  // Least-load placement outside this process (ops shard:drain, other workers) reads this.
+  const loads = new LoadReporter(infra);
+  loads.start();
+  // Old shards' copies of moved events, purged a while after the move (MOVED_COPY_RETENTION_HOURS).
+  const movedCopies = new MovedCopySweeper(infra, infra.config.movedCopyRetentionHours);
+  movedCopies.start();
   // Undo jobs a crashed process owed its stalled shards (bookings its buyers heard 503 for).
   runLeftoverUndo(infra.undoJournal, infra.router, infra.logger).catch((err: unknown) => infra.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'shard.leftover_undo_failed'));
   // Change-log triggers a killed mover left on a source shard (every write there pays for them):
   // at start, and every minute after, since the mover (the ops CLI) may die while this app runs.
-  const sweepMoves = () => dropAbandonedTracking(infra).catch((err: unknown) => infra.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'fleet.move.tracking_cleanup_failed'));
-  void sweepMoves();
-  const moveSweep = setInterval(() => void sweepMoves(), ABANDONED_SWEEP_MS);
-  moveSweep.unref();
+  const abandonedMoves = new PeriodicTask(() => dropAbandonedTracking(infra), {
+    everyMs: ABANDONED_SWEEP_MS,
+    firstMs: 0,
+    onError: (err) => infra.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'fleet.move.tracking_cleanup_failed'),
+  });
+  abandonedMoves.start();
   // "Refund the whole event" jobs an earlier process did not finish (crash, shutdown).
   services.payments.refunds.resumeUnfinished().catch((err: unknown) => infra.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'refunds.resume_failed'));
   return {
     async stop() {
-      clearInterval(moveSweep);
-      await Promise.all([webhooks.stop(), emails?.stop(), services.payments.sweeper.stop(), services.payments.recovery.stop(), services.payments.refundWorker.stop()]);
+      loads.stop();
+      await Promise.all([webhooks.stop(), emails?.stop(), services.payments.sweeper.stop(), services.payments.recovery.stop(), services.payments.refundWorker.stop(), movedCopies.stop(), abandonedMoves.stop()]);
     },
   };
 }

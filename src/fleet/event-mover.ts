@@ -22,6 +22,8 @@ export interface MoveOptions {
   onStep?: (p: MoveProgress) => void | Promise<void>;
   /** After each copy pass while the event still sells (pass 0 is the bulk copy). */
   onLivePass?: (p: { pass: number; written: number }) => void | Promise<void>;
+  /** After a step's work, before the catalog records it: where a crash leaves work done but unrecorded (crash tests). */
+  beforeRecord?: (step: MoveStep) => void | Promise<void>;
 }
 
 export interface MoveResult {
@@ -111,6 +113,7 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
     try {
       await work();
       stepMs[name] = Math.round(performance.now() - began);
+      await opts.beforeRecord?.(name);
     } catch (e) {
       if (name === 'precopied' || name === 'frozen') await dropLiveTracking().catch(() => undefined);
       await moves.fail(m.eventId, e instanceof AppError ? e.message : (e as Error).name).catch(() => undefined);

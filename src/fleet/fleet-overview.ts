@@ -5,6 +5,7 @@ import { schemaVersion } from '../db/migrator';
 import { credentialFailure } from '../db/sql-errors';
 import type { Infra } from '../infra/infra';
 import type { WriterStats } from '../shards/write-coalescer';
+import { combineWriterSamples, type WriterSample } from '../shards/writer-stats';
 
 export interface ShardOverview {
   name: string;
@@ -24,6 +25,8 @@ export interface ShardOverview {
 
 export interface FleetOverview {
   shards: ShardOverview[];
+  /** App processes whose writers the live figures combine (WEB_CONCURRENCY; fewer if one did not answer). */
+  processes: number;
   directory: DirectoryEntry[];
   moves: MoveRecord[];
 }
@@ -33,20 +36,22 @@ const withTimeout = <T>(p: Promise<T>): Promise<T> =>
   Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timed out')), TIMEOUT_MS).unref())]);
 
 /**
- * Everything the /platform fleet page shows: each shard with its live figures (this process's
- * writer), the event directory and recent moves. A shard that does not answer is shown as
+ * Everything the /platform fleet page shows: each shard with its live figures (every app
+ * process's writer combined, see writer-stats), the event directory and recent moves. A shard that does not answer is shown as
  * unhealthy, never with the driver's error text.
  */
-export async function fleetOverview(infra: Pick<Infra, 'registry' | 'pool' | 'router' | 'directory' | 'catalog'>): Promise<FleetOverview> {
-  const [records, counts, directory, moves] = await Promise.all([
+export async function fleetOverview(infra: Pick<Infra, 'registry' | 'pool' | 'directory' | 'catalog' | 'peers'>): Promise<FleetOverview> {
+  const [records, counts, directory, moves, perProcess] = await Promise.all([
     infra.registry.list(),
     infra.registry.eventCounts(),
     infra.directory.listActive(),
     new MoveStore(infra.catalog).list(),
+    infra.peers.gather<Record<string, WriterSample>>('writers'),
   ]);
+  const writers = combineWriterSamples(perProcess);
   const shards = await Promise.all(
     records.map(async (s): Promise<ShardOverview> => {
-      const base = { name: s.name, provider: s.provider, status: s.status, dedicated: s.dedicated, draining: s.draining, events: counts.get(s.name) ?? 0, writer: infra.router.statsOf(s.name) ?? null };
+      const base = { name: s.name, provider: s.provider, status: s.status, dedicated: s.dedicated, draining: s.draining, events: counts.get(s.name) ?? 0, writer: writers.get(s.name) ?? null };
       if (s.status === 'retired') return { ...base, sizeBytes: null, schemaVersion: s.schemaVersion, healthy: false };
       try {
         const db = await infra.pool.unwrapped(s);
@@ -59,5 +64,5 @@ export async function fleetOverview(infra: Pick<Infra, 'registry' | 'pool' | 'ro
       }
     }),
   );
-  return { shards, directory, moves };
+  return { shards, processes: perProcess.length, directory, moves };
 }

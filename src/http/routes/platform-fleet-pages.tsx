@@ -34,9 +34,8 @@ export function platformFleetPages(services: AppServices): Router {
   const post = [admin, requireContentType('form'), parseForm, csrfForSession()];
 
   async function render(req: Request, extra: { notice?: string | undefined; errors?: string[] } = {}): Promise<string> {
-    const [ctx, fleet] = await Promise.all([loadAdminContext(services, callerOf(req)), fleetOverview(services.infra)]);
-    const jobs = services.fleetJobs.list();
-    const busy = services.fleetJobs.running() || fleet.moves.some((m) => m.finishedAt === null && m.lastError === null);
+    const [ctx, fleet, jobs] = await Promise.all([loadAdminContext(services, callerOf(req)), fleetOverview(services.infra), services.fleetJobs.list()]);
+    const busy = jobs.some((j) => j.state === 'running') || fleet.moves.some((m) => m.finishedAt === null && m.lastError === null);
     return renderAdminPage('Fleet', ctx, <PlatformFleetPage ctx={ctx} fleet={fleet} jobs={jobs} {...extra} />, undefined, busy ? { refreshSeconds: 2 } : {});
   }
 
@@ -54,7 +53,7 @@ export function platformFleetPages(services: AppServices): Router {
 
   /** Starts a promotion or drain as a job: a quick one answers like `act`, a long one redirects to its progress. */
   async function job(req: Request, res: Response, kind: FleetJob['kind'], target: string, notice: 'promoted' | 'drained', run: (progress: (p: FleetProgress) => void) => Promise<unknown>) {
-    const { done } = services.fleetJobs.start(kind, target, run, (err) => inlineError(err, SHOWN)?.message ?? 'It stopped on an unexpected error (see the server log). Running it again resumes the move.');
+    const { done } = await services.fleetJobs.start(kind, target, run, (err) => inlineError(err, SHOWN)?.message ?? 'It stopped on an unexpected error (see the server log). Running it again resumes the move.');
     let backgrounded = false;
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([

@@ -92,7 +92,9 @@ export function PlatformFleetPage(p: PlatformFleetPageProps) {
         <h1>Shards</h1>
         {p.notice && <p class="notice ok">{p.notice}</p>}
         <FormErrors errors={p.errors} />
-        <p class="muted small">Live figures (batch latency, queue, in flight, sales per second) are this app process's view of each shard's writer.</p>
+        <p class="muted small">
+          Live figures (batch latency, queue, in flight, sales per second) combine each shard's writers in {p.fleet.processes === 1 ? '1 app process' : `${p.fleet.processes} app processes`}.
+        </p>
         <StackTable headers={['Name', 'Provider', 'Pool', 'Status', 'Health', 'Events', 'Size', 'Schema', 'Batch p50/p99', 'Queue', 'In flight', 'Sales/s', '']}>
           {p.fleet.shards.map((s) => (
             <ShardRow s={s} csrf={p.ctx.csrfToken} />

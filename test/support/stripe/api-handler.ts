@@ -32,6 +32,8 @@ export interface ApiCall {
   replayed: boolean;
   /** The call met an injected fault (failNext / failEvery), at whatever stage. */
   injected: boolean;
+  /** When the request arrived (Date.now(), wall clock ms): rate-limit tests count calls per window. */
+  receivedAt: number;
 }
 
 export interface ApiDeps {
@@ -58,6 +60,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, deps:
     requestId: newId('req_', 14),
     replayed: false,
     injected: false,
+    receivedAt: Date.now(),
   };
   deps.calls.push(call);
   const baseHeaders: Record<string, string> = { 'Request-Id': call.requestId };
