@@ -1,10 +1,12 @@
 // Crash safety of the online move (issue 10): the BUILT ops CLI runs `event:move` as a child
 // process and is killed with SIGKILL at an exact point (BOXOFFICE_TEST_MOVER_PAUSE makes it
 // stop and wait there, see ops/commands/mover-pause.ts): right after the copy was recorded, and
-// between the directory flip and recording it. Running the command again must finish the move
+// between the directory flip and recording it, and inside the pre-copy. Running the command again must finish the move
 // with every ticket on the new shard exactly once and the event selling there.
 import { randomBytes } from 'node:crypto';
 import { MoveStore } from '../../src/catalog/move-store';
+import { dropAbandonedTracking } from '../../src/fleet/abandoned-moves';
+import { moveTriggers } from '../../src/shards/tables/move-tracking';
 import { provisionShard } from '../../src/fleet/provision-shard';
 import { createEventFixture, createOrganiserFixture, postJson } from '../helpers/organiser-fixture';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -175,5 +177,41 @@ describe('the ops mover killed with SIGKILL, then run again', () => {
     ]);
     await expectMovedExactly('drained-1', first, 'drain-me');
     await expectMovedExactly('drained-2', 'fresh-empty', 'drain-me');
+  });
+  it('killed inside its pre-copy, its change-log triggers leave the source once the move is silent, and the next run still completes', async () => {
+    const slug = 'killed-precopy';
+    // An empty target keeps the rows' ids, so the pre-copy tracks changes on the source.
+    await withApp(async (app) => {
+      await provisionShard(app.services.infra, { name: 'precopy-target', provider: 'local', dedicated: false });
+      const org = (await app.services.infra.organisers.getBySlug('kill-mover'))!;
+      await createEventFixture(app.services, org.id, { slug, name: slug, capacity: 500, maxPerPurchase: 3, shard: 'shared-1' });
+      sold[slug] = 0;
+      for (let i = 0; i < 29; i++) {
+        const quantity = 1 + (i % 3);
+        expect((await postJson(app.baseUrl, `/api/v1/events/${slug}/bookings`, { name: `P${i}`, email: `p${i}@example.com`, quantity })).status).toBe(201);
+        sold[slug] += quantity;
+      }
+    });
+    await killAt(['event:move', '--slug', slug, '--shard', 'precopy-target', '--json'], 'before-record:precopied');
+    await withApp(async (app) => {
+      const infra = app.services.infra;
+      const entry = (await infra.directory.fresh(slug))!;
+      const source = await infra.router.db('shared-1');
+      const left = async () => (await moveTriggers(source)).filter((t) => t.startsWith(`move_${entry.id}_`));
+      expect((await new MoveStore(infra.catalog).get(entry.id))!.step).toBe('started');
+      expect((await left()).length).toBeGreaterThan(0);
+      // Still selling (with the triggers taxing each write).
+      expect((await postJson(app.baseUrl, `/api/v1/events/${slug}/bookings`, { name: 'During', email: 'during@example.com', quantity: 1 })).status).toBe(201);
+      sold[slug]! += 1;
+      // The app's sweep (at start and every minute): the move is recent, so it may still run elsewhere.
+      expect(await dropAbandonedTracking(infra)).toEqual([]);
+      expect((await left()).length).toBeGreaterThan(0);
+      // Silent for more than 5 minutes: abandoned, its triggers dropped.
+      expect(await dropAbandonedTracking(infra, { now: Date.now() + 6 * 60_000 })).toEqual([entry.id]);
+      expect(await left()).toEqual([]);
+    });
+    expect(await runAgain(['event:move', '--slug', slug, '--shard', 'precopy-target', '--json'])).toMatchObject({ resumed: true, from: 'shared-1', to: 'precopy-target', generation: 2 });
+    await expectMovedExactly(slug, 'precopy-target');
+    await withApp(async (app) => expect(await moveTriggers(await app.services.infra.router.db('shared-1'))).toEqual([]));
   });
 });
