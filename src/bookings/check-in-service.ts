@@ -64,8 +64,10 @@ export class CheckInService {
   constructor(private readonly deps: CheckInServiceDeps) {}
 
   /** The organiser's event a ticket token points at (one cached catalog read), or undefined. */
-  private async entryOfToken(organiserId: number, token: string): Promise<DirectoryEntry | undefined> {
+  private async entryOfToken(organiserId: number, token: string, located?: DirectoryEntry): Promise<DirectoryEntry | undefined> {
     const eventId = eventIdOfToken(token);
+    // The door's own event, just read where it lives: no second look.
+    if (located && eventId === located.id) return located;
     const entry = eventId ? await this.deps.directory.resolveId(eventId) : undefined;
     // Another process may have moved the event: follow it, or the look-up (and the webhooks
     // built from it) would read the old copy while the write itself re-resolves.
@@ -126,7 +128,7 @@ export class CheckInService {
   async scan(organiserId: number, slug: string, scanned: string, opts: ScanOptions, privateKey: KeyObject): Promise<ScanOutcome> {
     const here = await this.deps.events.get(organiserId, slug);
     const token = tokenFromScan(scanned);
-    const entry = token ? await this.entryOfToken(organiserId, token) : undefined;
+    const entry = token ? await this.entryOfToken(organiserId, token, here.entry) : undefined;
     if (!token || !entry) return { result: 'not_found' };
     const key = this.ticketKey(token);
     const row = await this.deps.attendees.find(entry, key);
