@@ -12,6 +12,8 @@ export interface MoveRecord {
   generation: number;
   step: MoveStep;
   startedAt: string;
+  /** Last step recorded or heartbeat of a running mover: a move that stops updating is interrupted. */
+  updatedAt: string;
   finishedAt: string | null;
   frozenMs: number | null;
   lastError: string | null;
@@ -24,6 +26,7 @@ const toMove = (r: Row): MoveRecord => ({
   generation: Number(r.generation),
   step: String(r.step) as MoveStep,
   startedAt: String(r.started_at),
+  updatedAt: String(r.updated_at),
   finishedAt: r.finished_at === null ? null : String(r.finished_at),
   frozenMs: r.frozen_ms === null ? null : Number(r.frozen_ms),
   lastError: r.last_error === null ? null : String(r.last_error),
@@ -65,6 +68,11 @@ export class MoveStore {
              WHERE event_id = ?`,
       args: [step, nowIso(), extra.frozenMs ?? null, step, nowIso(), eventId],
     });
+  }
+
+  /** A running mover's heartbeat between steps (a bulk copy can take minutes without one). */
+  async touch(eventId: number): Promise<void> {
+    await this.db.execute({ sql: "UPDATE event_moves SET updated_at = ? WHERE event_id = ? AND step != 'done'", args: [nowIso(), eventId] });
   }
 
   async fail(eventId: number, error: string): Promise<void> {

@@ -55,6 +55,10 @@ const messages = {
 const PRECOPY_PASSES = 6;
 const PRECOPY_SMALL_DIFF = 200;
 
+/** How often a running mover touches its move row; the console calls a move silent for 6 of these interrupted. */
+export const MOVE_HEARTBEAT_MS = 5_000;
+export const MOVE_STALE_MS = 6 * MOVE_HEARTBEAT_MS;
+
 const after = (step: MoveStep, done: MoveStep) => MOVE_STEPS.indexOf(done) >= MOVE_STEPS.indexOf(step);
 
 /**
@@ -84,6 +88,17 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
     move = (await moves.get(entry.id))!;
   }
   const m = move as MoveRecord;
+  const known: DirectoryEntry = entry;
+  // The heartbeat tells the console this move is alive: a killed mover leaves no error, only silence.
+  const beat = setInterval(() => void moves.touch(m.eventId).catch(() => undefined), MOVE_HEARTBEAT_MS);
+  beat.unref();
+  try {
+    return await runSteps();
+  } finally {
+    clearInterval(beat);
+  }
+
+  async function runSteps(): Promise<MoveResult> {
   const source = await deps.router.db(m.fromShard);
   const target = await deps.router.db(m.toShard);
   const total = MOVE_STEPS.length - 1;
@@ -169,11 +184,12 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
     await stopTracking(source, m.eventId);
   });
   await step('done', async () => {});
-  const finalEntry = (await deps.directory.freshId(m.eventId)) ?? entry;
+  const finalEntry = (await deps.directory.freshId(m.eventId)) ?? known;
   deps.directory.invalidate(slug, m.eventId);
   deps.onMoved?.(finalEntry);
   const record = await moves.get(m.eventId);
   return { slug, eventId: m.eventId, from: m.fromShard, to: m.toShard, generation: finalEntry.generation, frozenMs: frozenMs ?? record?.frozenMs ?? null, resumed, stepMs, livePasses };
+  }
 }
 
 /**

@@ -1,9 +1,11 @@
 import { type MoveRecord, MoveStore } from '../catalog/move-store';
 import type { DirectoryEntry } from '../catalog/event-directory';
+import { type CleanupEntry, ShardCleanupStore } from '../catalog/shard-cleanup-store';
 import type { ShardRecord } from '../catalog/shard-registry';
 import { schemaVersion } from '../db/migrator';
 import type { Infra } from '../infra/infra';
 import type { WriterStats } from '../shards/write-coalescer';
+import { MOVE_STALE_MS } from './event-mover';
 
 export interface ShardOverview {
   name: string;
@@ -19,10 +21,32 @@ export interface ShardOverview {
   writer: WriterStats | null;
 }
 
+/**
+ * Where a move stands: `running` while its mover's heartbeat is fresh, `failed` when it stopped
+ * on an error, `interrupted` when it went silent without one (the mover was killed). The last two
+ * resume by running the same move again.
+ */
+export type MoveState = 'done' | 'running' | 'failed' | 'interrupted';
+
+export interface MoveOverview extends MoveRecord {
+  /** The event's slug now (null once the event is deleted). */
+  slug: string | null;
+  state: MoveState;
+}
+
 export interface FleetOverview {
   shards: ShardOverview[];
+  /** Every event that exists, those in the middle of a move included. */
   directory: DirectoryEntry[];
-  moves: MoveRecord[];
+  moves: MoveOverview[];
+  /** Databases a failed provisioning left behind, for `shard:cleanup` (or the console's button). */
+  cleanups: CleanupEntry[];
+}
+
+export function moveState(m: Pick<MoveRecord, 'step' | 'lastError' | 'updatedAt'>, now: number = Date.now()): MoveState {
+  if (m.step === 'done') return 'done';
+  if (m.lastError !== null) return 'failed';
+  return now - Date.parse(m.updatedAt) > MOVE_STALE_MS ? 'interrupted' : 'running';
 }
 
 const TIMEOUT_MS = 2000;
@@ -34,13 +58,16 @@ const withTimeout = <T>(p: Promise<T>): Promise<T> =>
  * writer), the event directory and recent moves. A shard that does not answer is shown as
  * unhealthy, never with the driver's error text.
  */
-export async function fleetOverview(infra: Pick<Infra, 'registry' | 'pool' | 'router' | 'directory' | 'catalog'>): Promise<FleetOverview> {
-  const [records, counts, directory, moves] = await Promise.all([
+export async function fleetOverview(infra: Pick<Infra, 'registry' | 'pool' | 'router' | 'directory' | 'catalog'>, now: number = Date.now()): Promise<FleetOverview> {
+  const [records, counts, directory, moveRecords, cleanups] = await Promise.all([
     infra.registry.list(),
     infra.registry.eventCounts(),
-    infra.directory.listActive(),
+    infra.directory.listAll(),
     new MoveStore(infra.catalog).list(),
+    new ShardCleanupStore(infra.catalog).pending(),
   ]);
+  const slugOf = new Map(directory.map((e) => [e.id, e.slug]));
+  const moves = moveRecords.map((m): MoveOverview => ({ ...m, slug: slugOf.get(m.eventId) ?? null, state: moveState(m, now) }));
   const shards = await Promise.all(
     records.map(async (s): Promise<ShardOverview> => {
       const base = { name: s.name, provider: s.provider, status: s.status, dedicated: s.dedicated, draining: s.draining, events: counts.get(s.name) ?? 0, writer: infra.router.statsOf(s.name) ?? null };
@@ -56,5 +83,5 @@ export async function fleetOverview(infra: Pick<Infra, 'registry' | 'pool' | 'ro
       }
     }),
   );
-  return { shards, directory, moves };
+  return { shards, directory, moves, cleanups };
 }

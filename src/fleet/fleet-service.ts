@@ -88,6 +88,10 @@ export class FleetService {
     const entries = await this.deps.directory.listOnShard(shardName);
     // Refuse before marking it draining: a drain with nowhere to go must leave the shard as it was.
     const elsewhere = (await this.deps.registry.sharedCandidates()).filter((c) => c.shard.name !== shardName);
+    // The last shared shard is where every new event goes: retiring it would leave placement nowhere to put them.
+    if (!shard.dedicated && elsewhere.length === 0) {
+      throw new AppError('conflict', `Shard ${shardName} is the last shared shard: new events would have nowhere to go. Provision another shared shard first (the form on this page or \`npm run ops -- shard:provision\`).`);
+    }
     if (entries.length > 0 && elsewhere.length === 0) {
       throw new AppError('conflict', `Shard ${shardName} cannot be drained: no other shared shard can take its events. Provision one first with \`npm run ops -- shard:provision\`.`);
     }

@@ -55,7 +55,7 @@ describe('the fleet console shows a long promotion in progress', () => {
   });
 
   it('drains a shard from the console, with its steps listed', async () => {
-    const res = await request(app.baseUrl, '/platform/fleet/shards/slow-gig-hot/drain', { cookie: admin.cookie, form: { csrf_token: admin.csrfToken } });
+    const res = await request(app.baseUrl, '/platform/fleet/shards/slow-gig-hot/drain', { cookie: admin.cookie, form: { csrf_token: admin.csrfToken, confirm_name: 'slow-gig-hot' } });
     expect(res.status).toBe(303);
     expect(['/platform/fleet?notice=drained', '/platform/fleet?notice=started']).toContain(res.headers.get('location'));
     while (app.services.fleetJobs.running()) await sleep(50);

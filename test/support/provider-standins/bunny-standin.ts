@@ -22,7 +22,7 @@ export interface BunnyStandin extends JsonServer {
 
 /**
  * A stateful stand-in for the documented Bunny Database v2 endpoints (create, read, token,
- * delete, list), handing out databases on the Hrana test server. Errors follow Bunny's
+ * delete, list, and the regions of `GET /v1/config`), handing out databases on the Hrana test server. Errors follow Bunny's
  * `{ ErrorKey, Message }` shape with the statuses it uses (401 bad key, 409 name taken,
  * 400 limit reached).
  */
@@ -33,6 +33,10 @@ export async function startBunnyStandin(opts: BunnyStandinOptions): Promise<Bunn
   const err = (status: number, key: string, message: string): JsonReply => ({ status, body: { ErrorKey: key, Message: message } });
   const server = await startJsonServer(({ method, path, headers, body }) => {
     if (headers.accesskey !== opts.apiKey) return err(401, 'unauthorized', 'Invalid AccessKey');
+    if (path === '/database/v1/config' && method === 'GET') {
+      const region = (id: string, name: string) => ({ id, name, group: 'EU' });
+      return { status: 200, body: { primary_regions: [region('DE', 'Frankfurt'), region('UK', 'London'), region('SE', 'Stockholm')], replica_regions: [], storage_region_available: [] } };
+    }
     const m = /^\/database\/v2\/databases(?:\/([^/]+))?(\/auth\/generate)?$/.exec(path);
     if (!m) return err(404, 'not_found', 'No such endpoint');
     const [, id, generate] = m;
