@@ -22,7 +22,7 @@ function ShardRow({ s }: { s: ShardOverview }) {
   return (
     <tr>
       <td>
-        <code>{s.name}</code>
+        <code class="shard-name">{s.name}</code>
       </td>
       <td data-label="Provider">{s.provider}</td>
       <td data-label="Pool">{s.dedicated ? 'dedicated' : 'shared'}</td>
@@ -175,7 +175,7 @@ function ProvisionSection({ csrf }: { csrf: string }) {
             <input id="shard-token" name="auth_token" type="password" autocomplete="off" />
           </div>
           <div class="field">
-            <label>
+            <label class="check">
               <input type="checkbox" name="dedicated" /> Dedicated (takes only events placed on it by name)
             </label>
           </div>
