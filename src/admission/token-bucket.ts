@@ -44,3 +44,10 @@ export class TokenBuckets {
     b.tokens = Math.max(-this.ratePerSecond, b.tokens - 1);
   }
 }
+
+/**
+ * One process's share of an account-wide rate. Under WEB_CONCURRENCY=N each process keeps its
+ * own buckets, so each takes 1/N of the rate (and of the burst): together they stay within it.
+ * At least 1 a second, so no process is starved (past N > rate the total may exceed it by that floor).
+ */
+export const perProcessRate = (ratePerSecond: number, processes: number): number => Math.max(1, ratePerSecond / Math.max(1, processes));

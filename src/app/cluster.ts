@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import { relayPeerQueries } from '../infra/cluster-peers';
 import type { Logger } from '../lib/logger';
 
 export interface ClusterOptions {
@@ -24,6 +25,8 @@ export interface ClusterHandle {
  * The primary of WEB_CONCURRENCY=N: forks N app processes that share one listening port
  * (node:cluster hands connections round-robin), restarts one that dies, and on stop forwards
  * SIGTERM so each drains its writers before exiting. Migrations ran once, in the primary, before this.
+ * It also relays the workers' peer queries (infra/cluster-peers), so one scrape or console page
+ * can speak for all of them.
  */
 export function runClusterPrimary(opts: ClusterOptions): ClusterHandle {
   if (opts.exec) cluster.setupPrimary({ exec: opts.exec });
@@ -45,14 +48,17 @@ export function runClusterPrimary(opts: ClusterOptions): ClusterHandle {
     opts.logger.warn({ pid: worker.process.pid, code, signal }, 'cluster.worker.restart');
     fork();
   });
+  const alive = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
+  // Pages and scrapes that speak for every worker (metrics, the console's shard figures) ask through here.
+  const stopRelay = relayPeerQueries(alive);
   for (let i = 0; i < opts.workers; i++) fork();
   return {
-    workers: () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w),
+    workers: alive,
     async stop() {
       stopping = true;
-      const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
+      stopRelay();
       await Promise.all(
-        alive.map(
+        alive().map(
           (w) =>
             new Promise<void>((resolve) => {
               if (w.isDead()) return resolve();

@@ -1,4 +1,4 @@
-import { TokenBuckets } from '../admission/token-bucket';
+import { perProcessRate, TokenBuckets } from '../admission/token-bucket';
 import type { Infra } from '../infra/infra';
 import { BookingDesk } from '../payments/booking-desk';
 import { CheckoutPreparer } from '../payments/checkout-preparer';
@@ -32,7 +32,8 @@ export function createPaymentsModule(infra: Infra, bookings: BookingModule, gate
 ) {
   const relocate = liveRelocator(infra.directory, (id) => bookings.snapshots.invalidate(id));
   const holds = new HoldStore(infra.router, relocate);
-  const buckets = new TokenBuckets(infra.config.stripeMaxRps);
+  // STRIPE_MAX_RPS is the account's budget across all WEB_CONCURRENCY processes.
+  const buckets = new TokenBuckets(perProcessRate(infra.config.stripeMaxRps, infra.config.webConcurrency));
   const preparer = new CheckoutPreparer(buckets, infra.logger);
   const { reservations, snapshots } = bookings;
   const checkout = new CheckoutService({

@@ -35,7 +35,7 @@ export function createServices(infra: Infra): AppServices {
     payments,
     accounts,
     fleet,
-    fleetJobs: new FleetJobs(),
+    fleetJobs: new FleetJobs(infra.catalog, { onWriteError: (err) => infra.logger.warn({ err }, 'fleet job progress not saved') }),
     mail: mailer ? { mailer } : null,
     async close() {
       mailer?.close();

@@ -1,3 +1,4 @@
+import { MovedCopySweeper } from '../fleet/moved-copy-sweeper';
 import { EmailWorker } from '../outbox/email-worker';
 import { SalesFirst } from '../outbox/sales-first';
 import { WebhookWorker } from '../outbox/webhook-worker';
@@ -22,13 +23,16 @@ export function startWorkers(services: AppServices): Workers {
   // Checkouts queued in memory by a process that is gone: queued again now and periodically.
   services.payments.recovery.start();
   services.payments.refundWorker.start();
+  // Old shards' copies of moved events, purged a while after the move (MOVED_COPY_RETENTION_HOURS).
+  const movedCopies = new MovedCopySweeper(infra, infra.config.movedCopyRetentionHours);
+  movedCopies.start();
   // Undo jobs a crashed process owed its stalled shards (bookings its buyers heard 503 for).
   runLeftoverUndo(infra.undoJournal, infra.router, infra.logger).catch((err: unknown) => infra.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'shard.leftover_undo_failed'));
   // "Refund the whole event" jobs an earlier process did not finish (crash, shutdown).
   services.payments.refunds.resumeUnfinished().catch((err: unknown) => infra.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'refunds.resume_failed'));
   return {
     async stop() {
-      await Promise.all([webhooks.stop(), emails?.stop(), services.payments.sweeper.stop(), services.payments.recovery.stop(), services.payments.refundWorker.stop()]);
+      await Promise.all([webhooks.stop(), emails?.stop(), services.payments.sweeper.stop(), services.payments.recovery.stop(), services.payments.refundWorker.stop(), movedCopies.stop()]);
     },
   };
 }

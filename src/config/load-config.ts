@@ -30,6 +30,8 @@ export interface Config {
   readonly shardMaxInflight: number;
   readonly shardDeadlineMs: number;
   readonly placementPolicy: 'fewest-events' | 'least-load';
+  /** Hours before a moved-away copy's rows are purged; 0: never automatically. */
+  readonly movedCopyRetentionHours: number;
   readonly webConcurrency: number;
   /** Bearer token of /metrics and detailed health; undefined = none set. */
   readonly metricsToken: string | undefined;
@@ -138,6 +140,7 @@ export function loadConfig(
     shardMaxInflight: e.SHARD_MAX_INFLIGHT,
     shardDeadlineMs: e.SHARD_DEADLINE_MS,
     placementPolicy: e.PLACEMENT_POLICY,
+    movedCopyRetentionHours: e.MOVED_COPY_RETENTION_HOURS,
     webConcurrency: e.WEB_CONCURRENCY,
     metricsToken: e.METRICS_TOKEN,
     metricsEnabled: !production || e.METRICS_TOKEN !== undefined,

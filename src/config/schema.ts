@@ -62,6 +62,8 @@ export const envSchema = z.object({
   SHARD_MAX_INFLIGHT: intFromEnv(4, 1, 64),
   /** Where new events go among shared shards: the fewest events, or the least live write load. */
   PLACEMENT_POLICY: z.enum(['fewest-events', 'least-load']).optional().default('fewest-events'),
+  /** Hours an old shard keeps a moved-away event's rows before they are purged (0: only by `ops shard:purge-moved`). */
+  MOVED_COPY_RETENTION_HOURS: intFromEnv(24, 0, 24 * 365),
   /** App processes behind the one port (node:cluster). */
   WEB_CONCURRENCY: intFromEnv(1, 1, 64),
   /** Checkout Session creations per second per Stripe account (Stripe allows ~25/s per endpoint). */

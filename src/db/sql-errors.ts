@@ -9,6 +9,13 @@ import type { Db } from './db';
  */
 const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_RECOVERY', 'SQLITE_BUSY_TIMEOUT', 'SQLITE_LOCKED', 'SQLITE_LOCKED_SHAREDCACHE']);
 const BUSY_TRANSPORT = new Set(['SERVER_ERROR', 'HRANA_WEBSOCKET_ERROR', 'STREAM_EXPIRED', 'HRANA_CLOSED_ERROR', 'ECONNRESET', 'ECONNREFUSED', 'UND_ERR_SOCKET']);
+/**
+ * sqld's own statement codes for a contended writer (hrana/stmt.rs): TRANSACTION_TIMEOUT when
+ * a transaction held the write lock past its 5 s and was rolled back for a waiting writer (its
+ * later statements fail with it), TRANSACTION_BUSY when the server takes no more transactions.
+ * Nothing of the transaction was kept, so trying again is safe.
+ */
+const BUSY_SQLD = new Set(['TRANSACTION_TIMEOUT', 'TRANSACTION_BUSY']);
 
 const messages = {
   busy: 'This event is very busy right now. Please try again in a moment.',
@@ -44,26 +51,51 @@ export const isTransientDbError = (e: unknown): boolean => translateDbError(e).c
 export function translateDbError(e: unknown): AppError {
   if (e instanceof AppError) return e;
   const code = codeOf(e) ?? '';
-  if (BUSY_CODES.has(code) || BUSY_TRANSPORT.has(code)) return new AppError('busy', messages.busy, { retryAfterSeconds: 1, cause: e });
+  if (BUSY_CODES.has(code) || BUSY_TRANSPORT.has(code) || BUSY_SQLD.has(code)) return new AppError('busy', messages.busy, { retryAfterSeconds: 1, cause: e });
   if (code.startsWith('SQLITE_CONSTRAINT')) return new AppError('conflict', messages.conflict, { cause: e });
   return new AppError('internal', messages.internal, { cause: e });
 }
 
-/** Wraps an adapter so every error it raises is already translated. */
-export function withErrorTranslation(db: Db): Db {
+export type CredentialFailure = 'authentication failed' | 'permission denied';
+
+/**
+ * Whether a remote primary refused the shard's token: @libsql/client reports sqld's 401
+ * (bad or expired token) and 403 as SERVER_ERROR, which buyers hear as busy like any other
+ * server trouble, but retrying never helps, so an operator must hear of it (see ShardPool).
+ * Returns a fixed phrase, never the driver's text.
+ */
+export function credentialFailure(e: unknown): CredentialFailure | undefined {
+  for (let cur = e, depth = 0; cur && typeof cur === 'object' && depth < 5; cur = (cur as { cause?: unknown }).cause, depth++) {
+    const status = (cur as { status?: unknown }).status;
+    const httpStatus = typeof status === 'number' ? status : Number(/HTTP status (\d{3})/.exec(String((cur as Error).message))?.[1]);
+    if (httpStatus === 401) return 'authentication failed';
+    if (httpStatus === 403) return 'permission denied';
+  }
+  return undefined;
+}
+
+/**
+ * Wraps an adapter so every error it raises is already translated. `observe` sees each raw
+ * error first (the pool uses it to report a refused token with the shard's name).
+ */
+export function withErrorTranslation(db: Db, observe?: (raw: unknown) => void): Db {
+  const fail = (e: unknown): never => {
+    observe?.(e);
+    throw translateDbError(e);
+  };
   return {
     execute: (async (stmt: InStatement | string, args?: unknown) => {
       try {
         return await (args === undefined ? db.execute(stmt as InStatement) : db.execute(stmt as string, args as never));
       } catch (e) {
-        throw translateDbError(e);
+        return fail(e);
       }
     }) as Db['execute'],
     batch: async (stmts: InStatement[], mode?: TransactionMode) => {
       try {
         return await db.batch(stmts, mode);
       } catch (e) {
-        throw translateDbError(e);
+        return fail(e);
       }
     },
     close: () => db.close(),

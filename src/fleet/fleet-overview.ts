@@ -3,8 +3,10 @@ import type { DirectoryEntry } from '../catalog/event-directory';
 import { type CleanupEntry, ShardCleanupStore } from '../catalog/shard-cleanup-store';
 import type { ShardRecord } from '../catalog/shard-registry';
 import { schemaVersion } from '../db/migrator';
+import { credentialFailure } from '../db/sql-errors';
 import type { Infra } from '../infra/infra';
 import type { WriterStats } from '../shards/write-coalescer';
+import { combineWriterSamples, type WriterSample } from '../shards/writer-stats';
 import { MOVE_STALE_MS } from './event-mover';
 
 export interface ShardOverview {
@@ -18,6 +20,8 @@ export interface ShardOverview {
   sizeBytes: number | null;
   schemaVersion: number;
   healthy: boolean;
+  /** Why it is not healthy, as a fixed phrase (never driver text): "authentication failed", "unreachable". */
+  problem?: string;
   writer: WriterStats | null;
 }
 
@@ -36,6 +40,8 @@ export interface MoveOverview extends MoveRecord {
 
 export interface FleetOverview {
   shards: ShardOverview[];
+  /** App processes whose writers the live figures combine (WEB_CONCURRENCY; fewer if one did not answer). */
+  processes: number;
   /** Every event that exists, those in the middle of a move included. */
   directory: DirectoryEntry[];
   moves: MoveOverview[];
@@ -54,23 +60,25 @@ const withTimeout = <T>(p: Promise<T>): Promise<T> =>
   Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timed out')), TIMEOUT_MS).unref())]);
 
 /**
- * Everything the /platform fleet page shows: each shard with its live figures (this process's
- * writer), the event directory and recent moves. A shard that does not answer is shown as
+ * Everything the /platform fleet page shows: each shard with its live figures (every app
+ * process's writer combined, see writer-stats), the event directory and recent moves. A shard that does not answer is shown as
  * unhealthy, never with the driver's error text.
  */
-export async function fleetOverview(infra: Pick<Infra, 'registry' | 'pool' | 'router' | 'directory' | 'catalog'>, now: number = Date.now()): Promise<FleetOverview> {
-  const [records, counts, directory, moveRecords, cleanups] = await Promise.all([
+export async function fleetOverview(infra: Pick<Infra, 'registry' | 'pool' | 'directory' | 'catalog' | 'peers'>, now: number = Date.now()): Promise<FleetOverview> {
+  const [records, counts, directory, moveRecords, cleanups, perProcess] = await Promise.all([
     infra.registry.list(),
     infra.registry.eventCounts(),
     infra.directory.listAll(),
     new MoveStore(infra.catalog).list(),
     new ShardCleanupStore(infra.catalog).pending(),
+    infra.peers.gather<Record<string, WriterSample>>('writers'),
   ]);
+  const writers = combineWriterSamples(perProcess);
   const slugOf = new Map(directory.map((e) => [e.id, e.slug]));
   const moves = moveRecords.map((m): MoveOverview => ({ ...m, slug: slugOf.get(m.eventId) ?? null, state: moveState(m, now) }));
   const shards = await Promise.all(
     records.map(async (s): Promise<ShardOverview> => {
-      const base = { name: s.name, provider: s.provider, status: s.status, dedicated: s.dedicated, draining: s.draining, events: counts.get(s.name) ?? 0, writer: infra.router.statsOf(s.name) ?? null };
+      const base = { name: s.name, provider: s.provider, status: s.status, dedicated: s.dedicated, draining: s.draining, events: counts.get(s.name) ?? 0, writer: writers.get(s.name) ?? null };
       if (s.status === 'retired') return { ...base, sizeBytes: null, schemaVersion: s.schemaVersion, healthy: false };
       try {
         const db = await infra.pool.unwrapped(s);
@@ -78,10 +86,10 @@ export async function fleetOverview(infra: Pick<Infra, 'registry' | 'pool' | 'ro
           Promise.all([schemaVersion(db), db.batch(['PRAGMA page_count', 'PRAGMA page_size'], 'read').then((r) => Number(r[0]!.rows[0]![0]) * Number(r[1]!.rows[0]![0]))]),
         );
         return { ...base, sizeBytes: Number.isFinite(size) ? size : null, schemaVersion: version, healthy: s.status === 'active' };
-      } catch {
-        return { ...base, sizeBytes: null, schemaVersion: s.schemaVersion, healthy: false };
+      } catch (e) {
+        return { ...base, sizeBytes: null, schemaVersion: s.schemaVersion, healthy: false, problem: credentialFailure(e) ?? 'unreachable' };
       }
     }),
   );
-  return { shards, directory, moves, cleanups };
+  return { shards, processes: perProcess.length, directory, moves, cleanups };
 }

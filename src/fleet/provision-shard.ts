@@ -50,6 +50,8 @@ async function migrateAndCheck(db: ProvisionedDatabase): Promise<number> {
   }
 }
 
+const urlPolicy = (config: Config) => ({ env: config.env, dataDir: config.dataDir, catalogUrl: config.catalogUrl });
+
 /** Undoes a created database; when that fails too, records it for `ops shard:cleanup`. */
 async function undo(deps: ProvisionDeps, provisioner: Provisioner, name: string, db: ProvisionedDatabase, reason: string): Promise<string> {
   try {
@@ -86,7 +88,7 @@ export async function provisionShard(deps: ProvisionDeps, req: ProvisionRequest)
     const region = shardRegionSchema.safeParse(req.region);
     if (!region.success) throw new AppError('invalid_request', SHARD_REGION_RULE);
   }
-  if (req.provider === 'static' && req.url) checkShardUrl(req.url, { env: deps.config.env, dataDir: deps.config.dataDir });
+  if (req.provider === 'static' && req.url) checkShardUrl(req.url, urlPolicy(deps.config));
   const provisioner = provisionerFor(req.provider, deps.config, { ...(req.url ? { url: req.url } : {}), ...(req.authToken ? { authToken: req.authToken } : {}) });
   let db: ProvisionedDatabase;
   try {
@@ -106,7 +108,7 @@ export async function provisionShard(deps: ProvisionDeps, req: ProvisionRequest)
   }
   let version: number;
   try {
-    checkShardUrl(db.url, { env: deps.config.env, dataDir: deps.config.dataDir });
+    checkShardUrl(db.url, urlPolicy(deps.config));
     version = await migrateAndCheck(db);
     await deps.registry.insert({ ...record, schemaVersion: version });
   } catch (e) {

@@ -6,7 +6,7 @@ import { AppError } from '../errors';
  * remotes (`libsql:`/`https:`); a `file:` URL only inside DATA_DIR (never a path elsewhere on
  * the host, e.g. the catalog or /etc); plaintext http/ws only outside production (local servers).
  */
-export function checkShardUrl(url: string, ctx: { env: string; dataDir: string }): void {
+export function checkShardUrl(url: string, ctx: { env: string; dataDir: string; catalogUrl?: string }): void {
   const fail = (why: string): never => {
     throw new AppError('invalid_request', `shard URL refused: ${why}`, { issues: [{ path: 'url', message: `shard URL refused: ${why}` }] });
   };
@@ -14,7 +14,9 @@ export function checkShardUrl(url: string, ctx: { env: string; dataDir: string }
     const file = path.resolve(url.slice('file:'.length).replace(/^\/\//, ''));
     const root = path.resolve(ctx.dataDir);
     if (!file.startsWith(root + path.sep)) fail('file: URLs must point inside DATA_DIR');
-    if (path.basename(file) === 'catalog.db') fail('that file is the catalog');
+    const catalog = ctx.catalogUrl?.startsWith('file:') ? path.resolve(ctx.catalogUrl.slice('file:'.length).replace(/^\/\//, '')) : null;
+    // The catalog under its default name or under CATALOG_URL's, including its -wal/-shm files.
+    if (path.basename(file).startsWith('catalog.db') || (catalog !== null && file.startsWith(catalog))) fail('that file is the catalog');
     return;
   }
   let parsed: URL;

@@ -22,7 +22,11 @@ export function createApp(services: AppServices): Express {
   // client choosing its own address for the login limits (finding 10).
   app.set('trust proxy', services.infra.config.trustProxy);
   app.set('query parser', 'simple');
-  app.use(inOneLayer(requestContext(services.infra.logger), securityHeaders, robotsHeader, stripTrackingParams, noStore));
+  const counted: RequestHandler = (_req, _res, next) => {
+    services.infra.metrics.requestServed();
+    next();
+  };
+  app.use(inOneLayer(requestContext(services.infra.logger), counted, securityHeaders, robotsHeader, stripTrackingParams, noStore));
   mountRoutes(app, services);
   app.use(notFound);
   app.use(errorHandler);

@@ -1,4 +1,5 @@
 import { schemaVersion } from '../db/migrator';
+import { credentialFailure } from '../db/sql-errors';
 import type { Infra } from './infra';
 
 export interface HealthReport {
@@ -43,8 +44,11 @@ export async function checkHealth(infra: Infra): Promise<HealthReport> {
           return { name: s.name, ok, schemaVersion: version, status: s.status, ...(s.lastError ? { error: NEUTRAL.migration } : {}) };
         } catch (e) {
           infra.metrics.shardUp.set({ shard: s.name }, 0);
-          infra.logger.warn({ shard: s.name, err: e }, 'health.shard.failed');
-          return { name: s.name, ok: false, schemaVersion: s.schemaVersion, status: s.status, error: NEUTRAL.unreachable };
+          // A refused token is not an outage that passes: error level, and a fixed reason.
+          const refused = credentialFailure(e);
+          if (refused) infra.logger.error({ shard: s.name, reason: refused }, 'health.shard.credentials_refused');
+          else infra.logger.warn({ shard: s.name, err: e }, 'health.shard.failed');
+          return { name: s.name, ok: false, schemaVersion: s.schemaVersion, status: s.status, error: refused ?? NEUTRAL.unreachable };
         }
       }),
   );

@@ -15,6 +15,7 @@ import { ShardPool } from '../shards/shard-pool';
 import { ShardRouter } from '../shards/shard-router';
 import { FileUndoJournal } from '../shards/undo-journal';
 import path from 'node:path';
+import { clusterPeers, type ClusterPeers } from './cluster-peers';
 import { createMetrics, type Metrics } from './metrics';
 
 /** Everything the app tier and the ops CLI share: catalog, shards, keys, metrics. */
@@ -29,6 +30,8 @@ export interface Infra {
   readonly pool: ShardPool;
   readonly router: ShardRouter;
   readonly metrics: Metrics;
+  /** The other app processes under WEB_CONCURRENCY>1 (their metrics and writer figures); alone, just this one. */
+  readonly peers: ClusterPeers;
   /** Organisers' webhook signing secrets and 410-disabled URLs (one cache per process). */
   readonly webhookSecrets: WebhookSecrets;
   readonly migrations: ShardMigrationResult[];
@@ -63,6 +66,8 @@ export async function openInfra(config: Config, logger: Logger, opts: { migratio
     simCommitMs: config.simCommitMs,
     onRoundTrip: (shard, via) => metrics.shardRoundTrips.inc({ shard, via }),
     deadlineMs: config.shardDeadlineMs,
+    // Name and reason only: never the token, nor the driver's text.
+    onCredentialFailure: (shard, reason) => logger.error({ shard, reason }, 'shard.credentials.refused'),
   });
   const undoJournal = new FileUndoJournal(path.join(config.dataDir, 'undo'));
   const router = new ShardRouter({
@@ -86,6 +91,7 @@ export async function openInfra(config: Config, logger: Logger, opts: { migratio
     else logger.error({ shard: m.name, err: m.error }, 'shard.migration.failed');
   }
   await router.refresh();
+  const peers = clusterPeers(async (query) => (query === 'metrics' ? metrics.registry.getMetricsAsJSON() : router.samples()));
 
   return {
     config,
@@ -98,10 +104,12 @@ export async function openInfra(config: Config, logger: Logger, opts: { migratio
     pool,
     router,
     metrics,
+    peers,
     migrations,
     webhookSecrets,
     undoJournal,
     async close() {
+      peers.close();
       await router.drain();
       webhookSecrets.close();
       directory.close();

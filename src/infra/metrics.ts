@@ -1,11 +1,16 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import cluster from 'node:cluster';
+import { AggregatorRegistry, Counter, collectDefaultMetrics, Gauge, Histogram, type MetricObjectWithValues, type MetricValue, Registry } from 'prom-client';
 import type { WriterMetrics } from '../shards/write-coalescer';
 
-/** All Prometheus series of one process; one registry per app so tests don't share state. */
+/**
+ * All Prometheus series of one process; one registry per app so tests don't share state.
+ * Under WEB_CONCURRENCY>1 a scrape answers for every process (`scrapeText`): counters and
+ * histograms add up, gauges say how they combine (`aggregator`), as prom-client's cluster mode does.
+ */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const queueDepth = new Gauge({ name: 'boxoffice_shard_queue_depth', help: 'Jobs waiting for the shard writer', labelNames: ['shard'], registers: [registry] });
+  const queueDepth = new Gauge({ name: 'boxoffice_shard_queue_depth', help: 'Jobs waiting for the shard writer', labelNames: ['shard'], registers: [registry], aggregator: 'sum' });
   const batchSize = new Histogram({
     name: 'boxoffice_shard_batch_jobs',
     help: 'Jobs carried by one write batch',
@@ -20,7 +25,7 @@ export function createMetrics() {
     buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  const inFlight = new Gauge({ name: 'boxoffice_shard_batches_in_flight', help: 'Write batches sent to the shard and not yet answered', labelNames: ['shard'], registers: [registry] });
+  const inFlight = new Gauge({ name: 'boxoffice_shard_batches_in_flight', help: 'Write batches sent to the shard and not yet answered', labelNames: ['shard'], registers: [registry], aggregator: 'sum' });
   const shardJobs = new Counter({ name: 'boxoffice_shard_jobs_total', help: 'Jobs (bookings and admin writes) committed per shard', labelNames: ['shard'], registers: [registry] });
   const moves = new Counter({ name: 'boxoffice_event_moves_total', help: 'Online event moves finished', labelNames: ['from', 'to'], registers: [registry] });
   const moveFrozen = new Histogram({
@@ -33,9 +38,11 @@ export function createMetrics() {
   const busy = new Counter({ name: 'boxoffice_busy_total', help: 'Requests refused with 503 busy', labelNames: ['shard'], registers: [registry] });
   const ticketsSold = new Counter({ name: 'boxoffice_tickets_sold_total', help: 'Tickets sold', labelNames: ['event'], registers: [registry] });
   const soldOut = new Counter({ name: 'boxoffice_sold_out_total', help: 'Bookings refused as sold out', labelNames: ['event'], registers: [registry] });
-  const shardUp = new Gauge({ name: 'boxoffice_shard_up', help: '1 when the shard answered its last health check', labelNames: ['shard'], registers: [registry] });
-  const shardSchema = new Gauge({ name: 'boxoffice_shard_schema_version', help: 'Applied migrations per shard', labelNames: ['shard'], registers: [registry] });
-  const outboxBacklog = new Gauge({ name: 'boxoffice_outbox_backlog', help: 'Undelivered outbox rows', labelNames: ['shard', 'outbox'], registers: [registry] });
+  // Every process checks the same shards: down when any of them saw it down.
+  const shardUp = new Gauge({ name: 'boxoffice_shard_up', help: '1 when the shard answered its last health check', labelNames: ['shard'], registers: [registry], aggregator: 'min' });
+  const shardSchema = new Gauge({ name: 'boxoffice_shard_schema_version', help: 'Applied migrations per shard', labelNames: ['shard'], registers: [registry], aggregator: 'max' });
+  // Every process counts the same rows: their sum would count each row N times.
+  const outboxBacklog = new Gauge({ name: 'boxoffice_outbox_backlog', help: 'Undelivered outbox rows', labelNames: ['shard', 'outbox'], registers: [registry], aggregator: 'max' });
   const paymentCalls = new Counter({ name: 'boxoffice_payment_calls_total', help: 'Calls to a payment provider API (Stripe, Square) by kind', labelNames: ['provider', 'call'], registers: [registry] });
   const shardRoundTrips = new Counter({
     name: 'boxoffice_shard_round_trips_total',
@@ -47,8 +54,18 @@ export function createMetrics() {
     name: 'boxoffice_booking_turns_waiting',
     help: 'Booking requests waiting for their event’s turn (turns are taken only while more than one event books)',
     registers: [registry],
+    aggregator: 'sum',
   });
   const outboxFailures = new Counter({ name: 'boxoffice_outbox_failures_total', help: 'Failed outbox deliveries', labelNames: ['outbox'], registers: [registry] });
+  // The one per-process series: how the cluster's round robin spreads requests over workers.
+  const workerRequests = new Counter({
+    name: 'boxoffice_worker_requests_total',
+    help: 'HTTP requests served, by app process (the node:cluster worker id under WEB_CONCURRENCY>1; 0 when alone)',
+    labelNames: ['worker'],
+    registers: [registry],
+  });
+  const worker = String(cluster.worker?.id ?? 0);
+  const requestServed = () => workerRequests.inc({ worker });
 
   const writer: WriterMetrics = {
     onBatch(shard, jobs, seconds) {
@@ -68,7 +85,15 @@ export function createMetrics() {
     },
   };
 
-  return { registry, writer, moves, moveFrozen, ticketsSold, soldOut, shardUp, shardSchema, outboxBacklog, outboxFailures, paymentCalls, shardRoundTrips, bookingTurnsWaiting };
+  return { registry, writer, requestServed, moves, moveFrozen, ticketsSold, soldOut, shardUp, shardSchema, outboxBacklog, outboxFailures, paymentCalls, shardRoundTrips, bookingTurnsWaiting };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+export type MetricsSnapshot = MetricObjectWithValues<MetricValue<string>>[];
+
+/** The text of a scrape: this process's registry alone, or the aggregate of every process's snapshot. */
+export async function scrapeText(metrics: Metrics, snapshots: MetricsSnapshot[] | null): Promise<string> {
+  if (snapshots === null) return metrics.registry.metrics();
+  return AggregatorRegistry.aggregate(snapshots).metrics();
+}

@@ -1,4 +1,5 @@
 import type { Infra } from '../infra/infra';
+import { PeriodicTask } from '../lib/periodic-task';
 import type { HoldStore } from '../shards/tables/hold-store';
 import { type CheckoutPreparer, PREPARE_LEASE_MS } from './checkout-preparer';
 import type { CheckoutService } from './checkout-service';
@@ -17,35 +18,26 @@ export type RecoveryDeps = Pick<Infra, 'router' | 'logger'> & {
  * the lease first), so a crash or restart never lets a buyer's hold just lapse.
  */
 export class CheckoutRecovery {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly deps: RecoveryDeps,
-    private readonly pollMs = PREPARE_LEASE_MS / 3,
-  ) {}
+    pollMs = PREPARE_LEASE_MS / 3,
+  ) {
+    this.task = new PeriodicTask(() => this.renew().then(() => this.runOnce()), {
+      everyMs: pollMs,
+      firstMs: 0,
+      onError: (err) => deps.logger.error({ err }, 'checkout.recovery_failed'),
+    });
+  }
 
   /** Runs a pass now (start-up), then every pollMs. */
   start(): void {
-    const tick = () => {
-      if (this.stopped) return;
-      this.running = this.renew()
-        .then(() => this.runOnce())
-        .catch((err: unknown) => this.deps.logger.error({ err }, 'checkout.recovery_failed'))
-        .finally(() => {
-          if (this.stopped) return;
-          this.timer = setTimeout(tick, this.pollMs);
-          this.timer.unref();
-        });
-    };
-    tick();
+    this.task.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Keeps this process's claims on the holds it still prepares. */

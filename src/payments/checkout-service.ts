@@ -20,7 +20,7 @@ import type { HeldStep, HoldStore } from '../shards/tables/hold-store';
 import { checkoutMetadata } from './checkout-metadata';
 import { type CheckoutPreparer, PREPARE_LEASE_MS, type PrepareJob } from './checkout-preparer';
 import { formatHoldRef, type HoldRef, parseHoldRef } from './hold-ref';
-import type { CheckoutRequest, GatewayFactory } from './payment-gateway';
+import { type CheckoutRequest, type GatewayFactory, PaymentRefusedError, PaymentRetryableError } from './payment-gateway';
 import { paymentCredentialOf } from './provider-gateways';
 
 export type PaidStart =
@@ -210,10 +210,33 @@ export class CheckoutService {
     );
     const base = `${config.publicUrl}/payment`;
     let expiresAtS = firstExpiresAtS ?? Math.floor(Date.now() / 1000) + SESSION_LIFETIME_S + 4 * 60;
+    /**
+     * Bumped after a 5xx (PaymentRetryableError.keySpent). Stripe saves a 500 under its key once
+     * execution began and replays it to every retry with that key, so the same key would keep
+     * this buyer waiting until expires_at moved on. Every other failure keeps the key: after a
+     * timeout the same key returns the session if it was made, a 409 means it is being made.
+     *
+     * Why a fresh key is safe here: the 5xx request may have made a session anyway (failed
+     * after creating it), but its URL is only in the answer we never got, and Stripe sends it
+     * nowhere else, so nobody can pay it; it expires at its expires_at (~35 minutes). Finding it
+     * to expire it is not cheap (Stripe cannot list sessions by metadata), and not needed:
+     * - a buyer is only ever given the URL of the session attached to the hold, and
+     *   attachSession attaches only while the hold has none (or that one): any other session
+     *   we are answered for the hold (another process's, a resume) is expired in `done`;
+     * - finalisation (holds.finalise) claims a hold only for the session it recorded: a paid
+     *   session the hold does not name sells nothing (only before any session is attached
+     *   would one be taken, and an orphan cannot be paid, its URL having reached nobody).
+     * The chain is deterministic (`…-g1`, `…-g2`), so two processes preparing the same booking
+     * with the same expires_at send the same keys and Stripe deduplicates them.
+     */
+    let keyGeneration = 0;
     const request = (): CheckoutRequest => {
       const nowS = Math.floor(Date.now() / 1000);
       // The same parameters under the same idempotency key, until they would be refused as too short-lived.
-      if (expiresAtS < nowS + SESSION_LIFETIME_S) expiresAtS = nowS + SESSION_LIFETIME_S + 4 * 60;
+      if (expiresAtS < nowS + SESSION_LIFETIME_S) {
+        expiresAtS = nowS + SESSION_LIFETIME_S + 4 * 60;
+        keyGeneration = 0; // a new expires_at starts a new chain of keys
+      }
       return {
         currency: holds[0]!.currency,
         lines,
@@ -223,7 +246,7 @@ export class CheckoutService {
         customerEmail,
         customerPhone,
         expiresAt: expiresAtS,
-        idempotencyKey: `checkout-${ref.bookingId}-${expiresAtS}`,
+        idempotencyKey: `checkout-${ref.bookingId}-${expiresAtS}${keyGeneration === 0 ? '' : `-g${keyGeneration}`}`,
       };
     };
     return {
@@ -232,9 +255,17 @@ export class CheckoutService {
       account: `organiser:${organiser.id}`,
       holdExpiresAt: holds[0]!.expiresAt,
       request,
-      create: (req) => {
+      create: async (req) => {
         this.deps.metrics.paymentCalls.inc({ provider: gateway.provider, call: 'checkout.create' });
-        return gateway.createCheckout(req);
+        try {
+          return await gateway.createCheckout(req);
+        } catch (e) {
+          if (e instanceof PaymentRetryableError && e.keySpent) keyGeneration++;
+          if (e instanceof PaymentRefusedError && e.idempotencyBug) {
+            this.deps.logger.error({ booking: ref.bookingId, err: e.message }, 'checkout.idempotency_key_reused');
+          }
+          throw e;
+        }
       },
       done: async (session) => {
         if (!session.url) throw new AppError('internal', 'Stripe returned a session without a URL');

@@ -1,5 +1,6 @@
 import type { Reservations } from '../bookings/reservation';
 import type { Infra } from '../infra/infra';
+import { PeriodicTask } from '../lib/periodic-task';
 import type { HoldStore } from '../shards/tables/hold-store';
 import { credentialForObject } from './provider-gateways';
 import type { GatewayFactory } from './payment-gateway';
@@ -17,34 +18,21 @@ export type SweeperDeps = Pick<Infra, 'router' | 'directory' | 'organisers' | 'k
  * conditional and Stripe's expire is idempotent, so no lease is needed.
  */
 export class HoldSweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly deps: SweeperDeps,
-    private readonly pollMs = 5_000,
-  ) {}
-
-  start(): void {
-    const tick = () => {
-      if (this.stopped) return;
-      this.running = this.runOnce()
-        .catch((err: unknown) => this.deps.logger.error({ err }, 'holds.sweep_failed'))
-        .finally(() => {
-          if (this.stopped) return;
-          this.timer = setTimeout(tick, this.pollMs);
-          this.timer.unref();
-        });
-    };
-    this.timer = setTimeout(tick, this.pollMs);
-    this.timer.unref();
+    pollMs = 5_000,
+  ) {
+    this.task = new PeriodicTask(() => this.runOnce(), { everyMs: pollMs, onError: (err) => deps.logger.error({ err }, 'holds.sweep_failed') });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+  start(): void {
+    this.task.start();
+  }
+
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One pass over every shard; returns how many holds it released. */

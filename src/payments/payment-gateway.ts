@@ -51,11 +51,19 @@ export interface RefundStatus {
   refunded: number;
 }
 
-/** The provider refused for a reason a retry may cure (rate limit, 5xx, network). */
+/** The provider refused for a reason a retry may cure (rate limit, 5xx, 409 conflict, network). */
 export class PaymentRetryableError extends Error {
   constructor(
     message: string,
     readonly retryAfterMs: number | null = null,
+    /**
+     * The provider answered a definite failure that it may have saved under the request's
+     * idempotency key (Stripe saves a 500 once execution began, and replays it to every retry
+     * with that key): retrying under the same key may only replay it. Not set for a timeout or
+     * lost connection (the first request may have succeeded: the same key then returns it), nor
+     * for a 429 or 409 (nothing was saved; for a 409 the concurrent request's result will be).
+     */
+    readonly keySpent = false,
   ) {
     super(message);
     this.name = 'PaymentRetryableError';
@@ -67,6 +75,11 @@ export class PaymentRefusedError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /**
+     * An idempotency key reused with other parameters (Stripe's 400 idempotency_error): a bug of
+     * ours, since each key is built from the request it keys. Callers log it as one.
+     */
+    readonly idempotencyBug = false,
   ) {
     super(message);
     this.name = 'PaymentRefusedError';

@@ -15,7 +15,8 @@ export interface RefundWorkerOptions {
 
 /**
  * Sends refund-outbox rows to Stripe through the leased-outbox core, with the row's
- * idempotency key, until Stripe confirms. Stripe answering "already refunded" counts as done.
+ * idempotency key, until Stripe confirms. Stripe answering "already refunded" counts as done; a
+ * 500 Stripe saved under the key is walked past without refunding twice (StripeGateway.refund).
  */
 export class RefundWorker {
   private readonly outbox: LeasedOutbox<RefundOutboxRow>;
@@ -41,6 +42,11 @@ export class RefundWorker {
           await writer.submit({ steps: [[refundConfirmedStatement(row.id, refundId)]] });
           return { ok: true };
         } catch (e) {
+          if (e instanceof PaymentRefusedError && e.idempotencyBug) {
+            // The row's key was sent with other parameters before: a bug of ours, not Stripe's no.
+            deps.logger.error({ outboxId: row.id, shard, err: e.message }, 'refund.idempotency_key_reused');
+            return { ok: false, error: 'the refund idempotency key was reused with other parameters (a bug)', permanent: true };
+          }
           if (e instanceof PaymentRefusedError) return { ok: false, error: `the payment provider refused the refund (${e.status})`, permanent: e.status === 404 };
           return { ok: false, error: e instanceof Error ? e.name : 'failed', permanent: false };
         }

@@ -3,7 +3,7 @@ import { openDatabase } from '../db/libsql-client';
 import type { Db } from '../db/db';
 import { withRoundTripCount } from '../db/round-trip-count';
 import { withSimulatedRemote } from '../db/simulated-remote';
-import { withErrorTranslation } from '../db/sql-errors';
+import { type CredentialFailure, credentialFailure, withErrorTranslation } from '../db/sql-errors';
 import { openWorkerWriter } from '../db/worker-writer';
 import { withReadDeadline } from '../db/read-deadline';
 import { StallBreaker } from '../db/stall-breaker';
@@ -17,7 +17,14 @@ export interface ShardPoolOptions {
   onRoundTrip?: (shard: string, via: 'writer' | 'client') => void;
   /** SHARD_DEADLINE_MS: longest a shard call may take before its caller hears 503 and the shard's breaker trips. */
   deadlineMs?: number;
+  /**
+   * A shard refused its token (401/403): buyers hear busy, retrying never helps, so the
+   * operator is told. Called at most once per shard per AUTH_REPORT_EVERY_MS.
+   */
+  onCredentialFailure?: (shard: string, reason: CredentialFailure) => void;
 }
+
+const AUTH_REPORT_EVERY_MS = 10_000;
 
 export const DEFAULT_SHARD_DEADLINE_MS = 2000;
 
@@ -31,6 +38,7 @@ export class ShardPool {
   private readonly writers = new Map<string, Db>();
   private readonly breakers = new Map<string, StallBreaker>();
   private readonly quick = new Map<string, Db>();
+  private readonly authReported = new Map<string, number>();
 
   constructor(private readonly opts: ShardPoolOptions) {}
 
@@ -108,15 +116,25 @@ export class ShardPool {
     const client = await openDatabase(shard.url, token);
     this.raw.set(shard.name, client);
     const { simRttMs, simCommitMs } = this.opts;
+    const observe = (e: unknown) => this.noteCredentialFailure(shard.name, e);
     // Every adapter's errors reach services already as busy / conflict / internal.
-    if (simRttMs === 0 && simCommitMs === 0) return withErrorTranslation(client);
+    if (simRttMs === 0 && simCommitMs === 0) return withErrorTranslation(client, observe);
     if (shard.url.startsWith('file:')) {
       // Benchmark model only: the modelled primary's commit costs COMMIT_MS (serialised per
       // shard). The local file is just its backing store; its own fsync would block this
       // process's one thread for every shard at once, which no remote primary does.
       await client.execute('PRAGMA synchronous = OFF');
     }
-    return withErrorTranslation(withSimulatedRemote(client, { rttMs: simRttMs, commitMs: simCommitMs }));
+    return withErrorTranslation(withSimulatedRemote(client, { rttMs: simRttMs, commitMs: simCommitMs }), observe);
+  }
+
+  private noteCredentialFailure(shard: string, e: unknown): void {
+    const reason = this.opts.onCredentialFailure && credentialFailure(e);
+    if (!reason) return;
+    const now = Date.now();
+    if (now - (this.authReported.get(shard) ?? -Infinity) < AUTH_REPORT_EVERY_MS) return;
+    this.authReported.set(shard, now);
+    this.opts.onCredentialFailure!(shard, reason);
   }
 
   private counted(db: Db, shard: string, via: 'writer' | 'client'): Db {

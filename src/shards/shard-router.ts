@@ -7,6 +7,7 @@ import type { WriteMode } from '../config/schema';
 import type { ShardPool } from './shard-pool';
 import { DirectWriter } from './direct-writer';
 import { type ShardWriter, WriteCoalescer, type WriterMetrics, type WriterStats } from './write-coalescer';
+import type { WriterSample } from './writer-stats';
 
 export interface ShardRouterOptions {
   registry: ShardRegistry;
@@ -130,6 +131,13 @@ export class ShardRouter {
     if (!w) return undefined;
     if (w instanceof WriteCoalescer) return w.stats();
     return { depth: w.depth, inFlight: w.depth, load: w.load, batchP50Ms: null, batchP99Ms: null };
+  }
+
+  /** Every writer's raw figures by shard, for combining with other processes' (see writer-stats). */
+  samples(): Record<string, WriterSample> {
+    const out: Record<string, WriterSample> = {};
+    for (const [shard, w] of this.writers) out[shard] = w instanceof WriteCoalescer ? w.sample() : { depth: w.depth, inFlight: w.depth, load: w.load, recentMs: [] };
+    return out;
   }
 
   depths(): Array<{ shard: string; depth: number }> {

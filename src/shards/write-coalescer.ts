@@ -8,6 +8,7 @@ import { DecayingRate } from './decaying-rate';
 import { type JobResults, statementsOf, type WriteJob } from './write-job';
 import { OwedUndo } from './owed-undo';
 import type { UndoJournal } from './undo-journal';
+import { type WriterSample, type WriterStats, writerStats } from './writer-stats';
 
 /** What became of a batch sent: abandoned at its deadline, and then what it owes. */
 interface Fate {
@@ -93,16 +94,7 @@ export interface CoalescerOptions {
 const DEFAULT_INITIAL_LATENCY_MS = 5;
 const RECENT_BATCHES = 512;
 
-export interface WriterStats {
-  depth: number;
-  inFlight: number;
-  /** Jobs per second lately. */
-  load: number;
-  batchP50Ms: number | null;
-  batchP99Ms: number | null;
-}
-
-const quantile = (sorted: number[], q: number): number | null => (sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
+export type { WriterStats } from './writer-stats';
 
 /**
  * Group commit for one shard. Up to maxInFlight batches travel at once (a primary 50 ms away
@@ -161,8 +153,12 @@ export class WriteCoalescer implements ShardWriter {
   }
 
   stats(): WriterStats {
-    const sorted = [...this.recentMs].sort((a, b) => a - b);
-    return { depth: this.queue.length, inFlight: this.inFlight, load: this.load, batchP50Ms: quantile(sorted, 0.5), batchP99Ms: quantile(sorted, 0.99) };
+    return writerStats([this.sample()]);
+  }
+
+  /** The raw figures behind `stats`, so the figures of several processes' writers can be combined. */
+  sample(): WriterSample {
+    return { depth: this.queue.length, inFlight: this.inFlight, load: this.load, recentMs: [...this.recentMs] };
   }
 
   /** How long a job joining the queue now would wait for its commit, in ms. */

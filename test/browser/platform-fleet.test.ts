@@ -86,7 +86,7 @@ describe('the fleet console in a real browser', () => {
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `platform-fleet-${name}.png`), fullPage: true });
   const shardOf = async (slug: string) => (await app.services.infra.directory.fresh(slug))!.shard;
   const jobsDone = async () => {
-    while (app.services.fleetJobs.running()) await new Promise((r) => setTimeout(r, 50));
+    while (await app.services.fleetJobs.running()) await new Promise((r) => setTimeout(r, 50));
   };
 
   async function logIn(context: BrowserContext): Promise<Page> {

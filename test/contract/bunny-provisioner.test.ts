@@ -60,7 +60,8 @@ describe('bunny provisioner contract', () => {
   it('says the quota is reached when the account is full', async () => {
     expect(h.standin.databases()).toHaveLength(3);
     const e = await failure(provisionShard(infra(), { name: 'bunny-4', provider: 'bunny', dedicated: false }));
-    expect(e.message).toMatch(/Bunny quota reached/);
+    // The message comes from the documented {error, details} body.
+    expect(e.message).toMatch(/Bunny quota reached: could not create database bunny-4 \(Database limit reached: This account may hold 3 databases\)/);
     expect(await infra().registry.get('bunny-4')).toBeUndefined();
   });
 

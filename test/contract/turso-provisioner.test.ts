@@ -53,9 +53,10 @@ describe('turso provisioner contract', () => {
     expect(await infra().registry.get('taken')).toBeUndefined();
   });
 
-  it('says the plan limit is reached', async () => {
+  it('says the plan limit is reached, from Turso\'s 400 "maximum database count" answer', async () => {
     const e = await failure(provisionShard(infra(), { name: 'turso-3', provider: 'turso', dedicated: false }));
-    expect(e.message).toMatch(/Turso quota reached.*database limit reached/);
+    expect(e.message).toMatch(/Turso quota reached.*maximum database count of 2 reached/);
+    expect(await infra().registry.get('turso-3')).toBeUndefined();
   });
 
   it('says the token was refused, without echoing it', async () => {

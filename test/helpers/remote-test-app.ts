@@ -18,13 +18,16 @@ export interface RemoteTestApp extends TestApp {
  * registered as a `static` shard: every remote call goes through @libsql/client over HTTP.
  * `shared-1` stays a local file, so tests can move events between the two kinds.
  */
-export async function startRemoteTestApp(env: Record<string, string> = {}, opts: { remoteShard?: string; dedicated?: boolean } = {}): Promise<RemoteTestApp> {
+export async function startRemoteTestApp(
+  env: Record<string, string> = {},
+  opts: { remoteShard?: string; dedicated?: boolean; logStream?: NodeJS.WritableStream } = {},
+): Promise<RemoteTestApp> {
   const tmp = makeTempDir('hrana-app-');
   const hrana = await startHranaServer({ dir: tmp.dir });
   const catalog = hrana.createDatabase('catalog');
   let app: TestApp;
   try {
-    app = await startTestApp({ CATALOG_URL: catalog.url, CATALOG_AUTH_TOKEN: catalog.authToken, ...env });
+    app = await startTestApp({ CATALOG_URL: catalog.url, CATALOG_AUTH_TOKEN: catalog.authToken, ...env }, opts.logStream ? { logStream: opts.logStream } : {});
   } catch (e) {
     await hrana.close();
     tmp.cleanup();

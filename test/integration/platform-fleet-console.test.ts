@@ -82,7 +82,7 @@ describe('the fleet console, audited', () => {
       const res = await form('/platform/fleet/events/stuck-gig/move', { shard: 'shared-2' });
       expect(res.status).toBe(303);
       expect(['/platform/fleet?notice=moved', '/platform/fleet?notice=started']).toContain(res.headers.get('location'));
-      while (app.services.fleetJobs.running()) await new Promise((r) => setTimeout(r, 50));
+      while (await app.services.fleetJobs.running()) await new Promise((r) => setTimeout(r, 50));
       expect(await shardOf('stuck-gig')).toBe('shared-2');
       expect((await app.services.infra.directory.fresh('stuck-gig'))!.status).toBe('active');
       const after = await page();
@@ -127,7 +127,7 @@ describe('the fleet console, audited', () => {
     it('drains with the typed name: the events move away and the shard retires', async () => {
       const res = await form('/platform/fleet/shards/shared-2/drain', { confirm_name: 'shared-2' });
       expect(res.status).toBe(303);
-      while (app.services.fleetJobs.running()) await new Promise((r) => setTimeout(r, 50));
+      while (await app.services.fleetJobs.running()) await new Promise((r) => setTimeout(r, 50));
       expect(await app.services.infra.registry.get('shared-2')).toMatchObject({ status: 'retired' });
       expect(await shardOf('drain-gig')).toBe('shared-1');
     });

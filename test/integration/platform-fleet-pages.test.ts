@@ -63,7 +63,7 @@ describe('the fleet console', () => {
     expect(res.status).toBe(303);
     // A slow machine may take longer than the page waits: then the promotion finishes in the background.
     expect(['/platform/fleet?notice=promoted', '/platform/fleet?notice=started']).toContain(res.headers.get('location'));
-    while (app.services.fleetJobs.running()) await new Promise((r) => setTimeout(r, 50));
+    while (await app.services.fleetJobs.running()) await new Promise((r) => setTimeout(r, 50));
     expect(await shardOf('console-gig')).toBe('console-gig-hot');
     expect((await postJson(app.baseUrl, '/api/v1/events/console-gig/bookings', { name: 'After', email: 'after@example.com', quantity: 1 })).status).toBe(201);
   });

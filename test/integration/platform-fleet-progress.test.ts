@@ -44,7 +44,7 @@ describe('the fleet console shows a long promotion in progress', () => {
 
     app.hrana.setFaults('remote-1', {});
     const deadline = Date.now() + 60_000;
-    while (app.services.fleetJobs.running() && Date.now() < deadline) await sleep(100);
+    while ((await app.services.fleetJobs.running()) && Date.now() < deadline) await sleep(100);
     const after = await page();
     expect(after.text).toMatch(/Promote <code>slow-gig<\/code> <span class="badge ok">done<\/span>/);
     expect(after.text).toContain('slow-gig → slow-gig-hot: ');
@@ -58,7 +58,7 @@ describe('the fleet console shows a long promotion in progress', () => {
     const res = await request(app.baseUrl, '/platform/fleet/shards/slow-gig-hot/drain', { cookie: admin.cookie, form: { csrf_token: admin.csrfToken, confirm_name: 'slow-gig-hot' } });
     expect(res.status).toBe(303);
     expect(['/platform/fleet?notice=drained', '/platform/fleet?notice=started']).toContain(res.headers.get('location'));
-    while (app.services.fleetJobs.running()) await sleep(50);
+    while (await app.services.fleetJobs.running()) await sleep(50);
     const after = await page();
     expect(after.text).toMatch(/Drain <code>slow-gig-hot<\/code> <span class="badge ok">done<\/span>/);
     expect(after.text).toContain('retired shard slow-gig-hot');
@@ -86,7 +86,7 @@ describe('the fleet console shows a long promotion in progress', () => {
 
     app.hrana.setFaults('remote-1', {});
     const deadline = Date.now() + 60_000;
-    while (app.services.fleetJobs.running() && Date.now() < deadline) await sleep(100);
+    while ((await app.services.fleetJobs.running()) && Date.now() < deadline) await sleep(100);
     const after = await page();
     expect(after.text).toMatch(/Move <code>slow-move<\/code> <span class="badge ok">done<\/span>/);
     expect(after.text).toContain('slow-move → shared-1: flipped');

@@ -98,7 +98,7 @@ describe('shard regions, from the console, the API and the CLI', () => {
     expect(created.status).toBe(201);
     const res = await form('/platform/fleet/events/region-gig/promote', { provider: 'turso', region: 'fra' });
     expect(res.status).toBe(303);
-    while (app.services.fleetJobs.running()) await new Promise((r) => setTimeout(r, 50));
+    while (await app.services.fleetJobs.running()) await new Promise((r) => setTimeout(r, 50));
     expect((await app.services.infra.directory.fresh('region-gig'))!.shard).toBe('region-gig-hot');
     expect(await registered('region-gig-hot')).toMatchObject({ provider: 'turso', dedicated: true });
     expect(turso.databases()).toContainEqual({ name: 'region-gig-hot', group: 'eu' });

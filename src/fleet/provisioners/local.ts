@@ -1,19 +1,32 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { Provisioner } from './provisioner';
+import { ProvisionError, type Provisioner } from './provisioner';
 
-/** Embedded default: one libSQL file per shard under DATA_DIR. */
-export function localProvisioner(dataDir: string): Provisioner {
+const FILE_SUFFIXES = ['', '-wal', '-shm'];
+
+/**
+ * Embedded default: one libSQL file per shard under DATA_DIR. It only ever hands out a file
+ * that does not exist yet, so deleting a failed shard's file can never take anything else with
+ * it (a leftover copy, another app's database, the catalog); and it never deletes the catalog.
+ */
+export function localProvisioner(dataDir: string, catalogFile: string | null = null): Provisioner {
   const fileOf = (name: string) => path.join(dataDir, `${name}.db`);
+  const isCatalog = (file: string) => catalogFile !== null && path.resolve(file) === path.resolve(catalogFile);
   return {
     provider: 'local',
     created: true,
     async provision(name) {
-      return { url: `file:${fileOf(name)}`, authToken: null, remoteId: name };
+      const file = fileOf(name);
+      if (isCatalog(file) || FILE_SUFFIXES.some((s) => existsSync(`${file}${s}`))) {
+        throw new ProvisionError('name_taken', `DATA_DIR already has a database file named ${name}.db; pick another shard name`);
+      }
+      return { url: `file:${file}`, authToken: null, remoteId: name };
     },
     async destroy(db) {
       if (!db.remoteId) return;
-      for (const suffix of ['', '-wal', '-shm']) rmSync(`${fileOf(db.remoteId)}${suffix}`, { force: true });
+      const file = fileOf(db.remoteId);
+      if (isCatalog(file)) throw new Error(`refusing to delete ${path.basename(file)}: it is the catalog`);
+      for (const suffix of FILE_SUFFIXES) rmSync(`${file}${suffix}`, { force: true });
     },
   };
 }

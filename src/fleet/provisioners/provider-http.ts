@@ -13,16 +13,35 @@ export interface ProviderCall {
 
 const TIMEOUT_MS = 15_000;
 
-/** The provider's own explanation, if its error body has one (never echoed whole). */
+/**
+ * The provider's own explanation, if its error body has one (never echoed whole). Shapes seen:
+ * Turso `{error}`, Bunny Database `{error, details?}`, the general bunny.net API `{ErrorKey, Message}`.
+ */
 function providerMessage(text: string): string {
   try {
     const body = JSON.parse(text) as Record<string, unknown>;
     const m = body.message ?? body.Message ?? body.error ?? body.detail;
-    if (typeof m === 'string') return m.slice(0, 200);
+    if (typeof m === 'string') {
+      const details = typeof body.details === 'string' && body.details !== m ? `: ${body.details}` : '';
+      return `${m}${details}`.slice(0, 200);
+    }
   } catch {
     // not JSON
   }
   return text.slice(0, 200).replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Wording that means "the plan is full". Turso documents no status for it (its create lists
+ * only 400 and 409) and has been seen answering "maximum database count of 5 reached", so the
+ * message decides on 400/403, not the status.
+ */
+const QUOTA_WORDING = /quota|limit|maximum .*count|count of \d+ reached/i;
+
+/** Whether an answer means the account's database allowance is used up. */
+export function isQuotaAnswer(status: number, message: string): boolean {
+  if (status === 402 || status === 429) return true;
+  return (status === 400 || status === 403) && QUOTA_WORDING.test(message);
 }
 
 /**
@@ -47,13 +66,22 @@ export async function providerJson<T>(call: ProviderCall, classify?: (status: nu
   const message = providerMessage(text);
   const custom = classify?.(res.status, message);
   if (custom) throw custom;
-  const badAuth = () =>
-    new ProvisionError('bad_auth', `${call.provider} refused the credentials (HTTP ${res.status}) while trying to ${call.doing}: check the API key/token`);
-  if (res.status === 401) throw badAuth();
-  if (res.status === 409) throw new ProvisionError('name_taken', `${call.provider} already has a database with that name (could not ${call.doing}); pick another shard name`);
-  if (res.status === 402 || res.status === 429 || /quota|limit/i.test(message)) {
+  if (res.status === 401) {
+    throw new ProvisionError('bad_auth', `${call.provider} refused the credentials (HTTP 401) while trying to ${call.doing}: check the API key/token`);
+  }
+  // 422 as well as 409: turso-cli reads both as "name not available".
+  if (res.status === 409 || res.status === 422) {
+    throw new ProvisionError('name_taken', `${call.provider} already has a database with that name (could not ${call.doing}); pick another shard name`);
+  }
+  if (isQuotaAnswer(res.status, message)) {
     throw new ProvisionError('quota_reached', `${call.provider} quota reached: could not ${call.doing} (${message || `HTTP ${res.status}`}); delete unused databases or raise the plan's limit`);
   }
-  if (res.status === 403) throw badAuth();
+  if (res.status === 403) {
+    // Valid credentials without the right: a token scoped to another organisation or read-only.
+    throw new ProvisionError(
+      'bad_auth',
+      `${call.provider} denied permission (HTTP 403) to ${call.doing}${message ? `: ${message}` : ''}; check that the API key/token may manage databases of this account`,
+    );
+  }
   throw new ProvisionError('provider_error', `${call.provider} answered HTTP ${res.status} to ${call.doing}${message ? `: ${message}` : ''}`);
 }

@@ -10,6 +10,9 @@ export interface TursoSettings {
   apiBase: string;
 }
 
+/** Turso's OpenAPI answers a missing group with 400 "group not found"; 404 kept for older deployments. */
+const isGroupNotFound = (status: number, message: string): boolean => (status === 400 || status === 404) && /group\b.*not found/i.test(message);
+
 /**
  * Turso Platform API (Bearer platform token): create a database in the group, then a
  * full-access database token. The client URL is `libsql://<Hostname>`; against a plaintext
@@ -20,7 +23,7 @@ export function tursoProvisioner(s: TursoSettings): Provisioner {
     if (!s.apiToken || !s.org) throw new ProvisionError('not_configured', 'TURSO_API_TOKEN and TURSO_ORG must be set for --provider turso');
     return providerJson<T>(
       { provider: 'Turso', method, url: `${s.apiBase}/v1/organizations/${encodeURIComponent(s.org)}${path}`, headers: { Authorization: `Bearer ${s.apiToken}` }, body, doing },
-      (status, message) => (status === 404 && /group/i.test(message) ? new ProvisionError('provider_error', `Turso has no group ${s.group}: create it or set TURSO_GROUP`) : undefined),
+      (status, message) => (isGroupNotFound(status, message) ? new ProvisionError('provider_error', `Turso has no group ${s.group}: create it or set TURSO_GROUP`) : undefined),
     );
   };
   const plaintext = s.apiBase.startsWith('http:');

@@ -60,10 +60,9 @@ export function platformFleetPages(services: AppServices): Router {
   const post = [admin, requireContentType('form'), parseForm, csrfForSession()];
 
   async function render(req: Request, extra: { notice?: string | undefined; errors?: string[] } = {}): Promise<string> {
-    const [ctx, fleet] = await Promise.all([loadAdminContext(services, callerOf(req)), fleetOverview(services.infra)]);
-    const jobs = services.fleetJobs.list();
+    const [ctx, fleet, jobs] = await Promise.all([loadAdminContext(services, callerOf(req)), fleetOverview(services.infra), services.fleetJobs.list()]);
     // Refresh only while something really runs: a failed or interrupted move waits for the admin.
-    const busy = services.fleetJobs.running() || fleet.moves.some((m) => m.state === 'running');
+    const busy = jobs.some((j) => j.state === 'running') || fleet.moves.some((m) => m.state === 'running');
     return renderAdminPage('Fleet', ctx, <PlatformFleetPage ctx={ctx} fleet={fleet} jobs={jobs} {...extra} />, undefined, busy ? { refreshSeconds: 2 } : {});
   }
 
@@ -85,7 +84,7 @@ export function platformFleetPages(services: AppServices): Router {
 
   /** Starts a move, promotion or drain as a job: a quick one answers like `act`, a long one redirects to its progress. */
   async function job(req: Request, res: Response, kind: FleetJob['kind'], target: string, notice: 'moved' | 'promoted' | 'drained', run: (progress: (p: FleetProgress) => void) => Promise<unknown>) {
-    const { done } = services.fleetJobs.start(kind, target, run, (err) => inlineError(err, SHOWN)?.message ?? 'It stopped on an unexpected error (see the server log). Running it again resumes the move.');
+    const { done } = await services.fleetJobs.start(kind, target, run, (err) => inlineError(err, SHOWN)?.message ?? 'It stopped on an unexpected error (see the server log). Running it again resumes the move.');
     let backgrounded = false;
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([

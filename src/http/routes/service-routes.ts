@@ -3,6 +3,7 @@ import { constantTimeEqual } from '../../crypto';
 import { AppError } from '../../errors';
 import type { AppServices } from '../../app/services';
 import { checkHealth, publicHealth } from '../../infra/health';
+import { type MetricsSnapshot, scrapeText } from '../../infra/metrics';
 import { readSessionCookie } from '../middleware/session-cookie';
 import { APP_CSS } from '../views/styles';
 import { isThemeColour, themeCss } from '../views/theme';
@@ -44,8 +45,9 @@ export function serviceRoutes(services: AppServices): Router {
       res.setHeader('WWW-Authenticate', 'Bearer');
       throw new AppError('unauthorized', 'Send Authorization: Bearer $METRICS_TOKEN.');
     }
-    const { registry } = infra.metrics;
-    res.type(registry.contentType).send(await registry.metrics());
+    // Under WEB_CONCURRENCY>1 this process answers for all of them (counters summed across workers).
+    const snapshots = infra.peers.clustered ? await infra.peers.gather<MetricsSnapshot>('metrics') : null;
+    res.type(infra.metrics.registry.contentType).send(await scrapeText(infra.metrics, snapshots));
   });
 
   router.get('/robots.txt', (_req, res) => {

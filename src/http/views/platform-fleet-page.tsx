@@ -29,7 +29,7 @@ function ShardRow({ s }: { s: ShardOverview }) {
       <td data-label="Status">
         <span class={s.status === 'active' && !s.draining ? 'badge ok' : 'badge bad'}>{s.draining ? 'draining' : s.status}</span>
       </td>
-      <td data-label="Health">{s.healthy ? 'ok' : 'unreachable'}</td>
+      <td data-label="Health">{s.healthy ? 'ok' : (s.problem ?? 'unreachable')}</td>
       <td data-label="Events">{s.events}</td>
       <td data-label="Size">{bytes(s.sizeBytes)}</td>
       <td data-label="Schema">v{s.schemaVersion}</td>
@@ -229,7 +229,7 @@ export function PlatformFleetPage(p: PlatformFleetPageProps) {
         {p.notice && <p class="notice ok">{p.notice}</p>}
         <FormErrors errors={p.errors} />
         <p class="muted small">
-          Live figures are this app process's view of each shard's writer. Writes/s counts committed booking writes per second (one booking of several tickets is one write).
+          Live figures combine each shard's writers in {p.fleet.processes === 1 ? '1 app process' : `${p.fleet.processes} app processes`}. Writes/s counts committed booking writes per second (one booking of several tickets is one write).
         </p>
         <StackTable headers={['Name', 'Provider', 'Pool', 'Status', 'Health', 'Events', 'Size', 'Schema', 'Batch p50/p99', 'Queue', 'In flight', 'Writes/s', '']}>
           {p.fleet.shards.map((s) => (

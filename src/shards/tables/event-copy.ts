@@ -133,13 +133,31 @@ export async function eventFigures(db: Db, eventId: number): Promise<Record<stri
   return figures;
 }
 
-/** Deletes a moved copy's rows, keeping the event row (state 'moved') so stale processes still learn where it went. */
-export async function purgeMovedCopy(db: Db, eventId: number): Promise<boolean> {
+/** Rows deleted per statement when purging a moved copy: short transactions on a shard that still sells. */
+const PURGE_CHUNK = 2000;
+
+/**
+ * Deletes a moved copy's rows, keeping the event row (state 'moved') so stale processes still
+ * learn where it went. In chunks, each its own short transaction: the copy of a 100,000-attendee
+ * event may sit on a shared shard whose other events keep selling meanwhile.
+ */
+export async function purgeMovedCopy(db: Db, eventId: number, chunk = PURGE_CHUNK): Promise<boolean> {
   const [state] = await db.batch([{ sql: `SELECT state FROM events WHERE id = ?`, args: [eventId] }], 'read');
   if (String(state?.rows[0]?.state) !== 'moved') return false;
-  await db.batch(
-    EVENT_TABLES.filter((t) => t.table !== 'events').map(({ table, eventColumn }) => ({ sql: `DELETE FROM ${table} WHERE ${eventColumn} = ?`, args: [eventId] })),
-    'write',
-  );
+  for (const { table, eventColumn } of EVENT_TABLES.filter((t) => t.table !== 'events')) {
+    for (;;) {
+      const [rs] = await db.batch([{ sql: `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${eventColumn} = ? LIMIT ?)`, args: [eventId, chunk] }], 'write');
+      if (!rs || rs.rowsAffected < chunk) break;
+    }
+  }
   return true;
+}
+
+/** Whether a moved-away copy still has rows besides its tombstone (a purge is still owed). */
+export async function movedCopyHasRows(db: Db, eventId: number): Promise<boolean> {
+  const rs = await db.batch(
+    EVENT_TABLES.filter((t) => t.table !== 'events').map(({ table, eventColumn }) => ({ sql: `SELECT 1 FROM ${table} WHERE ${eventColumn} = ? LIMIT 1`, args: [eventId] })),
+    'read',
+  );
+  return rs.some((r) => r.rows.length > 0);
 }

@@ -19,7 +19,7 @@ const POOL_SIZE = 8;
 
 /** One namespace: a libSQL file, its bearer token, its writer lock, faults and counters. */
 export class Namespace {
-  readonly writer = new Mutex();
+  readonly writer: Mutex;
   faults = new FaultPlan();
   stats: DatabaseStats = { requests: 0, pipelines: 0, statements: 0, commits: 0 };
   private readonly idle: Database.Database[] = [];
@@ -28,8 +28,11 @@ export class Namespace {
   constructor(
     readonly name: string,
     readonly path: string,
-    readonly token: string,
+    public token: string,
+    /** A transaction holding the writer this long loses it to a waiting writer (sqld: 5 s). */
+    transactionTimeoutMs: number,
   ) {
+    this.writer = new Mutex(transactionTimeoutMs);
     const db = this.connect();
     // WAL is a property of the file: set once, so readers never wait for the writer.
     db.exec('PRAGMA journal_mode = WAL');

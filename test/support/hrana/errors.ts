@@ -19,9 +19,10 @@ export class StmtError extends Error {
 }
 
 /**
- * The stream itself is unusable (unknown or expired baton, closed stream). sqld answers these
- * with HTTP 500 and a JSON {message, code} body, which the client turns into a LibsqlError
- * with that code (e.g. STREAM_EXPIRED) and closes its stream.
+ * The stream expired while idle. sqld (hrana/http/stream.rs `acquire`, Handle::Expired) answers
+ * HTTP 400 with a JSON {message, code} body, which the client turns into a LibsqlError with
+ * code STREAM_EXPIRED. An unknown, reused or closed stream's baton is a ProtocolError instead
+ * (400 text/plain), which the client reports as SERVER_ERROR.
  */
 export class StreamError extends Error {
   override name = 'StreamError';
@@ -38,9 +39,10 @@ export const streamExpired = (): StreamError =>
 
 // Primary result codes by number: sqld reports the primary code (SQLITE_CONSTRAINT), not the
 // extended one (SQLITE_CONSTRAINT_UNIQUE); the client's own TODO says HTTP has no extended code
-// yet. Matching that keeps tests honest about what production code can branch on.
+// yet. Matching that keeps tests honest about what production code can branch on. sqld's table
+// (hrana/stmt.rs sqlite_error_code) has no entry for result code 1, so a generic SQLITE_ERROR
+// travels as SQLITE_UNKNOWN: production code never sees the code SQLITE_ERROR over Hrana.
 const PRIMARY_CODES: Record<number, string> = {
-  1: 'SQLITE_ERROR',
   2: 'SQLITE_INTERNAL',
   3: 'SQLITE_PERM',
   4: 'SQLITE_ABORT',
@@ -66,6 +68,9 @@ const PRIMARY_CODES: Record<number, string> = {
   26: 'SQLITE_NOTADB',
 };
 
+const PRIMARY_NAMES = new Set(Object.values(PRIMARY_CODES));
+const primaryName = (code: unknown): string => String(code).replace(/^(SQLITE_[A-Z]+)_.*$/, '$1');
+
 interface SqliteLike {
   message: string;
   code?: unknown;
@@ -86,7 +91,13 @@ export function stmtErrorFrom(e: unknown, phase: 'prepare' | 'run'): StmtError {
       return new StmtError(`SQL string could not be parsed: ${e.message}`, 'SQL_PARSE_ERROR');
     }
     const raw = typeof e.rawCode === 'number' ? e.rawCode : undefined;
-    const code = raw !== undefined ? (PRIMARY_CODES[raw & 0xff] ?? 'SQLITE_UNKNOWN') : String(e.code).replace(/^(SQLITE_[A-Z]+)_.*$/, '$1');
+    // A statement SQLite refuses to prepare (no such table/column) is rusqlite's SqlInputError,
+    // which sqld reports as SQL_INPUT_ERROR; sqld appends "(at offset N)", which the libsql
+    // binding does not expose, so the offset is left out here.
+    if (phase === 'prepare' && (raw === undefined ? e.code === 'SQLITE_ERROR' : (raw & 0xff) === 1)) {
+      return new StmtError(`SQL input error: ${e.message}`, 'SQL_INPUT_ERROR');
+    }
+    const code = raw !== undefined ? (PRIMARY_CODES[raw & 0xff] ?? 'SQLITE_UNKNOWN') : (PRIMARY_NAMES.has(primaryName(e.code)) ? primaryName(e.code) : 'SQLITE_UNKNOWN');
     return new StmtError(`SQLite error: ${e.message}`, code);
   }
   const message = e instanceof Error ? e.message : String(e);

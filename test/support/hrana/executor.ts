@@ -196,6 +196,14 @@ async function executeBatch(stream: Stream, batch: ProtoBatch): Promise<BatchRes
   return result;
 }
 
+// sqld (connection_core.rs): once the transaction was rolled back for another writer, every
+// step of the next program fails with this, whatever its condition.
+const transactionTimeout = (): StmtError => new StmtError('Transaction timed out', 'TRANSACTION_TIMEOUT');
+
+function timedOutBatch(batch: ProtoBatch): BatchResult {
+  return { step_results: batch.steps.map(() => null), step_errors: batch.steps.map(() => transactionTimeout().toProto()) };
+}
+
 /** Runs each statement of a script in turn and stops at the first error, as sqld does. */
 async function executeSequence(stream: Stream, sql: string): Promise<void> {
   for (const stmt of splitStatements(sql)) {
@@ -233,10 +241,13 @@ export async function handleStreamRequest(stream: Stream, req: StreamRequest): P
         stream.close();
         return { type: 'ok', response: { type: 'close' } };
       case 'execute':
+        if (stream.takeForcedRollback()) throw transactionTimeout();
         return { type: 'ok', response: { type: 'execute', result: await executeStmt(stream, req.stmt) } };
       case 'batch':
+        if (stream.takeForcedRollback()) return { type: 'ok', response: { type: 'batch', result: timedOutBatch(req.batch) } };
         return { type: 'ok', response: { type: 'batch', result: await executeBatch(stream, req.batch) } };
       case 'sequence':
+        if (stream.takeForcedRollback()) throw transactionTimeout();
         await executeSequence(stream, resolveSql(stream, req.sql, req.sql_id));
         return { type: 'ok', response: { type: 'sequence' } };
       case 'describe':

@@ -20,7 +20,7 @@ export interface Faults {
   failRate?: number;
   /**
    * How a refused request answers: 'http500' (text/plain 500: client code SERVER_ERROR) or
-   * 'streamExpired' (500 with sqld's JSON stream error: client code STREAM_EXPIRED).
+   * 'streamExpired' (400 with sqld's JSON stream error: client code STREAM_EXPIRED).
    */
   failWith?: 'http500' | 'streamExpired';
   /**

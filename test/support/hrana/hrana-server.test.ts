@@ -94,7 +94,14 @@ describe('statements', () => {
     expect((dup as LibsqlError).code).toBe('SQLITE_CONSTRAINT');
     expect(dup.message).toMatch(/UNIQUE constraint failed: u\.k/);
     expect((await failure(client.execute('SELEC 1')) as LibsqlError).code).toBe('SQL_PARSE_ERROR');
-    expect((await failure(client.execute('SELECT * FROM missing')) as LibsqlError).code).toBe('SQLITE_ERROR');
+    // sqld never sends SQLITE_ERROR: a statement SQLite cannot prepare is SQL_INPUT_ERROR, and a
+    // generic error while running (result code 1) is SQLITE_UNKNOWN (hrana/stmt.rs).
+    const missing = await failure(client.execute('SELECT * FROM missing'));
+    expect((missing as LibsqlError).code).toBe('SQL_INPUT_ERROR');
+    expect(missing.message).toMatch(/SQL input error: no such table: missing/);
+    const running = await failure(client.execute({ sql: 'SELECT json(?)', args: ['{'] }));
+    expect((running as LibsqlError).code).toBe('SQLITE_UNKNOWN');
+    expect(running.message).toMatch(/SQLite error: malformed JSON/);
     expect((await failure(client.execute('SELECT 1; SELECT 2')) as LibsqlError).code).toBe('SQL_MANY_STATEMENTS');
     expect((await failure(client.execute({ sql: 'SELECT ?', args: [1, 2] })) as LibsqlError).code).toBe('ARGS_INVALID');
   });
@@ -116,7 +123,7 @@ describe('statements', () => {
 
     // Like sqld: statements before the failing one stay committed, later ones never run.
     const err = await failure(client.executeMultiple("INSERT INTO a (kind) VALUES ('x'); INSERT INTO nope VALUES (1); INSERT INTO a (kind) VALUES ('y');"));
-    expect((err as LibsqlError).code).toBe('SQLITE_ERROR');
+    expect((err as LibsqlError).code).toBe('SQL_INPUT_ERROR');
     const kinds = await client.execute('SELECT kind FROM a ORDER BY id');
     expect(kinds.rows.map((r) => r.kind)).toEqual(['vip', 'std', 'x']);
   });
@@ -255,7 +262,7 @@ describe('namespaces and auth', () => {
     expect(server.listDatabases()).toEqual(expect.arrayContaining(['concert-1', 'concert-2']));
   });
 
-  test('a wrong token is refused with 401, a deleted database with 404', async () => {
+  test('a wrong token is refused with 401, a deleted database with sqld\'s 400 "Namespace … doesn\'t exist"', async () => {
     const bad = createClient({ url: server.url, authToken: 'not-a-token' });
     clients.push(bad);
     const err = await failure(bad.execute('SELECT 1'));
@@ -270,8 +277,16 @@ describe('namespaces and auth', () => {
     await client.execute('SELECT 1');
     server.deleteDatabase(db.name);
     const gone = await failure(client.execute('SELECT 1'));
+    // A JSON body without "message" is not a Hrana error: the client reports only the status.
     expect((gone as LibsqlError).code).toBe('SERVER_ERROR');
-    expect(gone.message).toMatch(/404/);
+    expect(gone.message).toMatch(/HTTP status 400/);
+    const raw = await fetch(`${server.url}/v3/pipeline`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${db.authToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ baton: null, requests: [] }),
+    });
+    expect(raw.status).toBe(400);
+    expect(await raw.json()).toEqual({ error: "Namespace `doomed` doesn't exist" });
     expect(server.listDatabases()).not.toContain('doomed');
   });
 });
@@ -374,9 +389,44 @@ describe('faults', () => {
 });
 
 describe('stream lifetime', () => {
-  test('a waiting writer gets SQLITE_BUSY; an abandoned transaction expires and frees the writer', async () => {
+  test('a writer waiting past the holder\'s transaction timeout takes the lock; the holder was rolled back (TRANSACTION_TIMEOUT)', async () => {
+    const local = makeTempDir('hrana-steal-');
+    const small = await startHranaServer({ dir: local.dir, transactionTimeoutMs: 300 });
+    try {
+      const db = small.createDatabase('steal');
+      const holder = createClient({ url: db.url, authToken: db.authToken });
+      const other = createClient({ url: db.url, authToken: db.authToken });
+      await holder.execute('CREATE TABLE t (x TEXT)');
+      // Nobody waiting: a transaction may hold the writer past the timeout and still commit.
+      const patient = await holder.transaction('write');
+      await patient.execute("INSERT INTO t VALUES ('patient')");
+      await new Promise((r) => setTimeout(r, 400));
+      await patient.commit();
+
+      const tx = await holder.transaction('write');
+      await tx.execute("INSERT INTO t VALUES ('too slow')");
+      const t0 = Date.now();
+      // sqld's waiter never fails SQLITE_BUSY: it waits out the holder's timeout and goes on.
+      await other.execute("INSERT INTO t VALUES ('waiter')");
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+      const late = await failure(tx.commit());
+      expect(late).toBeInstanceOf(LibsqlError);
+      expect((late as LibsqlError).code).toBe('TRANSACTION_TIMEOUT');
+      expect((await other.execute('SELECT x FROM t ORDER BY rowid')).rows.map((r) => r.x)).toEqual(['patient', 'waiter']);
+      // Only the next request fails: the holder's client writes again normally.
+      await holder.execute("INSERT INTO t VALUES ('again')");
+      expect(await count(other, 't')).toBe(3);
+      holder.close();
+      other.close();
+    } finally {
+      await small.close();
+      local.cleanup();
+    }
+  });
+
+  test('an abandoned transaction expires and frees the writer for the one waiting', async () => {
     const local = makeTempDir('hrana-expiry-');
-    const small = await startHranaServer({ dir: local.dir, streamIdleMs: 400, writerWaitMs: 100 });
+    const small = await startHranaServer({ dir: local.dir, streamIdleMs: 400, transactionTimeoutMs: 10_000 });
     try {
       const db = small.createDatabase('expiry');
       const holder = createClient({ url: db.url, authToken: db.authToken });
@@ -384,11 +434,12 @@ describe('stream lifetime', () => {
       await holder.execute('CREATE TABLE t (x TEXT)');
       const tx = await holder.transaction('write');
       await tx.execute("INSERT INTO t VALUES ('abandoned')");
-      const busy = await failure(other.execute("INSERT INTO t VALUES ('blocked')"));
-      expect((busy as LibsqlError).code).toBe('SQLITE_BUSY');
-      await new Promise((r) => setTimeout(r, 500));
-      expect(small.openStreams()).toBe(0);
+      const t0 = Date.now();
       await other.execute("INSERT INTO t VALUES ('later')");
+      // Freed by the idle expiry (~400 ms), long before the 10 s transaction timeout.
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(350);
+      expect(Date.now() - t0).toBeLessThan(5_000);
+      expect(small.openStreams()).toBe(0);
       const late = await failure(tx.commit());
       expect((late as LibsqlError).code).toBe('STREAM_EXPIRED');
       expect((await other.execute('SELECT x FROM t')).rows.map((r) => r.x)).toEqual(['later']);
@@ -468,10 +519,21 @@ describe('raw protocol', () => {
     expect(out.baton).toBeNull();
     expect(out.results[0]!.response.result!.rows).toEqual([[{ type: 'text', value: 'me' }, { type: 'null' }]]);
 
-    // A spent baton names no stream any more.
-    const reused = await post('/v3/pipeline', db.authToken, { baton: body.baton, requests: [] });
-    expect(reused.status).toBe(500);
-    expect(reused.json).toMatchObject({ code: 'STREAM_EXPIRED' });
+    // The baton of a closed stream names nothing (sqld: 400 text/plain, SERVER_ERROR in the client).
+    const closed = await post('/v3/pipeline', db.authToken, { baton: body.baton, requests: [] });
+    expect(closed.status).toBe(400);
+    expect(closed.json).toBeUndefined();
+    expect(closed.text).toBe('Received an invalid baton');
+    // A baton already answered with a newer one, while its stream lives, is "already used".
+    const open = await post('/v3/pipeline', db.authToken, { baton: null, requests: [{ type: 'execute', stmt: { sql: 'SELECT 1' } }] });
+    const openBaton = (open.json as { baton: string }).baton;
+    const next = await post('/v3/pipeline', db.authToken, { baton: openBaton, requests: [] });
+    expect(next.status).toBe(200);
+    const reused = await post('/v3/pipeline', db.authToken, { baton: openBaton, requests: [] });
+    expect([reused.status, reused.text]).toEqual([400, 'Received a baton that has already been used']);
+    const forged = await post('/v3/pipeline', db.authToken, { baton: 'forged', requests: [] });
+    expect([forged.status, forged.text]).toEqual([400, 'Received an invalid baton']);
+    await post('/v3/pipeline', db.authToken, { baton: (next.json as { baton: string }).baton, requests: [{ type: 'close' }] });
     // Hrana 2 has no get_autocommit: refused as a protocol error, nothing runs.
     const v2 = await post('/v2/pipeline', db.authToken, { baton: null, requests: [{ type: 'get_autocommit' }] });
     expect(v2.status).toBe(400);

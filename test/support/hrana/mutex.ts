@@ -3,57 +3,70 @@
  * two streams must never both try to write: SQLite's busy handler would spin inside the one
  * thread that the lock holder needs to finish. Writers therefore queue here, asynchronously
  * and in arrival order, and only the holder touches SQLite's write lock.
+ *
+ * As in sqld (connection_manager.rs), a holder keeps the lock for at most `timeoutMs` while
+ * someone waits: then the lock is taken from it (its `onStolen` rolls its transaction back)
+ * and given to the first waiter. Nobody waiting, nobody is stolen from, however long it holds.
  */
-export class WriterBusyError extends Error {
-  override name = 'WriterBusyError';
-}
-
 interface Waiter {
   grant: (release: () => void) => void;
-  timer: NodeJS.Timeout | undefined;
+  onStolen: () => void;
 }
 
 export class Mutex {
-  private held = false;
+  private holder: { onStolen: () => void; since: number; generation: number } | undefined;
+  private generation = 0;
   private readonly waiters: Waiter[] = [];
+  private stealTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly timeoutMs: number) {}
 
   get locked(): boolean {
-    return this.held;
+    return this.holder !== undefined;
   }
 
   get queued(): number {
     return this.waiters.length;
   }
 
-  /** Resolves with a release function; rejects with WriterBusyError after `timeoutMs`. */
-  acquire(timeoutMs: number): Promise<() => void> {
-    if (!this.held) {
-      this.held = true;
-      return Promise.resolve(this.releaser());
-    }
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = { grant: resolve, timer: undefined };
-      waiter.timer = setTimeout(() => {
-        const i = this.waiters.indexOf(waiter);
-        if (i >= 0) this.waiters.splice(i, 1);
-        reject(new WriterBusyError(`database is locked: waited ${timeoutMs} ms for the writer`));
-      }, timeoutMs);
-      this.waiters.push(waiter);
+  /** Resolves with a release function once the lock is this caller's. */
+  acquire(onStolen: () => void): Promise<() => void> {
+    if (this.holder === undefined) return Promise.resolve(this.grantTo(onStolen));
+    return new Promise((resolve) => {
+      this.waiters.push({ grant: resolve, onStolen });
+      this.armSteal();
     });
   }
 
-  private releaser(): () => void {
-    let done = false;
+  private grantTo(onStolen: () => void): () => void {
+    const generation = ++this.generation;
+    this.holder = { onStolen, since: Date.now(), generation };
+    this.armSteal();
+    // A release after the lock was stolen is a no-op: the lock is someone else's by then.
     return () => {
-      if (done) return;
-      done = true;
-      const next = this.waiters.shift();
-      if (next === undefined) {
-        this.held = false;
-        return;
-      }
-      clearTimeout(next.timer);
-      next.grant(this.releaser());
+      if (this.holder?.generation === generation) this.handOn();
     };
+  }
+
+  private handOn(): void {
+    clearTimeout(this.stealTimer);
+    this.stealTimer = undefined;
+    this.holder = undefined;
+    const next = this.waiters.shift();
+    if (next !== undefined) next.grant(this.grantTo(next.onStolen));
+  }
+
+  /** While someone waits, the holder's time runs out `timeoutMs` after it took the lock. */
+  private armSteal(): void {
+    if (this.stealTimer !== undefined || this.holder === undefined || this.waiters.length === 0) return;
+    const wait = Math.max(0, this.holder.since + this.timeoutMs - Date.now());
+    this.stealTimer = setTimeout(() => {
+      this.stealTimer = undefined;
+      const victim = this.holder;
+      if (victim === undefined || this.waiters.length === 0) return;
+      victim.onStolen();
+      this.handOn();
+    }, wait);
+    this.stealTimer.unref();
   }
 }

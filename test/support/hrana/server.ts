@@ -17,8 +17,9 @@ import { type Stream, StreamRegistry } from './stream';
  * maps *.localhost), and @libsql/client sends requests to exactly the URL it was given. So every
  * database shares the server's URL and gets its own bearer token, and the token selects the
  * database. That is also how the app meets production: one URL and one token per shard.
- * An unknown token answers 401; the token of a deleted database answers 404, so "this shard is
- * gone" and "these credentials are wrong" stay distinguishable.
+ * An unknown token answers 401; the token of a deleted database answers as sqld does for a
+ * namespace that does not exist (error.rs NamespaceDoesntExist: 400 JSON {"error"}), so "this
+ * shard is gone" and "these credentials are wrong" stay distinguishable.
  */
 
 export interface HranaServerOptions {
@@ -26,8 +27,12 @@ export interface HranaServerOptions {
   dir: string;
   /** Idle streams (and the transactions they hold) are dropped after this; default 10 s as sqld. */
   streamIdleMs?: number;
-  /** A write waits this long for another stream's transaction, then fails SQLITE_BUSY; default 5 s. */
-  writerWaitMs?: number;
+  /**
+   * A transaction that has held the writer this long while another stream waits to write is
+   * rolled back and the waiter goes on (its next request fails TRANSACTION_TIMEOUT); default
+   * 5 s as sqld (connection_manager.rs). A waiting writer never fails SQLITE_BUSY.
+   */
+  transactionTimeoutMs?: number;
 }
 
 export interface DatabaseHandle {
@@ -43,6 +48,8 @@ export interface HranaServer {
   url: string;
   createDatabase(name: string): DatabaseHandle;
   deleteDatabase(name: string): void;
+  /** Issues the database a new token; the old one is refused (401) from now on, as a revoked or expired token is. */
+  rotateToken(name: string): string;
   listDatabases(): string[];
   setFaults(name: string, faults: Faults): void;
   clearFaults(name: string): void;
@@ -76,10 +83,8 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 
 export async function startHranaServer(options: HranaServerOptions): Promise<HranaServer> {
   mkdirSync(options.dir, { recursive: true });
-  const registry = new StreamRegistry({
-    idleMs: options.streamIdleMs ?? 10_000,
-    writerWaitMs: options.writerWaitMs ?? 5_000,
-  });
+  const registry = new StreamRegistry({ idleMs: options.streamIdleMs ?? 10_000 });
+  const transactionTimeoutMs = options.transactionTimeoutMs ?? 5_000;
   const byName = new Map<string, Namespace>();
   const byToken = new Map<string, Namespace>();
   const deletedTokens = new Map<string, string>();
@@ -91,7 +96,7 @@ export async function startHranaServer(options: HranaServerOptions): Promise<Hra
     return ns;
   }
 
-  /** Resolves the bearer token, or answers 401/404 itself and returns undefined. */
+  /** Resolves the bearer token, or answers 401/400 itself and returns undefined. */
   function authenticate(req: http.IncomingMessage, res: http.ServerResponse): Namespace | undefined {
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header);
@@ -100,7 +105,7 @@ export async function startHranaServer(options: HranaServerOptions): Promise<Hra
     if (ns !== undefined) return ns;
     const deleted = token === undefined ? undefined : deletedTokens.get(token);
     if (deleted !== undefined) {
-      sendJson(res, 404, { error: `Namespace \`${deleted}\` doesn't exist` });
+      sendJson(res, 400, { error: `Namespace \`${deleted}\` doesn't exist` });
     } else {
       // sqld's wording and shape: JSON {"error"}; the client reports it as SERVER_ERROR, status 401.
       sendJson(res, 401, { error: `Unauthorized: \`${token === undefined ? 'no authorization header' : 'invalid token'}\`` });
@@ -118,7 +123,7 @@ export async function startHranaServer(options: HranaServerOptions): Promise<Hra
       }
     }
     if (ns.faults.faults.failWith === 'streamExpired') {
-      sendJson(res, 500, { message: 'The stream has expired due to inactivity', code: 'STREAM_EXPIRED' });
+      sendJson(res, 400, { message: 'The stream has expired due to inactivity', code: 'STREAM_EXPIRED' });
     } else {
       sendText(res, 500, 'Injected fault: internal server error');
     }
@@ -151,8 +156,9 @@ export async function startHranaServer(options: HranaServerOptions): Promise<Hra
     try {
       stream = body.baton === null ? registry.open(ns) : registry.take(body.baton, ns);
     } catch (e) {
-      if (!(e instanceof StreamError)) throw e;
-      sendJson(res, 500, { message: e.message, code: e.code });
+      if (e instanceof StreamError) sendJson(res, 400, { message: e.message, code: e.code });
+      else if (e instanceof ProtocolError) sendText(res, 400, e.message);
+      else throw e;
       return;
     }
     const results: StreamResult[] = [];
@@ -160,7 +166,7 @@ export async function startHranaServer(options: HranaServerOptions): Promise<Hra
       for (const request of body.requests) results.push(await handleStreamRequest(stream, request));
     } catch (e) {
       registry.close(stream);
-      if (e instanceof StreamError) sendJson(res, 500, { message: e.message, code: e.code });
+      if (e instanceof StreamError) sendJson(res, 400, { message: e.message, code: e.code });
       else if (e instanceof ProtocolError) sendText(res, 400, e.message);
       else sendText(res, 500, `Internal error: ${(e as Error).message}`);
       return;
@@ -208,7 +214,7 @@ export async function startHranaServer(options: HranaServerOptions): Promise<Hra
       if (byName.has(name)) throw new Error(`Database ${name} already exists`);
       const file = path.join(options.dir, `${name}.db`);
       const token = randomBytes(24).toString('base64url');
-      const ns = new Namespace(name, file, token);
+      const ns = new Namespace(name, file, token, transactionTimeoutMs);
       byName.set(name, ns);
       byToken.set(token, ns);
       return { name, url, authToken: token, path: file };
@@ -221,6 +227,14 @@ export async function startHranaServer(options: HranaServerOptions): Promise<Hra
       byToken.delete(ns.token);
       deletedTokens.set(ns.token, name);
       for (const suffix of ['', '-wal', '-shm']) rmSync(ns.path + suffix, { force: true });
+    },
+    rotateToken(name) {
+      const ns = namespaceOf(name);
+      const token = randomBytes(24).toString('base64url');
+      byToken.delete(ns.token);
+      ns.token = token;
+      byToken.set(token, ns);
+      return token;
     },
     listDatabases: () => [...byName.keys()].sort(),
     setFaults(name, faults) {

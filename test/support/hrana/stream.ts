@@ -1,17 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'libsql';
 import type { Namespace } from './database';
-import { StmtError, StreamError, streamExpired } from './errors';
+import { streamExpired } from './errors';
 import { sleep } from './faults';
-import { WriterBusyError } from './mutex';
+import { ProtocolError } from './protocol';
 import type { StmtClass } from './sql-text';
 
 export interface StreamOptions {
   /** A stream nobody used for this long is closed and rolled back (sqld: 10 s). */
   idleMs: number;
-  /** How long a statement waits for the writer before failing with SQLITE_BUSY. */
-  writerWaitMs: number;
 }
+
+// sqld's ProtocolError::BatonStreamClosed: HTTP 400 text/plain, SERVER_ERROR in the client.
+const streamClosed = (): ProtocolError => new ProtocolError('Stream for this baton was closed');
+
+/** How long an expired stream's batons keep answering STREAM_EXPIRED before they are unknown (sqld: 300 s). */
+const EXPIRED_KEPT_MS = 300_000;
 
 /**
  * A Hrana stream: one SQLite connection with its own transaction state and stored SQL texts,
@@ -19,9 +23,13 @@ export interface StreamOptions {
  * the registry hands a stream to a single request (the baton is spent when it is taken).
  */
 export class Stream {
+  /** Random and unguessable: batons name their stream by it, as sqld's carry a stream id. */
+  readonly id = randomBytes(12).toString('base64url');
   readonly sqls = new Map<number, string>();
   closed = false;
   private releaseWriter: (() => void) | undefined;
+  /** The transaction was rolled back for a waiting writer; the next request learns it. */
+  private forcedRollback = false;
 
   constructor(
     readonly ns: Namespace,
@@ -38,17 +46,12 @@ export class Stream {
    * the stream keeps it until its connection is back in autocommit (the transaction ended).
    */
   async runStatement<T>(cls: StmtClass, body: () => T): Promise<T> {
-    if (this.closed) throw new StreamError('The stream has been closed', 'STREAM_CLOSED');
+    if (this.closed) throw streamClosed();
     if (cls === 'write' && this.releaseWriter === undefined) {
-      try {
-        this.releaseWriter = await this.ns.writer.acquire(this.opts.writerWaitMs);
-      } catch (e) {
-        if (e instanceof WriterBusyError) throw new StmtError(`SQLite error: ${e.message}`, 'SQLITE_BUSY');
-        throw e;
-      }
+      this.releaseWriter = await this.ns.writer.acquire(() => this.loseWriter());
       if (this.closed) {
         this.dropWriter();
-        throw new StreamError('The stream has been closed', 'STREAM_CLOSED');
+        throw streamClosed();
       }
     }
     const wasAutocommit = this.autocommit;
@@ -73,6 +76,32 @@ export class Stream {
     this.dropWriter();
   }
 
+  /**
+   * The writer was taken for a waiting stream after this one held it too long: roll back, as
+   * sqld's force_rollback does. A holder already back in autocommit (its commit's slow fsync)
+   * lost nothing.
+   */
+  private loseWriter(): void {
+    this.releaseWriter = undefined;
+    if (!this.conn.inTransaction) return;
+    try {
+      this.conn.exec('ROLLBACK');
+    } catch {
+      // Nothing left to roll back.
+    }
+    this.forcedRollback = true;
+  }
+
+  /**
+   * Whether the transaction was rolled back for another writer since the last request. Reading
+   * it clears it: like sqld, only the next request fails (TRANSACTION_TIMEOUT), later ones run.
+   */
+  takeForcedRollback(): boolean {
+    const was = this.forcedRollback;
+    this.forcedRollback = false;
+    return was;
+  }
+
   private dropWriter(): void {
     const release = this.releaseWriter;
     this.releaseWriter = undefined;
@@ -88,10 +117,17 @@ export class Stream {
   }
 }
 
-/** Batons to streams. A baton is random and single-use: each answer carries a fresh one. */
+/**
+ * Batons to streams, with sqld's answers for a baton that names no usable stream
+ * (hrana/http/stream.rs `acquire`): a baton of a stream still in use or already answered with
+ * a newer baton is "already used", one of a stream that expired while idle gets STREAM_EXPIRED,
+ * anything else (closed stream, another database's, forged) is "an invalid baton".
+ */
 export class StreamRegistry {
-  private readonly parked = new Map<string, { stream: Stream; timer: NodeJS.Timeout }>();
+  /** By stream id: streams waiting for their next request, and the one baton that takes each. */
+  private readonly parked = new Map<string, { stream: Stream; baton: string; timer: NodeJS.Timeout }>();
   private readonly live = new Set<Stream>();
+  private readonly expired = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly opts: StreamOptions) {}
 
@@ -103,12 +139,17 @@ export class StreamRegistry {
 
   /** Takes the stream a baton names, spending the baton. */
   take(baton: string, ns: Namespace): Stream {
-    const entry = this.parked.get(baton);
-    // A baton of another database is treated like a forged one: the stream does not exist here.
-    if (entry === undefined || entry.stream.ns !== ns) throw streamExpired();
-    this.parked.delete(baton);
-    clearTimeout(entry.timer);
-    return entry.stream;
+    const id = baton.split('.')[0] ?? '';
+    const entry = this.parked.get(id);
+    if (entry !== undefined && entry.stream.ns === ns) {
+      if (entry.baton !== baton) throw batonReused();
+      this.parked.delete(id);
+      clearTimeout(entry.timer);
+      return entry.stream;
+    }
+    if ([...this.live].some((s) => s.id === id && s.ns === ns && !s.closed)) throw batonReused();
+    if (this.expired.has(id)) throw streamExpired();
+    throw new ProtocolError('Received an invalid baton');
   }
 
   /** After a request: a closed stream gets no baton, a live one a new baton and an idle timer. */
@@ -117,13 +158,16 @@ export class StreamRegistry {
       this.live.delete(stream);
       return null;
     }
-    const baton = randomBytes(18).toString('base64url');
+    const baton = `${stream.id}.${randomBytes(12).toString('base64url')}`;
     const timer = setTimeout(() => {
-      this.parked.delete(baton);
+      this.parked.delete(stream.id);
       this.close(stream);
+      const forget = setTimeout(() => this.expired.delete(stream.id), EXPIRED_KEPT_MS);
+      forget.unref();
+      this.expired.set(stream.id, forget);
     }, this.opts.idleMs);
     timer.unref();
-    this.parked.set(baton, { stream, timer });
+    this.parked.set(stream.id, { stream, baton, timer });
     return baton;
   }
 
@@ -133,10 +177,10 @@ export class StreamRegistry {
   }
 
   closeNamespace(ns: Namespace): void {
-    for (const [baton, entry] of this.parked) {
+    for (const [id, entry] of this.parked) {
       if (entry.stream.ns !== ns) continue;
       clearTimeout(entry.timer);
-      this.parked.delete(baton);
+      this.parked.delete(id);
     }
     for (const stream of this.live) if (stream.ns === ns) this.close(stream);
   }
@@ -144,6 +188,8 @@ export class StreamRegistry {
   closeAll(): void {
     for (const entry of this.parked.values()) clearTimeout(entry.timer);
     this.parked.clear();
+    for (const timer of this.expired.values()) clearTimeout(timer);
+    this.expired.clear();
     for (const stream of this.live) stream.close();
     this.live.clear();
   }
@@ -152,3 +198,5 @@ export class StreamRegistry {
     return this.live.size;
   }
 }
+
+const batonReused = (): ProtocolError => new ProtocolError('Received a baton that has already been used');

@@ -22,7 +22,10 @@ export interface TursoStandin extends JsonServer {
  * A stateful stand-in for the documented Turso Platform API database endpoints (create in a
  * group, create a database token, delete, list groups with their locations), handing out databases on the Hrana test server.
  * `Hostname` is the Hrana server's host:port, so `libsql://<Hostname>?tls=0` reaches it.
- * Errors are `{ error }` with Turso's statuses (401, 409 exists, 404 group, 403 limit).
+ * Errors are `{ error }` with the statuses Turso's OpenAPI gives database create (400, 409):
+ * 409 exists; 400 "group not found" (the spec's example); 400 for the plan's database count, in
+ * the one wording of it reported publicly (turso-cli issue #169), which says neither "limit"
+ * nor "quota".
  */
 export async function startTursoStandin(opts: TursoStandinOptions): Promise<TursoStandin> {
   const dbs = new Map<string, { name: string; group: string; token: string; hranaName: string | null }>();
@@ -44,9 +47,9 @@ export async function startTursoStandin(opts: TursoStandinOptions): Promise<Turs
     if (!name && method === 'POST') {
       const b = body as { name?: string; group?: string };
       if (!b?.name || !/^[a-z0-9-]{1,64}$/.test(b.name)) return err(400, 'invalid database name');
-      if (!b.group || !opts.groups.includes(b.group)) return err(404, `group ${b.group ?? ''} not found`);
+      if (!b.group || !opts.groups.includes(b.group)) return err(400, 'group not found');
       if (dbs.has(b.name)) return err(409, `database ${b.name} already exists`);
-      if (opts.quota !== undefined && dbs.size >= opts.quota) return err(403, 'database limit reached for your plan');
+      if (opts.quota !== undefined && dbs.size >= opts.quota) return err(400, `maximum database count of ${opts.quota} reached`);
       let token: string;
       let hranaName: string | null = null;
       let host = hranaHost;

@@ -1,5 +1,6 @@
 /**
- * The `/v1` pipeline: authenticate, parse, log, inject faults, replay or run idempotently,
+ * The `/v1` pipeline: authenticate, parse, log, inject faults (in front of the API, or once
+ * execution began), replay, refuse a concurrent same-key request (409) or run idempotently,
  * route, and answer in Stripe's envelope with the headers the SDK reads (`Request-Id`,
  * `Stripe-Should-Retry`, `Idempotent-Replayed`).
  */
@@ -12,7 +13,7 @@ import { errorJson, StripeApiError } from './errors';
 import type { FaultInjector } from './faults';
 import { FormBodyError, type FormObject, parseFormBody } from './form-body';
 import { BodyTooLargeError, readBody, sendJson } from './http-util';
-import { checkKey, fingerprint, remember, replay } from './idempotency';
+import { beginExecution, checkKey, fingerprint, remember, replay } from './idempotency';
 import { newId } from './ids';
 import { type AccountRegistry, type AccountState, mask } from './store';
 
@@ -29,8 +30,10 @@ export interface ApiCall {
   requestId: string;
   /** The answer was a stored idempotent result. */
   replayed: boolean;
-  /** The answer was an injected fault (failNext / failEvery). */
+  /** The call met an injected fault (failNext / failEvery), at whatever stage. */
   injected: boolean;
+  /** When the request arrived (Date.now(), wall clock ms): rate-limit tests count calls per window. */
+  receivedAt: number;
 }
 
 export interface ApiDeps {
@@ -57,6 +60,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, deps:
     requestId: newId('req_', 14),
     replayed: false,
     injected: false,
+    receivedAt: Date.now(),
   };
   deps.calls.push(call);
   const baseHeaders: Record<string, string> = { 'Request-Id': call.requestId };
@@ -73,10 +77,10 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, deps:
     checkStripeAccount(req, account, key);
     call.params = parseParams(req, method, url, raw);
 
-    const fault = deps.faults.check(url.pathname);
-    if (fault) {
+    const edgeFault = deps.faults.check(url.pathname, 'edge');
+    if (edgeFault) {
       call.injected = true;
-      throw fault;
+      throw edgeFault.error;
     }
 
     const found = matchRoute(method, url.pathname);
@@ -85,33 +89,46 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, deps:
     const idemKey = method === 'POST' ? idempotencyKey : null;
     const endpoint = `${method} ${url.pathname}`;
     const fp = fingerprint(call.params);
+    let finished = () => {};
     if (idemKey !== null) {
       checkKey(idemKey);
       baseHeaders['Idempotency-Key'] = idemKey;
       const stored = replay(account, idemKey, endpoint, fp, ctx.nowSeconds);
       if (stored) {
         call.replayed = true;
-        respond(stored.status, stored.body, { 'Idempotent-Replayed': 'true' });
+        respond(stored.status, stored.body, { ...stored.headers, 'Idempotent-Replayed': 'true' });
         return;
       }
+      finished = beginExecution(account, idemKey);
     }
 
     let status: number;
     let body: unknown;
     let headers: Record<string, string> = {};
     let store = true;
+    const fault = deps.faults.check(url.pathname, 'execution');
+    if (fault) call.injected = true;
     try {
+      // Execution begins: the key is held until the result is saved (slowExecution stretches this).
+      const running = deps.faults.executionDelay(url.pathname);
+      if (running > 0) await new Promise((r) => setTimeout(r, running));
+      if (fault?.stage === 'executing') throw fault.error;
       const result = found.route.handle(ctx, found.pathParams);
+      if (fault?.stage === 'after-effects') throw fault.error;
       status = result.status ?? 200;
       body = result.body;
     } catch (err) {
-      if (!(err instanceof StripeApiError)) throw err;
+      if (!(err instanceof StripeApiError)) {
+        finished();
+        throw err;
+      }
       status = err.status;
       body = errorJson(err);
       headers = err.headers;
       store = err.storeForIdempotency;
     }
-    if (idemKey !== null && store) remember(account, idemKey, { endpoint, fingerprint: fp, status, body, at: ctx.nowSeconds });
+    if (idemKey !== null && store) remember(account, idemKey, { endpoint, fingerprint: fp, status, body, headers, at: ctx.nowSeconds });
+    finished();
     // A slow answer after the work is done: the caller may die before it hears that it succeeded.
     const delay = deps.faults.answerDelay(url.pathname);
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));

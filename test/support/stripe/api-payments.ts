@@ -1,5 +1,6 @@
 /**
- * `GET /v1/account`, `GET /v1/payment_intents/:id`, `POST /v1/refunds`, `GET /v1/refunds/:id`.
+ * `GET /v1/account`, `GET /v1/payment_intents/:id`, `POST /v1/refunds`, `GET /v1/refunds`
+ * (filtered by `payment_intent` or `charge`), `GET /v1/refunds/:id`.
  * Refunds are tracked on the charge (`amount_refunded`), where Stripe keeps them.
  */
 import type { ApiContext, ApiResult, Route } from './api-types';
@@ -13,6 +14,7 @@ export const paymentRoutes: Route[] = [
   { method: 'GET', path: /^\/v1\/account$/, handle: retrieveAccount },
   { method: 'GET', path: /^\/v1\/payment_intents\/([^/]+)$/, handle: retrievePaymentIntent },
   { method: 'POST', path: /^\/v1\/refunds$/, handle: createRefund },
+  { method: 'GET', path: /^\/v1\/refunds$/, handle: listRefunds },
   { method: 'GET', path: /^\/v1\/refunds\/([^/]+)$/, handle: retrieveRefund },
 ];
 
@@ -87,6 +89,26 @@ function refundTarget(ctx: ApiContext): { pi: PaymentIntentRecord; charge: Charg
   const piCharge = pi.chargeId === null ? undefined : ctx.account.charges.get(pi.chargeId);
   if (!piCharge) throw invalidRequest(`This PaymentIntent (${pi.id}) does not have a successful charge to refund.`, { param: 'payment_intent' });
   return { pi, charge: piCharge };
+}
+
+/** Newest first, paged by `limit` (1..100, default 10) and `starting_after`, as Stripe lists are. */
+function listRefunds(ctx: ApiContext): ApiResult {
+  const p = ctx.params;
+  assertOnlyKnown(p, ['payment_intent', 'charge', 'limit', 'starting_after', 'expand']);
+  const limit = optionalInteger(p, 'limit', '', 1) ?? 10;
+  if (limit > 100) throw paramError('limit', 'This value must be less than or equal to 100.');
+  const piId = optionalString(p, 'payment_intent', '');
+  const chargeId = optionalString(p, 'charge', '');
+  const all = [...ctx.account.refunds.values()].filter((r) => (piId === undefined || r.paymentIntentId === piId) && (chargeId === undefined || r.chargeId === chargeId)).reverse();
+  let from = 0;
+  const after = optionalString(p, 'starting_after', '');
+  if (after !== undefined) {
+    const i = all.findIndex((r) => r.id === after);
+    if (i === -1) throw noSuch('refund', after, 'starting_after');
+    from = i + 1;
+  }
+  const page = all.slice(from, from + limit);
+  return { body: { object: 'list', data: page.map(refundJson), has_more: from + page.length < all.length, url: '/v1/refunds' } };
 }
 
 function retrieveRefund(ctx: ApiContext, [id]: string[]): ApiResult {

@@ -1,8 +1,10 @@
 /**
- * Stripe's idempotency layer: per account, a key remembers the endpoint, the parameters and
- * the first result; the same request again gets that result replayed (with
- * `Idempotent-Replayed: true`), a different one with the same key is refused. Keys are
- * forgotten after 24 hours, as Stripe prunes them.
+ * Stripe's idempotency layer (docs.stripe.com/api/idempotent_requests): per account, a key
+ * remembers the endpoint, the parameters and the first result once endpoint execution began,
+ * whatever it was (a 500 included); the same request again gets that result replayed (with
+ * `Idempotent-Replayed: true`), a different one with the same key is refused (400
+ * idempotency_error). A request arriving while the first with its key still executes gets 409
+ * and nothing is saved for it. Keys are forgotten after 24 hours, as Stripe prunes them.
  */
 import { StripeApiError } from './errors';
 import type { FormObject, FormValue } from './form-body';
@@ -48,6 +50,24 @@ export function replay(account: AccountState, key: string, endpoint: string, fp:
     );
   }
   return stored;
+}
+
+/**
+ * Marks the key as executing, or refuses with Stripe's 409 when a request with it already is.
+ * The envelope is what Stripe answers (type invalid_request_error, code idempotency_key_in_use);
+ * the official SDKs retry a 409.
+ */
+export function beginExecution(account: AccountState, key: string): () => void {
+  if (account.idempotencyExecuting.has(key)) {
+    throw new StripeApiError(
+      409,
+      'invalid_request_error',
+      `There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): ${key}. Please try again later.`,
+      { code: 'idempotency_key_in_use', storeForIdempotency: false },
+    );
+  }
+  account.idempotencyExecuting.add(key);
+  return () => account.idempotencyExecuting.delete(key);
 }
 
 export function remember(account: AccountState, key: string, response: StoredResponse): void {

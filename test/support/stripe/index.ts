@@ -22,7 +22,7 @@ export function stripeConnectionFromBase(apiBase: string): { host: string; port:
 
 export type { ApiCall } from './api-handler';
 export type { CompleteOptions } from './checkout-lifecycle';
-export type { FaultOptions, FaultStatus } from './faults';
+export type { FaultOptions, FaultStage, FaultStatus } from './faults';
 export type { JsonObject } from './objects';
 export { type StripeConnection, StripeStandin, type StripeStandinOptions } from './server';
 export { signatureHeader } from './signing';

@@ -129,7 +129,18 @@ export class StripeStandin {
     this.faults.slowAnswers(ms, opts);
   }
 
-  /** The next `count` matching API calls fail with `status`. */
+  /**
+   * Matching calls hold their Idempotency-Key as executing for `ms` before the endpoint runs:
+   * a concurrent request with that key meets Stripe's 409 idempotency_key_in_use meanwhile.
+   */
+  slowExecution(ms: number, opts: FaultOptions = {}): void {
+    this.faults.slowExecution(ms, opts);
+  }
+
+  /**
+   * The next `count` matching API calls fail with `status`; `opts.stage` says whether in front
+   * of the API (default, never saved) or once execution began (a 5xx saved under the key).
+   */
   failNext(count = 1, status: FaultStatus = 429, opts: FaultOptions = {}): void {
     this.faults.failNext(count, status, opts);
   }
@@ -209,6 +220,14 @@ export class StripeStandin {
     if (refund) return refundJson(refund);
     const endpoint = account.webhookEndpoints.get(id);
     return endpoint && webhookEndpointJson(endpoint);
+  }
+
+  /** Every stored Checkout Session of every account, oldest first (to count what a request created, answered or not). */
+  sessions(): JsonObject[] {
+    return this.accounts.all().flatMap((a) => [...a.sessions.values()].map((s) => {
+      refreshExpiry(s, this.nowSeconds());
+      return sessionJson(s, this.baseUrl);
+    }));
   }
 
   /** A webhook endpoint's signing secret, for receivers configured in tests. */

@@ -18,6 +18,8 @@ export interface StoredResponse {
   fingerprint: string;
   status: number;
   body: unknown;
+  /** Headers replayed with it (a saved 5xx's `Stripe-Should-Retry`). */
+  headers: Record<string, string>;
   /** Unix seconds of the first request. */
   at: number;
 }
@@ -31,6 +33,8 @@ export class AccountState {
   readonly refunds = new Map<string, RefundRecord>();
   readonly webhookEndpoints = new Map<string, WebhookEndpointRecord>();
   readonly idempotency = new Map<string, StoredResponse>();
+  /** Keys whose first request is executing now: a concurrent one with the same key gets 409. */
+  readonly idempotencyExecuting = new Set<string>();
 
   constructor(profile: AccountProfile, apiVersion: string) {
     this.profile = profile;

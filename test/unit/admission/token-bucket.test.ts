@@ -1,4 +1,4 @@
-import { TokenBuckets } from '../../../src/admission/token-bucket';
+import { perProcessRate, TokenBuckets } from '../../../src/admission/token-bucket';
 
 describe('TokenBuckets', () => {
   it('allows a burst of the rate, then one token per 1/rate seconds, per key', () => {
@@ -27,5 +27,18 @@ describe('TokenBuckets', () => {
     expect(b.tryTake('a')).toBe(false);
     now += 500;
     expect(b.tryTake('a')).toBe(true);
+  });
+
+  it('splits an account rate over WEB_CONCURRENCY processes so together they keep to it', () => {
+    expect(perProcessRate(20, 1)).toBe(20);
+    expect(perProcessRate(20, 3)).toBeCloseTo(20 / 3);
+    expect(perProcessRate(2, 4)).toBe(1); // never below 1/s: a process is not starved
+    let now = 0;
+    const workers = Array.from({ length: 3 }, () => new TokenBuckets(perProcessRate(20, 3), () => now));
+    // Every process asks every millisecond for 10 s: together they get the burst (20) plus 20/s.
+    let granted = 0;
+    for (; now <= 10_000; now++) for (const w of workers) if (w.tryTake('acct')) granted++;
+    expect(granted).toBeGreaterThanOrEqual(20 * 10);
+    expect(granted).toBeLessThanOrEqual(20 + 20 * 10);
   });
 });

@@ -2,6 +2,7 @@ import net from 'node:net';
 import path from 'node:path';
 import pino from 'pino';
 import { runClusterPrimary } from '../../../src/app/cluster';
+import { clusterPeers } from '../../../src/infra/cluster-peers';
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -50,5 +51,40 @@ describe('cluster primary', () => {
     }
     expect(primary.workers()).toHaveLength(0);
     await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+  });
+
+  it('lets any worker gather every worker’s answer through the primary', async () => {
+    const port = await freePort();
+    const primary = runClusterPrimary({ workers: 2, env: { CLUSTER_TEST_PORT: String(port) }, logger: pino({ level: 'silent' }), exec: path.join(__dirname, '../../support/cluster/peers-server.js'), minUptimeMs: 100 });
+    try {
+      const askers = new Set<number>();
+      for (let i = 0; i < 100 && askers.size < 2; i++) {
+        const res = await fetch(`http://127.0.0.1:${port}/`, { headers: { connection: 'close' } }).catch(() => undefined);
+        if (!res) {
+          await sleep(100);
+          continue;
+        }
+        const body = (await res.json()) as { pid: number; values: Array<{ pid: number; query: string }> };
+        // Until both workers listen for the primary's questions, a gather may hear only one.
+        if (body.values.length < 2) {
+          await sleep(100);
+          continue;
+        }
+        askers.add(body.pid);
+        const workerPids = primary.workers().map((w) => w.process.pid);
+        expect(body.values.map((v) => v.pid).sort()).toEqual([...workerPids].sort());
+        expect(body.values.every((v) => v.query === 'writers')).toBe(true);
+      }
+      expect(askers.size).toBe(2); // each worker asked once at least, and heard both
+    } finally {
+      await primary.stop();
+    }
+  });
+
+  it('answers alone outside a cluster', async () => {
+    const peers = clusterPeers(async (query) => `only me: ${query}`);
+    expect(peers.clustered).toBe(false);
+    await expect(peers.gather('metrics')).resolves.toEqual(['only me: metrics']);
+    peers.close();
   });
 });

@@ -67,3 +67,47 @@ describe('a remote primary that cannot be reached', () => {
     client.close();
   });
 });
+
+describe('sqld statement codes over Hrana', () => {
+  it('treats a transaction rolled back for a waiting writer (TRANSACTION_TIMEOUT) and TRANSACTION_BUSY as busy; input errors stay internal', async () => {
+    const { translateDbError } = await import('../../../src/db/sql-errors');
+    const { LibsqlError } = await import('@libsql/client');
+    for (const code of ['TRANSACTION_TIMEOUT', 'TRANSACTION_BUSY', 'STREAM_EXPIRED', 'SERVER_ERROR']) {
+      const e = translateDbError(new LibsqlError('from sqld', code));
+      expect([code, e.code, e.retryAfterSeconds]).toEqual([code, 'busy', 1]);
+    }
+    // sqld's names for a statement that is wrong: a bug (500), never "try again".
+    for (const code of ['SQL_INPUT_ERROR', 'SQLITE_UNKNOWN', 'SQL_PARSE_ERROR']) expect(translateDbError(new LibsqlError('from sqld', code)).code).toBe('internal');
+    expect(translateDbError(new LibsqlError('UNIQUE constraint failed', 'SQLITE_CONSTRAINT')).code).toBe('conflict');
+  });
+});
+
+describe('a remote transaction rolled back for a waiting writer', () => {
+  it('reaches the product as TRANSACTION_TIMEOUT through the real client, and is busy (503 with retry), not internal', async () => {
+    const { translateDbError } = await import('../../../src/db/sql-errors');
+    const { startHranaServer } = await import('../../support/hrana');
+    const tmp = makeTempDir('sql-errors-hrana-');
+    const server = await startHranaServer({ dir: tmp.dir, transactionTimeoutMs: 200 });
+    try {
+      const db = server.createDatabase('steal');
+      const holder = createClient({ url: db.url, authToken: db.authToken });
+      const waiter = withErrorTranslation(createClient({ url: db.url, authToken: db.authToken }));
+      await holder.execute('CREATE TABLE t (x INTEGER)');
+      const tx = await holder.transaction('write');
+      await tx.execute('INSERT INTO t VALUES (1)');
+      await waiter.execute('INSERT INTO t VALUES (2)');
+      const raw = await tx.execute('INSERT INTO t VALUES (3)').catch((e: unknown) => e);
+      expect((raw as { code?: string }).code).toBe('TRANSACTION_TIMEOUT');
+      const e = translateDbError(raw);
+      expect(e.code).toBe('busy');
+      expect(e.retryAfterSeconds).toBe(1);
+      expect(e.message).not.toMatch(/TRANSACTION|timed out/);
+      tx.close();
+      holder.close();
+      waiter.close();
+    } finally {
+      await server.close();
+      tmp.cleanup();
+    }
+  });
+});

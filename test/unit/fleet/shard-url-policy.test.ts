@@ -29,6 +29,14 @@ describe('shard URL policy', () => {
     expect(refused('file:/srv/boxoffice/shards-other/x.db')).toMatch(/inside DATA_DIR/);
   });
 
+  it('knows the catalog by CATALOG_URL too, with its -wal and -shm files', () => {
+    const ctx = { ...dev, catalogUrl: 'file:/srv/boxoffice/shards/control.db' };
+    expect(refused('file:/srv/boxoffice/shards/control.db', ctx)).toMatch(/catalog/);
+    expect(refused('file:/srv/boxoffice/shards/control.db-wal', ctx)).toMatch(/catalog/);
+    expect(refused('file:/srv/boxoffice/shards/catalog.db-shm', ctx)).toMatch(/catalog/);
+    expect(refused('file:/srv/boxoffice/shards/hot-1.db', ctx)).toBeUndefined();
+  });
+
   it('refuses other schemes and credentials in the URL', () => {
     expect(refused('postgres://db/x')).toMatch(/libsql/);
     expect(refused('https://user:secret@db.example')).toMatch(/auth token/);
