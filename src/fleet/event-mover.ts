@@ -68,19 +68,32 @@ const after = (step: MoveStep, done: MoveStep) => MOVE_STEPS.indexOf(done) >= MO
  * on the target, mark the source copy `moved`. Each step is idempotent, so running the move again
  * after a crash at any point resumes from the last step recorded and finishes it.
  */
-export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, opts: MoveOptions = {}): Promise<MoveResult> {
-  const moves = new MoveStore(deps.catalog);
+/**
+ * Every refusal of a move, checked without writing anything: the console runs it before it
+ * records a job, so a bad request leaves no trace. `resume` is the unfinished move to carry on.
+ */
+export async function checkMove(deps: Pick<MoverDeps, 'catalog' | 'directory' | 'registry' | 'router' | 'pool'>, slug: string, toShard: string): Promise<{ entry: DirectoryEntry; resume: MoveRecord | undefined }> {
   const entry = await deps.directory.fresh(slug);
   if (!entry) throw new AppError('not_found', messages.notFound(slug));
-  let move = await moves.get(entry.id);
-  const resumed = !!move && move.step !== 'done';
-  if (move && move.step !== 'done' && move.toShard !== toShard) throw new AppError('conflict', messages.otherMove(slug, move.toShard));
+  const move = await new MoveStore(deps.catalog).get(entry.id);
+  if (move && move.step !== 'done') {
+    if (move.toShard !== toShard) throw new AppError('conflict', messages.otherMove(slug, move.toShard));
+    return { entry, resume: move };
+  }
+  if (entry.shard === toShard) throw new AppError('conflict', messages.sameShard(slug, toShard));
+  const target = await deps.registry.get(toShard);
+  if (target?.status !== 'active' || target.draining) throw new AppError('invalid_request', messages.badTarget(toShard));
+  const [fromVersion, toVersion] = await Promise.all([deps.router.record(entry.shard), deps.router.record(toShard)].map(async (r) => schemaVersion(await deps.pool.unwrapped(await r))));
+  if (fromVersion !== toVersion) throw new AppError('conflict', messages.schema(entry.shard, toShard));
+  return { entry, resume: undefined };
+}
+
+export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, opts: MoveOptions = {}): Promise<MoveResult> {
+  const moves = new MoveStore(deps.catalog);
+  const { entry, resume } = await checkMove(deps, slug, toShard);
+  let move = resume;
+  const resumed = resume !== undefined;
   if (!resumed) {
-    if (entry.shard === toShard) throw new AppError('conflict', messages.sameShard(slug, toShard));
-    const target = await deps.registry.get(toShard);
-    if (target?.status !== 'active' || target.draining) throw new AppError('invalid_request', messages.badTarget(toShard));
-    const [fromVersion, toVersion] = await Promise.all([deps.router.record(entry.shard), deps.router.record(toShard)].map(async (r) => schemaVersion(await deps.pool.unwrapped(await r))));
-    if (fromVersion !== toVersion) throw new AppError('conflict', messages.schema(entry.shard, toShard));
     if (!(await moves.start({ eventId: entry.id, fromShard: entry.shard, toShard, generation: entry.generation }))) {
       throw new AppError('conflict', messages.otherMove(slug, toShard));
     }

@@ -4,7 +4,7 @@ import { SHARD_NAME } from '../domain/inputs';
 import { AppError } from '../errors';
 import type { EventSnapshots } from '../events/event-snapshots';
 import type { Infra } from '../infra/infra';
-import { type MoveOptions, type MoveResult, moveEvent, purgeMovedCopies } from './event-mover';
+import { checkMove, type MoveOptions, type MoveResult, moveEvent, purgeMovedCopies } from './event-mover';
 import { placeEvent } from './placement';
 import { provisionShard } from './provision-shard';
 
@@ -59,6 +59,11 @@ export class FleetService {
     this.deps.metrics?.moves.inc({ from: result.from, to: result.to });
     if (result.frozenMs !== null) this.deps.metrics?.moveFrozen.observe(result.frozenMs / 1000);
     return result;
+  }
+
+  /** Throws the refusal a move would give, writing nothing (the console checks before it starts a job). */
+  async checkMove(slug: string, toShard: string): Promise<void> {
+    await checkMove(this.deps, slug, toShard);
   }
 
   /** A hot event gets a shard of its own: provision a dedicated shard (default: the event's current provider), then move the event there. */

@@ -98,6 +98,17 @@ describe('the fleet console, audited', () => {
       expect(res.status).toBe(400);
       expect(res.text).toContain('shard names are 1-63 characters');
       expect(await shardOf('stuck-gig')).toBe('shared-2');
+      // Refusals the mover would give are checked before a job is recorded: nothing is written.
+      const jobs = async () => Number((await app.services.infra.catalog.execute('SELECT COUNT(*) AS n FROM fleet_jobs')).rows[0]!.n);
+      const before = await jobs();
+      const unknown = await form('/platform/fleet/events/stuck-gig/move', { shard: 'no-such-shard' });
+      expect(unknown.status).toBe(400);
+      expect(unknown.text).toContain('Shard no-such-shard is not an active shard that can take events.');
+      const same = await form('/platform/fleet/events/stuck-gig/move', { shard: 'shared-2' });
+      expect(same.status).toBe(409);
+      expect(same.text).toContain('Event stuck-gig is already on shard shared-2.');
+      expect((await form('/platform/fleet/events/no-such-gig/move', { shard: 'shared-1' })).status).toBe(404);
+      expect(await jobs()).toBe(before);
     });
   });
 

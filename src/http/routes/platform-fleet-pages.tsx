@@ -123,6 +123,14 @@ export function platformFleetPages(services: AppServices): Router {
     const form = readForm(moveForm, req);
     if (!form.ok) return refuse(req, res, 400, form.errors);
     const to = form.data.shard;
+    // Refusals first, so a bad request records no job (nothing written on bad input).
+    try {
+      await services.fleet.checkMove(slug, to);
+    } catch (err) {
+      const shown = inlineError(err, SHOWN);
+      if (!shown) throw err;
+      return refuse(req, res, STATUS_OF[shown.code], [shown.message]);
+    }
     await job(req, res, 'move', slug, 'moved', async (onProgress) => {
       const result = await services.fleet.move(slug, to, { onStep: (p) => onProgress({ kind: 'move', slug, to, ...p }) });
       await services.infra.router.refresh();
