@@ -21,6 +21,8 @@ export interface MoveOptions {
   onStep?: (p: MoveProgress) => void | Promise<void>;
   /** After each copy pass while the event still sells (pass 0 is the bulk copy). */
   onLivePass?: (p: { pass: number; written: number }) => void | Promise<void>;
+  /** How often the running mover touches its move row (default MOVE_HEARTBEAT_MS; tests shorten it). */
+  heartbeatMs?: number;
 }
 
 export interface MoveResult {
@@ -103,7 +105,7 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
   const m = move as MoveRecord;
   const known: DirectoryEntry = entry;
   // The heartbeat tells the console this move is alive: a killed mover leaves no error, only silence.
-  const beat = setInterval(() => void moves.touch(m.eventId).catch(() => undefined), MOVE_HEARTBEAT_MS);
+  const beat = setInterval(() => void moves.touch(m.eventId).catch(() => undefined), opts.heartbeatMs ?? MOVE_HEARTBEAT_MS);
   beat.unref();
   try {
     return await runSteps();

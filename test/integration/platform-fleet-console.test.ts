@@ -112,6 +112,29 @@ describe('the fleet console, audited', () => {
     });
   });
 
+  it('a running mover keeps its heartbeat fresh while a long step goes on, and stops it when done', async () => {
+    const created = await request(app.baseUrl, '/api/v1/admin/events', { token: tenant.token, json: { slug: 'beat-gig', name: 'Beat', capacity: 10, shard: 'shared-1' } });
+    expect(created.status).toBe(201);
+    const updatedAt = async () => String((await app.services.infra.catalog.execute({ sql: 'SELECT m.updated_at FROM event_moves m JOIN event_directory d ON d.id = m.event_id WHERE d.slug = ?', args: ['beat-gig'] })).rows[0]!.updated_at);
+    const seen: string[] = [];
+    await app.services.fleet.move('beat-gig', 'shared-2', {
+      heartbeatMs: 50,
+      // The work after the first step "takes" 400 ms: no step is recorded meanwhile, only heartbeats.
+      onStep: async ({ step }) => {
+        if (step !== 'precopied') return;
+        for (let i = 0; i < 4; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          seen.push(await updatedAt());
+        }
+      },
+    });
+    expect(new Set(seen).size).toBeGreaterThanOrEqual(3);
+    const finished = await updatedAt();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await updatedAt()).toBe(finished);
+    await app.services.fleet.move('beat-gig', 'shared-1');
+  });
+
   describe('drain', () => {
     it('the Drain button opens a confirmation page instead of draining', async () => {
       const res = await page();
