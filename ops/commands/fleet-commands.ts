@@ -2,6 +2,7 @@ import { SHARD_PROVIDERS, type ShardProvider } from '../../src/domain/inputs';
 import { describeProgress } from '../../src/fleet/fleet-jobs';
 import { type FleetProgress, FleetService } from '../../src/fleet/fleet-service';
 import { type Command, type CommandContext, requireStr, str, UsageError } from '../command';
+import { beforeRecordPause, progressPause } from './mover-pause';
 
 /** The fleet service over the CLI's infra (no app caches to invalidate: app processes learn `moved` from the shard). */
 async function fleetOf(ctx: CommandContext): Promise<FleetService> {
@@ -10,10 +11,14 @@ async function fleetOf(ctx: CommandContext): Promise<FleetService> {
 }
 
 /** One line per step on the terminal (stderr under --json, so stdout stays JSON only). */
-const progressLine = (ctx: CommandContext) => (p: FleetProgress) => {
-  const line = p.kind === 'move' ? `  ${describeProgress(p)}` : describeProgress(p);
-  if (ctx.json) process.stderr.write(`${line}\n`);
-  else ctx.say(line);
+const progressLine = (ctx: CommandContext) => {
+  const pause = progressPause();
+  return (p: FleetProgress) => {
+    const line = p.kind === 'move' ? `  ${describeProgress(p)}` : describeProgress(p);
+    if (ctx.json) process.stderr.write(`${line}\n`);
+    else ctx.say(line);
+    return pause(p);
+  };
 };
 
 export const eventMoveCommand: Command = {
@@ -28,7 +33,7 @@ export const eventMoveCommand: Command = {
     const slug = requireStr(flags, 'slug');
     const to = requireStr(flags, 'shard');
     const show = progressLine(ctx);
-    const result = await fleet.move(slug, to, { onStep: (p) => show({ kind: 'move', slug, to, ...p }) });
+    const result = await fleet.move(slug, to, { ...beforeRecordPause(), onStep: (p) => show({ kind: 'move', slug, to, ...p }) });
     ctx.say(`${slug} now lives on ${result.to} (generation ${result.generation}${result.frozenMs === null ? '' : `, buyers saw busy for ${result.frozenMs} ms`})`);
     return result;
   },

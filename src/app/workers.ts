@@ -1,3 +1,4 @@
+import { LoadReporter } from '../fleet/load-reporter';
 import { MovedCopySweeper } from '../fleet/moved-copy-sweeper';
 import { EmailWorker } from '../outbox/email-worker';
 import { SalesFirst } from '../outbox/sales-first';
@@ -23,6 +24,9 @@ export function startWorkers(services: AppServices): Workers {
   // Checkouts queued in memory by a process that is gone: queued again now and periodically.
   services.payments.recovery.start();
   services.payments.refundWorker.start();
+  // Least-load placement outside this process (ops shard:drain, other workers) reads this.
+  const loads = new LoadReporter(infra);
+  loads.start();
   // Old shards' copies of moved events, purged a while after the move (MOVED_COPY_RETENTION_HOURS).
   const movedCopies = new MovedCopySweeper(infra, infra.config.movedCopyRetentionHours);
   movedCopies.start();
@@ -32,6 +36,7 @@ export function startWorkers(services: AppServices): Workers {
   services.payments.refunds.resumeUnfinished().catch((err: unknown) => infra.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'refunds.resume_failed'));
   return {
     async stop() {
+      loads.stop();
       await Promise.all([webhooks.stop(), emails?.stop(), services.payments.sweeper.stop(), services.payments.recovery.stop(), services.payments.refundWorker.stop(), movedCopies.stop()]);
     },
   };

@@ -16,6 +16,10 @@ export interface ShardRecord {
   lastError: string | null;
   /** Being emptied by `shard:drain`: takes no new events. */
   draining: boolean;
+  /** The provider's id of the database (for deleting it once retired); null for shards registered before catalog 0012, and for adopted ones. */
+  remoteId: string | null;
+  /** When a retired shard's database was deleted at its provider. */
+  databaseDeletedAt: string | null;
 }
 
 const toShard = (r: Row): ShardRecord => ({
@@ -28,6 +32,8 @@ const toShard = (r: Row): ShardRecord => ({
   schemaVersion: Number(r.schema_version),
   lastError: r.last_error === null ? null : String(r.last_error),
   draining: Number(r.draining ?? 0) === 1,
+  remoteId: r.remote_id === null || r.remote_id === undefined ? null : String(r.remote_id),
+  databaseDeletedAt: r.database_deleted_at === null || r.database_deleted_at === undefined ? null : String(r.database_deleted_at),
 });
 
 /** The catalog's list of shards. Writes are rare (provisioning, migrations), so no cache. */
@@ -45,11 +51,21 @@ export class ShardRegistry {
   }
 
   /** Registers a shard; with `schemaVersion` it is already migrated (and active at once). */
-  async insert(s: { name: string; provider: ShardProvider; url: string; sealedToken: string | null; dedicated: boolean; schemaVersion?: number }) {
+  async insert(s: { name: string; provider: ShardProvider; url: string; sealedToken: string | null; dedicated: boolean; schemaVersion?: number; remoteId?: string | null }) {
     await this.db.execute({
-      sql: `INSERT INTO shards (name, provider, url, sealed_token, dedicated, schema_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      args: [s.name, s.provider, s.url, s.sealedToken, s.dedicated ? 1 : 0, s.schemaVersion ?? 0, nowIso()],
+      sql: `INSERT INTO shards (name, provider, url, sealed_token, dedicated, schema_version, created_at, remote_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      args: [s.name, s.provider, s.url, s.sealedToken, s.dedicated ? 1 : 0, s.schemaVersion ?? 0, nowIso(), s.remoteId ?? null],
     });
+  }
+
+  /** Retired shards whose database a provider still holds (and counts against the quota). */
+  async retiredRemote(): Promise<ShardRecord[]> {
+    const rs = await this.db.execute(`SELECT * FROM shards WHERE status = 'retired' AND provider IN ('bunny', 'turso') AND database_deleted_at IS NULL ORDER BY name`);
+    return rs.rows.map(toShard);
+  }
+
+  async markDatabaseDeleted(name: string): Promise<void> {
+    await this.db.execute({ sql: `UPDATE shards SET database_deleted_at = ? WHERE name = ? AND status = 'retired'`, args: [nowIso(), name] });
   }
 
   async setDraining(name: string, draining: boolean): Promise<void> {

@@ -23,6 +23,8 @@ export interface MoveOptions {
   onLivePass?: (p: { pass: number; written: number }) => void | Promise<void>;
   /** How often the running mover touches its move row (default MOVE_HEARTBEAT_MS; tests shorten it). */
   heartbeatMs?: number;
+  /** After a step's work, before the catalog records it: where a crash leaves work done but unrecorded (crash tests). */
+  beforeRecord?: (step: MoveStep) => void | Promise<void>;
 }
 
 export interface MoveResult {
@@ -127,6 +129,7 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
     try {
       await work();
       stepMs[name] = Math.round(performance.now() - began);
+      await opts.beforeRecord?.(name);
     } catch (e) {
       await moves.fail(m.eventId, e instanceof AppError ? e.message : (e as Error).name).catch(() => undefined);
       throw e;

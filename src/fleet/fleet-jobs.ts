@@ -26,7 +26,9 @@ export function describeProgress(p: FleetProgress): string {
     case 'moved':
       return `moved ${p.slug} to ${p.to}`;
     case 'provisioned':
-      return `provisioned dedicated shard ${p.shard}`;
+      return p.reused ? `reusing dedicated shard ${p.shard} (provisioned by an earlier run)` : `provisioned dedicated shard ${p.shard}`;
+    case 'resumed':
+      return `resuming the unfinished move of ${p.slug} to ${p.to}`;
     case 'retired':
       return `retired shard ${p.shard}`;
   }

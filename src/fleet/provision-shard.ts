@@ -12,7 +12,7 @@ import { AppError } from '../errors';
 import { migrationsDir } from '../lib/paths';
 import type { ShardPool } from '../shards/shard-pool';
 import { migrateShard, type ShardMigrationResult } from './fleet-migrator';
-import { ProvisionError, type ProvisionedDatabase, type Provisioner, provisionerFor } from './provisioners';
+import { LeftOverDatabaseError, ProvisionError, type ProvisionedDatabase, type Provisioner, provisionerFor } from './provisioners';
 import { checkShardUrl } from './shard-url-policy';
 
 export interface ProvisionRequest {
@@ -52,16 +52,19 @@ async function migrateAndCheck(db: ProvisionedDatabase): Promise<number> {
 
 const urlPolicy = (config: Config) => ({ env: config.env, dataDir: config.dataDir, catalogUrl: config.catalogUrl });
 
-/** Undoes a created database; when that fails too, records it for `ops shard:cleanup`. */
-async function undo(deps: ProvisionDeps, provisioner: Provisioner, name: string, db: ProvisionedDatabase, reason: string): Promise<string> {
+/** Undoes a created database; when that fails too, keeps it recorded for `ops shard:cleanup`. */
+async function undo(cleanup: ShardCleanupStore, intent: number, provisioner: Provisioner, db: ProvisionedDatabase, reason: string): Promise<string> {
   try {
     await provisioner.destroy(db);
+    await cleanup.done(intent);
     return 'the new database was deleted again';
   } catch {
-    await new ShardCleanupStore(deps.catalog).record({ shardName: name, provider: provisioner.provider, remoteId: db.remoteId ?? db.url, url: db.url, reason });
-    return 'the new database could not be deleted: run `npm run ops -- shard:cleanup` to delete it';
+    await cleanup.failed(intent, reason);
+    return CLEANUP_HINT;
   }
 }
+
+const CLEANUP_HINT = 'the new database could not be deleted: run `npm run ops -- shard:cleanup` to delete it';
 
 const originOf = (url: string): string => (url.startsWith('file:') ? 'its file' : (() => { try { return new URL(url).host; } catch { return 'its URL'; } })());
 const publicOrigin = (url: string): string => `the database at ${originOf(url)}`;
@@ -90,31 +93,57 @@ export async function provisionShard(deps: ProvisionDeps, req: ProvisionRequest)
   }
   if (req.provider === 'static' && req.url) checkShardUrl(req.url, urlPolicy(deps.config));
   const provisioner = provisionerFor(req.provider, deps.config, { ...(req.url ? { url: req.url } : {}), ...(req.authToken ? { authToken: req.authToken } : {}) });
-  let db: ProvisionedDatabase;
-  try {
-    db = await provisioner.provision(req.name, req.region ? { region: req.region } : {});
-  } catch (e) {
-    if (e instanceof ProvisionError) throw new AppError(e.reason === 'not_configured' || e.reason === 'unknown_region' ? 'invalid_request' : 'conflict', e.message, { cause: e });
-    throw e;
-  }
-  const sealedToken = db.authToken ? deps.keyring.sealSecret(db.authToken, shardTokenContext(req.name)) : null;
-  const record = { name: req.name, provider: req.provider, url: db.url, sealedToken, dedicated: req.dedicated };
-
   if (!provisioner.created) {
-    await deps.registry.insert(record);
+    const db = await provisionOrExplain(provisioner, req);
+    await deps.registry.insert(recordOf(deps, req, db));
     const result = await migrateShard(deps.registry, deps.pool, (await deps.registry.get(req.name))!);
     // The driver's own text stays in the registry (shard:list, detailed health), never in the answer (finding 12).
     return result.ok ? result : { ...result, error: `${publicOrigin(db.url)} could not be migrated; see \`npm run ops -- shard:list\`` };
   }
+  // The intent first: a crash anywhere from here to the registration leaves a row shard:cleanup
+  // finds (with the provider's id as soon as it answers), and success clears it.
+  const cleanup = new ShardCleanupStore(deps.catalog);
+  const intent = await cleanup.intend({ shardName: req.name, provider: req.provider });
+  let db: ProvisionedDatabase;
+  try {
+    db = await provisionOrExplain(provisioner, { ...req, onCreated: (remoteId) => cleanup.located(intent, { remoteId }) });
+  } catch (e) {
+    const left = e instanceof AppError && e.cause instanceof LeftOverDatabaseError ? e.cause : undefined;
+    if (left) {
+      await cleanup.failed(intent, left.message);
+      throw new AppError('conflict', `shard ${req.name} was not registered: ${left.message}; ${CLEANUP_HINT}`, { cause: left });
+    }
+    // Nothing was created, or the provisioner deleted it again.
+    await cleanup.done(intent);
+    throw e;
+  }
   let version: number;
   try {
+    await cleanup.located(intent, { remoteId: db.remoteId ?? db.url, url: db.url });
     checkShardUrl(db.url, urlPolicy(deps.config));
     version = await migrateAndCheck(db);
-    await deps.registry.insert({ ...record, schemaVersion: version });
+    await deps.registry.insert({ ...recordOf(deps, req, db), schemaVersion: version });
   } catch (e) {
     const reason = publicReason(e, db.url);
-    const outcome = await undo(deps, provisioner, req.name, db, reason);
+    const outcome = await undo(cleanup, intent, provisioner, db, reason);
     throw new AppError('conflict', `shard ${req.name} was not registered: ${reason}; ${outcome}`, { cause: e });
   }
+  // Registered: the intent is spent (were this to fail, shard:cleanup sees the registration and keeps the database).
+  await cleanup.done(intent);
   return { name: req.name, ok: true, version };
+}
+
+/** The provisioner's database, or its failure as an AppError whose cause is the ProvisionError. */
+async function provisionOrExplain(provisioner: Provisioner, req: ProvisionRequest & { onCreated?: (remoteId: string) => Promise<void> }): Promise<ProvisionedDatabase> {
+  try {
+    return await provisioner.provision(req.name, { ...(req.region ? { region: req.region } : {}), ...(req.onCreated ? { onCreated: req.onCreated } : {}) });
+  } catch (e) {
+    if (e instanceof ProvisionError) throw new AppError(e.reason === 'not_configured' || e.reason === 'unknown_region' ? 'invalid_request' : 'conflict', e.message, { cause: e });
+    throw e;
+  }
+}
+
+function recordOf(deps: ProvisionDeps, req: ProvisionRequest, db: ProvisionedDatabase) {
+  const sealedToken = db.authToken ? deps.keyring.sealSecret(db.authToken, shardTokenContext(req.name)) : null;
+  return { name: req.name, provider: req.provider, url: db.url, sealedToken, dedicated: req.dedicated, remoteId: db.remoteId ?? null };
 }

@@ -1,5 +1,5 @@
 import { providerJson } from './provider-http';
-import { ProvisionError, type Provisioner } from './provisioner';
+import { LeftOverDatabaseError, ProvisionError, type Provisioner } from './provisioner';
 
 export interface BunnySettings {
   apiKey: string | undefined;
@@ -41,6 +41,7 @@ export function bunnyProvisioner(s: BunnySettings): Provisioner {
       const id = created.db_id;
       if (!id) throw new ProvisionError('provider_error', `Bunny created database ${name} but returned no db_id`);
       try {
+        await opts.onCreated?.(id);
         const read = await call<{ db?: { url?: string } }>('GET', `/v2/databases/${encodeURIComponent(id)}`, `read database ${name}`);
         const url = read.db?.url;
         if (!url) throw new ProvisionError('provider_error', `Bunny returned no URL for database ${name}`);
@@ -51,13 +52,23 @@ export function bunnyProvisioner(s: BunnySettings): Provisioner {
         if (!token.token) throw new ProvisionError('provider_error', `Bunny returned no token for database ${name}`);
         return { url, authToken: token.token, remoteId: id };
       } catch (e) {
-        // Created but unusable: delete it again rather than leave a database nobody knows of.
-        await call('DELETE', `/v2/databases/${encodeURIComponent(id)}`, `delete database ${name}`).catch(() => undefined);
+        // Created but unusable: delete it again rather than leave a database nobody knows of;
+        // when that fails too, say so (the caller keeps it recorded for shard:cleanup).
+        try {
+          await call('DELETE', `/v2/databases/${encodeURIComponent(id)}`, `delete database ${name}`);
+        } catch (d) {
+          throw new LeftOverDatabaseError(id, e, d);
+        }
         throw e;
       }
     },
     async destroy(db) {
       if (db.remoteId) await call('DELETE', `/v2/databases/${encodeURIComponent(db.remoteId)}`, `delete database ${db.remoteId}`);
+    },
+    async findDatabase(name) {
+      // Clean-up after a crash before the db_id was recorded: the account's list, by name.
+      const list = await call<{ databases?: Array<{ id?: string; name?: string }> }>('GET', '/v2/databases', `list databases to find ${name}`);
+      return list.databases?.find((d) => d.name === name)?.id;
     },
   };
 }

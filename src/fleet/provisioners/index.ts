@@ -7,7 +7,7 @@ import type { Provisioner } from './provisioner';
 import { staticProvisioner } from './static';
 import { tursoProvisioner } from './turso';
 
-export { ProvisionError, type ProvisionedDatabase, type Provisioner, type ProvisionFailure, type ProvisionOptions } from './provisioner';
+export { LeftOverDatabaseError, ProvisionError, type ProvisionedDatabase, type Provisioner, type ProvisionFailure, type ProvisionOptions } from './provisioner';
 
 /** The catalog's file when it is a local one (the local provisioner must never touch it). */
 const catalogFileOf = (url: string): string | null => (url.startsWith('file:') ? url.slice('file:'.length).replace(/^\/\//, '') : null);

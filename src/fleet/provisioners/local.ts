@@ -15,11 +15,13 @@ export function localProvisioner(dataDir: string, catalogFile: string | null = n
   return {
     provider: 'local',
     created: true,
-    async provision(name) {
+    async provision(name, opts) {
       const file = fileOf(name);
       if (isCatalog(file) || FILE_SUFFIXES.some((s) => existsSync(`${file}${s}`))) {
         throw new ProvisionError('name_taken', `DATA_DIR already has a database file named ${name}.db; pick another shard name`);
       }
+      // The file is ours from here (it appears when the shard is migrated): clean-up after a crash removes it by name.
+      await opts.onCreated?.(name);
       return { url: `file:${file}`, authToken: null, remoteId: name };
     },
     async destroy(db) {

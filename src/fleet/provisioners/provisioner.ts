@@ -11,6 +11,8 @@ export interface ProvisionedDatabase {
 export interface ProvisionOptions {
   /** Bunny primary region or Turso location; each provisioner has its default. */
   region?: string;
+  /** Called as soon as the provider has created the database (recorded for clean-up). */
+  onCreated?: (remoteId: string) => void | Promise<void>;
 }
 
 /**
@@ -24,6 +26,8 @@ export interface Provisioner {
   provision(name: string, opts: ProvisionOptions): Promise<ProvisionedDatabase>;
   /** Deletes a database this provisioner made. */
   destroy(db: ProvisionedDatabase): Promise<void>;
+  /** The provider's id of the database named so, if it has one (clean-up after a crash that lost the id). */
+  findDatabase?(name: string): Promise<string | undefined>;
 }
 
 export type ProvisionFailure = 'quota_reached' | 'name_taken' | 'bad_auth' | 'unreachable' | 'not_configured' | 'unknown_region' | 'provider_error';
@@ -40,5 +44,21 @@ export class ProvisionError extends Error {
   ) {
     super(message, options);
     this.name = 'ProvisionError';
+  }
+}
+
+/**
+ * The provider created the database, a later step failed, and deleting it failed too: the
+ * database is still there. provisionShard keeps it recorded for `ops shard:cleanup`.
+ */
+export class LeftOverDatabaseError extends ProvisionError {
+  constructor(
+    readonly remoteId: string,
+    failure: unknown,
+    deleteFailure: unknown,
+  ) {
+    const first = failure instanceof ProvisionError ? failure : undefined;
+    super(first?.reason ?? 'provider_error', `${first?.message ?? 'the provider failed after creating the database'}; deleting it again failed too (${deleteFailure instanceof ProvisionError ? deleteFailure.message : 'no answer'})`, { cause: failure });
+    this.name = 'LeftOverDatabaseError';
   }
 }

@@ -1,5 +1,5 @@
 import { providerJson } from './provider-http';
-import { ProvisionError, type Provisioner } from './provisioner';
+import { LeftOverDatabaseError, ProvisionError, type Provisioner } from './provisioner';
 
 export interface TursoSettings {
   apiToken: string | undefined;
@@ -51,16 +51,27 @@ export function tursoProvisioner(s: TursoSettings): Provisioner {
       const host = created.database?.Hostname;
       if (!host) throw new ProvisionError('provider_error', `Turso created database ${name} but returned no Hostname`);
       try {
+        await opts.onCreated?.(name);
         const token = await call<{ jwt?: string }>('POST', `/databases/${encodeURIComponent(name)}/auth/tokens?authorization=full-access`, `create a token for ${name}`);
         if (!token.jwt) throw new ProvisionError('provider_error', `Turso returned no token for database ${name}`);
         return { url: `libsql://${host}${plaintext ? '?tls=0' : ''}`, authToken: token.jwt, remoteId: name };
       } catch (e) {
-        await call('DELETE', `/databases/${encodeURIComponent(name)}`, `delete database ${name}`).catch(() => undefined);
+        // Created but unusable: delete it again; when that fails too, say so (kept for shard:cleanup).
+        try {
+          await call('DELETE', `/databases/${encodeURIComponent(name)}`, `delete database ${name}`);
+        } catch (d) {
+          throw new LeftOverDatabaseError(name, e, d);
+        }
         throw e;
       }
     },
     async destroy(db) {
       if (db.remoteId) await call('DELETE', `/databases/${encodeURIComponent(db.remoteId)}`, `delete database ${db.remoteId}`);
+    },
+    async findDatabase(name) {
+      // Clean-up after a crash: does the organisation hold a database of that name?
+      const list = await call<{ databases?: Array<{ Name?: string }> }>('GET', '/databases', `list databases to find ${name}`);
+      return list.databases?.some((d) => d.Name === name) ? name : undefined;
     },
   };
 }

@@ -18,7 +18,13 @@ export interface BunnyStandin extends JsonServer {
   breakNextDatabase(): void;
   /** Deletes answer 500 while set (a provider outage after the create). */
   failDeletes(on: boolean): void;
+  /** The next request of that step answers 500 (the create makes nothing). */
+  failNext(step: BunnyStep): void;
+  /** The next request of that step is done (a create creates) but never answered; resolves when it arrives. */
+  holdNext(step: BunnyStep): Promise<void>;
 }
+
+export type BunnyStep = 'create' | 'read' | 'token';
 
 /**
  * A stateful stand-in for the documented Bunny Database v2 endpoints (create, read, token,
@@ -30,6 +36,19 @@ export async function startBunnyStandin(opts: BunnyStandinOptions): Promise<Bunn
   const dbs = new Map<string, { id: string; name: string; primaryRegions: string[]; url: string; token: string; hranaName: string | null }>();
   let breakNext = false;
   let deletesFail = false;
+  const failing = new Set<BunnyStep>();
+  const holding = new Map<BunnyStep, () => void>();
+  /** A fault injected on this step: a 500 now, or the reply withheld (after doing the work). */
+  const fault = (step: BunnyStep, reply: JsonReply): JsonReply | Promise<JsonReply> => {
+    const arrived = holding.get(step);
+    if (arrived) {
+      holding.delete(step);
+      arrived();
+      return new Promise<JsonReply>(() => {});
+    }
+    return reply;
+  };
+  const failed = (step: BunnyStep) => failing.delete(step);
   const err = (status: number, error: string, details?: string): JsonReply => ({ status, body: details === undefined ? { error } : { error, details } });
   const server = await startJsonServer(({ method, path, headers, body }) => {
     if (headers.accesskey !== opts.apiKey) return err(401, 'Unauthorized', 'Invalid AccessKey');
@@ -41,6 +60,7 @@ export async function startBunnyStandin(opts: BunnyStandinOptions): Promise<Bunn
     if (!m) return err(404, 'Not found', 'No such endpoint');
     const [, id, generate] = m;
     if (!id && method === 'POST') {
+      if (failed('create')) return err(500, 'Internal server error');
       const b = body as { name?: string; storage_region?: string; primary_regions?: string[]; replicas_regions?: string[] };
       if (!b?.name || !Array.isArray(b.primary_regions) || b.primary_regions.length === 0) return err(400, 'Invalid request', 'name and primary_regions are required');
       if ([...dbs.values()].some((d) => d.name === b.name)) return err(409, 'A database with this name already exists');
@@ -62,7 +82,7 @@ export async function startBunnyStandin(opts: BunnyStandinOptions): Promise<Bunn
         token = handle.authToken;
       }
       dbs.set(dbId, { id: dbId, name: b.name, primaryRegions: b.primary_regions, url, token, hranaName });
-      return { status: 200, body: { db_id: dbId } };
+      return fault('create', { status: 200, body: { db_id: dbId } });
     }
     if (!id && method === 'GET') {
       return { status: 200, body: { databases: [...dbs.values()].map((d) => ({ id: d.id, name: d.name, url: d.url })), page_info: { has_more_items: false } } };
@@ -72,9 +92,13 @@ export async function startBunnyStandin(opts: BunnyStandinOptions): Promise<Bunn
     if (generate && method === 'PUT') {
       const b = body as { authorization?: string };
       if (b?.authorization !== 'full-access' && b?.authorization !== 'read-only') return err(400, 'Invalid request', 'authorization must be full-access or read-only');
-      return { status: 200, body: { token: db.token, expires_at: null } };
+      if (failed('token')) return err(500, 'Internal server error');
+      return fault('token', { status: 200, body: { token: db.token, expires_at: null } });
     }
-    if (!generate && method === 'GET') return { status: 200, body: { db: { id: db.id, name: db.name, url: db.url } } };
+    if (!generate && method === 'GET') {
+      if (failed('read')) return err(500, 'Internal server error');
+      return fault('read', { status: 200, body: { db: { id: db.id, name: db.name, url: db.url } } });
+    }
     if (!generate && method === 'DELETE') {
       if (deletesFail) return err(500, 'Internal server error');
       dbs.delete(db.id);
@@ -93,5 +117,9 @@ export async function startBunnyStandin(opts: BunnyStandinOptions): Promise<Bunn
     failDeletes: (on) => {
       deletesFail = on;
     },
+    failNext: (step) => {
+      failing.add(step);
+    },
+    holdNext: (step) => new Promise<void>((r) => holding.set(step, r)),
   };
 }

@@ -16,7 +16,15 @@ export interface TursoStandinOptions {
 export interface TursoStandin extends JsonServer {
   databases(): Array<{ name: string; group: string }>;
   breakNextDatabase(): void;
+  /** Deletes answer 500 while set (a provider outage after the create). */
+  failDeletes(on: boolean): void;
+  /** The next request of that step answers 500 (the create makes nothing). */
+  failNext(step: TursoStep): void;
+  /** The next request of that step is done (a create creates) but never answered; resolves when it arrives. */
+  holdNext(step: TursoStep): Promise<void>;
 }
+
+export type TursoStep = 'create' | 'token';
 
 /**
  * A stateful stand-in for the documented Turso Platform API database endpoints (create in a
@@ -30,6 +38,17 @@ export interface TursoStandin extends JsonServer {
 export async function startTursoStandin(opts: TursoStandinOptions): Promise<TursoStandin> {
   const dbs = new Map<string, { name: string; group: string; token: string; hranaName: string | null }>();
   let breakNext = false;
+  let deletesFail = false;
+  const failing = new Set<TursoStep>();
+  const holding = new Map<TursoStep, () => void>();
+  const fault = (step: TursoStep, reply: JsonReply): JsonReply | Promise<JsonReply> => {
+    const arrived = holding.get(step);
+    if (!arrived) return reply;
+    holding.delete(step);
+    arrived();
+    return new Promise<JsonReply>(() => {});
+  };
+  const failed = (step: TursoStep) => failing.delete(step);
   const hranaHost = new URL(opts.hrana.url).host;
   const err = (status: number, error: string): JsonReply => ({ status, body: { error } });
   const server = await startJsonServer(({ method, path, headers, body, query }) => {
@@ -44,7 +63,9 @@ export async function startTursoStandin(opts: TursoStandinOptions): Promise<Turs
     const m = /^\/v1\/organizations\/([^/]+)\/databases(?:\/([^/]+))?(\/auth\/tokens)?$/.exec(path);
     if (!m || m[1] !== opts.org) return err(404, 'organization not found');
     const [, , name, tokens] = m;
+    if (!name && method === 'GET') return { status: 200, body: { databases: [...dbs.values()].map((d) => ({ Name: d.name, DbId: `db-${d.name}`, group: d.group })) } };
     if (!name && method === 'POST') {
+      if (failed('create')) return err(500, 'internal error');
       const b = body as { name?: string; group?: string };
       if (!b?.name || !/^[a-z0-9-]{1,64}$/.test(b.name)) return err(400, 'invalid database name');
       if (!b.group || !opts.groups.includes(b.group)) return err(400, 'group not found');
@@ -62,16 +83,18 @@ export async function startTursoStandin(opts: TursoStandinOptions): Promise<Turs
         token = opts.hrana.createDatabase(hranaName).authToken;
       }
       dbs.set(b.name, { name: b.name, group: b.group, token, hranaName });
-      return { status: 200, body: { database: { DbId: `db-${b.name}`, Hostname: host, Name: b.name } } };
+      return fault('create', { status: 200, body: { database: { DbId: `db-${b.name}`, Hostname: host, Name: b.name } } });
     }
     const db = name ? dbs.get(name) : undefined;
     if (!db) return err(404, 'database not found');
     if (tokens && method === 'POST') {
       const authz = query.get('authorization') ?? 'full-access';
       if (authz !== 'full-access' && authz !== 'read-only') return err(400, 'invalid authorization');
-      return { status: 200, body: { jwt: db.token } };
+      if (failed('token')) return err(500, 'internal error');
+      return fault('token', { status: 200, body: { jwt: db.token } });
     }
     if (!tokens && method === 'DELETE') {
+      if (deletesFail) return err(500, 'internal error');
       dbs.delete(db.name);
       if (db.hranaName) opts.hrana.deleteDatabase(db.hranaName);
       return { status: 200, body: { database: db.name } };
@@ -84,5 +107,12 @@ export async function startTursoStandin(opts: TursoStandinOptions): Promise<Turs
     breakNextDatabase: () => {
       breakNext = true;
     },
+    failDeletes: (on) => {
+      deletesFail = on;
+    },
+    failNext: (step) => {
+      failing.add(step);
+    },
+    holdNext: (step) => new Promise<void>((r) => holding.set(step, r)),
   };
 }
