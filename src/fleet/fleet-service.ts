@@ -1,8 +1,9 @@
 import type { Admission } from '../admission/admission';
 import { type MoveRecord, MoveStore } from '../catalog/move-store';
+import type { DirectoryEntry } from '../catalog/event-directory';
 import type { ShardRecord } from '../catalog/shard-registry';
 import type { ShardProvider } from '../domain/inputs';
-import { SHARD_NAME } from '../domain/inputs';
+import { REGIONAL_PROVIDERS, SHARD_NAME } from '../domain/inputs';
 import { AppError } from '../errors';
 import type { EventSnapshots } from '../events/event-snapshots';
 import type { Infra } from '../infra/infra';
@@ -106,6 +107,29 @@ export class FleetService {
     return result;
   }
 
+  /** The provider a promotion provisions with, or the refusal (no write): static, a region it cannot take, an event that has its shard already. */
+  private async promoteProvider(slug: string, entry: DirectoryEntry, opts: { provider?: ShardProvider; region?: string }): Promise<ShardProvider> {
+    const current = await this.deps.registry.get(entry.shard);
+    const provider: ShardProvider = opts.provider ?? (current?.provider === 'static' || !current ? 'local' : current.provider);
+    if (provider === 'static') throw new AppError('invalid_request', 'promote provisions a new database: use --provider local, bunny or turso (or provision a static shard and use event:move)');
+    if (opts.region !== undefined && !REGIONAL_PROVIDERS.includes(provider)) {
+      throw new AppError('invalid_request', `A region applies to bunny and turso shards only; this promotion would provision a ${provider} shard (pick bunny or turso).`);
+    }
+    if (current?.dedicated && (await this.deps.registry.organisersOn(current.name)).length === 1 && (await this.deps.directory.listOnShard(current.name)).length === 1) {
+      throw new AppError('conflict', `Event ${slug} already has shard ${current.name} to itself.`);
+    }
+    return provider;
+  }
+
+  /** Throws the refusal a promotion would give before it provisions anything, writing nothing (the console checks before it starts a job). */
+  async checkPromote(slug: string, opts: { provider?: ShardProvider; region?: string } = {}): Promise<void> {
+    const entry = await this.deps.directory.fresh(slug);
+    if (!entry) throw new AppError('not_found', `There is no event ${slug}.`);
+    // An unfinished move is resumed whatever else was asked.
+    if (await this.unfinishedMove(entry.id)) return;
+    await this.promoteProvider(slug, entry, opts);
+  }
+
   /**
    * A hot event gets a shard of its own: provision a dedicated shard (default: the event's
    * current provider), then move the event there. Run again after a crash, it resumes: an
@@ -123,12 +147,7 @@ export class FleetService {
       if (shard?.dedicated) return { shard: shard.name, provider: shard.provider, move };
       entry = (await this.deps.directory.fresh(slug))!;
     }
-    const current = await this.deps.registry.get(entry.shard);
-    const provider: ShardProvider = opts.provider ?? (current?.provider === 'static' || !current ? 'local' : current.provider);
-    if (provider === 'static') throw new AppError('invalid_request', 'promote provisions a new database: use --provider local, bunny or turso (or provision a static shard and use event:move)');
-    if (current?.dedicated && (await this.deps.registry.organisersOn(current.name)).length === 1 && (await this.deps.directory.listOnShard(current.name)).length === 1) {
-      throw new AppError('conflict', `Event ${slug} already has shard ${current.name} to itself.`);
-    }
+    const provider = await this.promoteProvider(slug, entry, opts);
     let name: string;
     const reuse = await leftoverDedicated(this.deps, slug, provider);
     if (reuse) {

@@ -244,9 +244,16 @@ describe('the fleet console, audited', () => {
       const bad = await form('/platform/fleet/events/drain-gig/promote', { provider: 'static' });
       expect(bad.status).toBe(400);
       expect(bad.text).toContain('Pick local, bunny or turso for the dedicated shard.');
+      const jobs = async () => Number((await app.services.infra.catalog.execute('SELECT COUNT(*) AS n FROM fleet_jobs')).rows[0]!.n);
+      const before = await jobs();
       const region = await form('/platform/fleet/events/drain-gig/promote', { provider: 'local', region: 'DE' });
       expect(region.status).toBe(400);
-      expect(region.text).toContain('A region applies to bunny and turso shards only.');
+      expect(region.text).toContain('A region applies to bunny and turso shards only; this promotion would provision a local shard');
+      // The event is on a local shard: no provider means local, so a region is refused too, before any job is recorded.
+      const implied = await form('/platform/fleet/events/drain-gig/promote', { region: 'DE' });
+      expect(implied.status).toBe(400);
+      expect((await form('/platform/fleet/events/no-such-gig/promote', {})).status).toBe(404);
+      expect(await jobs()).toBe(before);
       expect(await shardOf('drain-gig')).toBe('shared-1');
       expect(await app.services.infra.registry.get('drain-gig-hot')).toBeUndefined();
     });

@@ -102,7 +102,8 @@ describe('shard regions, from the console, the API and the CLI', () => {
     expect((await app.services.infra.directory.fresh('region-gig'))!.shard).toBe('region-gig-hot');
     expect(await registered('region-gig-hot')).toMatchObject({ provider: 'turso', dedicated: true });
     expect(turso.databases()).toContainEqual({ name: 'region-gig-hot', group: 'eu' });
-    const unknown = await form('/platform/fleet/events/region-gig/promote', { provider: 'bunny', region: 'XX' });
+    expect((await request(app.baseUrl, '/api/v1/admin/events', { token: tenant.token, json: { slug: 'region-gig-2', name: 'Gig 2', capacity: 20 } })).status).toBe(201);
+    const unknown = await form('/platform/fleet/events/region-gig-2/promote', { provider: 'bunny', region: 'XX' });
     expect(unknown.status).toBe(400);
     expect(unknown.text).toContain('Bunny has no primary region XX');
   });

@@ -144,7 +144,14 @@ export function platformFleetPages(services: AppServices): Router {
     const form = readForm(promoteForm, req);
     if (!form.ok) return refuse(req, res, 400, form.errors);
     const { provider, region } = form.data;
-    if (region !== undefined && provider !== undefined && !REGIONAL_PROVIDERS.includes(provider)) return refuse(req, res, 400, ['A region applies to bunny and turso shards only.']);
+    // Refusals first, so a bad request records no job (nothing written on bad input).
+    try {
+      await services.fleet.checkPromote(slug, { ...(provider ? { provider } : {}), ...(region ? { region } : {}) });
+    } catch (err) {
+      const shown = inlineError(err, SHOWN);
+      if (!shown) throw err;
+      return refuse(req, res, STATUS_OF[shown.code], [shown.message]);
+    }
     await job(req, res, 'promote', slug, 'promoted', (onProgress) =>
       services.fleet.promote(slug, { ...(provider ? { provider } : {}), ...(region ? { region } : {}), onProgress }),
     );
