@@ -5,6 +5,7 @@ import type { EventRecord, EventSettings } from '../domain/events/event';
 import type { CreateEventInput, PatchEventInput } from '../domain/events/event-input';
 import { AppError, fieldError } from '../errors';
 import type { InventoryReleases } from '../domain/ports';
+import { fleetLoad } from '../fleet/load-reporter';
 import { placeEvent } from '../fleet/placement';
 import { privateTargetProblem } from '../lib/webhook-address-policy';
 import type { Infra } from '../infra/infra';
@@ -42,7 +43,7 @@ const DEFAULTS: Omit<EventSettings, 'slug' | 'name' | 'capacity'> = {
 };
 
 export interface EventServiceDeps {
-  infra: Pick<Infra, 'directory' | 'organisers' | 'registry' | 'router' | 'config' | 'webhookSecrets'>;
+  infra: Pick<Infra, 'catalog' | 'directory' | 'organisers' | 'registry' | 'router' | 'config' | 'webhookSecrets'>;
   events: EventStore;
   snapshots: EventSnapshots;
   groups: GroupStore;
@@ -106,8 +107,10 @@ export class EventService {
     // stayed bookable after they happened).
     if (fields.closesAt === undefined && settings.date && settings.type === 'standard') settings.closesAt = settings.date;
     checkSettings(settings);
+    // Least load: the higher of this process's live figure and what other processes reported.
+    const loadOf = infra.config.placementPolicy === 'least-load' ? await fleetLoad(infra) : (name: string) => infra.router.loadOf(name);
     const shard = await placeEvent(
-      { registry: infra.registry, loadOf: (name) => infra.router.loadOf(name), policy: infra.config.placementPolicy },
+      { registry: infra.registry, loadOf, policy: infra.config.placementPolicy },
       { organiserId, shard: shardName, byPlatformAdmin: opts.byPlatformAdmin === true },
     );
 

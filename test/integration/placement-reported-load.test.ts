@@ -52,4 +52,17 @@ describe('least-load placement from reported load', () => {
     const b = await cli.drain('src-b');
     expect(b.moved.map((m) => m.to)).toEqual(['shared-1']);
   });
+
+  it('a new event in the app goes where the fleet reports the least load, not only this process', async () => {
+    const store = new ShardLoadStore(infra().catalog);
+    // Another process sells hard on shared-2; this one has sold only a little there, and nothing on shared-1.
+    await store.report('other-host:3', [{ shard: 'shared-2', load: 900 }]);
+    await store.report('other-host:4', [{ shard: 'shared-1', load: 50 }]);
+    await createEventFixture(app.services, org.id, { slug: 'placed-by-fleet', name: 'New', capacity: 10 });
+    expect((await infra().directory.fresh('placed-by-fleet'))!.shard).toBe('shared-1');
+    await store.report('other-host:3', [{ shard: 'shared-2', load: 0 }]);
+    await store.report('other-host:4', [{ shard: 'shared-1', load: 900 }]);
+    await createEventFixture(app.services, org.id, { slug: 'placed-again', name: 'Again', capacity: 10 });
+    expect((await infra().directory.fresh('placed-again'))!.shard).toBe('shared-2');
+  });
 });

@@ -34,7 +34,6 @@ export class Stream {
   constructor(
     readonly ns: Namespace,
     readonly conn: Database.Database,
-    private readonly opts: StreamOptions,
   ) {}
 
   get autocommit(): boolean {
@@ -132,7 +131,7 @@ export class StreamRegistry {
   constructor(private readonly opts: StreamOptions) {}
 
   open(ns: Namespace): Stream {
-    const stream = new Stream(ns, ns.acquire(), this.opts);
+    const stream = new Stream(ns, ns.acquire());
     this.live.add(stream);
     return stream;
   }
