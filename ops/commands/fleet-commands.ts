@@ -45,7 +45,7 @@ export const eventPromoteCommand: Command = {
   flags: {
     slug: { type: 'string', required: true, description: 'the event' },
     provider: { type: 'string', description: 'local, bunny or turso (default: the provider of its current shard)' },
-    region: { type: 'string', description: 'Bunny primary region' },
+    region: { type: 'string', description: 'Bunny primary region or Turso location for the new shard' },
   },
   async run(ctx, flags) {
     const provider = str(flags, 'provider') as ShardProvider | undefined;

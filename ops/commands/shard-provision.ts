@@ -11,7 +11,7 @@ export const shardProvisionCommand: Command = {
     provider: { type: 'string', description: 'local (default), static, bunny or turso' },
     url: { type: 'string', description: 'database URL for --provider static' },
     'auth-token': { type: 'string', description: 'auth token for a remote database' },
-    region: { type: 'string', description: 'Bunny primary region (default BUNNY_REGION); Turso uses its group\'s location' },
+    region: { type: 'string', description: 'Bunny primary region (default BUNNY_REGION) or Turso location (the group there; default TURSO_GROUP)' },
   },
   async run(ctx, flags) {
     const provider = (str(flags, 'provider') ?? 'local') as ShardProvider;

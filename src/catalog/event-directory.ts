@@ -100,6 +100,12 @@ export class EventDirectory {
     return rs.rows.map(toEntry);
   }
 
+  /** Every event that exists, moving ones included (the console must show those most of all). */
+  async listAll(): Promise<DirectoryEntry[]> {
+    const rs = await this.db.execute(`SELECT * FROM event_directory WHERE status != 'deleted' ORDER BY id`);
+    return rs.rows.map(toEntry);
+  }
+
   async listActive(): Promise<DirectoryEntry[]> {
     const rs = await this.db.execute(`SELECT * FROM event_directory WHERE status = 'active' ORDER BY id`);
     return rs.rows.map(toEntry);

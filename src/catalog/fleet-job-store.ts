@@ -2,7 +2,7 @@ import type { Client, Row } from '@libsql/client';
 
 export interface FleetJobRow {
   id: number;
-  kind: 'promote' | 'drain';
+  kind: 'move' | 'promote' | 'drain';
   target: string;
   state: 'running' | 'done' | 'failed';
   startedAt: string;

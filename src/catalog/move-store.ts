@@ -12,9 +12,9 @@ export interface MoveRecord {
   generation: number;
   step: MoveStep;
   startedAt: string;
-  finishedAt: string | null;
-  /** Last step recorded or sign of life (ISO). */
+  /** Last step recorded or heartbeat of a running mover: a move that stops updating is interrupted. */
   updatedAt: string;
+  finishedAt: string | null;
   frozenMs: number | null;
   lastError: string | null;
 }
@@ -26,8 +26,8 @@ const toMove = (r: Row): MoveRecord => ({
   generation: Number(r.generation),
   step: String(r.step) as MoveStep,
   startedAt: String(r.started_at),
-  finishedAt: r.finished_at === null ? null : String(r.finished_at),
   updatedAt: String(r.updated_at),
+  finishedAt: r.finished_at === null ? null : String(r.finished_at),
   frozenMs: r.frozen_ms === null ? null : Number(r.frozen_ms),
   lastError: r.last_error === null ? null : String(r.last_error),
 });
@@ -70,9 +70,9 @@ export class MoveStore {
     });
   }
 
-  /** A sign of life of the process running the move (after each live copy pass, on resume). */
+  /** A running mover's heartbeat between steps (a bulk copy can take minutes without one). */
   async touch(eventId: number): Promise<void> {
-    await this.db.execute({ sql: 'UPDATE event_moves SET updated_at = ? WHERE event_id = ?', args: [nowIso(), eventId] });
+    await this.db.execute({ sql: "UPDATE event_moves SET updated_at = ? WHERE event_id = ? AND step != 'done'", args: [nowIso(), eventId] });
   }
 
   /** Moves still before the freeze (the event sells with change tracking) with no sign of life since `before`. */

@@ -58,6 +58,11 @@ export const shardNameSchema = z.string().regex(SHARD_NAME, SHARD_NAME_RULE);
 export const SHARD_PROVIDERS = ['local', 'static', 'bunny', 'turso'] as const;
 export type ShardProvider = (typeof SHARD_PROVIDERS)[number];
 export const shardProviderSchema = z.enum(SHARD_PROVIDERS);
+/** Providers that create databases somewhere: the only ones a region means anything to. */
+export const REGIONAL_PROVIDERS: readonly ShardProvider[] = ['bunny', 'turso'];
+export const SHARD_REGION_RULE = 'a region is a provider region code of 2-32 letters, digits and -, such as DE (Bunny) or ams (Turso)';
+/** A Bunny primary region or a Turso location; whether the provider has it is the provisioner's question. */
+export const shardRegionSchema = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9-]{1,31}$/, SHARD_REGION_RULE);
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 

@@ -3,11 +3,11 @@ import type { Infra } from '../infra/infra';
 import { hasTracking, sellsHere, stopTracking } from '../shards/tables/move-tracking';
 
 /**
- * How long a move before its freeze may go without a sign of life (a step recorded, a live
- * copy pass) before it counts as abandoned. A running mover touches its move after every
- * pass, and one pass of 100,000 attendees takes seconds, so this is far past any live one.
+ * How long a move before its freeze may go without a sign of life before it counts as
+ * abandoned: a running mover touches its move every MOVE_HEARTBEAT_MS (5 s), and the console
+ * already calls it interrupted after MOVE_STALE_MS (30 s); twice that is past any live one.
  */
-export const ABANDONED_AFTER_MS = 5 * 60_000;
+export const ABANDONED_AFTER_MS = 60_000;
 
 /** How often a running app looks for them (one catalog query when there are none). */
 export const ABANDONED_SWEEP_MS = 60_000;

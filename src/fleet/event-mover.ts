@@ -22,6 +22,8 @@ export interface MoveOptions {
   onStep?: (p: MoveProgress) => void | Promise<void>;
   /** After each copy pass while the event still sells (pass 0 is the bulk copy). */
   onLivePass?: (p: { pass: number; written: number }) => void | Promise<void>;
+  /** How often the running mover touches its move row (default MOVE_HEARTBEAT_MS; tests shorten it). */
+  heartbeatMs?: number;
   /** After a step's work, before the catalog records it: where a crash leaves work done but unrecorded (crash tests). */
   beforeRecord?: (step: MoveStep) => void | Promise<void>;
 }
@@ -58,6 +60,10 @@ const messages = {
 const PRECOPY_PASSES = 6;
 const PRECOPY_SMALL_DIFF = 200;
 
+/** How often a running mover touches its move row; the console calls a move silent for 6 of these interrupted. */
+export const MOVE_HEARTBEAT_MS = 5_000;
+export const MOVE_STALE_MS = 6 * MOVE_HEARTBEAT_MS;
+
 const after = (step: MoveStep, done: MoveStep) => MOVE_STEPS.indexOf(done) >= MOVE_STEPS.indexOf(step);
 
 /**
@@ -67,21 +73,34 @@ const after = (step: MoveStep, done: MoveStep) => MOVE_STEPS.indexOf(done) >= MO
  * on the target, mark the source copy `moved`. Each step is idempotent, so running the move again
  * after a crash at any point resumes from the last step recorded and finishes it.
  */
+/**
+ * Every refusal of a move, checked without writing anything: the console runs it before it
+ * records a job, so a bad request leaves no trace. `resume` is the unfinished move to carry on.
+ */
+export async function checkMove(deps: Pick<MoverDeps, 'catalog' | 'directory' | 'registry' | 'router' | 'pool'>, slug: string, toShard: string): Promise<{ entry: DirectoryEntry; resume: MoveRecord | undefined }> {
+  const entry = await deps.directory.fresh(slug);
+  if (!entry) throw new AppError('not_found', messages.notFound(slug));
+  const move = await new MoveStore(deps.catalog).get(entry.id);
+  if (move && move.step !== 'done') {
+    if (move.toShard !== toShard) throw new AppError('conflict', messages.otherMove(slug, move.toShard));
+    return { entry, resume: move };
+  }
+  if (entry.shard === toShard) throw new AppError('conflict', messages.sameShard(slug, toShard));
+  const target = await deps.registry.get(toShard);
+  if (target?.status !== 'active' || target.draining) throw new AppError('invalid_request', messages.badTarget(toShard));
+  const [fromVersion, toVersion] = await Promise.all([deps.router.record(entry.shard), deps.router.record(toShard)].map(async (r) => schemaVersion(await deps.pool.unwrapped(await r))));
+  if (fromVersion !== toVersion) throw new AppError('conflict', messages.schema(entry.shard, toShard));
+  return { entry, resume: undefined };
+}
+
 export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, opts: MoveOptions = {}): Promise<MoveResult> {
   const moves = new MoveStore(deps.catalog);
   // Change logs that killed movers left on sources (this event's included: its pre-copy restarts).
   await dropAbandonedTracking(deps);
-  const entry = await deps.directory.fresh(slug);
-  if (!entry) throw new AppError('not_found', messages.notFound(slug));
-  let move = await moves.get(entry.id);
-  const resumed = !!move && move.step !== 'done';
-  if (move && move.step !== 'done' && move.toShard !== toShard) throw new AppError('conflict', messages.otherMove(slug, move.toShard));
+  const { entry, resume } = await checkMove(deps, slug, toShard);
+  let move = resume;
+  const resumed = resume !== undefined;
   if (!resumed) {
-    if (entry.shard === toShard) throw new AppError('conflict', messages.sameShard(slug, toShard));
-    const target = await deps.registry.get(toShard);
-    if (target?.status !== 'active' || target.draining) throw new AppError('invalid_request', messages.badTarget(toShard));
-    const [fromVersion, toVersion] = await Promise.all([deps.router.record(entry.shard), deps.router.record(toShard)].map(async (r) => schemaVersion(await deps.pool.unwrapped(await r))));
-    if (fromVersion !== toVersion) throw new AppError('conflict', messages.schema(entry.shard, toShard));
     if (!(await moves.start({ eventId: entry.id, fromShard: entry.shard, toShard, generation: entry.generation }))) {
       throw new AppError('conflict', messages.otherMove(slug, toShard));
     }
@@ -89,6 +108,17 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
     move = (await moves.get(entry.id))!;
   } else await moves.touch(entry.id);
   const m = move as MoveRecord;
+  const known: DirectoryEntry = entry;
+  // The heartbeat tells the console this move is alive: a killed mover leaves no error, only silence.
+  const beat = setInterval(() => void moves.touch(m.eventId).catch(() => undefined), opts.heartbeatMs ?? MOVE_HEARTBEAT_MS);
+  beat.unref();
+  try {
+    return await runSteps();
+  } finally {
+    clearInterval(beat);
+  }
+
+  async function runSteps(): Promise<MoveResult> {
   const source = await deps.router.db(m.fromShard);
   const target = await deps.router.db(m.toShard);
   const total = MOVE_STEPS.length - 1;
@@ -188,11 +218,12 @@ export async function moveEvent(deps: MoverDeps, slug: string, toShard: string, 
     await stopTracking(source, m.eventId);
   });
   await step('done', async () => {});
-  const finalEntry = (await deps.directory.freshId(m.eventId)) ?? entry;
+  const finalEntry = (await deps.directory.freshId(m.eventId)) ?? known;
   deps.directory.invalidate(slug, m.eventId);
   deps.onMoved?.(finalEntry);
   const record = await moves.get(m.eventId);
   return { slug, eventId: m.eventId, from: m.fromShard, to: m.toShard, generation: finalEntry.generation, frozenMs: frozenMs ?? record?.frozenMs ?? null, resumed, stepMs, livePasses };
+  }
 }
 
 /**

@@ -3,11 +3,11 @@ import type { Client } from '@libsql/client';
 import { FleetJobStore } from '../catalog/fleet-job-store';
 import type { FleetProgress } from './fleet-service';
 
-/** One promotion or drain started from the console, with what it has done so far. */
+/** One move, promotion or drain started from the console, with what it has done so far. */
 export interface FleetJob {
   id: number;
-  kind: 'promote' | 'drain';
-  /** The event slug (promote) or shard name (drain). */
+  kind: 'move' | 'promote' | 'drain';
+  /** The event slug (move, promote) or shard name (drain). */
   target: string;
   state: 'running' | 'done' | 'failed';
   startedAt: string;

@@ -1,12 +1,13 @@
 import type { Admission } from '../admission/admission';
 import { type MoveRecord, MoveStore } from '../catalog/move-store';
+import type { DirectoryEntry } from '../catalog/event-directory';
 import type { ShardRecord } from '../catalog/shard-registry';
 import type { ShardProvider } from '../domain/inputs';
-import { SHARD_NAME } from '../domain/inputs';
+import { REGIONAL_PROVIDERS, SHARD_NAME } from '../domain/inputs';
 import { AppError } from '../errors';
 import type { EventSnapshots } from '../events/event-snapshots';
 import type { Infra } from '../infra/infra';
-import { type MoveOptions, type MoveResult, moveEvent, purgeMovedCopies } from './event-mover';
+import { checkMove, type MoveOptions, type MoveResult, moveEvent, purgeMovedCopies } from './event-mover';
 import { fleetLoad } from './load-reporter';
 import { placeEvent } from './placement';
 import { provisionShard } from './provision-shard';
@@ -87,6 +88,11 @@ export class FleetService {
     return result;
   }
 
+  /** Throws the refusal a move would give, writing nothing (the console checks before it starts a job). */
+  async checkMove(slug: string, toShard: string): Promise<void> {
+    await checkMove(this.deps, slug, toShard);
+  }
+
   /** The event's move that a crashed run left unfinished, if any (event_moves records its target). */
   private async unfinishedMove(eventId: number): Promise<MoveRecord | undefined> {
     const m = await new MoveStore(this.deps.catalog).get(eventId);
@@ -99,6 +105,29 @@ export class FleetService {
     const result = await this.move(slug, m.toShard, { onStep: (p) => onProgress?.({ kind: 'move', slug, to: m.toShard, ...p }) });
     await onProgress?.({ kind: 'moved', slug, to: m.toShard });
     return result;
+  }
+
+  /** The provider a promotion provisions with, or the refusal (no write): static, a region it cannot take, an event that has its shard already. */
+  private async promoteProvider(slug: string, entry: DirectoryEntry, opts: { provider?: ShardProvider; region?: string }): Promise<ShardProvider> {
+    const current = await this.deps.registry.get(entry.shard);
+    const provider: ShardProvider = opts.provider ?? (current?.provider === 'static' || !current ? 'local' : current.provider);
+    if (provider === 'static') throw new AppError('invalid_request', 'promote provisions a new database: use --provider local, bunny or turso (or provision a static shard and use event:move)');
+    if (opts.region !== undefined && !REGIONAL_PROVIDERS.includes(provider)) {
+      throw new AppError('invalid_request', `A region applies to bunny and turso shards only; this promotion would provision a ${provider} shard (pick bunny or turso).`);
+    }
+    if (current?.dedicated && (await this.deps.registry.organisersOn(current.name)).length === 1 && (await this.deps.directory.listOnShard(current.name)).length === 1) {
+      throw new AppError('conflict', `Event ${slug} already has shard ${current.name} to itself.`);
+    }
+    return provider;
+  }
+
+  /** Throws the refusal a promotion would give before it provisions anything, writing nothing (the console checks before it starts a job). */
+  async checkPromote(slug: string, opts: { provider?: ShardProvider; region?: string } = {}): Promise<void> {
+    const entry = await this.deps.directory.fresh(slug);
+    if (!entry) throw new AppError('not_found', `There is no event ${slug}.`);
+    // An unfinished move is resumed whatever else was asked.
+    if (await this.unfinishedMove(entry.id)) return;
+    await this.promoteProvider(slug, entry, opts);
   }
 
   /**
@@ -118,12 +147,7 @@ export class FleetService {
       if (shard?.dedicated) return { shard: shard.name, provider: shard.provider, move };
       entry = (await this.deps.directory.fresh(slug))!;
     }
-    const current = await this.deps.registry.get(entry.shard);
-    const provider: ShardProvider = opts.provider ?? (current?.provider === 'static' || !current ? 'local' : current.provider);
-    if (provider === 'static') throw new AppError('invalid_request', 'promote provisions a new database: use --provider local, bunny or turso (or provision a static shard and use event:move)');
-    if (current?.dedicated && (await this.deps.registry.organisersOn(current.name)).length === 1 && (await this.deps.directory.listOnShard(current.name)).length === 1) {
-      throw new AppError('conflict', `Event ${slug} already has shard ${current.name} to itself.`);
-    }
+    const provider = await this.promoteProvider(slug, entry, opts);
     let name: string;
     const reuse = await leftoverDedicated(this.deps, slug, provider);
     if (reuse) {
@@ -154,6 +178,10 @@ export class FleetService {
     const entries = await this.deps.directory.listOnShard(shardName);
     // Refuse before marking it draining: a drain with nowhere to go must leave the shard as it was.
     const elsewhere = (await this.deps.registry.sharedCandidates()).filter((c) => c.shard.name !== shardName);
+    // The last shared shard is where every new event goes: retiring it would leave placement nowhere to put them.
+    if (!shard.dedicated && elsewhere.length === 0) {
+      throw new AppError('conflict', `Shard ${shardName} is the last shared shard: new events would have nowhere to go. Provision another shared shard first (the form on this page or \`npm run ops -- shard:provision\`).`);
+    }
     const toPlace = entries.filter((e) => !unfinished.some((m) => m.eventId === e.id));
     if (toPlace.length > 0 && elsewhere.length === 0) {
       throw new AppError('conflict', `Shard ${shardName} cannot be drained: no other shared shard can take its events. Provision one first with \`npm run ops -- shard:provision\`.`);

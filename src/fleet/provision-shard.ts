@@ -7,7 +7,7 @@ import { shardTokenContext } from '../crypto/contexts';
 import { openDatabase } from '../db/libsql-client';
 import { migrate, readMigrations, schemaVersion } from '../db/migrator';
 import { isTransientDbError } from '../db/sql-errors';
-import { SHARD_NAME, SHARD_NAME_RULE } from '../domain/inputs';
+import { REGIONAL_PROVIDERS, SHARD_NAME, SHARD_NAME_RULE, SHARD_REGION_RULE, shardRegionSchema } from '../domain/inputs';
 import { AppError } from '../errors';
 import { migrationsDir } from '../lib/paths';
 import type { ShardPool } from '../shards/shard-pool';
@@ -86,6 +86,11 @@ function publicReason(e: unknown, url: string): string {
 export async function provisionShard(deps: ProvisionDeps, req: ProvisionRequest): Promise<ShardMigrationResult> {
   if (!SHARD_NAME.test(req.name)) throw new AppError('invalid_request', SHARD_NAME_RULE);
   if (await deps.registry.get(req.name)) throw new AppError('conflict', `a shard named ${req.name} already exists`);
+  if (req.region !== undefined) {
+    if (!REGIONAL_PROVIDERS.includes(req.provider)) throw new AppError('invalid_request', `--region applies to --provider bunny or turso only; a ${req.provider} shard lives where its URL says`);
+    const region = shardRegionSchema.safeParse(req.region);
+    if (!region.success) throw new AppError('invalid_request', SHARD_REGION_RULE);
+  }
   if (req.provider === 'static' && req.url) checkShardUrl(req.url, urlPolicy(deps.config));
   const provisioner = provisionerFor(req.provider, deps.config, { ...(req.url ? { url: req.url } : {}), ...(req.authToken ? { authToken: req.authToken } : {}) });
   if (!provisioner.created) {
@@ -133,7 +138,7 @@ async function provisionOrExplain(provisioner: Provisioner, req: ProvisionReques
   try {
     return await provisioner.provision(req.name, { ...(req.region ? { region: req.region } : {}), ...(req.onCreated ? { onCreated: req.onCreated } : {}) });
   } catch (e) {
-    if (e instanceof ProvisionError) throw new AppError(e.reason === 'not_configured' ? 'invalid_request' : 'conflict', e.message, { cause: e });
+    if (e instanceof ProvisionError) throw new AppError(e.reason === 'not_configured' || e.reason === 'unknown_region' ? 'invalid_request' : 'conflict', e.message, { cause: e });
     throw e;
   }
 }

@@ -1,5 +1,5 @@
 import { MoveStore } from '../../src/catalog/move-store';
-import { dropAbandonedTracking } from '../../src/fleet/abandoned-moves';
+import { ABANDONED_AFTER_MS, dropAbandonedTracking } from '../../src/fleet/abandoned-moves';
 import { copyPass, moveTriggers, startTracking } from '../../src/shards/tables/move-tracking';
 import { createEventFixture, createOrganiserFixture, postJson } from '../helpers/organiser-fixture';
 import { type RemoteTestApp, startRemoteTestApp } from '../helpers/remote-test-app';
@@ -94,7 +94,7 @@ describe('change tracking left by a failed or abandoned pre-copy', () => {
     sold.push(...(await book('precopy-killed', 2)));
 
     // Silent past the limit: the next start (app or mover) drops them.
-    const silentFor = 6 * 60_000;
+    const silentFor = ABANDONED_AFTER_MS + 1000;
     expect(await dropAbandonedTracking(infra(), { now: Date.now() + silentFor })).toEqual([created.id]);
     expect(await triggersFor('shared-1', entry.id)).toEqual([]);
     expect(await tablesFor('shared-1', entry.id)).toBe(0);
@@ -122,7 +122,7 @@ describe('change tracking left by a failed or abandoned pre-copy', () => {
     ).rejects.toBe(crash);
     const left = await triggersFor('shared-1', created.id);
     expect(left.length).toBeGreaterThan(0);
-    expect(await dropAbandonedTracking(infra(), { now: Date.now() + 6 * 60_000 })).toEqual([]);
+    expect(await dropAbandonedTracking(infra(), { now: Date.now() + ABANDONED_AFTER_MS + 1000 })).toEqual([]);
     expect(await triggersFor('shared-1', created.id)).toEqual(left);
     const result = await app.services.fleet.move('frozen-kill', app.remoteShard);
     expect(result).toMatchObject({ resumed: true });

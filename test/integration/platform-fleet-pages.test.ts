@@ -29,7 +29,7 @@ describe('the fleet console', () => {
   it('shows every shard with provider, health, schema, batch latency, queue, in flight and sales per second, and the directory', async () => {
     const res = await page();
     expect(res.status).toBe(200);
-    for (const text of ['shared-1', 'shared-2', 'Batch p50/p99', 'In flight', 'Sales/s', 'Event directory', 'console-gig', 'Move', 'Promote', 'Drain']) expect(res.text).toContain(text);
+    for (const text of ['shared-1', 'shared-2', 'Batch p50/p99', 'In flight', 'Writes/s', 'Event directory', 'console-gig', 'Move', 'Promote', 'Drain']) expect(res.text).toContain(text);
     // The shard that took the bookings shows measured batch latencies.
     expect(res.text).toMatch(/\d+(\.\d)? ms \/ \d+(\.\d)? ms/);
   });

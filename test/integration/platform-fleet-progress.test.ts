@@ -55,7 +55,7 @@ describe('the fleet console shows a long promotion in progress', () => {
   });
 
   it('drains a shard from the console, with its steps listed', async () => {
-    const res = await request(app.baseUrl, '/platform/fleet/shards/slow-gig-hot/drain', { cookie: admin.cookie, form: { csrf_token: admin.csrfToken } });
+    const res = await request(app.baseUrl, '/platform/fleet/shards/slow-gig-hot/drain', { cookie: admin.cookie, form: { csrf_token: admin.csrfToken, confirm_name: 'slow-gig-hot' } });
     expect(res.status).toBe(303);
     expect(['/platform/fleet?notice=drained', '/platform/fleet?notice=started']).toContain(res.headers.get('location'));
     while (await app.services.fleetJobs.running()) await sleep(50);
@@ -65,10 +65,35 @@ describe('the fleet console shows a long promotion in progress', () => {
     expect((await app.services.infra.directory.fresh('slow-gig'))!.shard).not.toBe('slow-gig-hot');
   });
 
-  it('shows a refusal that comes quickly on the page itself, as before', async () => {
+  it('shows a refusal on the page itself, and records no job for it (nothing written on bad input)', async () => {
     const res = await request(app.baseUrl, '/platform/fleet/events/no-such-gig/promote', { cookie: admin.cookie, form: { csrf_token: admin.csrfToken } });
     expect(res.status).toBe(404);
     expect(res.text).toContain('There is no event no-such-gig.');
-    expect(res.text).toMatch(/Promote <code>no-such-gig<\/code> <span class="badge bad">failed<\/span>/);
+    expect(res.text).not.toContain('<code>no-such-gig</code>');
+    expect((await app.services.fleetJobs.list()).some((j) => j.target === 'no-such-gig')).toBe(false);
+  });
+  it('runs the Move button as a background job: redirects at once, shows its steps, then the event on its new shard', async () => {
+    const created = await request(app.baseUrl, '/api/v1/admin/events', { token: tenant.token, json: { slug: 'slow-move', name: 'Gig', capacity: 50, shard: 'remote-1' } });
+    expect(created.status).toBe(201);
+    for (let i = 0; i < 3; i++) expect((await postJson(app.baseUrl, '/api/v1/events/slow-move/bookings', { name: `M${i}`, email: `m${i}@example.com`, quantity: 1 })).status).toBe(201);
+    app.hrana.setFaults('remote-1', { latencyMs: 300 });
+    const res = await request(app.baseUrl, '/platform/fleet/events/slow-move/move', { cookie: admin.cookie, form: { csrf_token: admin.csrfToken, shard: 'shared-1' } });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/platform/fleet?notice=started');
+
+    const during = await request(app.baseUrl, '/platform/fleet?notice=started', { cookie: admin.cookie });
+    expect(during.text).toMatch(/Move <code>slow-move<\/code> <span class="badge ok">running<\/span>/);
+    expect(during.text).toMatch(/<meta http-equiv="refresh" content="2"/);
+
+    app.hrana.setFaults('remote-1', {});
+    const deadline = Date.now() + 60_000;
+    while ((await app.services.fleetJobs.running()) && Date.now() < deadline) await sleep(100);
+    const after = await page();
+    expect(after.text).toMatch(/Move <code>slow-move<\/code> <span class="badge ok">done<\/span>/);
+    expect(after.text).toContain('slow-move → shared-1: flipped');
+    expect(after.text).toContain('moved slow-move to shared-1');
+    expect(after.text).not.toContain('http-equiv="refresh"');
+    expect((await app.services.infra.directory.fresh('slow-move'))!.shard).toBe('shared-1');
+    expect((await postJson(app.baseUrl, '/api/v1/events/slow-move/bookings', { name: 'After', email: 'after-move@example.com', quantity: 1 })).status).toBe(201);
   });
 });

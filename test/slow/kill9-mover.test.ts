@@ -5,7 +5,7 @@
 // with every ticket on the new shard exactly once and the event selling there.
 import { randomBytes } from 'node:crypto';
 import { MoveStore } from '../../src/catalog/move-store';
-import { dropAbandonedTracking } from '../../src/fleet/abandoned-moves';
+import { ABANDONED_AFTER_MS, dropAbandonedTracking } from '../../src/fleet/abandoned-moves';
 import { moveTriggers } from '../../src/shards/tables/move-tracking';
 import { provisionShard } from '../../src/fleet/provision-shard';
 import { createEventFixture, createOrganiserFixture, postJson } from '../helpers/organiser-fixture';
@@ -206,8 +206,8 @@ describe('the ops mover killed with SIGKILL, then run again', () => {
       // The app's sweep (at start and every minute): the move is recent, so it may still run elsewhere.
       expect(await dropAbandonedTracking(infra)).toEqual([]);
       expect((await left()).length).toBeGreaterThan(0);
-      // Silent for more than 5 minutes: abandoned, its triggers dropped.
-      expect(await dropAbandonedTracking(infra, { now: Date.now() + 6 * 60_000 })).toEqual([entry.id]);
+      // Silent past ABANDONED_AFTER_MS: abandoned, its triggers dropped.
+      expect(await dropAbandonedTracking(infra, { now: Date.now() + ABANDONED_AFTER_MS + 1000 })).toEqual([entry.id]);
       expect(await left()).toEqual([]);
     });
     expect(await runAgain(['event:move', '--slug', slug, '--shard', 'precopy-target', '--json'])).toMatchObject({ resumed: true, from: 'shared-1', to: 'precopy-target', generation: 2 });

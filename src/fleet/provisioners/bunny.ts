@@ -20,11 +20,18 @@ export function bunnyProvisioner(s: BunnySettings): Provisioner {
     if (!apiKey) throw new ProvisionError('not_configured', 'BUNNY_API_KEY is not set: --provider bunny needs the account API key');
     return providerJson<T>({ provider: 'Bunny', method, url: `${s.apiBase}${path}`, headers: { AccessKey: apiKey }, body, doing });
   };
+  const checkRegion = async (region: string) => {
+    const config = await call<{ primary_regions?: Array<{ id?: string }> }>('GET', '/v1/config', 'list the primary regions');
+    const ids = (config.primary_regions ?? []).map((r) => r.id).filter((id): id is string => typeof id === 'string');
+    if (!ids.includes(region)) throw new ProvisionError('unknown_region', `Bunny has no primary region ${region}; its regions are ${ids.join(', ') || 'not listed'}`);
+  };
   return {
     provider: 'bunny',
     created: true,
     async provision(name, opts) {
       const region = opts.region ?? s.region;
+      // An explicit region is checked against the account's list, so a typo is named, not a vague 400.
+      if (opts.region) await checkRegion(opts.region);
       const created = await call<{ db_id?: string }>('POST', '/v2/databases', `create database ${name}`, {
         name,
         storage_region: region,

@@ -30,7 +30,7 @@ export interface Provisioner {
   findDatabase?(name: string): Promise<string | undefined>;
 }
 
-export type ProvisionFailure = 'quota_reached' | 'name_taken' | 'bad_auth' | 'unreachable' | 'not_configured' | 'provider_error';
+export type ProvisionFailure = 'quota_reached' | 'name_taken' | 'bad_auth' | 'unreachable' | 'not_configured' | 'unknown_region' | 'provider_error';
 
 /**
  * A provisioning failure the operator can act on. The message names the provider and what to

@@ -27,13 +27,27 @@ export function tursoProvisioner(s: TursoSettings): Provisioner {
     );
   };
   const plaintext = s.apiBase.startsWith('http:');
+  /**
+   * In Turso a database's location is its group's (create takes `group`, not a location): a
+   * region picks the organisation's group whose primary location it is, TURSO_GROUP first.
+   */
+  const groupIn = async (location: string): Promise<string> => {
+    const listed = await call<{ groups?: Array<{ name?: string; primary?: string; locations?: string[] }> }>('GET', '/groups', 'list the groups');
+    const groups = (listed.groups ?? []).filter((g): g is { name: string; primary?: string } => typeof g.name === 'string');
+    const inLocation = groups.filter((g) => g.primary === location);
+    const chosen = inLocation.find((g) => g.name === s.group) ?? inLocation[0];
+    if (!chosen) {
+      const known = groups.map((g) => `${g.name} (${g.primary ?? '?'})`).join(', ');
+      throw new ProvisionError('unknown_region', `Turso has no group in location ${location}: create one there first (groups: ${known || 'none'})`);
+    }
+    return chosen.name;
+  };
   return {
     provider: 'turso',
     created: true,
     async provision(name, opts) {
-      // A location belongs to the group in Turso; --region cannot move a database out of it.
-      if (opts.region) throw new ProvisionError('provider_error', 'Turso places databases in their group\'s location: set TURSO_GROUP to a group in that region instead of --region');
-      const created = await call<{ database?: { Hostname?: string; Name?: string } }>('POST', '/databases', `create database ${name}`, { name, group: s.group });
+      const group = opts.region ? await groupIn(opts.region) : s.group;
+      const created = await call<{ database?: { Hostname?: string; Name?: string } }>('POST', '/databases', `create database ${name}`, { name, group });
       const host = created.database?.Hostname;
       if (!host) throw new ProvisionError('provider_error', `Turso created database ${name} but returned no Hostname`);
       try {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { shardNameSchema, shardProviderSchema } from '../../domain/inputs';
+import { shardNameSchema, shardProviderSchema, shardRegionSchema } from '../../domain/inputs';
 import { provisionShard } from '../../fleet/provision-shard';
 import type { AppServices } from '../../app/services';
 import { requirePlatformAdmin } from '../middleware/authenticate';
@@ -12,6 +12,8 @@ const provisionSchema = z
     name: shardNameSchema,
     dedicated: z.boolean().optional(),
     provider: shardProviderSchema.optional(),
+    /** Bunny primary region or Turso location (CONTRACT: `--region`); provisionShard checks it fits the provider. */
+    region: shardRegionSchema.optional(),
     url: z.string().trim().min(1).optional(),
     authToken: z.string().trim().min(1).optional(),
   })
@@ -46,6 +48,7 @@ export function platformApiRoutes(services: AppServices): Router {
       dedicated: input.dedicated ?? false,
       ...(input.url ? { url: input.url } : {}),
       ...(input.authToken ? { authToken: input.authToken } : {}),
+      ...(input.region ? { region: input.region } : {}),
     });
     await infra.router.refresh();
     // Registered either way; a shard whose migration failed is marked and never written to.

@@ -1,13 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppServices } from '../../app/services';
-import { eventSlugSchema, shardNameSchema, shardProviderSchema } from '../../domain/inputs';
+import { eventSlugSchema, shardNameSchema, shardProviderSchema, shardRegionSchema } from '../../domain/inputs';
 import { requirePlatformAdmin } from '../middleware/authenticate';
 import { parseJson, requireContentType } from '../middleware/body-parsing';
 import { csrfForSession } from '../middleware/csrf';
 
 const moveSchema = z.object({ shard: shardNameSchema }).strict();
-const promoteSchema = z.object({ provider: shardProviderSchema.optional(), region: z.string().trim().min(1).max(16).optional() }).strict();
+const promoteSchema = z.object({ provider: shardProviderSchema.optional(), region: shardRegionSchema.optional() }).strict();
 
 /** Fleet actions for platform admins: move and promote an event, drain a shard (the ops CLI's code path). */
 export function platformFleetApiRoutes(services: AppServices): Router {
@@ -36,7 +36,8 @@ export function platformFleetApiRoutes(services: AppServices): Router {
   });
 
   router.get('/api/v1/platform/directory', ...guard, async (_req, res) => {
-    const entries = await services.infra.directory.listActive();
+    // Moving events too: an interrupted move is what an admin most needs to find here.
+    const entries = await services.infra.directory.listAll();
     res.json({ events: entries.map((e) => ({ slug: e.slug, shard: e.shard, status: e.status, generation: e.generation, organiserId: e.organiserId })) });
   });
 

@@ -34,6 +34,9 @@ th{color:var(--muted);font-weight:600;font-size:.85rem;text-transform:uppercase;
 .meter{height:8px;background:#eef2f6;border-radius:99px;overflow:hidden}.meter>span{display:block;height:100%;background:var(--brand)}
 @media (max-width:600px){.page{padding:.75rem}.card{padding:1rem}h1{font-size:1.35rem}.topbar{flex-wrap:wrap}}
 .table-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch}.inline{display:inline;margin:0}
+/* The fleet console: action forms wrap, long names break, nothing widens the page on a phone. */
+.fleet-form{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:0}.fleet-form select{width:auto;flex:0 1 auto;min-width:0;padding:.35rem .5rem}.fleet-form input{width:auto;flex:1 1 5rem;min-width:4rem;padding:.35rem .5rem}.fleet button,.fleet a.button{white-space:nowrap}
+@media (max-width:600px){.fleet code{overflow-wrap:anywhere}}.page:has(>.fleet){max-width:1280px}.fleet .shard-name{white-space:nowrap}.fleet label.check{display:flex;gap:.5rem;align-items:center;min-height:2.5rem;cursor:pointer}
 .topbar nav{align-items:center}button.link{background:none;border:none;color:var(--muted);padding:0;font-weight:400}button.link:hover{color:var(--ink)}
 button.small,.button.small{padding:.35rem .7rem;font-size:.875rem}button:disabled{opacity:.5;cursor:not-allowed}
 .secret{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all;background:#f2f4f7;border:1px solid var(--line);padding:.7rem .8rem;border-radius:8px;user-select:all}

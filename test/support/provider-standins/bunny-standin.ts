@@ -28,7 +28,7 @@ export type BunnyStep = 'create' | 'read' | 'token';
 
 /**
  * A stateful stand-in for the documented Bunny Database v2 endpoints (create, read, token,
- * delete, list), handing out databases on the Hrana test server. As Bunny Database's published
+ * delete, list, and the regions of `GET /v1/config`), handing out databases on the Hrana test server. As Bunny Database's published
  * spec gives them: errors are `{ error, details? }` (not the general bunny.net API's
  * `{ ErrorKey, Message }`), create answers 200 `{db_id}`, delete 200 `{db_id}`.
  */
@@ -52,6 +52,10 @@ export async function startBunnyStandin(opts: BunnyStandinOptions): Promise<Bunn
   const err = (status: number, error: string, details?: string): JsonReply => ({ status, body: details === undefined ? { error } : { error, details } });
   const server = await startJsonServer(({ method, path, headers, body }) => {
     if (headers.accesskey !== opts.apiKey) return err(401, 'Unauthorized', 'Invalid AccessKey');
+    if (path === '/database/v1/config' && method === 'GET') {
+      const region = (id: string, name: string) => ({ id, name, group: 'EU' });
+      return { status: 200, body: { primary_regions: [region('DE', 'Frankfurt'), region('UK', 'London'), region('SE', 'Stockholm')], replica_regions: [], storage_region_available: [] } };
+    }
     const m = /^\/database\/v2\/databases(?:\/([^/]+))?(\/auth\/generate)?$/.exec(path);
     if (!m) return err(404, 'Not found', 'No such endpoint');
     const [, id, generate] = m;

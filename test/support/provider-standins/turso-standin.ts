@@ -7,6 +7,8 @@ export interface TursoStandinOptions {
   apiToken: string;
   org: string;
   groups: string[];
+  /** Each group's primary location (default `ams`). */
+  locations?: Record<string, string>;
   /** Databases the organisation may hold at once. */
   quota?: number;
 }
@@ -26,7 +28,7 @@ export type TursoStep = 'create' | 'token';
 
 /**
  * A stateful stand-in for the documented Turso Platform API database endpoints (create in a
- * group, create a database token, delete), handing out databases on the Hrana test server.
+ * group, create a database token, delete, list groups with their locations), handing out databases on the Hrana test server.
  * `Hostname` is the Hrana server's host:port, so `libsql://<Hostname>?tls=0` reaches it.
  * Errors are `{ error }` with the statuses Turso's OpenAPI gives database create (400, 409):
  * 409 exists; 400 "group not found" (the spec's example); 400 for the plan's database count, in
@@ -51,6 +53,13 @@ export async function startTursoStandin(opts: TursoStandinOptions): Promise<Turs
   const err = (status: number, error: string): JsonReply => ({ status, body: { error } });
   const server = await startJsonServer(({ method, path, headers, body, query }) => {
     if (headers.authorization !== `Bearer ${opts.apiToken}`) return err(401, 'token is invalid');
+    if (path === `/v1/organizations/${opts.org}/groups` && method === 'GET') {
+      const groups = opts.groups.map((name) => {
+        const at = opts.locations?.[name] ?? 'ams';
+        return { name, primary: at, locations: [at], version: 'v0.24', uuid: `group-${name}` };
+      });
+      return { status: 200, body: { groups } };
+    }
     const m = /^\/v1\/organizations\/([^/]+)\/databases(?:\/([^/]+))?(\/auth\/tokens)?$/.exec(path);
     if (!m || m[1] !== opts.org) return err(404, 'organization not found');
     const [, , name, tokens] = m;
