@@ -119,7 +119,7 @@ describe('the real app under WEB_CONCURRENCY=2 on shared local files', () => {
 
   const page = () => request(child.baseUrl, '/platform/fleet', { cookie: admin.cookie, headers: fresh });
   const batchCell = (html: string, shard: string) => {
-    const row = html.slice(html.indexOf(`<code>${shard}</code>`));
+    const row = html.slice(html.indexOf(`>${shard}</code>`));
     return /data-label="Batch p50\/p99">([^<]*)<\/td>/.exec(row)?.[1];
   };
 
