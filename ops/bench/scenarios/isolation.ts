@@ -110,7 +110,7 @@ export const run: ScenarioFn = async (ctx) => {
           title: 'Hot event: bookings per second during the quiet run',
           xLabel: 'seconds into the measured window',
           yLabel: 'bookings/s',
-          series: results.map((r) => ({ label: r.label, points: r.hot.series.map((p) => ({ x: p.tSec, y: p.okPerSec })) })),
+          series: results.map((r) => ({ label: `hot, ${shortLabel(r)}`, points: r.hot.series.map((p) => ({ x: p.tSec, y: p.okPerSec })) })),
         },
         bars: {
           title: 'Quiet event: latency of its bookings, alone and during the on-sale',
