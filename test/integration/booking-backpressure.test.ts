@@ -5,8 +5,10 @@ import { startTestApp, type TestApp } from '../helpers/test-app';
 describe('back-pressure', () => {
   let app: TestApp;
   beforeAll(async () => {
-    // A slow modelled primary (40 ms per commit) and a 50 ms target wait: the queue bound is the floor of 64.
-    app = await startTestApp({ SHARD_SIM_COMMIT_MS: '40', QUEUE_TARGET_WAIT_MS: '50', COALESCE_MAX_BATCH: '8' });
+    // A slow modelled primary (150 ms per commit, 8 bookings per batch) and a 50 ms target wait:
+    // past one batch of queued jobs the wait is over the target. So slow that even a CPU-starved
+    // CI run, which spreads the 300 arrivals over a second or more, builds that queue.
+    app = await startTestApp({ SHARD_SIM_COMMIT_MS: '150', QUEUE_TARGET_WAIT_MS: '50', COALESCE_MAX_BATCH: '8' });
     const org = await createOrganiserFixture(app.services);
     await createEventFixture(app.services, org.id, { slug: 'rush', name: 'Rush', capacity: 100000 });
   });
@@ -29,7 +31,7 @@ describe('back-pressure', () => {
     const db = await app.services.infra.router.db(entry.shard);
     const sold = (await db.execute({ sql: 'SELECT sold FROM events WHERE id = ?', args: [entry.id] })).rows[0]!.sold;
     expect(sold).toBe(booked.length);
-    // Without admission control all 300 would wait for 300/8 batches x 40 ms = 1.5 s; refused ones are answered at once.
+    // Without admission control all 300 would wait for 300/8 batches x 150 ms = 5.6 s; refused ones are answered at once.
     expect(Date.now() - started).toBeLessThan(30000);
   });
 });
