@@ -1,14 +1,22 @@
 import type { Client, Row } from '@libsql/client';
 
-export interface FleetJobRow {
+/** One move, promotion or drain started from the console, with what it has done so far. */
+export interface FleetJob {
   id: number;
   kind: 'move' | 'promote' | 'drain';
+  /** The event slug (move, promote) or shard name (drain). */
   target: string;
   state: 'running' | 'done' | 'failed';
   startedAt: string;
   finishedAt: string | null;
+  /** Progress, oldest first, in the words the terminal prints. */
   lines: string[];
+  /** Why it failed, in words an admin can act on. */
   error: string | null;
+}
+
+/** A job as stored: plus the process running it, to tell a live job from an interrupted one. */
+export interface FleetJobRow extends FleetJob {
   ownerHost: string;
   ownerPid: number;
 }

@@ -1,22 +1,9 @@
 import { hostname } from 'node:os';
 import type { Client } from '@libsql/client';
-import { FleetJobStore } from '../catalog/fleet-job-store';
+import { type FleetJob, FleetJobStore } from '../catalog/fleet-job-store';
 import type { FleetProgress } from './fleet-service';
 
-/** One move, promotion or drain started from the console, with what it has done so far. */
-export interface FleetJob {
-  id: number;
-  kind: 'move' | 'promote' | 'drain';
-  /** The event slug (move, promote) or shard name (drain). */
-  target: string;
-  state: 'running' | 'done' | 'failed';
-  startedAt: string;
-  finishedAt: string | null;
-  /** Progress, oldest first, in the words the terminal prints. */
-  lines: string[];
-  /** Why it failed, in words an admin can act on. */
-  error: string | null;
-}
+export type { FleetJob };
 
 /** The line the terminal and the console print for one step. */
 export function describeProgress(p: FleetProgress): string {
